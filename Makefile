@@ -1,0 +1,118 @@
+# githerd — parallel git cloner.  Plain make; see README.md.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+DESTDIR	?=
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+WARN	= -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	  -Wmissing-declarations -Wshadow -Wpointer-arith -Wsign-compare \
+	  -Wformat=2
+STD	= -std=c11 -D_XOPEN_SOURCE=700
+MIN_LIBGIT2 = 1.7.0
+
+# Resolved lazily so that `make deps` / `make check` can install them first.
+PKG_CFLAGS = $(shell pkg-config --cflags libgit2 yaml-0.1)
+PKG_LIBS   = $(shell pkg-config --libs libgit2 yaml-0.1)
+CRIT_FLAGS = $(shell pkg-config --cflags --libs criterion)
+
+# BUILD is the object directory; `make asan` builds into build-asan/.
+BUILD	?= build
+SAN	?=
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) -Iinclude $(PKG_CFLAGS) -MMD -MP
+
+LIB_SRCS = src/buf.c src/xmalloc.c src/compat.c src/fsutil.c src/clock.c \
+	   src/errclass.c src/url.c src/path.c src/yamltree.c src/manifest.c \
+	   src/queue.c src/wire.c src/progress.c src/term.c src/render.c \
+	   src/report.c src/sig.c src/pool.c src/run.c src/worker.c \
+	   src/gitops.c
+MAIN_SRC = src/main.c
+LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
+# Unit tests link only modules that never call libgit2: Debian's Criterion
+# itself links libgit2 1.5, which must not meet our 1.8 in one process.
+GIT_SRCS = src/gitops.c src/worker.c src/run.c
+UNIT_OBJS = $(filter-out $(GIT_SRCS:src/%.c=$(BUILD)/%.o),$(LIB_OBJS))
+MAIN_OBJ = $(MAIN_SRC:src/%.c=$(BUILD)/%.o)
+
+UNIT_TESTS = buf url path manifest queue wire progress render report fsutil
+UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
+
+PROG	= githerd
+MANS	= man/githerd.1 man/githerd.yaml.5
+
+.PHONY: all deps check check-all check-unit check-integration asan demo \
+	install uninstall clean lint bench version-check unit-tests
+
+all: version-check $(PROG)
+
+version-check:
+	@pkg-config --exists libgit2 || { \
+	  echo "githerd: libgit2 not found (run scripts/install-deps.sh as root)" >&2; exit 1; }
+	@pkg-config --atleast-version=$(MIN_LIBGIT2) libgit2 || { \
+	  echo "githerd: libgit2 $$(pkg-config --modversion libgit2) is too old:" \
+	       "githerd needs >= $(MIN_LIBGIT2) (shallow clones, timeouts)." >&2; \
+	  echo "  On Debian 12 run scripts/install-deps.sh (bookworm-backports has 1.8)." >&2; \
+	  exit 1; }
+
+$(PROG): $(LIB_OBJS) $(MAIN_OBJ)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(UNIT_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_OBJS) $(shell pkg-config --libs yaml-0.1) $(CRIT_FLAGS)
+
+deps:
+	@scripts/install-deps.sh
+
+unit-tests: $(UNIT_BINS)
+
+# `make check`: install what is missing, build, then unit + integration
+# tests, then the whole suite again under ASan+UBSan.
+check: deps
+	@$(MAKE) --no-print-directory check-all
+
+check-all: all unit-tests asan
+	@tests/run-all.sh all
+
+check-unit: all unit-tests
+	@tests/run-all.sh unit
+
+check-integration: all
+	@tests/run-all.sh integration
+
+# The sanitizer build lives in its own tree so both coexist.
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan PROG=build-asan/githerd \
+	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	    CFLAGS="-O1 -g" build-asan/githerd unit-tests
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh
+
+bench: all
+	@tests/bench/run.sh
+
+lint:
+	mandoc -Tlint -Wstyle $(MANS)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
+	install -m 644 man/githerd.1 $(DESTDIR)$(MANDIR)/man1/githerd.1
+	install -m 644 man/githerd.yaml.5 $(DESTDIR)$(MANDIR)/man5/githerd.yaml.5
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man1/githerd.1 \
+	      $(DESTDIR)$(MANDIR)/man5/githerd.yaml.5
+
+clean:
+	rm -rf build build-asan $(PROG)
+
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d)

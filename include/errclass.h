@@ -1,0 +1,29 @@
+/*
+ * Why a job failed.  The class, not the message, decides what happens
+ * next (retry or not, exit code) and is what reports and scripts match on.
+ */
+#ifndef GITHERD_ERRCLASS_H
+#define GITHERD_ERRCLASS_H
+
+enum err_class {
+	ERR_NONE = 0,
+	ERR_NETWORK,		/* connection refused/reset, DNS, early EOF */
+	ERR_TIMEOUT,		/* server stalled past the timeout */
+	ERR_SERVER,		/* HTTP 5xx, remote error */
+	ERR_RATE_LIMITED,	/* HTTP 429 */
+	ERR_AUTH,		/* credentials missing or refused */
+	ERR_NOT_FOUND,		/* repository does not exist / not exported */
+	ERR_BAD_REF,		/* branch, tag or commit not on the remote */
+	ERR_CERTIFICATE,	/* TLS certificate or SSH host key */
+	ERR_LOCAL_CONFLICT,	/* destination exists and is in the way */
+	ERR_DISK,		/* ENOSPC, EDQUOT, EROFS, permissions */
+	ERR_CANCELLED,		/* interrupted by the user */
+	ERR_CRASHED,		/* the worker died */
+	ERR_PROTOCOL,		/* malformed frames from a worker */
+	ERR_INTERNAL,
+	ERR_CLASS_MAX
+};
+
+const char	*errclass_name(enum err_class);
+
+#endif

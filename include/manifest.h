@@ -1,0 +1,77 @@
+/*
+ * The manifest: githerd's own YAML format or vcstool's .repos format,
+ * parsed and validated into a list of repository specs.  Nothing here
+ * touches the network or any file but the manifest itself.
+ */
+#ifndef GITHERD_MANIFEST_H
+#define GITHERD_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define MANIFEST_MAX_BYTES	(8u << 20)
+#define MANIFEST_MAX_ENTRIES	100000
+#define MANIFEST_MAX_URL	2048
+#define MANIFEST_MAX_REF	255
+#define MANIFEST_MAX_GROUP	64
+
+enum ref_kind {
+	REF_DEFAULT,		/* the remote's default branch */
+	REF_BRANCH,
+	REF_TAG,
+	REF_COMMIT,		/* a full 40-hex object id */
+	REF_VERSION,		/* vcstool: branch, tag or commit, resolved remotely */
+};
+
+enum manifest_format {
+	MANIFEST_GITHERD,
+	MANIFEST_VCSTOOL,
+};
+
+struct repo_spec {
+	char		 *url;
+	char		 *path;		/* workspace-relative, validated */
+	enum ref_kind	  ref_kind;
+	char		 *ref;		/* NULL for REF_DEFAULT */
+	int		  depth;	/* 0: full history */
+	bool		  submodules;
+	bool		  bare;
+	bool		  mirror;	/* implies bare */
+	char		**groups;
+	size_t		  ngroups;
+	unsigned	  line, col;	/* where the entry starts */
+};
+
+struct manifest {
+	char			*file;
+	enum manifest_format	 format;
+	struct repo_spec	*repos;
+	size_t			 nrepos;
+};
+
+struct diag {
+	unsigned	 line, col;
+	char		*msg;
+};
+
+/* All problems found in one manifest, in file order. */
+struct diags {
+	char		*file;
+	struct diag	*v;
+	size_t		 n, cap;
+};
+
+void	manifest_init(struct manifest *);
+void	manifest_release(struct manifest *);
+int	manifest_load(struct manifest *, const char *file, struct diags *);
+int	manifest_parse(struct manifest *, const char *name, const char *buf,
+	    size_t len, struct diags *);
+const char *ref_kind_name(enum ref_kind);
+
+void	diags_init(struct diags *);
+void	diags_release(struct diags *);
+void	diags_add(struct diags *, unsigned line, unsigned col,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+char	*diags_format(const struct diags *);	/* "file:line:col: msg\n"... */
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * Workspace-relative paths from a manifest: the lexical rules that keep
+ * every entry inside the workspace and out of any .git directory.
+ */
+#ifndef GITHERD_PATH_H
+#define GITHERD_PATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PATH_MAX_LEN		1024
+#define PATH_MAX_COMPONENT	255
+#define PATH_STATE_DIR		".githerd"
+
+int	path_check(const char *path, char *err, size_t errlen);
+int	path_casecmp(const char *, const char *);
+bool	path_is_inside(const char *outer, const char *inner, bool fold);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * The progress model: what every running job is doing and how the run as
+ * a whole is going.  Worker messages update it; renderers only read it.
+ */
+#ifndef GITHERD_PROGRESS_H
+#define GITHERD_PROGRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "queue.h"
+#include "wire.h"
+
+struct job_progress {
+	const struct job	*job;		/* NULL: slot idle */
+	enum phase		 phase;
+	struct wire_progress	 c;
+	int64_t			 start_ms;
+	int64_t			 last_ms;	/* last message from the worker */
+	/* transfer rate, smoothed over samples at least RATE_MS apart */
+	int64_t			 rate_ms;
+	uint64_t		 rate_bytes;
+	double			 rate;		/* bytes per second */
+};
+
+struct progress {
+	struct job_progress	*slots;
+	size_t			 nslots;
+	size_t			 total;		/* jobs in the run */
+	size_t			 ok, present, failed, cancelled;
+	uint64_t		 bytes_done;	/* bytes of finished jobs */
+	int64_t			 start_ms;
+};
+
+void	progress_init(struct progress *, size_t nslots, size_t total,
+	    int64_t now);
+void	progress_release(struct progress *);
+void	progress_start(struct progress *, size_t slot, const struct job *,
+	    int64_t now);
+void	progress_phase(struct progress *, size_t slot, enum phase, int64_t now);
+void	progress_update(struct progress *, size_t slot,
+	    const struct wire_progress *, int64_t now);
+void	progress_finish(struct progress *, size_t slot, const struct job *);
+void	progress_count(struct progress *, const struct job *);
+
+size_t	progress_done(const struct progress *);
+size_t	progress_running(const struct progress *);
+int	progress_percent(const struct job_progress *);
+double	progress_rate(const struct progress *);
+int64_t	progress_eta_ms(const struct progress *, int64_t now);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * The clone queue: one job per manifest entry and the state it is in.
+ * PENDING -> RUNNING -> OK / PRESENT / FAILED / CANCELLED.  No fds, no
+ * processes, no output: the loop in run.c drives it.
+ */
+#ifndef GITHERD_QUEUE_H
+#define GITHERD_QUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errclass.h"
+#include "manifest.h"
+
+enum job_state {
+	JOB_PENDING,
+	JOB_RUNNING,
+	JOB_OK,
+	JOB_PRESENT,
+	JOB_FAILED,
+	JOB_CANCELLED,
+	JOB_STATE_MAX
+};
+
+struct job {
+	unsigned		 id;		/* index in the queue */
+	const struct repo_spec	*spec;
+	enum job_state		 state;
+	int64_t			 start_ms, end_ms;
+	char			*tmp;		/* temporary clone dir while running */
+	/* result */
+	enum err_class		 err_class;
+	char			*message;	/* why it failed, if it did */
+	char			*stderr_text;	/* stray worker output, if any */
+	char			 head[41];
+	uint64_t		 bytes;
+	uint64_t		 objects;
+	bool			 shallow;	/* the clone is shallow */
+};
+
+struct queue {
+	struct job	*jobs;
+	size_t		 njobs;
+	size_t		 next;		/* first job that may be PENDING */
+	size_t		 count[JOB_STATE_MAX];
+};
+
+void		 queue_init(struct queue *, const struct manifest *);
+void		 queue_release(struct queue *);
+struct job	*queue_next(struct queue *, int64_t now);
+void		 queue_finish(struct queue *, struct job *, enum job_state,
+		    int64_t now);
+void		 queue_fail(struct queue *, struct job *, enum err_class,
+		    const char *message, int64_t now);
+size_t		 queue_cancel_pending(struct queue *, int64_t now);
+bool		 queue_idle(const struct queue *);	/* nothing pending or running */
+size_t		 queue_finished(const struct queue *);
+const char	*job_state_name(enum job_state);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * Repository URLs: which transport, is it allowed, what to show of it.
+ */
+#ifndef GITHERD_URL_H
+#define GITHERD_URL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum url_scheme {
+	URL_HTTPS,
+	URL_HTTP,
+	URL_GIT,
+	URL_SSH,		/* ssh://, git+ssh://, ssh+git:// */
+	URL_SCP,		/* [user@]host:path */
+	URL_FILE,		/* file:// */
+	URL_LOCAL,		/* a plain path */
+	URL_UNKNOWN,
+};
+
+enum url_scheme	 url_scheme(const char *url);
+const char	*url_scheme_name(enum url_scheme);
+int		 url_check(const char *url, char *err, size_t errlen);
+bool		 url_supports_shallow(const char *url);
+char		*url_redact(const char *url);
+void		 url_redact_text(char *text, const char *url);
+char		*url_default_path(const char *url, bool bare);
+
+#endif

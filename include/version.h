@@ -1,0 +1,6 @@
+#ifndef GITHERD_VERSION_H
+#define GITHERD_VERSION_H
+
+#define GITHERD_VERSION	"0.1.0"
+
+#endif

@@ -1,0 +1,78 @@
+#define _GNU_SOURCE
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "compat.h"
+
+int
+compat_pipe_cloexec(int fds[2])
+{
+	return pipe2(fds, O_CLOEXEC);
+}
+
+/*
+ * rename(2) silently replaces an empty directory at the destination, and
+ * a directory that appeared there after we looked may hold a user's work:
+ * refuse to replace anything.
+ */
+int
+compat_rename_noreplace(const char *from, const char *to)
+{
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	/* Filesystem without RENAME_NOREPLACE: a narrow check-then-act. */
+	if (access(to, F_OK) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return rename(from, to);
+}
+
+/* Close every descriptor >= lowfd (git's close_fd_above_stderr). */
+void
+compat_close_from(int lowfd)
+{
+	DIR *d;
+	struct dirent *de;
+	int fd, dfd;
+
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, (unsigned)lowfd, ~0U, 0) == 0)
+		return;
+#endif
+	if ((d = opendir("/proc/self/fd")) != NULL) {
+		dfd = dirfd(d);
+		while ((de = readdir(d)) != NULL) {
+			fd = atoi(de->d_name);
+			if (fd >= lowfd && fd != dfd)
+				close(fd);
+		}
+		closedir(d);
+		return;
+	}
+	for (fd = lowfd; fd < 1024; fd++)
+		close(fd);
+}
+
+int
+compat_parent_death_signal(int sig)
+{
+	return prctl(PR_SET_PDEATHSIG, sig);
+}
+
+int
+compat_flock_nb(int fd)
+{
+	return flock(fd, LOCK_EX | LOCK_NB);
+}

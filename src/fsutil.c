@@ -1,0 +1,197 @@
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fsutil.h"
+
+enum fs_kind
+fs_kind(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == -1)
+		return FS_NONE;
+	if (S_ISDIR(st.st_mode))
+		return FS_DIR;
+	if (S_ISREG(st.st_mode))
+		return FS_FILE;
+	if (S_ISLNK(st.st_mode))
+		return FS_SYMLINK;
+	return FS_OTHER;
+}
+
+int
+fs_dir_is_empty(const char *path)
+{
+	DIR *d;
+	struct dirent *de;
+	int empty = 1;
+
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		empty = 0;
+		break;
+	}
+	closedir(d);
+	return empty;
+}
+
+static int
+has_entry(const char *dir, const char *name, enum fs_kind want)
+{
+	char p[PATH_MAX];
+
+	if (snprintf(p, sizeof(p), "%s/%s", dir, name) >= (int)sizeof(p))
+		return 0;
+	return fs_kind(p) == want;
+}
+
+int
+fs_is_git_repo(const char *path)
+{
+	if (has_entry(path, ".git", FS_DIR) || has_entry(path, ".git", FS_FILE))
+		return 1;
+	/* A bare repository or mirror. */
+	return has_entry(path, "HEAD", FS_FILE) &&
+	    has_entry(path, "objects", FS_DIR) && has_entry(path, "refs", FS_DIR);
+}
+
+/* Remove everything below dirfd, never following symbolic links. */
+static int
+rmtree_at(int dirfd)
+{
+	DIR *d;
+	struct dirent *de;
+	int fd, rc = 0, saved = 0;
+
+	if ((d = fdopendir(dirfd)) == NULL) {
+		close(dirfd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dirfd, de->d_name, 0) == 0)
+			continue;
+		if (errno != EISDIR && errno != EPERM) {
+			saved = errno;
+			rc = -1;
+			continue;
+		}
+		fd = openat(dirfd, de->d_name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd == -1 || rmtree_at(fd) == -1 ||
+		    unlinkat(dirfd, de->d_name, AT_REMOVEDIR) == -1) {
+			saved = errno;
+			rc = -1;
+		}
+	}
+	closedir(d);
+	if (rc == -1)
+		errno = saved;
+	return rc;
+}
+
+int
+fs_rmtree(const char *path)
+{
+	int fd;
+
+	if (unlink(path) == 0 || errno == ENOENT)
+		return 0;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (rmtree_at(fd) == -1)
+		return -1;
+	if (rmdir(path) == -1 && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+/*
+ * Create the missing parents of root/relpath one component at a time,
+ * refusing to pass through a symbolic link: an earlier clone may contain
+ * a link that would otherwise send a later entry outside the workspace.
+ */
+int
+fs_mkparents(const char *root, const char *relpath, char *err, size_t errlen)
+{
+	struct buf p = BUF_INIT;
+	const char *s, *slash;
+	struct stat st;
+	int rc = -1;
+
+	buf_init(&p);
+	buf_addstr(&p, root);
+	for (s = relpath; (slash = strchr(s, '/')) != NULL; s = slash + 1) {
+		buf_addch(&p, '/');
+		buf_add(&p, s, (size_t)(slash - s));
+		if (lstat(p.data, &st) == 0) {
+			if (S_ISLNK(st.st_mode)) {
+				snprintf(err, errlen, "%.*s is a symbolic link: "
+				    "refusing to clone through it",
+				    (int)(slash - relpath), relpath);
+				goto out;
+			}
+			if (!S_ISDIR(st.st_mode)) {
+				snprintf(err, errlen, "%.*s exists and is not "
+				    "a directory", (int)(slash - relpath), relpath);
+				goto out;
+			}
+			continue;
+		}
+		if (errno != ENOENT || (mkdir(p.data, 0777) == -1 &&
+		    errno != EEXIST)) {
+			snprintf(err, errlen, "cannot create %.*s: %s",
+			    (int)(slash - relpath), relpath, strerror(errno));
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	buf_release(&p);
+	return rc;
+}
+
+int
+fs_mkdir_p(const char *path, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX];
+	size_t i, len = strlen(path);
+	struct stat st;
+
+	if (len == 0 || len >= sizeof(tmp)) {
+		snprintf(err, errlen, "invalid directory name");
+		return -1;
+	}
+	memcpy(tmp, path, len + 1);
+	for (i = 1; i <= len; i++) {
+		if (tmp[i] != '/' && tmp[i] != '\0')
+			continue;
+		tmp[i] = '\0';
+		if (mkdir(tmp, 0777) == -1 && errno != EEXIST) {
+			snprintf(err, errlen, "cannot create %s: %s", tmp,
+			    strerror(errno));
+			return -1;
+		}
+		if (i < len)
+			tmp[i] = '/';
+	}
+	if (stat(path, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a directory", path);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,158 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <git2/version.h>	/* compile-time constants only: no libgit2 calls */
+
+#include "report.h"
+#include "url.h"
+#include "version.h"
+
+void
+json_string(struct buf *b, const char *s)
+{
+	const unsigned char *p;
+
+	if (s == NULL) {
+		buf_addstr(b, "null");
+		return;
+	}
+	buf_addch(b, '"');
+	for (p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':
+			buf_addstr(b, "\\\"");
+			break;
+		case '\\':
+			buf_addstr(b, "\\\\");
+			break;
+		case '\n':
+			buf_addstr(b, "\\n");
+			break;
+		case '\r':
+			buf_addstr(b, "\\r");
+			break;
+		case '\t':
+			buf_addstr(b, "\\t");
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				buf_addf(b, "\\u%04x", *p);
+			else
+				buf_addch(b, (char)*p);
+		}
+	}
+	buf_addch(b, '"');
+}
+
+static void
+json_repo(struct buf *b, const struct job *j)
+{
+	const struct repo_spec *r = j->spec;
+	char *url = url_redact(r->url);
+
+	buf_addstr(b, "    {\"path\": ");
+	json_string(b, r->path);
+	buf_addstr(b, ", \"url\": ");
+	json_string(b, url);
+	buf_addf(b, ", \"ref\": {\"kind\": \"%s\", \"name\": ",
+	    ref_kind_name(r->ref_kind));
+	json_string(b, r->ref);
+	buf_addf(b, "}, \"bare\": %s, \"mirror\": %s, \"submodules\": %s",
+	    r->bare ? "true" : "false", r->mirror ? "true" : "false",
+	    r->submodules ? "true" : "false");
+	buf_addf(b, ",\n     \"status\": \"%s\", \"error\": ",
+	    job_state_name(j->state));
+	if (j->state == JOB_FAILED || j->state == JOB_CANCELLED) {
+		buf_addf(b, "{\"class\": \"%s\", \"message\": ",
+		    errclass_name(j->err_class));
+		json_string(b, j->message);
+		buf_addch(b, '}');
+	} else
+		buf_addstr(b, "null");
+	buf_addf(b, ", \"duration_ms\": %lld, \"bytes\": %llu, \"objects\": %llu",
+	    (long long)(j->end_ms > j->start_ms ? j->end_ms - j->start_ms : 0),
+	    (unsigned long long)j->bytes, (unsigned long long)j->objects);
+	buf_addstr(b, ", \"head\": ");
+	json_string(b, j->head[0] ? j->head : NULL);
+	buf_addf(b, ", \"depth\": %d, \"shallow\": %s}", r->depth,
+	    j->shallow ? "true" : "false");
+	free(url);
+}
+
+void
+report_json(struct buf *b, const struct queue *q, const struct report_meta *m)
+{
+	char when[32];
+	struct tm tm;
+	size_t i;
+
+	gmtime_r(&m->started, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	buf_addf(b, "{\n  \"githerd\": \"%s\",\n  \"libgit2\": \"%s\",\n",
+	    GITHERD_VERSION, LIBGIT2_VERSION);
+	buf_addstr(b, "  \"manifest\": ");
+	json_string(b, m->manifest);
+	buf_addstr(b, ",\n  \"workspace\": ");
+	json_string(b, m->workspace);
+	buf_addf(b, ",\n  \"started\": \"%s\",\n  \"duration_ms\": %lld,\n"
+	    "  \"workers\": %zu,\n  \"exit_code\": %d,\n  \"signal\": ", when,
+	    (long long)m->duration_ms, m->workers, m->exit_code);
+	json_string(b, m->signal);
+	buf_addf(b, ",\n  \"counts\": {\"total\": %zu, \"ok\": %zu, "
+	    "\"present\": %zu, \"failed\": %zu, \"cancelled\": %zu},\n",
+	    q->njobs, q->count[JOB_OK], q->count[JOB_PRESENT],
+	    q->count[JOB_FAILED], q->count[JOB_CANCELLED]);
+	buf_addstr(b, "  \"repos\": [\n");
+	for (i = 0; i < q->njobs; i++) {
+		json_repo(b, &q->jobs[i]);
+		buf_addstr(b, i + 1 < q->njobs ? ",\n" : "\n");
+	}
+	buf_addstr(b, "  ]\n}\n");
+}
+
+/* Written to a temporary file and renamed: readers never see half. */
+int
+report_write(const char *file, const struct queue *q,
+    const struct report_meta *m, char *err, size_t errlen)
+{
+	struct buf b = BUF_INIT, tmp = BUF_INIT;
+	size_t off = 0;
+	ssize_t n;
+	int fd, rc = -1;
+
+	buf_init(&b);
+	buf_init(&tmp);
+	report_json(&b, q, m);
+	buf_addf(&tmp, "%s.tmp.%ld", file, (long)getpid());
+	fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: %s", tmp.data, strerror(errno));
+		goto out;
+	}
+	while (off < b.len) {
+		n = write(fd, b.data + off, b.len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "%s: %s", tmp.data, strerror(errno));
+			close(fd);
+			unlink(tmp.data);
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd) == -1 || rename(tmp.data, file) == -1) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		unlink(tmp.data);
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_release(&b);
+	buf_release(&tmp);
+	return rc;
+}

@@ -1,0 +1,661 @@
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "fsutil.h"
+#include "pool.h"
+#include "progress.h"
+#include "queue.h"
+#include "render.h"
+#include "report.h"
+#include "run.h"
+#include "sig.h"
+#include "term.h"
+#include "wire.h"
+#include "worker.h"
+#include "xmalloc.h"
+
+#define FRAME_MS		100	/* at most 10 redraws a second */
+#define TICK_MS			1000	/* clocks and heartbeats */
+#define STOP_GRACE_MS		3000	/* SIGTERM -> SIGKILL */
+#define ERRBUF_MAX		16384	/* stray stderr kept per job */
+
+struct run {
+	const struct run_opts	*o;
+	struct queue		 q;
+	struct pool		 pool;
+	struct progress		 pm;
+	struct render		 view;
+	struct buf		 out;
+	bool			 stopping;	/* no more jobs: winding down */
+	int			 stop_signal;	/* the signal that asked, if any */
+	bool			 killed;	/* SIGKILL already sent */
+	int64_t			 stop_deadline;
+	int64_t			 last_frame;
+	bool			 dirty;
+	bool			 display_ok;	/* progress fd still writable */
+	int			 system_error;
+	struct pollfd		*pfd;
+};
+
+/* --- output -------------------------------------------------------------------- */
+
+static void
+write_all(int fd, const char *p, size_t n, bool *ok)
+{
+	ssize_t w;
+
+	while (n > 0 && (ok == NULL || *ok)) {
+		w = write(fd, p, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (ok != NULL)
+				*ok = false;	/* e.g. EPIPE: stop drawing */
+			return;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void
+draw(struct run *r, int64_t now, bool force)
+{
+	if (!force && now - r->last_frame < FRAME_MS)
+		return;
+	if (r->view.mode == RENDER_PLAIN)
+		render_heartbeats(&r->view, &r->pm, now);
+	if (!force && !r->dirty && r->view.above.len == 0 &&
+	    now - r->last_frame < TICK_MS)
+		return;
+	buf_reset(&r->out);
+	render_frame(&r->view, &r->out, &r->pm, now);
+	write_all(r->o->progress_fd, r->out.data, r->out.len, &r->display_ok);
+	r->last_frame = now;
+	r->dirty = false;
+}
+
+/* --- jobs and workers ---------------------------------------------------------- */
+
+static void
+finish_job(struct run *r, size_t slot, struct job *j)
+{
+	struct worker *w = &r->pool.w[slot];
+
+	if (w->errbuf.len > 0) {
+		free(j->stderr_text);
+		j->stderr_text = xstrndup(w->errbuf.data, w->errbuf.len);
+		buf_reset(&w->errbuf);
+	}
+	progress_finish(&r->pm, slot, j);
+	render_job_done(&r->view, j, &r->pm);
+	w->job = NULL;
+	r->dirty = true;
+}
+
+static char *
+tmp_path(const struct run *r, const struct job *j)
+{
+	const char *path = j->spec->path, *base = strrchr(path, '/');
+	int dirlen = base ? (int)(base - path) : 0;
+
+	base = base ? base + 1 : path;
+	/* A hidden sibling, so rename(2) stays on one filesystem. */
+	return xasprintf("%s/%.*s%s.githerd-tmp.%ld.%u.%.60s",
+	    r->o->workspace, dirlen, path, dirlen ? "/" : "", (long)getpid(),
+	    j->id, base);
+}
+
+static void
+send_job(struct run *r, size_t slot, int64_t now)
+{
+	struct worker *w = &r->pool.w[slot];
+	struct job *j = queue_next(&r->q, now);
+	const struct repo_spec *s;
+	struct wire_msg m;
+	char *dest;
+
+	if (j == NULL)
+		return;
+	s = j->spec;
+	free(j->tmp);
+	j->tmp = tmp_path(r, j);
+	dest = xasprintf("%s/%s", r->o->workspace, s->path);
+	memset(&m, 0, sizeof(m));
+	m.type = WIRE_JOB;
+	m.job = j->id;
+	m.u.job.url = s->url;
+	m.u.job.dest = dest;
+	m.u.job.tmp = j->tmp;
+	m.u.job.path = s->path;
+	m.u.job.ref = s->ref;
+	m.u.job.ref_kind = (uint8_t)s->ref_kind;
+	m.u.job.depth = s->depth;
+	m.u.job.flags = (s->submodules ? JOBF_SUBMODULES : 0) |
+	    (s->bare ? JOBF_BARE : 0) | (s->mirror ? JOBF_MIRROR : 0);
+	wire_queue(&w->wr, &m);
+	free(dest);
+	w->job = j;
+	w->state = W_BUSY;
+	buf_reset(&w->errbuf);
+	progress_start(&r->pm, slot, j, now);
+	r->dirty = true;
+}
+
+static size_t
+count_state(const struct run *r, enum worker_state s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->pool.n; i++)
+		if (r->pool.w[i].state == s)
+			n++;
+	return n;
+}
+
+/*
+ * Keep every slot busy: idle workers get the next job at once; new
+ * workers are forked only while there is queued work nobody waits for.
+ */
+static void
+dispatch(struct run *r, int64_t now)
+{
+	size_t i, waiting;
+	char err[256];
+	struct worker *w;
+
+	for (i = 0; i < r->pool.n; i++) {
+		w = &r->pool.w[i];
+		if (w->state == W_IDLE && r->q.count[JOB_PENDING] > 0)
+			send_job(r, i, now);
+	}
+	waiting = count_state(r, W_IDLE) + count_state(r, W_STARTING);
+	for (i = 0; i < r->pool.n && waiting < r->q.count[JOB_PENDING]; i++) {
+		if (r->pool.w[i].state != W_FREE)
+			continue;
+		if (pool_spawn(&r->pool, i, worker_main, NULL, err,
+		    sizeof(err)) == -1) {
+			render_note(&r->view, err);
+			r->dirty = true;
+			if (pool_alive(&r->pool) == 0)
+				r->system_error = 1;
+			break;
+		}
+		waiting++;
+	}
+	/* Nothing left to hand out: let idle workers go. */
+	if (r->q.count[JOB_PENDING] == 0)
+		for (i = 0; i < r->pool.n; i++)
+			if (r->pool.w[i].state == W_IDLE ||
+			    r->pool.w[i].state == W_STARTING) {
+				pool_close_socket(&r->pool.w[i]);
+				r->pool.w[i].state = W_CLOSING;
+			}
+}
+
+static void
+on_done(struct run *r, size_t slot, struct wire_msg *m, int64_t now)
+{
+	struct worker *w = &r->pool.w[slot];
+	struct job *j = w->job;
+	const struct wire_done *d = &m->u.done;
+	static const enum job_state states[RESULT_MAX] = {
+		[RESULT_OK] = JOB_OK,
+		[RESULT_PRESENT] = JOB_PRESENT,
+		[RESULT_FAILED] = JOB_FAILED,
+		[RESULT_CANCELLED] = JOB_CANCELLED,
+	};
+
+	if (j == NULL || m->job != j->id)
+		return;
+	j->bytes = d->bytes;
+	j->objects = d->objects;
+	j->shallow = d->shallow != 0;
+	if (d->head != NULL)
+		snprintf(j->head, sizeof(j->head), "%s", d->head);
+	if (d->result == RESULT_FAILED || d->result == RESULT_CANCELLED)
+		queue_fail(&r->q, j, (enum err_class)d->err_class,
+		    d->message ? d->message : "failed", now);
+	else
+		queue_finish(&r->q, j, states[d->result], now);
+	finish_job(r, slot, j);
+	w->served++;
+	if (r->stopping || w->served >= r->o->worker_quota) {
+		pool_close_socket(w);	/* it exits on EOF; a fresh one follows */
+		w->state = W_CLOSING;
+	} else
+		w->state = W_IDLE;
+}
+
+static void
+on_message(struct run *r, size_t slot, struct wire_msg *m, int64_t now)
+{
+	struct worker *w = &r->pool.w[slot];
+	bool mine = w->job != NULL && m->job == w->job->id;
+
+	switch (m->type) {
+	case WIRE_HELLO:
+		if (w->state == W_STARTING)
+			w->state = W_IDLE;
+		break;
+	case WIRE_PHASE:
+		if (mine)
+			progress_phase(&r->pm, slot, (enum phase)m->u.phase, now);
+		r->dirty = true;
+		break;
+	case WIRE_PROGRESS:
+		if (mine)
+			progress_update(&r->pm, slot, &m->u.progress, now);
+		r->dirty = true;
+		break;
+	case WIRE_LOG:
+		if (mine && m->u.log.text != NULL)
+			render_warning(&r->view, w->job->spec->path,
+			    m->u.log.text);
+		r->dirty = true;
+		break;
+	case WIRE_DONE:
+		on_done(r, slot, m, now);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A worker that breaks the protocol is killed; its job fails, the run goes on. */
+static void
+protocol_error(struct run *r, size_t slot, const char *why, int64_t now)
+{
+	struct worker *w = &r->pool.w[slot];
+	char msg[320];
+
+	pool_signal(w, SIGKILL);
+	pool_close_socket(w);
+	w->state = W_CLOSING;
+	if (w->job != NULL) {
+		snprintf(msg, sizeof(msg), "worker protocol error: %s", why);
+		queue_fail(&r->q, w->job, ERR_PROTOCOL, msg, now);
+		fs_rmtree(w->job->tmp);
+		finish_job(r, slot, w->job);
+	}
+}
+
+static void
+read_socket(struct run *r, size_t slot, int64_t now)
+{
+	struct worker *w = &r->pool.w[slot];
+	struct wire_msg m;
+	char err[256];
+	ssize_t n;
+	int got;
+
+	n = wire_fill(&w->rd, w->sock);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return;
+	while ((got = wire_next(&w->rd, &m, err, sizeof(err))) == 1) {
+		on_message(r, slot, &m, now);
+		wire_msg_release(&m);
+		if (w->sock == -1)
+			return;
+	}
+	if (got == -1) {
+		protocol_error(r, slot, err, now);
+		return;
+	}
+	if (n <= 0) {			/* EOF or a dead socket */
+		pool_close_socket(w);
+		if (w->state != W_FREE)
+			w->state = W_CLOSING;
+	}
+}
+
+static void
+read_stderr(struct run *r, size_t slot)
+{
+	struct worker *w = &r->pool.w[slot];
+	char chunk[4096];
+	ssize_t n;
+
+	for (;;) {
+		n = read(w->errfd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			pool_close_stderr(w);
+			return;
+		}
+		if (w->errbuf.len < ERRBUF_MAX)
+			buf_add(&w->errbuf, chunk, (size_t)n);
+	}
+}
+
+static void
+describe_status(int st, char *out, size_t len)
+{
+	if (WIFSIGNALED(st))
+		snprintf(out, len, "worker killed by signal %d (%s)",
+		    WTERMSIG(st), strsignal(WTERMSIG(st)));
+	else if (WIFEXITED(st))
+		snprintf(out, len, "worker exited with status %d before "
+		    "finishing", WEXITSTATUS(st));
+	else
+		snprintf(out, len, "worker ended unexpectedly");
+}
+
+/*
+ * A slot is free once its process is reaped and both channels are at EOF
+ * (git's WAIT_CLEANUP): only then is everything it said accounted for.
+ */
+static void
+retire(struct run *r, int64_t now)
+{
+	struct worker *w;
+	char why[160];
+	size_t i;
+
+	for (i = 0; i < r->pool.n; i++) {
+		w = &r->pool.w[i];
+		if (w->state == W_FREE || !w->reaped || w->sock != -1 ||
+		    w->errfd != -1)
+			continue;
+		if (w->job != NULL) {
+			describe_status(w->wstatus, why, sizeof(why));
+			queue_fail(&r->q, w->job, r->stopping ? ERR_CANCELLED :
+			    ERR_CRASHED, why, now);
+			fs_rmtree(w->job->tmp);
+			finish_job(r, i, w->job);
+		} else if (w->errbuf.len > 0 || (WIFEXITED(w->wstatus) &&
+		    WEXITSTATUS(w->wstatus) != 0) || (WIFSIGNALED(w->wstatus) &&
+		    !r->killed)) {
+			describe_status(w->wstatus, why, sizeof(why));
+			if (!WIFEXITED(w->wstatus) || WEXITSTATUS(w->wstatus))
+				render_warning(&r->view, NULL, why);
+			if (w->errbuf.len > 0)
+				render_warning(&r->view, NULL, w->errbuf.data);
+			r->dirty = true;
+		}
+		worker_reset(w);
+	}
+}
+
+static void
+reap(struct run *r)
+{
+	struct worker *w;
+	pid_t pid;
+	int st;
+
+	for (;;) {
+		pid = waitpid(-1, &st, WNOHANG);
+		if (pid == -1 && errno == EINTR)
+			continue;
+		if (pid <= 0)
+			return;
+		if ((w = pool_find_pid(&r->pool, pid)) != NULL) {
+			w->reaped = true;
+			w->wstatus = st;
+		}
+	}
+}
+
+/* --- shutdown ----------------------------------------------------------------- */
+
+static void
+begin_stop(struct run *r, int signo, int64_t now)
+{
+	size_t i;
+	struct worker *w;
+
+	if (r->stopping) {
+		/* A second ^C: no more grace. */
+		for (i = 0; i < r->pool.n; i++)
+			pool_signal(&r->pool.w[i], SIGKILL);
+		r->killed = true;
+		return;
+	}
+	r->stopping = true;
+	r->stop_signal = signo;
+	r->stop_deadline = now + STOP_GRACE_MS;
+	/* Jobs that never started count as cancelled without a line each. */
+	r->pm.cancelled += queue_cancel_pending(&r->q, now);
+	for (i = 0; i < r->pool.n; i++) {
+		w = &r->pool.w[i];
+		if (w->state == W_BUSY)
+			pool_signal(w, SIGTERM);
+		else if (w->state != W_FREE) {
+			pool_close_socket(w);
+			w->state = W_CLOSING;
+		}
+	}
+	if (signo != 0)
+		render_note(&r->view, signo == SIGINT ? "interrupted: "
+		    "stopping workers and removing partial clones" :
+		    "terminated: stopping workers and removing partial clones");
+	r->dirty = true;
+}
+
+static void
+handle_signals(struct run *r, int64_t now)
+{
+	unsigned bits = sig_drain();
+
+	if (bits & SIGB_CHLD)
+		reap(r);
+	if (bits & SIGB_INT)
+		begin_stop(r, SIGINT, now);
+	if (bits & SIGB_TERM)
+		begin_stop(r, SIGTERM, now);
+	if (bits & SIGB_HUP)
+		begin_stop(r, SIGHUP, now);
+	if ((bits & SIGB_WINCH) && r->view.mode == RENDER_TTY) {
+		r->view.width = term_width(r->o->progress_fd);
+		r->dirty = true;
+	}
+}
+
+/* --- the loop ------------------------------------------------------------------- */
+
+static int
+poll_timeout(const struct run *r, int64_t now)
+{
+	int64_t t = TICK_MS;
+
+	if (r->dirty)
+		t = FRAME_MS - (now - r->last_frame);
+	if (r->stopping && !r->killed && r->stop_deadline - now < t)
+		t = r->stop_deadline - now;
+	return t < 0 ? 0 : (int)t;
+}
+
+static size_t
+arm(struct run *r)
+{
+	struct worker *w;
+	size_t i, n = 0;
+
+	r->pfd[n].fd = sig_fd();
+	r->pfd[n++].events = POLLIN;
+	for (i = 0; i < r->pool.n; i++) {
+		w = &r->pool.w[i];
+		r->pfd[n].fd = w->sock;		/* -1 is ignored by poll */
+		r->pfd[n].events = POLLIN |
+		    (w->sock != -1 && wire_pending(&w->wr) ? POLLOUT : 0);
+		n++;
+		r->pfd[n].fd = w->errfd;
+		r->pfd[n++].events = POLLIN;
+	}
+	return n;
+}
+
+static void
+service(struct run *r, int64_t now)
+{
+	struct worker *w;
+	size_t i;
+	short sre, ere;
+
+	for (i = 0; i < r->pool.n; i++) {
+		w = &r->pool.w[i];
+		sre = r->pfd[1 + 2 * i].revents;
+		ere = r->pfd[2 + 2 * i].revents;
+		if (w->sock != -1 && (sre & POLLOUT) &&
+		    wire_flush(&w->wr, w->sock) == -1) {
+			pool_close_socket(w);
+			w->state = W_CLOSING;
+		}
+		if (w->sock != -1 && (sre & (POLLIN | POLLHUP | POLLERR)))
+			read_socket(r, i, now);
+		if (w->errfd != -1 && (ere & (POLLIN | POLLHUP | POLLERR)))
+			read_stderr(r, i);
+	}
+}
+
+static void
+flush_queues(struct run *r)
+{
+	struct worker *w;
+	size_t i;
+
+	for (i = 0; i < r->pool.n; i++) {
+		w = &r->pool.w[i];
+		if (w->sock != -1 && wire_pending(&w->wr) &&
+		    wire_flush(&w->wr, w->sock) == -1) {
+			pool_close_socket(w);
+			w->state = W_CLOSING;
+		}
+	}
+}
+
+static int
+loop(struct run *r)
+{
+	int64_t now;
+	size_t n;
+	int rc;
+
+	for (;;) {
+		now = clock_ms();
+		if (!r->stopping)
+			dispatch(r, now);
+		if (r->system_error && !r->stopping)
+			begin_stop(r, 0, now);	/* cannot go on: wind down */
+		if (r->stopping && !r->killed && now >= r->stop_deadline) {
+			for (n = 0; n < r->pool.n; n++)
+				pool_signal(&r->pool.w[n], SIGKILL);
+			r->killed = true;
+		}
+		flush_queues(r);
+		retire(r, now);
+		if (pool_alive(&r->pool) == 0 &&
+		    (queue_idle(&r->q) || r->stopping))
+			return 0;
+		draw(r, now, false);
+		n = arm(r);
+		rc = poll(r->pfd, n, poll_timeout(r, now));
+		if (rc == -1 && errno == EINTR)
+			continue;
+		if (rc == -1)
+			return -1;
+		now = clock_ms();
+		if (r->pfd[0].revents & POLLIN)
+			handle_signals(r, now);
+		service(r, now);
+	}
+}
+
+static int
+exit_code(const struct run *r)
+{
+	if (r->system_error)
+		return 3;
+	if (r->q.count[JOB_FAILED] > 0)
+		return 1;
+	return 0;
+}
+
+static void
+write_report(struct run *r, time_t started, int64_t elapsed, int code)
+{
+	struct report_meta meta;
+	char err[512];
+
+	if (r->o->json_file == NULL)
+		return;
+	memset(&meta, 0, sizeof(meta));
+	meta.manifest = r->o->manifest_file;
+	meta.workspace = r->o->workspace;
+	meta.started = started;
+	meta.duration_ms = elapsed;
+	meta.exit_code = code;
+	meta.signal = r->stop_signal == SIGINT ? "SIGINT" :
+	    r->stop_signal == SIGTERM ? "SIGTERM" :
+	    r->stop_signal == SIGHUP ? "SIGHUP" : NULL;
+	meta.workers = r->o->jobs;
+	if (report_write(r->o->json_file, &r->q, &meta, err, sizeof(err)) == -1) {
+		buf_reset(&r->out);
+		buf_addf(&r->out, "githerd: cannot write the report: %s\n", err);
+		write_all(r->o->progress_fd, r->out.data, r->out.len, NULL);
+	}
+}
+
+int
+run_sync(const struct manifest *m, const struct run_opts *o,
+    struct run_result *res)
+{
+	struct run r;
+	int64_t start = clock_ms(), now;
+	time_t started = time(NULL);
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.display_ok = true;
+	buf_init(&r.out);
+	queue_init(&r.q, m);
+	pool_init(&r.pool, o->jobs);
+	progress_init(&r.pm, o->jobs, r.q.njobs, start);
+	render_init(&r.view, o->mode, term_width(o->progress_fd), o->color,
+	    o->jobs);
+	r.pfd = xcalloc(1 + POOL_FDS_PER_WORKER * o->jobs, sizeof(*r.pfd));
+	if (o->notes != NULL)
+		render_note(&r.view, o->notes);
+
+	rc = loop(&r);
+	if (rc == -1)
+		r.system_error = 1;
+	now = clock_ms();
+	/* Whatever is left running was cut short: nothing partial stays. */
+	draw(&r, now, true);
+	buf_reset(&r.out);
+	render_clear(&r.view, &r.out);
+	write_all(o->progress_fd, r.out.data, r.out.len, &r.display_ok);
+	buf_reset(&r.out);
+	render_summary(&r.out, &r.q, &r.pm, now, o->color &&
+	    isatty(o->summary_fd));
+	write_all(o->summary_fd, r.out.data, r.out.len, NULL);
+	res->exit_code = exit_code(&r);
+	res->signal = r.stop_signal;
+	write_report(&r, started, now - start, r.stop_signal ? 128 +
+	    r.stop_signal : res->exit_code);
+
+	free(r.pfd);
+	render_release(&r.view);
+	progress_release(&r.pm);
+	pool_release(&r.pool);
+	queue_release(&r.q);
+	buf_release(&r.out);
+	return 0;
+}

@@ -1,0 +1,303 @@
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "url.h"
+#include "xmalloc.h"
+
+static bool
+has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+enum url_scheme
+url_scheme(const char *url)
+{
+	const char *colon, *slash, *sep;
+
+	if (has_prefix(url, "https://"))
+		return URL_HTTPS;
+	if (has_prefix(url, "http://"))
+		return URL_HTTP;
+	if (has_prefix(url, "git://"))
+		return URL_GIT;
+	if (has_prefix(url, "ssh://") || has_prefix(url, "git+ssh://") ||
+	    has_prefix(url, "ssh+git://"))
+		return URL_SSH;
+	if (has_prefix(url, "file://"))
+		return URL_FILE;
+	if ((sep = strstr(url, "://")) != NULL) {
+		/* Only a scheme made of letters counts as a scheme. */
+		const char *p;
+
+		for (p = url; p < sep; p++)
+			if (!isalnum((unsigned char)*p) && *p != '+' &&
+			    *p != '-' && *p != '.')
+				break;
+		if (p == sep && sep > url)
+			return URL_UNKNOWN;
+	}
+	/* git's rule: a colon before any slash makes it scp-like. */
+	colon = strchr(url, ':');
+	slash = strchr(url, '/');
+	if (colon != NULL && colon > url && (slash == NULL || colon < slash))
+		return URL_SCP;
+	return URL_LOCAL;
+}
+
+const char *
+url_scheme_name(enum url_scheme s)
+{
+	switch (s) {
+	case URL_HTTPS:
+		return "https";
+	case URL_HTTP:
+		return "http";
+	case URL_GIT:
+		return "git";
+	case URL_SSH:
+	case URL_SCP:
+		return "ssh";
+	case URL_FILE:
+		return "file";
+	case URL_LOCAL:
+		return "local path";
+	default:
+		return "unknown";
+	}
+}
+
+/* Span of the authority ("user:pw@host:port") of a scheme:// URL. */
+static void
+authority(const char *url, const char **start, size_t *len)
+{
+	const char *a = strstr(url, "://"), *end;
+
+	if (a == NULL) {
+		*start = url;
+		*len = 0;
+		return;
+	}
+	a += 3;
+	end = a + strcspn(a, "/?#");
+	*start = a;
+	*len = (size_t)(end - a);
+}
+
+/* Span of the userinfo, without the '@'; *len is 0 when there is none. */
+static void
+userinfo(const char *url, const char **start, size_t *len)
+{
+	const char *a, *at = NULL, *p;
+	size_t alen;
+
+	*start = url;
+	*len = 0;
+	if (url_scheme(url) == URL_SCP)
+		return;		/* user@host: no password possible */
+	authority(url, &a, &alen);
+	for (p = a; p < a + alen; p++)
+		if (*p == '@')
+			at = p;
+	if (at == NULL)
+		return;
+	*start = a;
+	*len = (size_t)(at - a);
+}
+
+int
+url_check(const char *url, char *err, size_t errlen)
+{
+	const char *p, *host;
+	size_t hostlen;
+	enum url_scheme s;
+
+	if (*url == '\0') {
+		snprintf(err, errlen, "empty url");
+		return -1;
+	}
+	for (p = url; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == ' ') {
+			snprintf(err, errlen, "url contains a control character "
+			    "or a space");
+			return -1;
+		}
+	}
+	if (*url == '-') {
+		snprintf(err, errlen, "url must not start with '-'");
+		return -1;
+	}
+	p = strstr(url, "::");
+	if (p != NULL && p < url + strcspn(url, "/")) {
+		snprintf(err, errlen, "'%.*s::' transports are not supported "
+		    "(use https://, http://, git:// or ssh)", (int)(p - url),
+		    url);
+		return -1;
+	}
+	s = url_scheme(url);
+	switch (s) {
+	case URL_FILE:
+	case URL_LOCAL:
+		snprintf(err, errlen, "'%s' is a local repository: githerd "
+		    "clones from git://, http(s):// and ssh URLs only", url);
+		return -1;
+	case URL_UNKNOWN:
+		snprintf(err, errlen, "unsupported url scheme in '%s' (use "
+		    "https://, http://, git://, ssh:// or host:path)", url);
+		return -1;
+	case URL_SCP:
+		host = url;
+		hostlen = strcspn(url, ":");
+		if (memchr(host, '@', hostlen) != NULL) {
+			host = (const char *)memchr(host, '@', hostlen) + 1;
+			hostlen = strcspn(host, ":");
+		}
+		break;
+	default:
+		authority(url, &host, &hostlen);
+		for (p = host; p < host + hostlen; p++)
+			if (*p == '@') {
+				hostlen -= (size_t)(p + 1 - host);
+				host = p + 1;
+			}
+		break;
+	}
+	if (hostlen == 0) {
+		snprintf(err, errlen, "url '%s' has no host", url);
+		return -1;
+	}
+	if (*host == '-') {
+		snprintf(err, errlen, "host in url must not start with '-'");
+		return -1;
+	}
+	if (s == URL_SCP && host[hostlen] == ':' && host[hostlen + 1] == '-') {
+		snprintf(err, errlen, "path in url must not start with '-'");
+		return -1;
+	}
+	return 0;
+}
+
+bool
+url_supports_shallow(const char *url)
+{
+	/* libgit2 1.8 aborts shallow fetches over git:// and ssh. */
+	enum url_scheme s = url_scheme(url);
+
+	return s == URL_HTTPS || s == URL_HTTP;
+}
+
+/*
+ * Over http(s) the user name is as likely to be a token as a name, so the
+ * whole userinfo goes; for other schemes only the password does.
+ */
+char *
+url_redact(const char *url)
+{
+	const char *ui, *colon;
+	size_t len;
+	struct buf b = BUF_INIT;
+
+	userinfo(url, &ui, &len);
+	if (len == 0)
+		return xstrdup(url);
+	buf_init(&b);
+	buf_add(&b, url, (size_t)(ui - url));
+	colon = memchr(ui, ':', len);
+	if (url_scheme(url) == URL_HTTPS || url_scheme(url) == URL_HTTP ||
+	    colon == NULL) {
+		if (url_scheme(url) == URL_HTTPS || url_scheme(url) == URL_HTTP)
+			buf_addstr(&b, "***");
+		else
+			buf_add(&b, ui, len);
+	} else {
+		buf_add(&b, ui, (size_t)(colon - ui));
+		buf_addstr(&b, ":***");
+	}
+	buf_addstr(&b, ui + len);
+	return buf_detach(&b);
+}
+
+static void
+replace_all(char *text, const char *secret, size_t slen)
+{
+	size_t rlen = slen < 3 ? slen : 3;
+	char *needle, *p;
+
+	if (slen == 0)
+		return;
+	/* The text only shrinks: "***" replaces secrets of 3+ bytes. */
+	needle = xstrndup(secret, slen);
+	for (p = text; (p = strstr(p, needle)) != NULL; p += rlen) {
+		memset(p, '*', rlen);
+		memmove(p + rlen, p + slen, strlen(p + slen) + 1);
+	}
+	free(needle);
+}
+
+/*
+ * Replace every copy of the url's secrets in text, in place: the whole
+ * userinfo, the password, and over http(s) a lone user name (a token).
+ */
+void
+url_redact_text(char *text, const char *url)
+{
+	const char *ui, *colon;
+	size_t len;
+	bool http = url_scheme(url) == URL_HTTPS || url_scheme(url) == URL_HTTP;
+
+	userinfo(url, &ui, &len);
+	if (len == 0)
+		return;
+	colon = memchr(ui, ':', len);
+	if (colon != NULL) {
+		if (http)
+			replace_all(text, ui, len);
+		replace_all(text, colon + 1, len - (size_t)(colon + 1 - ui));
+	} else if (http)
+		replace_all(text, ui, len);
+}
+
+/*
+ * git's rule for the directory name: the last path component, without a
+ * trailing ".git" (kept for bare clones, as `git clone --bare` does).
+ */
+char *
+url_default_path(const char *url, bool bare)
+{
+	const char *start, *end, *p;
+	size_t len;
+	char *name;
+
+	if (url_scheme(url) == URL_SCP)
+		start = strchr(url, ':') + 1;
+	else if ((p = strstr(url, "://")) != NULL) {
+		start = p + 3;
+		start += strcspn(start, "/");
+	} else
+		start = url;
+	end = start + strcspn(start, "?#");
+	while (end > start && end[-1] == '/')
+		end--;
+	for (p = end; p > start && p[-1] != '/' && p[-1] != ':'; p--)
+		;
+	len = (size_t)(end - p);
+	if (len >= 4 && strncmp(end - 4, ".git", 4) == 0) {
+		if (len == 4)
+			return NULL;
+		if (!bare)
+			len -= 4;
+	} else if (bare) {
+		name = xasprintf("%.*s.git", (int)len, p);
+		goto check;
+	}
+	name = xstrndup(p, len);
+check:
+	if (*name == '\0' || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		free(name);
+		return NULL;
+	}
+	return name;
+}

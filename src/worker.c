@@ -1,0 +1,191 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "gitops.h"
+#include "wire.h"
+#include "worker.h"
+
+#ifdef __has_feature
+#if __has_feature(address_sanitizer)
+#define GITHERD_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define GITHERD_ASAN 1
+#endif
+#ifdef GITHERD_ASAN
+#include <sanitizer/lsan_interface.h>
+#endif
+
+/* Seconds a cancelled worker gets to unwind before SIGALRM ends it. */
+#define CANCEL_GRACE_S	2
+
+static volatile sig_atomic_t cancelled;
+
+/*
+ * SIGTERM (from the parent, or PR_SET_PDEATHSIG when the parent died):
+ * libgit2's callbacks see the flag and unwind, the partial clone is
+ * removed; the alarm ends a worker stuck where no callback runs.
+ */
+static void
+on_term(int signo)
+{
+	(void)signo;
+	cancelled = 1;
+	alarm(CANCEL_GRACE_S);
+}
+
+struct job_ctx {
+	int		fd;
+	uint32_t	job;
+	int64_t		last_progress;
+	bool		lost;		/* the parent is gone */
+};
+
+static void
+send_or_die(struct job_ctx *jc, const struct wire_msg *m)
+{
+	/* A failed write means the parent is gone (redis childinfo). */
+	if (!jc->lost && wire_send(jc->fd, m) == -1) {
+		jc->lost = true;
+		cancelled = 1;
+	}
+}
+
+static void
+ev_phase(void *ctx, enum phase p)
+{
+	struct job_ctx *jc = ctx;
+	struct wire_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = WIRE_PHASE;
+	m.job = jc->job;
+	m.u.phase = (uint8_t)p;
+	send_or_die(jc, &m);
+}
+
+/* Throttled here, at the source: libgit2 calls back once per object. */
+static void
+ev_progress(void *ctx, const struct wire_progress *c, bool force)
+{
+	struct job_ctx *jc = ctx;
+	struct wire_msg m;
+	int64_t now = clock_ms();
+
+	if (!force && now - jc->last_progress < 100)
+		return;
+	jc->last_progress = now;
+	memset(&m, 0, sizeof(m));
+	m.type = WIRE_PROGRESS;
+	m.job = jc->job;
+	m.u.progress = *c;
+	send_or_die(jc, &m);
+}
+
+static void
+ev_warn(void *ctx, const char *text)
+{
+	struct job_ctx *jc = ctx;
+	struct wire_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = WIRE_LOG;
+	m.job = jc->job;
+	m.u.log.text = (char *)text;
+	send_or_die(jc, &m);
+}
+
+static bool
+ev_cancelled(void *ctx)
+{
+	(void)ctx;
+	return cancelled != 0;
+}
+
+static void
+run_job(int fd, const struct wire_msg *job)
+{
+	struct job_ctx jc = { fd, job->job, 0, false };
+	struct gitops_events ev = {
+		ev_phase, ev_progress, ev_warn, ev_cancelled, &jc
+	};
+	struct gitops_result res;
+	struct wire_msg m;
+
+	gitops_sync(&job->u.job, &ev, &res);
+	memset(&m, 0, sizeof(m));
+	m.type = WIRE_DONE;
+	m.job = job->job;
+	m.u.done.result = (uint8_t)res.result;
+	m.u.done.err_class = (uint8_t)res.err_class;
+	m.u.done.shallow = res.shallow;
+	m.u.done.git_code = res.git_code;
+	m.u.done.git_klass = res.git_klass;
+	m.u.done.message = res.message[0] ? res.message : NULL;
+	m.u.done.head = res.head[0] ? res.head : NULL;
+	m.u.done.bytes = res.bytes;
+	m.u.done.objects = res.objects;
+	send_or_die(&jc, &m);
+}
+
+static int
+say_hello(int fd)
+{
+	struct wire_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = WIRE_HELLO;
+	m.u.hello.version = WIRE_VERSION;
+	m.u.hello.pid = (uint32_t)getpid();
+	return wire_send(fd, &m);
+}
+
+int
+worker_main(int fd, void *arg)
+{
+	struct sigaction sa;
+	struct wire_reader rd;
+	struct wire_msg m;
+	char err[256];
+	int rc = 0, n;
+
+	(void)arg;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;	/* no SA_RESTART: a blocked read must return */
+	sigaction(SIGTERM, &sa, NULL);
+	if (gitops_global_init() == -1)
+		return 3;
+	wire_reader_init(&rd);
+	if (say_hello(fd) == -1)
+		cancelled = 1;
+	while (!cancelled) {
+		n = wire_recv(fd, &rd, &m, err, sizeof(err));
+		if (n <= 0) {
+			rc = n == 0 || cancelled ? 0 : 3;
+			break;
+		}
+		if (m.type != WIRE_JOB) {
+			wire_msg_release(&m);
+			rc = 3;
+			break;
+		}
+		run_job(fd, &m);
+		wire_msg_release(&m);
+	}
+	wire_reader_release(&rd);
+	gitops_global_shutdown();
+#ifdef GITHERD_ASAN
+	/* Workers end with _exit(), which skips LeakSanitizer's own check. */
+	if (__lsan_do_recoverable_leak_check() != 0)
+		rc = 23;
+#endif
+	return rc;
+}

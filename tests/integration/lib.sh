@@ -1,0 +1,184 @@
+# shellcheck shell=bash
+# Shared set-up for githerd's integration tests: a fixture fleet, a git
+# daemon and a smart-HTTP server on 127.0.0.1, a private HOME, and small
+# assertion helpers.  Sourced by tests/integration/run.sh.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BIN=${GITHERD_BIN:-$TOP/githerd}
+case $BIN in /*) ;; *) BIN=$TOP/$BIN ;; esac
+FLEET=${GITHERD_TEST_FLEET:-$TOP/build/fleet-test}
+
+# shellcheck source=../lib/servers.sh
+. "$TOP/tests/lib/servers.sh"
+
+# A private, empty HOME and no system config: no user's insteadOf, proxy
+# or init.defaultBranch may change what a test sees.
+setup_env() {
+	SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/githerd-it.XXXXXX")
+	export HOME=$SCRATCH/home
+	mkdir -p "$HOME"
+	export GIT_CONFIG_NOSYSTEM=1
+	export GIT_TERMINAL_PROMPT=0
+	export XDG_CONFIG_HOME=$HOME/.config
+	unset GIT_DIR GIT_WORK_TREE http_proxy https_proxy HTTP_PROXY HTTPS_PROXY
+	export TERM=dumb
+	git config --global user.name "githerd tests"
+	git config --global user.email "tests@githerd.invalid"
+	git config --global protocol.file.allow always
+}
+
+start_fleet() {
+	python3 "$TOP/tests/lib/mkfleet.py" --profile test --out "$FLEET" >/dev/null ||
+	    { echo "cannot build the fixture fleet" >&2; return 1; }
+	STATE=$SCRATCH/state
+	mkdir -p "$STATE/daemon" "$STATE/http"
+	start_git_daemon "$FLEET/repos" "$STATE/daemon" || return 1
+	start_http "$FLEET/repos" "$STATE/http" || return 1
+	GIT_URL=$GIT_DAEMON_URL
+	# HTTP_URL comes from start_http
+}
+
+stop_fleet() {
+	[ -n "${STATE:-}" ] || return 0
+	stop_servers "$STATE/daemon"
+	stop_servers "$STATE/http"
+	[ -n "${STATE_SLOW:-}" ] && stop_servers "$STATE_SLOW"
+	return 0
+}
+
+# fleet_sha NAME BRANCH|TAG: an object id from fleet.json.
+fleet_branch() {
+	python3 -c 'import json,sys; r=[x for x in json.load(open(sys.argv[1]))["repos"] if x["name"]==sys.argv[2]][0]; print(r["branches"][sys.argv[3]])' \
+	    "$FLEET/fleet.json" "$1" "$2"
+}
+fleet_tag_commit() {
+	python3 -c 'import json,sys; r=[x for x in json.load(open(sys.argv[1]))["repos"] if x["name"]==sys.argv[2]][0]; print(r["tags"][sys.argv[3]]["commit"])' \
+	    "$FLEET/fleet.json" "$1" "$2"
+}
+
+# --- assertions: each failure is recorded; the test goes on ----------------
+
+fail() {
+	echo "    FAIL: $*"
+	T_FAILED=1
+}
+
+expect_eq() {		# WANT GOT WHAT
+	[ "$1" = "$2" ] || fail "$3: want '$1', got '$2'"
+}
+
+expect_exit() {		# WANT GOT WHAT
+	[ "$1" = "$2" ] || fail "$3: exit status $2, want $1"
+}
+
+expect_grep() {		# PATTERN FILE WHAT
+	grep -qE -- "$1" "$2" || { fail "$3: no /$1/ in $2:"; sed 's/^/      | /' "$2" | head -n 30; }
+}
+
+expect_no_grep() {	# PATTERN FILE WHAT
+	if grep -qE -- "$1" "$2"; then
+		fail "$3: unexpected /$1/ in $2:"
+		grep -E -- "$1" "$2" | sed 's/^/      | /' | head -n 10
+	fi
+}
+
+expect_missing() {	# PATH WHAT
+	[ ! -e "$1" ] && [ ! -L "$1" ] || fail "$2: $1 exists"
+}
+
+# No file named like a temporary clone anywhere under a workspace.
+expect_no_tmp() {	# WORKSPACE WHAT
+	local left
+	left=$(find "$1" -name '.githerd-tmp*' 2>/dev/null | head -n 5)
+	[ -z "$left" ] || fail "$2: temporary clones left: $left"
+}
+
+# Processes (not zombies) whose command line mentions PATTERN.
+live_procs() {
+	local pid stat
+	for pid in $(pgrep -f -- "$1" 2>/dev/null); do
+		[ "$pid" = "$$" ] && continue
+		stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+		stat=${stat##*) }
+		[ "${stat%% *}" = Z ] && continue
+		echo "$pid"
+	done
+}
+
+# --- what a clone looks like, for comparing githerd with git ----------------
+
+# Everything that makes two clones "the same": refs (with symrefs), HEAD,
+# the relevant configuration, shallowness, index, and a clean status.
+repo_state() {		# DIR
+	local d=$1 bare
+	bare=$(git -C "$d" rev-parse --is-bare-repository)
+	echo "bare $bare"
+	git -C "$d" for-each-ref --format='%(objectname) %(objecttype) %(refname) %(symref)'
+	echo "HEAD $(git -C "$d" rev-parse -q --verify HEAD) $(git -C "$d" symbolic-ref -q HEAD)"
+	echo "shallow $(git -C "$d" rev-parse --is-shallow-repository)"
+	git -C "$d" config --get-regexp '^(remote\.origin\.|branch\.)' | sort
+	if [ "$bare" = false ]; then
+		git -C "$d" ls-files -s
+		git -C "$d" status --porcelain --ignore-submodules=none
+	fi
+}
+
+# Compare githerd's clone with a reference made by git; print differences.
+same_clone() {		# OURS THEIRS WHAT
+	local a=$SCRATCH/state-a b=$SCRATCH/state-b
+	repo_state "$1" >"$a" 2>&1
+	repo_state "$2" >"$b" 2>&1
+	if ! diff -u "$b" "$a" >"$SCRATCH/state.diff"; then
+		fail "$3: differs from git's clone (- git, + githerd)"
+		sed 's/^/      | /' "$SCRATCH/state.diff" | head -n 40
+	fi
+	if [ "$(git -C "$1" rev-parse --is-bare-repository)" = false ] &&
+	    ! diff -r --exclude=.git "$2" "$1" >"$SCRATCH/tree.diff" 2>&1; then
+		fail "$3: working trees differ"
+		sed 's/^/      | /' "$SCRATCH/tree.diff" | head -n 20
+	fi
+	if ! git -C "$1" fsck --strict --no-progress >"$SCRATCH/fsck.out" 2>&1; then
+		fail "$3: git fsck failed"
+		sed 's/^/      | /' "$SCRATCH/fsck.out" | head -n 20
+	fi
+}
+
+# A digest of every file, symlink and directory under DIR (git dirs too).
+tree_digest() {		# DIR
+	(cd "$1" && find . -printf '%y %m %s %p %l\n' | LC_ALL=C sort &&
+	    find . -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum) |
+	    sha256sum | cut -d' ' -f1
+}
+
+# A second HTTP server that sends each connection at KBPS KB/s, for tests
+# that need clones still running when they act.  Sets SLOW_URL.
+start_slow_http() {	# KBPS
+	[ -n "${SLOW_URL:-}" ] && return 0
+	STATE_SLOW=$STATE/slow
+	mkdir -p "$STATE_SLOW"
+	local save_url=$HTTP_URL save_port=$HTTP_PORT save_pid=$HTTP_PID
+	SERVERS_HTTP_KBPS=$1 start_http "$FLEET/repos" "$STATE_SLOW" || return 1
+	SLOW_URL=$HTTP_URL
+	HTTP_URL=$save_url HTTP_PORT=$save_port HTTP_PID=$save_pid
+}
+
+# wait_for TIMEOUT-SECONDS COMMAND...: poll until COMMAND succeeds.
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.1
+	done
+}
+
+# Conditions for wait_for (evaluated afresh on every poll).
+partial_pack_exists() {	# WS
+	[ -n "$(find "$1" -path '*.githerd-tmp*/objects/pack/*' 2>/dev/null | head -n 1)" ]
+}
+no_live_procs() {	# PATTERN
+	[ -z "$(live_procs "$1")" ]
+}
+no_tmp_left() {		# WS
+	[ -z "$(find "$1" -name '.githerd-tmp*' 2>/dev/null | head -n 1)" ]
+}

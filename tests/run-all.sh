@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Run githerd's test suites and end with one "N passed, N failed" line, so
+# that a run which executed nothing cannot look green.
+#
+#   tests/run-all.sh [unit|integration|all]   (default: all)
+#
+# "all" runs the unit and integration suites against the normal build and
+# again against the ASan+UBSan build in build-asan/ (built by `make asan`).
+set -u
+cd "$(dirname "$0")/.."
+
+what=${1:-all}
+passed=0
+failed=0
+
+# Criterion prints "Synthesis: Tested: T | Passing: P | Failing: F | Crashing: C".
+run_unit() {		# BUILD_DIR LABEL
+	local t out line p f c status
+	for t in "$1"/tests/test_*; do
+		[ -x "$t" ] && [ "${t%.d}" = "$t" ] || continue
+		out=$("$t" --jobs 2 2>&1)
+		status=$?
+		line=$(printf '%s\n' "$out" | grep 'Synthesis:' | tail -n 1)
+		if [ -z "$line" ]; then
+			printf '%s\n' "$out" | tail -n 20
+			echo "FAIL $2 $(basename "$t"): no Criterion synthesis (exit $status)"
+			failed=$((failed + 1))
+			continue
+		fi
+		p=$(printf '%s' "$line" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p')
+		f=$(printf '%s' "$line" | sed -n 's/.*Failing: \([0-9]*\).*/\1/p')
+		c=$(printf '%s' "$line" | sed -n 's/.*Crashing: \([0-9]*\).*/\1/p')
+		if [ "$f" != 0 ] || [ "$c" != 0 ] || [ $status -ne 0 ]; then
+			printf '%s\n' "$out" | grep -v '^\[----\] *$' | tail -n 40
+		fi
+		echo "$2 $(basename "$t"): $p passed, $((f + c)) failed"
+		passed=$((passed + p))
+		failed=$((failed + f + c))
+		[ $status -eq 0 ] || [ $((f + c)) -gt 0 ] || failed=$((failed + 1))
+	done
+}
+
+run_integration() {	# BINARY LABEL
+	local out last p f
+	out=$(mktemp)
+	GITHERD_BIN=$1 GITHERD_LABEL=$2 tests/integration/run.sh 2>&1 | tee "$out"
+	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
+	if [ -z "$last" ]; then
+		echo "FAIL $2 integration: the suite did not report a result"
+		failed=$((failed + 1))
+	else
+		p=${last%% passed*}
+		f=${last#*passed, }
+		f=${f%% failed*}
+		passed=$((passed + p))
+		failed=$((failed + f))
+	fi
+	rm -f "$out"
+}
+
+case $what in
+unit)
+	run_unit build unit ;;
+integration)
+	run_integration ./githerd integration ;;
+all)
+	run_unit build unit
+	run_integration ./githerd integration
+	run_unit build-asan asan-unit
+	run_integration build-asan/githerd asan-integration ;;
+*)
+	echo "usage: tests/run-all.sh [unit|integration|all]" >&2
+	exit 2 ;;
+esac
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,249 @@
+/*
+ * The renderers, fed a scripted run at a fixed width and fixed times, are
+ * compared byte for byte with tests/golden/.  GITHERD_UPDATE_GOLDEN=1
+ * rewrites the golden files (review the diff before committing).
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "manifest.h"
+#include "progress.h"
+#include "queue.h"
+#include "render.h"
+#include "xmalloc.h"
+
+static void
+compare_golden(const char *name, const struct buf *got)
+{
+	char path[256];
+	FILE *f;
+	struct buf want = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+
+	snprintf(path, sizeof(path), "tests/golden/%s", name);
+	if (getenv("GITHERD_UPDATE_GOLDEN") != NULL) {
+		f = fopen(path, "wb");
+		cr_assert_not_null(f);
+		fwrite(got->data, 1, got->len, f);
+		fclose(f);
+	}
+	f = fopen(path, "rb");
+	cr_assert_not_null(f, "missing golden file %s", path);
+	buf_init(&want);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&want, chunk, n);
+	fclose(f);
+	cr_expect_eq(got->len, want.len, "%s: %zu bytes, want %zu", name,
+	    got->len, want.len);
+	cr_expect(memcmp(got->data, want.data, want.len < got->len ?
+	    want.len : got->len) == 0, "%s differs from the golden file", name);
+	buf_release(&want);
+}
+
+static void
+load(struct manifest *m)
+{
+	static const char text[] =
+	    "repos:\n"
+	    "  - url: https://e.com/alpha.git\n"
+	    "  - url: https://e.com/x.git\n"
+	    "    path: some/very/long/path/that/needs/eliding/in/the/middle\n"
+	    "  - url: https://e.com/gamma.git\n";
+	struct diags d;
+
+	diags_init(&d);
+	cr_assert_eq(manifest_parse(m, "r.yaml", text, strlen(text), &d), 0);
+	diags_release(&d);
+}
+
+/*
+ * The same run for both renderers: alpha and the long path start; alpha
+ * receives, finishes; gamma starts and checks out; the long path fails
+ * after a long time (heartbeats); gamma finishes.
+ */
+static void
+script(enum render_mode mode, struct buf *out)
+{
+	struct manifest m;
+	struct queue q;
+	struct progress p;
+	struct render r;
+	struct wire_progress c;
+	struct job *alpha, *lng, *gamma;
+
+	load(&m);
+	queue_init(&q, &m);
+	progress_init(&p, 2, q.njobs, 0);
+	render_init(&r, mode, 72, mode == RENDER_TTY, 2);
+
+	alpha = queue_next(&q, 0);
+	lng = queue_next(&q, 0);
+	progress_start(&p, 0, alpha, 0);
+	progress_start(&p, 1, lng, 0);
+	render_frame(&r, out, &p, 0);
+
+	memset(&c, 0, sizeof(c));
+	progress_phase(&p, 0, PHASE_RECEIVE, 100);
+	c.total_objects = 200;
+	c.received_objects = 100;
+	c.received_bytes = 3 << 20;
+	progress_update(&p, 0, &c, 1000);
+	render_warning(&r, "alpha", "depth 1 ignored over git://\033[31m");
+	render_frame(&r, out, &p, 1000);
+
+	alpha->bytes = 6 << 20;
+	queue_finish(&q, alpha, JOB_OK, 1500);
+	progress_finish(&p, 0, alpha);
+	render_job_done(&r, alpha, &p);
+	gamma = queue_next(&q, 1500);
+	progress_start(&p, 0, gamma, 1500);
+	progress_phase(&p, 0, PHASE_CHECKOUT, 1600);
+	memset(&c, 0, sizeof(c));
+	c.checkout_done = 10;
+	c.checkout_total = 40;
+	progress_update(&p, 0, &c, 1700);
+	render_heartbeats(&r, &p, 1700);
+	render_frame(&r, out, &p, 1700);
+
+	render_heartbeats(&r, &p, 31000);	/* long path: 31 s */
+	render_frame(&r, out, &p, 31000);
+	render_heartbeats(&r, &p, 45000);	/* not yet another */
+	render_frame(&r, out, &p, 45000);
+
+	queue_fail(&q, lng, ERR_NOT_FOUND, "remote error: access denied\n"
+	    "or repository not exported", 46000);
+	lng->stderr_text = xstrdup("stray line 1\nstray \033[1mline 2\n");
+	progress_finish(&p, 1, lng);
+	render_job_done(&r, lng, &p);
+	queue_finish(&q, gamma, JOB_OK, 47000);
+	progress_finish(&p, 0, gamma);
+	render_job_done(&r, gamma, &p);
+	render_frame(&r, out, &p, 47000);
+	render_clear(&r, out);
+	render_summary(out, &q, &p, 47000, false);
+
+	render_release(&r);
+	progress_release(&p);
+	queue_release(&q);
+	manifest_release(&m);
+}
+
+Test(render, tty_golden)
+{
+	struct buf out = BUF_INIT;
+
+	buf_init(&out);
+	script(RENDER_TTY, &out);
+	compare_golden("tty.out", &out);
+	cr_expect(strstr(out.data, "\033[?25h") != NULL, "cursor shown again");
+	buf_release(&out);
+}
+
+Test(render, plain_golden_has_no_escape_byte)
+{
+	struct buf out = BUF_INIT;
+
+	buf_init(&out);
+	script(RENDER_PLAIN, &out);
+	compare_golden("plain.out", &out);
+	cr_expect_null(memchr(out.data, 0x1b, out.len), "an escape in plain output");
+	cr_expect(strstr(out.data, "still running after 31.0s") != NULL,
+	    "heartbeat after 30 s");
+	buf_release(&out);
+}
+
+/* Visible columns of one line: escapes skipped, '\r' starts over. */
+static size_t
+visible_columns(const char *s, size_t len)
+{
+	size_t i, cols = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\033') {
+			while (i < len && !((s[i] >= 'A' && s[i] <= 'Z') ||
+			    (s[i] >= 'a' && s[i] <= 'z')))
+				i++;
+			continue;
+		}
+		if (s[i] == '\r')
+			cols = 0;
+		else if (((unsigned char)s[i] & 0xc0) != 0x80)
+			cols++;
+	}
+	return cols;
+}
+
+/* The live area must never wrap, or the cursor arithmetic breaks. */
+Test(render, tty_area_lines_fit_the_width)
+{
+	struct manifest m;
+	struct queue q;
+	struct progress p;
+	struct render r;
+	struct wire_progress c;
+	struct buf out = BUF_INIT;
+	const char *line, *nl;
+	int width, lines;
+
+	load(&m);
+	for (width = 20; width <= 100; width += 7) {
+		queue_init(&q, &m);
+		progress_init(&p, 3, q.njobs, 0);
+		render_init(&r, RENDER_TTY, width, true, 3);
+		progress_start(&p, 0, queue_next(&q, 0), 0);
+		progress_start(&p, 1, queue_next(&q, 0), 0);
+		progress_start(&p, 2, queue_next(&q, 0), 0);
+		memset(&c, 0, sizeof(c));
+		c.total_objects = 4000000;
+		c.received_objects = 1234567;
+		c.received_bytes = 987654321;
+		progress_phase(&p, 1, PHASE_RECEIVE, 10);
+		progress_update(&p, 1, &c, 800);
+		buf_init(&out);
+		render_frame(&r, &out, &p, 3723000);
+		lines = 0;
+		for (line = out.data; *line; line = nl + 1) {
+			nl = strchr(line, '\n');
+			if (nl == NULL)
+				nl = line + strlen(line);
+			cr_expect_lt(visible_columns(line, (size_t)(nl - line)),
+			    (size_t)width, "width %d: %.*s", width,
+			    (int)(nl - line), line);
+			lines++;
+			if (*nl == '\0')
+				break;
+		}
+		cr_expect_eq(lines, 4, "three jobs and the total line");
+		cr_expect_eq(r.area, 4);
+		buf_release(&out);
+		render_release(&r);
+		progress_release(&p);
+		queue_release(&q);
+	}
+	manifest_release(&m);
+}
+
+Test(render, units)
+{
+	struct buf b = BUF_INIT;
+
+	buf_init(&b);
+	render_bytes(&b, 512);
+	buf_addch(&b, '|');
+	render_bytes(&b, 1536);
+	buf_addch(&b, '|');
+	render_bytes(&b, 5ULL << 30);
+	buf_addch(&b, '|');
+	render_duration(&b, 1234);
+	buf_addch(&b, '|');
+	render_duration(&b, 125000);
+	buf_addch(&b, '|');
+	render_duration(&b, 3725000);
+	cr_expect_str_eq(b.data, "512 B|1.5 KiB|5.0 GiB|1.2s|2m05s|1h02m");
+	buf_release(&b);
+}
