@@ -43,7 +43,7 @@ PROG	= githerd
 MANS	= man/githerd.1 man/githerd.yaml.5
 
 .PHONY: all deps check check-all check-unit check-integration asan demo \
-	install uninstall clean lint bench version-check unit-tests
+	install uninstall clean lint version-check unit-tests
 
 all: version-check $(PROG)
 
@@ -96,20 +96,17 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh
 
-bench: all
-	@tests/bench/run.sh
-
 lint:
 	mandoc -Tlint -Wstyle $(MANS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
-	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
+	install -m 755 githerd $(DESTDIR)$(BINDIR)/githerd
 	install -m 644 man/githerd.1 $(DESTDIR)$(MANDIR)/man1/githerd.1
 	install -m 644 man/githerd.yaml.5 $(DESTDIR)$(MANDIR)/man5/githerd.yaml.5
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man1/githerd.1 \
+	rm -f $(DESTDIR)$(BINDIR)/githerd $(DESTDIR)$(MANDIR)/man1/githerd.1 \
 	      $(DESTDIR)$(MANDIR)/man5/githerd.yaml.5
 
 clean:

@@ -12,7 +12,7 @@ set -eu
 
 # Packages: build, tests (servers the tests start on loopback), demo.
 PKGS_MAIN="build-essential pkg-config git libyaml-dev libcriterion-dev
-lighttpd procps bsdutils util-linux python3 ca-certificates"
+lighttpd procps bsdutils util-linux python3 ca-certificates mandoc"
 PKG_BACKPORT="libgit2-dev"
 MIN_LIBGIT2=1.7.0
 
@@ -24,6 +24,7 @@ have_all() {
 	command -v lighttpd >/dev/null 2>&1 || [ -x /usr/sbin/lighttpd ] || return 1
 	command -v script >/dev/null 2>&1 || return 1
 	command -v python3 >/dev/null 2>&1 || return 1
+	command -v mandoc >/dev/null 2>&1 || return 1
 	pkg-config --atleast-version="$MIN_LIBGIT2" libgit2 2>/dev/null || return 1
 	pkg-config --exists yaml-0.1 2>/dev/null || return 1
 	pkg-config --exists criterion 2>/dev/null || return 1
@@ -41,6 +42,7 @@ report_missing() {
 	    echo "  - lighttpd (tests serve smart HTTP with it)" >&2
 	command -v script >/dev/null 2>&1 || echo "  - script(1) from util-linux" >&2
 	command -v python3 >/dev/null 2>&1 || echo "  - python3 (test helpers)" >&2
+	command -v mandoc >/dev/null 2>&1 || echo "  - mandoc (man page lint)" >&2
 	pkg-config --atleast-version="$MIN_LIBGIT2" libgit2 2>/dev/null ||
 	    echo "  - libgit2 >= $MIN_LIBGIT2 with headers (have:" \
 	    "$(pkg-config --modversion libgit2 2>/dev/null || echo none))" >&2
@@ -78,9 +80,11 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
 fi
 apt-get update -q
+# libgit2-dev first: Debian's libcriterion-dev depends on libgit2-dev, and
+# it must be satisfied by the backport, not pull in bookworm's 1.5.
+apt-get install -y -q --no-install-recommends -t bookworm-backports $PKG_BACKPORT
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $PKGS_MAIN
-apt-get install -y -q --no-install-recommends -t bookworm-backports $PKG_BACKPORT
 
 if ! have_all; then
 	echo "install-deps: packages installed but something is still missing:" >&2

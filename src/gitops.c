@@ -977,9 +977,10 @@ gitops_sync(const struct wire_job *job, const struct gitops_events *ev,
 	}
 	made_tmp = true;
 	if (c.depth > 0 && !url_supports_shallow(job->url)) {
-		snprintf(err, sizeof(err), "depth %d ignored: libgit2 %s cannot "
-		    "fetch shallow over %s; cloning full history", c.depth,
-		    LIBGIT2_VERSION, url_scheme_name(url_scheme(job->url)));
+		snprintf(err, sizeof(err), "depth %d ignored: libgit2 %s fetches "
+		    "shallow only over http(s), not %s; cloning full history",
+		    c.depth, LIBGIT2_VERSION,
+		    url_scheme(job->url) == URL_GIT ? "git://" : "ssh");
 		ev->warn(ev->ctx, err);
 		c.depth = 0;
 	}

@@ -191,7 +191,7 @@ cmd_sync(int argc, char **argv)
 
 	manifest_init(&m);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+C:hj:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "C:hj:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
 			workspace = optarg;
@@ -212,6 +212,7 @@ cmd_sync(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
+		fprintf(stderr, "githerd: sync takes exactly one manifest\n");
 		usage(stderr);
 		return EXIT_USAGE;
 	}

@@ -174,3 +174,15 @@ test_empty_repository() {
 	git -C "$WS/empty" rev-parse --git-dir >/dev/null 2>&1 || fail "no repository"
 	expect_eq "git://" "$(git -C "$WS/empty" config remote.origin.url | cut -c1-6)" "origin"
 }
+
+test_commit_with_depth_http_fetches_just_that_commit() {
+	local sha
+	sha=$(git -C "$FLEET/repos/big.git" rev-parse main~5)
+	sync_one x "$HTTP_URL/big.git" "commit: $sha" "depth: 1"
+	expect_exit 0 "$(status_of)" "shallow commit clone"
+	expect_eq "$sha" "$(git -C "$WS/big" rev-parse HEAD)" "HEAD"
+	expect_eq 1 "$(git -C "$WS/big" rev-list --count HEAD)" "one commit"
+	expect_eq "" "$(git -C "$WS/big" for-each-ref refs/githerd)" "no helper ref left"
+	expect_eq "" "$(git -C "$WS/big" status --porcelain)" "clean checkout"
+	git -C "$WS/big" fsck --no-progress >/dev/null 2>&1 || fail "fsck"
+}

@@ -111,6 +111,29 @@ Test(manifest, vcstool_format)
 	diags_release(&d);
 }
 
+/* The examples shipped in manifests/ must stay valid. */
+Test(manifest, shipped_examples_are_valid)
+{
+	static const char *const files[] = {
+		"manifests/example.yaml", "manifests/example.repos",
+	};
+	struct manifest m;
+	struct diags d;
+	char *text;
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		diags_init(&d);
+		cr_expect_eq(manifest_load(&m, files[i], &d), 0, "%s", files[i]);
+		text = diags_format(&d);
+		cr_expect_str_eq(text, "", "%s", files[i]);
+		cr_expect_gt(m.nrepos, 0);
+		free(text);
+		manifest_release(&m);
+		diags_release(&d);
+	}
+}
+
 Test(manifest, empty_repo_list_is_valid)
 {
 	struct manifest m;
