@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -257,11 +258,27 @@ out:
 	return code;
 }
 
+/*
+ * With 0, 1 or 2 closed, the next socket or pipe would take its number
+ * and progress meant for stderr would land in a worker's channel (curl's
+ * main_checkfds).
+ */
+static void
+check_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", O_RDWR) != fd)
+			_exit(EXIT_SYSTEM);
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *cmd;
 
+	check_std_fds();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -28,6 +28,7 @@
 #define FRAME_MS		100	/* at most 10 redraws a second */
 #define TICK_MS			1000	/* clocks and heartbeats */
 #define STOP_GRACE_MS		3000	/* SIGTERM -> SIGKILL */
+#define CLOSE_GRACE_MS		5000	/* EOF -> SIGKILL for an idle worker */
 #define ERRBUF_MAX		16384	/* stray stderr kept per job */
 
 struct run {
@@ -153,6 +154,37 @@ send_job(struct run *r, size_t slot, int64_t now)
 	r->dirty = true;
 }
 
+/*
+ * Closing the socket tells a worker to exit once it is idle; one that has
+ * not exited by the deadline is killed, so shutdown cannot hang on it.
+ */
+static void
+close_worker(struct worker *w, int64_t now)
+{
+	pool_close_socket(w);
+	if (w->state == W_FREE)
+		return;
+	if (w->state != W_CLOSING)
+		w->kill_deadline = now + CLOSE_GRACE_MS;
+	w->state = W_CLOSING;
+}
+
+static void
+kill_stragglers(struct run *r, int64_t now)
+{
+	struct worker *w;
+	size_t i;
+
+	for (i = 0; i < r->pool.n; i++) {
+		w = &r->pool.w[i];
+		if (w->state == W_CLOSING && !w->reaped &&
+		    w->kill_deadline != 0 && now >= w->kill_deadline) {
+			pool_signal(w, SIGKILL);
+			w->kill_deadline = 0;
+		}
+	}
+}
+
 static size_t
 count_state(const struct run *r, enum worker_state s)
 {
@@ -198,10 +230,8 @@ dispatch(struct run *r, int64_t now)
 	if (r->q.count[JOB_PENDING] == 0)
 		for (i = 0; i < r->pool.n; i++)
 			if (r->pool.w[i].state == W_IDLE ||
-			    r->pool.w[i].state == W_STARTING) {
-				pool_close_socket(&r->pool.w[i]);
-				r->pool.w[i].state = W_CLOSING;
-			}
+			    r->pool.w[i].state == W_STARTING)
+				close_worker(&r->pool.w[i], now);
 }
 
 static void
@@ -231,10 +261,9 @@ on_done(struct run *r, size_t slot, struct wire_msg *m, int64_t now)
 		queue_finish(&r->q, j, states[d->result], now);
 	finish_job(r, slot, j);
 	w->served++;
-	if (r->stopping || w->served >= r->o->worker_quota) {
-		pool_close_socket(w);	/* it exits on EOF; a fresh one follows */
-		w->state = W_CLOSING;
-	} else
+	if (r->stopping || w->served >= r->o->worker_quota)
+		close_worker(w, now);	/* it exits on EOF; a fresh one follows */
+	else
 		w->state = W_IDLE;
 }
 
@@ -281,8 +310,7 @@ protocol_error(struct run *r, size_t slot, const char *why, int64_t now)
 	char msg[320];
 
 	pool_signal(w, SIGKILL);
-	pool_close_socket(w);
-	w->state = W_CLOSING;
+	close_worker(w, now);
 	if (w->job != NULL) {
 		snprintf(msg, sizeof(msg), "worker protocol error: %s", why);
 		queue_fail(&r->q, w->job, ERR_PROTOCOL, msg, now);
@@ -313,11 +341,8 @@ read_socket(struct run *r, size_t slot, int64_t now)
 		protocol_error(r, slot, err, now);
 		return;
 	}
-	if (n <= 0) {			/* EOF or a dead socket */
-		pool_close_socket(w);
-		if (w->state != W_FREE)
-			w->state = W_CLOSING;
-	}
+	if (n <= 0)			/* EOF or a dead socket */
+		close_worker(w, now);
 }
 
 static void
@@ -435,10 +460,8 @@ begin_stop(struct run *r, int signo, int64_t now)
 		w = &r->pool.w[i];
 		if (w->state == W_BUSY)
 			pool_signal(w, SIGTERM);
-		else if (w->state != W_FREE) {
-			pool_close_socket(w);
-			w->state = W_CLOSING;
-		}
+		else
+			close_worker(w, now);
 	}
 	if (signo != 0)
 		render_note(&r->view, signo == SIGINT ? "interrupted: "
@@ -512,10 +535,8 @@ service(struct run *r, int64_t now)
 		sre = r->pfd[1 + 2 * i].revents;
 		ere = r->pfd[2 + 2 * i].revents;
 		if (w->sock != -1 && (sre & POLLOUT) &&
-		    wire_flush(&w->wr, w->sock) == -1) {
-			pool_close_socket(w);
-			w->state = W_CLOSING;
-		}
+		    wire_flush(&w->wr, w->sock) == -1)
+			close_worker(w, now);
 		if (w->sock != -1 && (sre & (POLLIN | POLLHUP | POLLERR)))
 			read_socket(r, i, now);
 		if (w->errfd != -1 && (ere & (POLLIN | POLLHUP | POLLERR)))
@@ -524,7 +545,7 @@ service(struct run *r, int64_t now)
 }
 
 static void
-flush_queues(struct run *r)
+flush_queues(struct run *r, int64_t now)
 {
 	struct worker *w;
 	size_t i;
@@ -532,10 +553,8 @@ flush_queues(struct run *r)
 	for (i = 0; i < r->pool.n; i++) {
 		w = &r->pool.w[i];
 		if (w->sock != -1 && wire_pending(&w->wr) &&
-		    wire_flush(&w->wr, w->sock) == -1) {
-			pool_close_socket(w);
-			w->state = W_CLOSING;
-		}
+		    wire_flush(&w->wr, w->sock) == -1)
+			close_worker(w, now);
 	}
 }
 
@@ -557,7 +576,8 @@ loop(struct run *r)
 				pool_signal(&r->pool.w[n], SIGKILL);
 			r->killed = true;
 		}
-		flush_queues(r);
+		flush_queues(r, now);
+		kill_stragglers(r, now);
 		retire(r, now);
 		if (pool_alive(&r->pool) == 0 &&
 		    (queue_idle(&r->q) || r->stopping))
