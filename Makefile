@@ -96,8 +96,10 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh
 
+# Cross-references to pages not installed yet are the only messages allowed.
 lint:
-	mandoc -Tlint -Wstyle $(MANS)
+	@mandoc -Tlint -Wstyle $(MANS) 2>&1 | grep -v -e 'referenced manual not found' \
+	    -e 'outdated mandoc.db' | { ! grep .; }
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5

@@ -11,6 +11,7 @@
 #define PATH_MAX_LEN		1024
 #define PATH_MAX_COMPONENT	255
 #define PATH_STATE_DIR		".githerd"
+#define PATH_TMP_PREFIX		".githerd-tmp"	/* clones in progress */
 
 int	path_check(const char *path, char *err, size_t errlen);
 int	path_casecmp(const char *, const char *);

@@ -15,6 +15,7 @@
 #include "queue.h"
 
 struct report_meta {
+	const char	*libgit2;	/* version the workers run with */
 	const char	*manifest;
 	const char	*workspace;
 	time_t		 started;

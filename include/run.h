@@ -24,6 +24,7 @@ struct run_opts {
 	int			 summary_fd;
 	unsigned		 worker_quota;	/* jobs per worker process */
 	const char		*notes;		/* lines to show first, or NULL */
+	const char		*libgit2;	/* runtime version, for the report */
 };
 
 struct run_result {

@@ -143,25 +143,35 @@ fs_mkparents(const char *root, const char *relpath, char *err, size_t errlen)
 				snprintf(err, errlen, "%.*s is a symbolic link: "
 				    "refusing to clone through it",
 				    (int)(slash - relpath), relpath);
+				errno = ELOOP;
 				goto out;
 			}
 			if (!S_ISDIR(st.st_mode)) {
 				snprintf(err, errlen, "%.*s exists and is not "
 				    "a directory", (int)(slash - relpath), relpath);
+				errno = ENOTDIR;
 				goto out;
 			}
 			continue;
 		}
 		if (errno != ENOENT || (mkdir(p.data, 0777) == -1 &&
 		    errno != EEXIST)) {
+			int saved = errno;
+
 			snprintf(err, errlen, "cannot create %.*s: %s",
-			    (int)(slash - relpath), relpath, strerror(errno));
+			    (int)(slash - relpath), relpath, strerror(saved));
+			errno = saved;
 			goto out;
 		}
 	}
 	rc = 0;
 out:
-	buf_release(&p);
+	{
+		int saved = errno;
+
+		buf_release(&p);
+		errno = saved;
+	}
 	return rc;
 }
 

@@ -273,7 +273,8 @@ is_hex_prefix(const char *s)
 {
 	size_t n = strlen(s);
 
-	return n >= 4 && n <= 40 && strspn(s, "0123456789abcdef") == n;
+	return n >= 4 && n <= 40 &&
+	    strspn(s, "0123456789abcdefABCDEF") == n;
 }
 
 /*
@@ -315,8 +316,8 @@ resolve_target(struct clone *c)
 				c->kind = REF_TAG;
 			else if (!is_hex_prefix(ref)) {
 				set_error(c, ERR_BAD_REF, "version '%s' is "
-				    "neither a branch nor a tag on the remote",
-				    ref);
+				    "neither a branch nor a tag on the remote, "
+				    "nor a commit id", ref);
 				return -1;
 			}
 		}
@@ -350,24 +351,27 @@ resolve_target(struct clone *c)
 	return 0;
 }
 
-/* The refspecs of this clone: what `git clone` with the same options maps. */
+/*
+ * The refspecs of this clone: what `git clone` with the same options maps.
+ * A shallow clone takes only what it checks out (--single-branch).
+ */
 static void
 fetch_refspecs(struct clone *c, struct buf *spec)
 {
+	const char *heads = c->bare ? "refs/heads" : "refs/remotes/origin";
+
 	if (c->mirror)
 		buf_addstr(spec, "+refs/*:refs/*");
-	else if (c->bare)
-		buf_addstr(spec, "+refs/heads/*:refs/heads/*");
 	else if (c->depth > 0 && c->kind == REF_TAG)
 		buf_addf(spec, "+refs/tags/%s:refs/tags/%s", c->job->ref,
 		    c->job->ref);
 	else if (c->depth > 0 && c->kind == REF_COMMIT)
 		buf_addf(spec, "+%s:refs/githerd/pinned", c->job->ref);
 	else if (c->depth > 0 && c->branch != NULL)
-		buf_addf(spec, "+refs/heads/%s:refs/remotes/origin/%s",
-		    c->branch, c->branch);
+		buf_addf(spec, "+refs/heads/%s:%s/%s", c->branch, heads,
+		    c->branch);
 	else
-		buf_addstr(spec, "+refs/heads/*:refs/remotes/origin/*");
+		buf_addf(spec, "+refs/heads/*:%s/*", heads);
 }
 
 static int
@@ -678,8 +682,9 @@ static int update_submodules(struct clone *, git_repository *, const char *,
 
 /*
  * A submodule's path and URL come from the (untrusted) repository: check
- * them like manifest entries before libgit2 acts on them (libgit2 1.8.4
- * lacks the fix for CVE-2026-53584, "../" in submodule paths).
+ * them like manifest entries before libgit2 acts on them.  Debian's
+ * libgit2 1.8.4 predates the 1.8.6 fix for submodule paths with "../"
+ * creating directories outside the work tree.
  */
 static int
 check_submodule(struct clone *c, git_repository *repo, git_submodule *sm,
@@ -691,18 +696,21 @@ check_submodule(struct clone *c, git_repository *repo, git_submodule *sm,
 	int rc = -1;
 
 	if (path_check(path, err, sizeof(err)) == -1) {
-		set_error(c, ERR_INTERNAL, "submodule %s%s refused: %s", where,
-		    git_submodule_name(sm), err);
+		set_error(c, ERR_INTERNAL, "submodule '%s' in %s refused: %s",
+		    git_submodule_name(sm), *where ? where : "the repository",
+		    err);
 		return -1;
 	}
 	if (raw == NULL || git_submodule_resolve_url(&url, repo, raw) < 0) {
-		set_error(c, ERR_INTERNAL, "submodule %s%s has no usable url",
-		    where, path);
+		set_error(c, ERR_INTERNAL, "submodule '%s' in %s has no usable "
+		    "url", git_submodule_name(sm), *where ? where :
+		    "the repository");
 		return -1;
 	}
 	if (url_check(url.ptr, err, sizeof(err)) == -1) {
-		set_error(c, ERR_INTERNAL, "submodule %s%s refused: %s", where,
-		    path, err);
+		set_error(c, ERR_INTERNAL, "submodule '%s' in %s refused: %s",
+		    git_submodule_name(sm), *where ? where : "the repository",
+		    err);
 		goto out;
 	}
 	rc = 0;
@@ -967,7 +975,9 @@ gitops_sync(const struct wire_job *job, const struct gitops_events *ev,
 		goto out;
 	root = workspace_root(job);
 	if (fs_mkparents(root, job->path, err, sizeof(err)) == -1) {
-		set_error(&c, ERR_LOCAL_CONFLICT, "%s", err);
+		set_error(&c, errno == ELOOP || errno == ENOTDIR ||
+		    errno == EEXIST ? ERR_LOCAL_CONFLICT : errno_class(errno),
+		    "%s", err);
 		goto out;
 	}
 	if (mkdir(job->tmp, 0777) == -1) {

@@ -63,14 +63,27 @@ help(void)
 	    "See githerd(1) and githerd.yaml(5).\n", DEFAULT_JOBS);
 }
 
-static int
-cmd_version(void)
+/*
+ * The version of the libgit2 the workers will load.  git_libgit2_version()
+ * only reads constants: it initialises nothing, so the parent stays
+ * libgit2-free in the sense that matters for fork().
+ */
+static void
+libgit2_version(char *out, size_t len)
 {
 	int major, minor, rev;
 
 	git_libgit2_version(&major, &minor, &rev);
-	printf("githerd %s (libgit2 %d.%d.%d)\n", GITHERD_VERSION, major, minor,
-	    rev);
+	snprintf(out, len, "%d.%d.%d", major, minor, rev);
+}
+
+static int
+cmd_version(void)
+{
+	char v[32];
+
+	libgit2_version(v, sizeof(v));
+	printf("githerd %s (libgit2 %s)\n", GITHERD_VERSION, v);
 	return EXIT_OK;
 }
 
@@ -186,12 +199,13 @@ cmd_sync(int argc, char **argv)
 	struct run_opts o;
 	struct run_result res;
 	const char *workspace = ".", *json = NULL;
-	char *ws = NULL, *json_abs = NULL, note[160];
+	char *ws = NULL, *json_abs = NULL, note[160], lg2[32];
 	size_t jobs = DEFAULT_JOBS;
 	int ch, code = EXIT_USAGE;
 
 	manifest_init(&m);
 	optind = 1;
+	opterr = 0;		/* getopt would name the command "sync" */
 	while ((ch = getopt_long(argc, argv, "C:hj:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
@@ -208,6 +222,9 @@ cmd_sync(int argc, char **argv)
 			help();
 			return EXIT_OK;
 		default:
+			fprintf(stderr, "githerd: sync: %s '%s'\n", optopt &&
+			    strchr("CjJ", optopt) ? "option needs a value:" :
+			    "unknown option", argv[optind - 1]);
 			usage(stderr);
 			return EXIT_USAGE;
 		}
@@ -236,6 +253,8 @@ cmd_sync(int argc, char **argv)
 	o.color = term_color(STDERR_FILENO);
 	o.worker_quota = WORKER_QUOTA;
 	o.notes = note[0] ? note : NULL;
+	libgit2_version(lg2, sizeof(lg2));
+	o.libgit2 = lg2;
 	if (sig_init() == -1) {
 		fprintf(stderr, "githerd: cannot set up signals: %s\n",
 		    strerror(errno));

@@ -51,6 +51,13 @@ check_component(const char *path, const char *c, size_t len, char *err,
 		    "'-'", path);
 		return -1;
 	}
+	if (len >= strlen(PATH_TMP_PREFIX) &&
+	    strncasecmp(c, PATH_TMP_PREFIX, strlen(PATH_TMP_PREFIX)) == 0) {
+		snprintf(err, errlen, "path '%s' has a component starting with "
+		    "'%s', which githerd uses for clones in progress", path,
+		    PATH_TMP_PREFIX);
+		return -1;
+	}
 	return 0;
 }
 

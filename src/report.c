@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <git2/version.h>	/* compile-time constants only: no libgit2 calls */
+#include <git2/version.h>	/* the build's version, if none is given */
 
 #include "report.h"
 #include "url.h"
@@ -53,6 +53,7 @@ json_repo(struct buf *b, const struct job *j)
 {
 	const struct repo_spec *r = j->spec;
 	char *url = url_redact(r->url);
+	size_t i;
 
 	buf_addstr(b, "    {\"path\": ");
 	json_string(b, r->path);
@@ -64,6 +65,13 @@ json_repo(struct buf *b, const struct job *j)
 	buf_addf(b, "}, \"bare\": %s, \"mirror\": %s, \"submodules\": %s",
 	    r->bare ? "true" : "false", r->mirror ? "true" : "false",
 	    r->submodules ? "true" : "false");
+	buf_addstr(b, ", \"groups\": [");
+	for (i = 0; i < r->ngroups; i++) {
+		if (i > 0)
+			buf_addstr(b, ", ");
+		json_string(b, r->groups[i]);
+	}
+	buf_addch(b, ']');
 	buf_addf(b, ",\n     \"status\": \"%s\", \"error\": ",
 	    job_state_name(j->state));
 	if (j->state == JOB_FAILED || j->state == JOB_CANCELLED) {
@@ -93,7 +101,7 @@ report_json(struct buf *b, const struct queue *q, const struct report_meta *m)
 	gmtime_r(&m->started, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	buf_addf(b, "{\n  \"githerd\": \"%s\",\n  \"libgit2\": \"%s\",\n",
-	    GITHERD_VERSION, LIBGIT2_VERSION);
+	    GITHERD_VERSION, m->libgit2 ? m->libgit2 : LIBGIT2_VERSION);
 	buf_addstr(b, "  \"manifest\": ");
 	json_string(b, m->manifest);
 	buf_addstr(b, ",\n  \"workspace\": ");

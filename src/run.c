@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "clock.h"
 #include "fsutil.h"
+#include "path.h"
 #include "pool.h"
 #include "progress.h"
 #include "queue.h"
@@ -113,7 +114,7 @@ tmp_path(const struct run *r, const struct job *j)
 
 	base = base ? base + 1 : path;
 	/* A hidden sibling, so rename(2) stays on one filesystem. */
-	return xasprintf("%s/%.*s%s.githerd-tmp.%ld.%u.%.60s",
+	return xasprintf("%s/%.*s%s" PATH_TMP_PREFIX ".%ld.%u.%.60s",
 	    r->o->workspace, dirlen, path, dirlen ? "/" : "", (long)getpid(),
 	    j->id, base);
 }
@@ -615,6 +616,7 @@ write_report(struct run *r, time_t started, int64_t elapsed, int code)
 	if (r->o->json_file == NULL)
 		return;
 	memset(&meta, 0, sizeof(meta));
+	meta.libgit2 = r->o->libgit2;
 	meta.manifest = r->o->manifest_file;
 	meta.workspace = r->o->workspace;
 	meta.started = started;

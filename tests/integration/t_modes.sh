@@ -186,3 +186,10 @@ test_commit_with_depth_http_fetches_just_that_commit() {
 	expect_eq "" "$(git -C "$WS/big" status --porcelain)" "clean checkout"
 	git -C "$WS/big" fsck --no-progress >/dev/null 2>&1 || fail "fsck"
 }
+
+test_bare_shallow_http_takes_one_branch() {
+	sync_one x "$HTTP_URL/alpha.git" "bare: true" "depth: 1" "branch: dev"
+	expect_exit 0 "$(status_of)" "shallow bare clone"
+	git clone -q --bare --depth 1 -b dev "$HTTP_URL/alpha.git" "$OUT/ref.git"
+	same_clone "$WS/alpha.git" "$OUT/ref.git" "bare depth 1 of dev over http"
+}

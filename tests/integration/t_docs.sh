@@ -1,0 +1,30 @@
+# shellcheck shell=bash
+# The manual pages: lint-clean, and in step with the code.
+
+test_man_pages_are_lint_clean() {
+	command -v mandoc >/dev/null || { fail "mandoc is not installed"; return; }
+	# Cross-references to pages that are not installed (each other, on a
+	# build machine) are the only messages allowed.
+	mandoc -Tlint -Wstyle "$TOP/man/githerd.1" "$TOP/man/githerd.yaml.5" 2>&1 |
+	    grep -v -e 'referenced manual not found' -e 'outdated mandoc.db' \
+	    >"$OUT/lint"
+	[ -s "$OUT/lint" ] && { fail "mandoc -Tlint:"; sed 's/^/      | /' "$OUT/lint"; }
+	return 0
+}
+
+test_man_page_documents_every_option_and_error_class() {
+	local opt cls
+	for opt in -j --jobs -C --workspace --json; do
+		grep -q -- "${opt#-}" "$TOP/man/githerd.1" || fail "githerd.1 lacks $opt"
+		"$BIN" help | grep -q -- "$opt" || fail "githerd help lacks $opt"
+	done
+	for cls in $(sed -n 's/.*\] = "\([a-z-]*\)",/\1/p' "$TOP/src/errclass.c"); do
+		[ "$cls" = none ] && continue
+		grep -qE "^\.It (Cm|Li) $cls\$" "$TOP/man/githerd.1" ||
+		    fail "githerd.1 does not document the error class $cls"
+	done
+	for key in url path branch tag commit depth submodules bare mirror groups; do
+		grep -q "^\.It Ic $key" "$TOP/man/githerd.yaml.5" ||
+		    fail "githerd.yaml.5 does not document the key $key"
+	done
+}
