@@ -137,6 +137,16 @@ cap_jobs(size_t want, char *note, size_t notelen)
 	return cap;
 }
 
+/* Jobs per worker process; the tests lower it to exercise replacement. */
+static unsigned
+worker_quota(void)
+{
+	const char *s = getenv("GITHERD_TEST_WORKER_QUOTA");
+	int n = s ? atoi(s) : 0;
+
+	return n > 0 ? (unsigned)n : WORKER_QUOTA;
+}
+
 static char *
 absolute(const char *path)
 {
@@ -251,7 +261,7 @@ cmd_sync(int argc, char **argv)
 	o.mode = term_is_smart(STDERR_FILENO) && term_foreground(STDERR_FILENO) ?
 	    RENDER_TTY : RENDER_PLAIN;
 	o.color = term_color(STDERR_FILENO);
-	o.worker_quota = WORKER_QUOTA;
+	o.worker_quota = worker_quota();
 	o.notes = note[0] ? note : NULL;
 	libgit2_version(lg2, sizeof(lg2));
 	o.libgit2 = lg2;

@@ -22,6 +22,11 @@ setup_env() {
 	export XDG_CONFIG_HOME=$HOME/.config
 	unset GIT_DIR GIT_WORK_TREE http_proxy https_proxy HTTP_PROXY HTTPS_PROXY
 	export TERM=dumb
+	# Sanitizer reports (ASan build: parent and workers alike) land in
+	# files that run.sh checks after every test; a report fails it.
+	mkdir -p "$SCRATCH/san"
+	export ASAN_OPTIONS="log_path=$SCRATCH/san/asan:detect_leaks=1"
+	export UBSAN_OPTIONS="log_path=$SCRATCH/san/ubsan:print_stacktrace=1"
 	git config --global user.name "githerd tests"
 	git config --global user.email "tests@githerd.invalid"
 	git config --global protocol.file.allow always

@@ -46,6 +46,13 @@ for t in $(declare -F | awk '{print $3}' | grep '^test_' | grep -E -- "$pattern"
 	start=$(date +%s%N)
 	"$t"
 	ms=$((($(date +%s%N) - start) / 1000000))
+	for f in "$SCRATCH"/san/*; do
+		[ -e "$f" ] || continue
+		echo "    FAIL: sanitizer report $(basename "$f"):"
+		sed 's/^/      | /' "$f" | head -n 40
+		rm -f "$f"
+		T_FAILED=1
+	done
 	if [ "$T_FAILED" -eq 0 ]; then
 		printf '%s: ok   %-46s %4d.%ds\n' "$label" "$t" $((ms / 1000)) $((ms % 1000 / 100))
 		passed=$((passed + 1))

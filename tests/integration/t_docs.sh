@@ -28,3 +28,15 @@ test_man_page_documents_every_option_and_error_class() {
 		    fail "githerd.yaml.5 does not document the key $key"
 	done
 }
+
+test_make_install_honours_prefix_and_destdir() {
+	make -s -C "$TOP" install PREFIX=/opt/gh DESTDIR="$OUT/dest" >"$OUT/make" 2>&1 ||
+	    { fail "make install"; sed 's/^/      | /' "$OUT/make"; return; }
+	[ -x "$OUT/dest/opt/gh/bin/githerd" ] || fail "no binary in DESTDIR/PREFIX/bin"
+	[ -f "$OUT/dest/opt/gh/share/man/man1/githerd.1" ] || fail "no githerd.1"
+	[ -f "$OUT/dest/opt/gh/share/man/man5/githerd.yaml.5" ] || fail "no githerd.yaml.5"
+	"$OUT/dest/opt/gh/bin/githerd" version | grep -q '^githerd [0-9.]* (libgit2 1\.[7-9]' ||
+	    fail "the installed binary does not run"
+	make -s -C "$TOP" uninstall PREFIX=/opt/gh DESTDIR="$OUT/dest" >/dev/null 2>&1
+	[ -z "$(find "$OUT/dest" -type f)" ] || fail "uninstall left files behind"
+}

@@ -355,3 +355,40 @@ test_tty_interrupt_restores_the_cursor() {
 	expect_eq $'\033[?25h' "$last" "cursor visible after ^C"
 	expect_no_tmp "$WS" "after ^C"
 }
+
+# fds of a process, sampled while it runs: the largest count seen.
+max_fds_while_running() {	# PID
+	local max=0 n
+	while kill -0 "$1" 2>/dev/null; do
+		n=$(ls "/proc/$1/fd" 2>/dev/null | wc -l)
+		[ "$n" -gt "$max" ] && max=$n
+		sleep 0.05
+	done
+	echo "$max"
+}
+
+test_replaced_workers_leak_no_descriptors() {
+	local i max base
+	start_slow_http 20 || { fail "slow server"; return; }
+	# Descriptors any child of this shell inherits (the harness's own).
+	sleep 1 >"$OUT/stdout" 2>"$OUT/stderr" &
+	base=$(ls "/proc/$!/fd" | wc -l)
+	kill $! 2>/dev/null
+	echo "repos:" >"$OUT/m.yaml"
+	for i in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16; do
+		echo "  - url: $SLOW_URL/tiny$i.git" >>"$OUT/m.yaml"
+	done
+	# One job per worker: sixteen workers come and go through two slots.
+	GITHERD_TEST_WORKER_QUOTA=1 "$BIN" sync -j 2 -C "$WS" "$OUT/m.yaml" \
+	    >"$OUT/stdout" 2>"$OUT/stderr" &
+	max=$(max_fds_while_running $!)
+	wait $!
+	expect_exit 0 $? "sync"
+	expect_eq 16 "$(ls "$WS" | wc -l)" "cloned"
+	# Inherited + self-pipe 2 + 2 per worker slot + the child's two ends
+	# for the moment of a fork, and nothing that grows.
+	[ "$max" -le $((base + 8)) ] ||
+	    fail "the parent held $max descriptors with 2 workers (inherited $base)"
+	[ "$max" -ge $((base + 4)) ] ||
+	    fail "sampled only $max descriptors: the run was not observed"
+}
