@@ -971,8 +971,7 @@ gitops_sync(const struct wire_job *job, const struct gitops_events *ev,
 	c.depth = job->depth;
 	res->result = RESULT_OK;
 
-	if ((rc = check_destination(&c, &empty_dir)) != 0)
-		goto out;
+	/* Parents first: never look at a destination through a symlink. */
 	root = workspace_root(job);
 	if (fs_mkparents(root, job->path, err, sizeof(err)) == -1) {
 		set_error(&c, errno == ELOOP || errno == ENOTDIR ||
@@ -980,6 +979,8 @@ gitops_sync(const struct wire_job *job, const struct gitops_events *ev,
 		    "%s", err);
 		goto out;
 	}
+	if ((rc = check_destination(&c, &empty_dir)) != 0)
+		goto out;
 	if (mkdir(job->tmp, 0777) == -1) {
 		set_error(&c, errno_class(errno), "cannot create %s: %s",
 		    job->tmp, strerror(errno));

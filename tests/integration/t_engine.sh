@@ -125,10 +125,11 @@ test_present_entries_are_left_alone() {
 }
 
 test_what_is_in_the_way_is_never_touched() {
-	mkdir -p "$WS/notgit" "$WS/emptydir"
+	mkdir -p "$WS/notgit" "$WS/emptydir" "$OUT/outside"
 	echo precious >"$WS/notgit/file"
 	echo precious >"$WS/afile"
-	ln -s /tmp "$WS/alink"
+	git init -q "$OUT/outside/inside"	# a repository beyond a symlink
+	ln -s "$OUT/outside" "$WS/alink"
 	cat >"$OUT/m.yaml" <<EOM
 repos:
   - url: $GIT_URL/alpha.git
@@ -155,7 +156,8 @@ EOM
 	rm -rf "$WS/emptydir"
 	mkdir "$WS/emptydir"
 	expect_eq "$before" "$(tree_digest "$WS")" "nothing else changed"
-	expect_missing /tmp/inside "clone through a symlink"
+	expect_eq "" "$(git -C "$OUT/outside/inside" rev-parse -q --verify HEAD)" \
+	    "the repository beyond the symlink is untouched"
 }
 
 test_vcstool_manifest_resolves_versions() {
