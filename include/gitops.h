@@ -25,16 +25,23 @@ struct gitops_result {
 	enum err_class	 err_class;
 	int		 git_code;
 	int		 git_klass;
-	char		 message[1024];
+	char		 message[1024];	/* error, reason to skip, or status */
 	char		 head[41];
+	char		 where[300];	/* "branch main", "tag v1", ... */
 	uint64_t	 bytes;
 	uint64_t	 objects;
 	bool		 shallow;
+	bool		 fetched;
+	/* status */
+	enum entry_state state;
+	unsigned	 ahead, behind, dirty;
 };
 
 int	gitops_global_init(void);
 void	gitops_global_shutdown(void);
 void	gitops_sync(const struct wire_job *, const struct gitops_events *,
+	    struct gitops_result *);
+void	gitops_status(const struct wire_job *, const struct gitops_events *,
 	    struct gitops_result *);
 
 #endif

@@ -44,6 +44,8 @@ struct repo_spec {
 
 struct manifest {
 	char			*file;
+	char			*text;		/* the file as read */
+	size_t			 textlen;
 	enum manifest_format	 format;
 	struct repo_spec	*repos;
 	size_t			 nrepos;

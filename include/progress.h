@@ -28,7 +28,8 @@ struct progress {
 	struct job_progress	*slots;
 	size_t			 nslots;
 	size_t			 total;		/* jobs in the run */
-	size_t			 ok, present, failed, cancelled;
+	size_t			 done;		/* jobs in a final state */
+	size_t			 count[JOB_STATE_MAX];
 	uint64_t		 bytes_done;	/* bytes of finished jobs */
 	int64_t			 start_ms;
 };
@@ -43,6 +44,7 @@ void	progress_update(struct progress *, size_t slot,
 	    const struct wire_progress *, int64_t now);
 void	progress_finish(struct progress *, size_t slot, const struct job *);
 void	progress_count(struct progress *, const struct job *);
+void	progress_count_cancelled(struct progress *, size_t);
 
 size_t	progress_done(const struct progress *);
 size_t	progress_running(const struct progress *);

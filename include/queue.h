@@ -1,7 +1,8 @@
 /*
- * The clone queue: one job per manifest entry and the state it is in.
- * PENDING -> RUNNING -> OK / PRESENT / FAILED / CANCELLED.  No fds, no
- * processes, no output: the loop in run.c drives it.
+ * The queue: one job per manifest entry and the state it is in.
+ * PENDING -> RUNNING -> CLONED / UPDATED / UNCHANGED / SKIPPED / FAILED /
+ * CANCELLED (sync) or CHECKED (status).  No fds, no processes, no output:
+ * the loop in run.c drives it.
  */
 #ifndef GITHERD_QUEUE_H
 #define GITHERD_QUEUE_H
@@ -16,10 +17,13 @@
 enum job_state {
 	JOB_PENDING,
 	JOB_RUNNING,
-	JOB_OK,
-	JOB_PRESENT,
+	JOB_CLONED,
+	JOB_UPDATED,
+	JOB_UNCHANGED,
+	JOB_SKIPPED,		/* left alone to protect local work */
 	JOB_FAILED,
 	JOB_CANCELLED,
+	JOB_CHECKED,		/* status looked at it: see entry_state */
 	JOB_STATE_MAX
 };
 
@@ -37,6 +41,11 @@ struct job {
 	uint64_t		 bytes;
 	uint64_t		 objects;
 	bool			 shallow;	/* the clone is shallow */
+	bool			 fetched;	/* objects were downloaded */
+	/* status */
+	unsigned char		 entry_state;	/* enum entry_state */
+	unsigned		 ahead, behind, dirty;
+	char			*where;		/* "branch main", "tag v1", ... */
 };
 
 struct queue {
@@ -55,6 +64,7 @@ void		 queue_fail(struct queue *, struct job *, enum err_class,
 		    const char *message, int64_t now);
 size_t		 queue_cancel_pending(struct queue *, int64_t now);
 bool		 queue_idle(const struct queue *);	/* nothing pending or running */
+bool		 job_state_final(enum job_state);
 size_t		 queue_finished(const struct queue *);
 const char	*job_state_name(enum job_state);
 

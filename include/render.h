@@ -47,6 +47,7 @@ void	render_frame(struct render *, struct buf *out,
 void	render_clear(struct render *, struct buf *out);
 void	render_summary(struct buf *out, const struct queue *,
 	    const struct progress *, int64_t now, bool color);
+void	render_status(struct buf *out, const struct queue *, bool color);
 
 void	render_bytes(struct buf *, uint64_t);
 void	render_duration(struct buf *, int64_t ms);

@@ -1,8 +1,8 @@
 /*
- * The parent's event loop for `githerd sync`: starts workers, hands out
- * jobs, folds worker messages into the progress model, renders, and shuts
- * everything down on completion or on a signal.  Single-threaded; never
- * calls libgit2.
+ * The parent's event loop: starts workers, hands out one job per manifest
+ * entry (sync or status), folds worker messages into the progress model,
+ * renders, and shuts everything down on completion or on a signal.
+ * Single-threaded; never calls libgit2.
  */
 #ifndef GITHERD_RUN_H
 #define GITHERD_RUN_H
@@ -12,8 +12,23 @@
 
 #include "manifest.h"
 #include "render.h"
+#include "wire.h"
+
+struct buf;
+struct queue;
+
+/*
+ * Called once every job is done, instead of printing the sync summary:
+ * writes what the command prints into out, and may raise *exit_code.
+ */
+typedef void (*run_finish_fn)(const struct queue *, void *arg,
+    struct buf *out, int *exit_code);
 
 struct run_opts {
+	enum job_op		 op;
+	unsigned		 job_flags;	/* added to every job (JOBF_FETCH) */
+	run_finish_fn		 finish;	/* NULL: the sync summary */
+	void			*finish_arg;
 	size_t			 jobs;		/* worker slots (already capped) */
 	const char		*workspace;	/* absolute */
 	const char		*manifest_file;
@@ -28,11 +43,11 @@ struct run_opts {
 };
 
 struct run_result {
-	int	exit_code;	/* 0 ok, 1 some failed, 3 system error */
+	int	exit_code;	/* 0 ok, 1 failed, 3 system error, 4 skipped */
 	int	signal;		/* non-zero: re-raise this after cleanup */
 };
 
-int	run_sync(const struct manifest *, const struct run_opts *,
+int	run_jobs(const struct manifest *, const struct run_opts *,
 	    struct run_result *);
 
 #endif

@@ -25,5 +25,6 @@ bool		 url_supports_shallow(const char *url);
 char		*url_redact(const char *url);
 void		 url_redact_text(char *text, const char *url);
 char		*url_default_path(const char *url, bool bare);
+char		*url_normalize(const char *url);
 
 #endif

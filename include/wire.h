@@ -39,18 +39,43 @@ enum phase {
 	PHASE_MAX
 };
 
+enum job_op {
+	OP_SYNC,		/* clone, or update what is on disk */
+	OP_STATUS,		/* compare what is on disk with the manifest */
+	OP_MAX
+};
+
 enum job_flags {
 	JOBF_SUBMODULES = 1 << 0,
 	JOBF_BARE = 1 << 1,
 	JOBF_MIRROR = 1 << 2,
+	JOBF_FETCH = 1 << 3,	/* status: ask the remote too */
 };
 
 enum job_result {
-	RESULT_OK,
-	RESULT_PRESENT,		/* already on disk, left alone */
+	RESULT_CLONED,
+	RESULT_UPDATED,
+	RESULT_UNCHANGED,	/* on disk and already as the manifest asks */
+	RESULT_SKIPPED,		/* left alone to protect local work */
 	RESULT_FAILED,
 	RESULT_CANCELLED,
+	RESULT_CHECKED,		/* status: see the entry state */
 	RESULT_MAX
+};
+
+/* What `githerd status` finds at an entry. */
+enum entry_state {
+	ES_OK,			/* on the manifest's ref, up to date, clean */
+	ES_MISSING,
+	ES_NOT_REPO,
+	ES_WRONG_ORIGIN,
+	ES_DIRTY,
+	ES_BEHIND,
+	ES_AHEAD,
+	ES_DIVERGED,
+	ES_OTHER_REF,		/* on another branch, tag or commit */
+	ES_BROKEN,		/* cannot be read */
+	ES_MAX
 };
 
 struct wire_hello {
@@ -64,6 +89,7 @@ struct wire_job {
 	char		*tmp;		/* absolute temporary sibling to clone into */
 	char		*path;		/* workspace-relative, for messages */
 	char		*ref;
+	uint8_t		 op;		/* enum job_op */
 	uint8_t		 ref_kind;	/* enum ref_kind */
 	uint8_t		 flags;		/* enum job_flags */
 	int32_t		 depth;
@@ -88,10 +114,15 @@ struct wire_done {
 	uint8_t		 result;	/* enum job_result */
 	uint8_t		 err_class;	/* enum err_class */
 	uint8_t		 shallow;	/* the clone really is shallow */
+	uint8_t		 fetched;	/* objects were downloaded */
+	uint8_t		 state;		/* status: enum entry_state */
 	int32_t		 git_code;
 	int32_t		 git_klass;
-	char		*message;
+	uint32_t	 ahead, behind;	/* status: commits */
+	uint32_t	 dirty;		/* status: files with local changes */
+	char		*message;	/* error, reason for skipping, or status */
 	char		*head;		/* hex object id of HEAD, if any */
+	char		*where;		/* "branch main", "tag v1", "detached" */
 	uint64_t	 bytes;
 	uint64_t	 objects;
 };
@@ -143,5 +174,6 @@ int	wire_recv(int fd, struct wire_reader *, struct wire_msg *, char *err,
 	    size_t errlen);
 
 const char *phase_name(enum phase);
+const char *entry_state_name(enum entry_state);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * githerd: clone many git repositories from a YAML manifest, in parallel.
- * The command line, subcommands and exit codes; nothing else.
+ * githerd: clone and keep up to date many git repositories from a YAML
+ * manifest, in parallel.  The command line, subcommands and exit codes;
+ * nothing else.
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -17,9 +18,13 @@
 #include <git2/common.h>
 
 #include "buf.h"
+#include "freeze.h"
 #include "fsutil.h"
 #include "manifest.h"
+#include "path.h"
 #include "pool.h"
+#include "queue.h"
+#include "render.h"
 #include "run.h"
 #include "sig.h"
 #include "term.h"
@@ -28,21 +33,37 @@
 
 enum exit_code {
 	EXIT_OK = 0,
-	EXIT_FAILED = 1,	/* at least one repository failed */
+	EXIT_FAILED = 1,	/* a repository failed (status: differs) */
 	EXIT_USAGE = 2,		/* usage or manifest error: nothing touched */
 	EXIT_SYSTEM = 3,	/* internal or system error */
+	EXIT_SKIPPED = 4,	/* entries left alone to protect local work */
 };
 
 #define DEFAULT_JOBS	8
 #define MAX_JOBS	1024
 #define FD_RESERVE	16	/* stdio, self-pipe, report, libc */
 #define WORKER_QUOTA	200
+#define SAVED_MANIFEST	PATH_STATE_DIR "/manifest"
+
+/* What the command line asked for. */
+struct cli {
+	const char	*cmd;
+	const char	*manifest;	/* NULL: the one saved by the last sync */
+	const char	*workspace;
+	const char	*json;
+	const char	*output;	/* freeze -o */
+	size_t		 jobs;
+	bool		 fetch;		/* status --fetch */
+};
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: githerd sync [-j jobs] [-C workspace] [--json file] manifest\n"
+	    "       githerd status [-j jobs] [-C workspace] [--fetch] [--json file]"
+	    " [manifest]\n"
+	    "       githerd freeze [-j jobs] [-C workspace] [-o file] [manifest]\n"
 	    "       githerd version\n"
 	    "       githerd help\n");
 }
@@ -52,14 +73,20 @@ help(void)
 {
 	usage(stdout);
 	printf("\n"
-	    "Clone every repository of a YAML manifest (githerd's own format\n"
-	    "or vcstool's .repos) in parallel, with live progress.\n\n"
-	    "  -j, --jobs N        clone N repositories at a time (default %d)\n"
-	    "  -C, --workspace DIR clone into DIR (default: the current "
+	    "sync    clone what is missing, update what is there, never losing\n"
+	    "        local work (entries with local work are skipped)\n"
+	    "status  compare the workspace with the manifest, offline\n"
+	    "freeze  print the manifest pinned to the commits checked out\n\n"
+	    "  -j, --jobs N        work on N repositories at a time (default %d)\n"
+	    "  -C, --workspace DIR the workspace (default: the current "
 	    "directory)\n"
-	    "      --json FILE     write a JSON report of the run to FILE\n\n"
-	    "Exit status: 0 all repositories OK, 1 some failed, 2 usage or\n"
-	    "manifest error (nothing touched), 3 internal or system error.\n"
+	    "      --json FILE     write a JSON report to FILE ('-': stdout)\n"
+	    "      --fetch         status: ask the remotes too\n"
+	    "  -o, --output FILE   freeze: write to FILE instead of stdout\n\n"
+	    "status and freeze default to the manifest of the last sync.\n"
+	    "Exit status: 0 OK, 1 some repository failed (status: differs),\n"
+	    "2 usage or manifest error (nothing touched), 3 internal or system\n"
+	    "error, 4 entries skipped to protect local work.\n"
 	    "See githerd(1) and githerd.yaml(5).\n", DEFAULT_JOBS);
 }
 
@@ -152,17 +179,18 @@ absolute(const char *path)
 {
 	char cwd[PATH_MAX];
 
-	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+	if (path[0] == '/' || strcmp(path, "-") == 0 ||
+	    getcwd(cwd, sizeof(cwd)) == NULL)
 		return xstrdup(path);
 	return xasprintf("%s/%s", cwd, path);
 }
 
 static int
-open_workspace(const char *dir, char **out)
+open_workspace(const char *dir, bool create, char **out)
 {
 	char err[512], real[PATH_MAX];
 
-	if (fs_mkdir_p(dir, err, sizeof(err)) == -1) {
+	if (create && fs_mkdir_p(dir, err, sizeof(err)) == -1) {
 		fprintf(stderr, "githerd: workspace: %s\n", err);
 		return -1;
 	}
@@ -186,7 +214,7 @@ load_manifest(struct manifest *m, const char *file)
 	if (manifest_load(m, file, &d) == -1) {
 		text = diags_format(&d);
 		fputs(text, stderr);
-		fprintf(stderr, "githerd: %s: %zu error%s; nothing was cloned\n",
+		fprintf(stderr, "githerd: %s: %zu error%s; nothing was done\n",
 		    file, d.n, d.n == 1 ? "" : "s");
 		free(text);
 		rc = -1;
@@ -196,65 +224,216 @@ load_manifest(struct manifest *m, const char *file)
 }
 
 static int
-cmd_sync(int argc, char **argv)
+write_atomically(const char *file, const char *data, size_t len)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", file, (long)getpid());
+	ssize_t n;
+	size_t off = 0;
+	int fd, rc = -1;
+
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1)
+		goto out;
+	while (off < len) {
+		n = write(fd, data + off, len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			goto fail;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd) == -1 || rename(tmp, file) == -1)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	unlink(tmp);
+out:
+	free(tmp);
+	return rc;
+}
+
+/*
+ * Keep a copy of the manifest in the workspace: `status` and `freeze`
+ * then work without naming it, and a later sync can tell what changed.
+ */
+static void
+save_manifest(const char *ws, const struct manifest *m)
+{
+	char *dir = xasprintf("%s/%s", ws, PATH_STATE_DIR);
+	char *file = xasprintf("%s/%s", ws, SAVED_MANIFEST);
+
+	if ((mkdir(dir, 0777) == -1 && errno != EEXIST) ||
+	    write_atomically(file, m->text, m->textlen) == -1)
+		fprintf(stderr, "githerd: warning: cannot save the manifest in "
+		    "%s: %s\n", file, strerror(errno));
+	free(dir);
+	free(file);
+}
+
+/* status: one line per entry, exit 1 if any entry is not as asked. */
+static void
+finish_status(const struct queue *q, void *arg, struct buf *out, int *code)
+{
+	size_t i;
+	bool color = arg != NULL;
+
+	render_status(out, q, color);
+	if (*code != EXIT_OK && *code != EXIT_SKIPPED)
+		return;
+	for (i = 0; i < q->njobs; i++)
+		if (q->jobs[i].state != JOB_CHECKED ||
+		    q->jobs[i].entry_state != ES_OK)
+			*code = EXIT_FAILED;
+}
+
+struct freeze_ctx {
+	const struct manifest	*m;
+	const char		*output;	/* NULL: stdout */
+};
+
+static void
+finish_freeze(const struct queue *q, void *arg, struct buf *out, int *code)
+{
+	struct freeze_ctx *fc = arg;
+	struct buf warnings = BUF_INIT;
+
+	buf_init(&warnings);
+	if (*code == EXIT_SYSTEM)
+		goto out;
+	if (freeze_write(out, fc->m, q, &warnings) == -1)
+		*code = EXIT_FAILED;
+	else
+		*code = EXIT_OK;
+	if (fc->output != NULL) {
+		if (write_atomically(fc->output, out->data, out->len) == -1) {
+			buf_addf(&warnings, "githerd: freeze: cannot write %s: "
+			    "%s\n", fc->output, strerror(errno));
+			*code = EXIT_SYSTEM;
+		}
+		buf_reset(out);
+	}
+out:
+	fputs(warnings.data, stderr);
+	buf_release(&warnings);
+}
+
+static int
+parse(int argc, char **argv, struct cli *cli)
 {
 	static const struct option longopts[] = {
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "workspace", required_argument, NULL, 'C' },
 		{ "json", required_argument, NULL, 'J' },
+		{ "fetch", no_argument, NULL, 'F' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct manifest m;
-	struct run_opts o;
-	struct run_result res;
-	const char *workspace = ".", *json = NULL;
-	char *ws = NULL, *json_abs = NULL, note[160], lg2[32];
-	size_t jobs = DEFAULT_JOBS;
-	int ch, code = EXIT_USAGE;
+	bool sync = strcmp(cli->cmd, "sync") == 0;
+	bool status = strcmp(cli->cmd, "status") == 0;
+	int ch;
 
-	manifest_init(&m);
 	optind = 1;
-	opterr = 0;		/* getopt would name the command "sync" */
-	while ((ch = getopt_long(argc, argv, "C:hj:", longopts, NULL)) != -1) {
+	opterr = 0;		/* getopt would name the command, not us */
+	while ((ch = getopt_long(argc, argv, "C:hj:o:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
-			workspace = optarg;
+			cli->workspace = optarg;
 			break;
 		case 'J':
-			json = optarg;
+			if (!sync && !status)
+				goto bad;
+			cli->json = optarg;
+			break;
+		case 'F':
+			if (!status)
+				goto bad;
+			cli->fetch = true;
+			break;
+		case 'o':
+			if (sync || status)
+				goto bad;
+			cli->output = optarg;
 			break;
 		case 'j':
-			if (parse_jobs(optarg, &jobs) == -1)
-				return EXIT_USAGE;
+			if (parse_jobs(optarg, &cli->jobs) == -1)
+				return -1;
 			break;
 		case 'h':
 			help();
-			return EXIT_OK;
+			exit(EXIT_OK);
 		default:
-			fprintf(stderr, "githerd: sync: %s '%s'\n", optopt &&
-			    strchr("CjJ", optopt) ? "option needs a value:" :
-			    "unknown option", argv[optind - 1]);
-			usage(stderr);
-			return EXIT_USAGE;
+			goto bad;
 		}
 	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "githerd: sync takes exactly one manifest\n");
+	if (argc - optind > 1 || (sync && argc - optind != 1)) {
+		fprintf(stderr, "githerd: %s takes %s manifest\n", cli->cmd,
+		    sync ? "exactly one" : "at most one");
 		usage(stderr);
-		return EXIT_USAGE;
+		return -1;
 	}
-	if (load_manifest(&m, argv[optind]) == -1)
+	cli->manifest = optind < argc ? argv[optind] : NULL;
+	return 0;
+bad:
+	fprintf(stderr, "githerd: %s: %s '%s'\n", cli->cmd, optopt &&
+	    strchr("CjJo", optopt) ? "option needs a value:" :
+	    "unknown option", argv[optind - 1]);
+	usage(stderr);
+	return -1;
+}
+
+static int
+cmd_run(int argc, char **argv, const char *cmd)
+{
+	struct cli cli;
+	struct manifest m;
+	struct run_opts o;
+	struct run_result res;
+	struct freeze_ctx fc;
+	char *ws = NULL, *json_abs = NULL, *out_abs = NULL, *saved = NULL;
+	char note[160], lg2[32];
+	bool sync = strcmp(cmd, "sync") == 0;
+	int code = EXIT_USAGE;
+
+	memset(&cli, 0, sizeof(cli));
+	cli.cmd = cmd;
+	cli.workspace = ".";
+	cli.jobs = DEFAULT_JOBS;
+	manifest_init(&m);
+	if (parse(argc, argv, &cli) == -1)
+		return EXIT_USAGE;
+	if (cli.manifest == NULL) {
+		/* status/freeze: the manifest the last sync saved */
+		if (open_workspace(cli.workspace, false, &ws) == -1)
+			return EXIT_USAGE;
+		saved = xasprintf("%s/%s", ws, SAVED_MANIFEST);
+		if (access(saved, R_OK) == -1) {
+			fprintf(stderr, "githerd: %s: no manifest given and none "
+			    "saved in %s by a sync\n", cmd, ws);
+			goto out;
+		}
+		cli.manifest = saved;
+	}
+	if (load_manifest(&m, cli.manifest) == -1)
 		goto out;
 	code = EXIT_SYSTEM;
-	if (open_workspace(workspace, &ws) == -1)
+	if (ws == NULL && open_workspace(cli.workspace, sync, &ws) == -1)
 		goto out;
-	if (json != NULL)
-		json_abs = absolute(json);
+	if (sync)
+		save_manifest(ws, &m);
+	if (cli.json != NULL)
+		json_abs = absolute(cli.json);
+	if (cli.output != NULL)
+		out_abs = absolute(cli.output);
 	memset(&o, 0, sizeof(o));
-	o.jobs = cap_jobs(jobs, note, sizeof(note));
+	o.op = sync ? OP_SYNC : OP_STATUS;
+	o.job_flags = cli.fetch ? JOBF_FETCH : 0;
+	o.jobs = cap_jobs(cli.jobs, note, sizeof(note));
 	o.workspace = ws;
-	o.manifest_file = argv[optind];
+	o.manifest_file = cli.manifest;
 	o.json_file = json_abs;
 	o.progress_fd = STDERR_FILENO;
 	o.summary_fd = STDOUT_FILENO;
@@ -265,25 +444,39 @@ cmd_sync(int argc, char **argv)
 	o.notes = note[0] ? note : NULL;
 	libgit2_version(lg2, sizeof(lg2));
 	o.libgit2 = lg2;
+	if (strcmp(cmd, "status") == 0) {
+		o.finish = finish_status;
+		o.finish_arg = isatty(STDOUT_FILENO) && term_color(STDOUT_FILENO) ?
+		    &o : NULL;
+	} else if (strcmp(cmd, "freeze") == 0) {
+		fc.m = &m;
+		fc.output = out_abs;
+		o.finish = finish_freeze;
+		o.finish_arg = &fc;
+	}
 	if (sig_init() == -1) {
 		fprintf(stderr, "githerd: cannot set up signals: %s\n",
 		    strerror(errno));
 		goto out;
 	}
-	run_sync(&m, &o, &res);
+	run_jobs(&m, &o, &res);
 	code = res.exit_code;
 	if (res.signal != 0) {
 		manifest_release(&m);
 		free(ws);
 		free(json_abs);
+		free(out_abs);
+		free(saved);
 		fflush(NULL);
 		sig_raise(res.signal);
-		code = 128 + res.signal;	/* if raising did not end us */
+		return 128 + res.signal;	/* if raising did not end us */
 	}
 out:
 	manifest_release(&m);
 	free(ws);
 	free(json_abs);
+	free(out_abs);
+	free(saved);
 	return code;
 }
 
@@ -313,8 +506,9 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cmd = argv[1];
-	if (strcmp(cmd, "sync") == 0)
-		return cmd_sync(argc - 1, argv + 1);
+	if (strcmp(cmd, "sync") == 0 || strcmp(cmd, "status") == 0 ||
+	    strcmp(cmd, "freeze") == 0)
+		return cmd_run(argc - 1, argv + 1, cmd);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
 		return cmd_version();
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||

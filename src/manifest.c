@@ -857,6 +857,7 @@ manifest_release(struct manifest *m)
 	}
 	free(m->repos);
 	free(m->file);
+	free(m->text);
 	manifest_init(m);
 }
 
@@ -871,6 +872,8 @@ manifest_parse(struct manifest *m, const char *name, const char *buf,
 
 	manifest_init(m);
 	m->file = xstrdup(name);
+	m->text = xstrndup(buf, len);
+	m->textlen = len;
 	if (d->file == NULL)
 		d->file = xstrdup(name);
 	memset(&p, 0, sizeof(p));

@@ -81,33 +81,29 @@ progress_finish(struct progress *p, size_t slot, const struct job *j)
 	progress_count(p, j);
 }
 
-/* Count a finished job (also ones that never ran: cancelled while queued). */
+/* Count a finished job. */
 void
 progress_count(struct progress *p, const struct job *j)
 {
-	switch (j->state) {
-	case JOB_OK:
-		p->ok++;
-		break;
-	case JOB_PRESENT:
-		p->present++;
-		break;
-	case JOB_FAILED:
-		p->failed++;
-		break;
-	case JOB_CANCELLED:
-		p->cancelled++;
-		break;
-	default:
+	if (!job_state_final(j->state))
 		return;
-	}
+	p->count[j->state]++;
+	p->done++;
 	p->bytes_done += j->bytes;
+}
+
+/* Jobs that never started because the run was stopped. */
+void
+progress_count_cancelled(struct progress *p, size_t n)
+{
+	p->count[JOB_CANCELLED] += n;
+	p->done += n;
 }
 
 size_t
 progress_done(const struct progress *p)
 {
-	return p->ok + p->present + p->failed + p->cancelled;
+	return p->done;
 }
 
 size_t

@@ -31,6 +31,7 @@ queue_release(struct queue *q)
 		free(q->jobs[i].tmp);
 		free(q->jobs[i].message);
 		free(q->jobs[i].stderr_text);
+		free(q->jobs[i].where);
 	}
 	free(q->jobs);
 	memset(q, 0, sizeof(*q));
@@ -113,11 +114,20 @@ job_state_name(enum job_state s)
 	static const char *const names[JOB_STATE_MAX] = {
 		[JOB_PENDING] = "pending",
 		[JOB_RUNNING] = "running",
-		[JOB_OK] = "ok",
-		[JOB_PRESENT] = "present",
+		[JOB_CLONED] = "cloned",
+		[JOB_UPDATED] = "updated",
+		[JOB_UNCHANGED] = "unchanged",
+		[JOB_SKIPPED] = "skipped",
 		[JOB_FAILED] = "failed",
 		[JOB_CANCELLED] = "cancelled",
+		[JOB_CHECKED] = "checked",
 	};
 
 	return (unsigned)s < JOB_STATE_MAX ? names[s] : "?";
+}
+
+bool
+job_state_final(enum job_state s)
+{
+	return s != JOB_PENDING && s != JOB_RUNNING;
 }

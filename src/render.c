@@ -180,22 +180,33 @@ render_job_done(struct render *r, const struct job *j, const struct progress *p)
 	struct buf line = BUF_INIT, tmp = BUF_INIT;
 	const char *s, *nl;
 
+	if (j->state == JOB_CHECKED)
+		return;		/* status prints its table at the end */
 	buf_init(&line);
 	buf_init(&tmp);
 	counter(&line, p);
 	switch (j->state) {
-	case JOB_OK:
-		paint(r, &line, GREEN, "ok     ");
+	case JOB_CLONED:
+	case JOB_UPDATED:
+		paint(r, &line, GREEN, j->state == JOB_CLONED ? "cloned " :
+		    "updated");
 		buf_addf(&line, " %s (", j->spec->path);
 		render_duration(&line, j->end_ms - j->start_ms);
 		buf_addstr(&line, ", ");
 		render_bytes(&line, j->bytes);
 		buf_addstr(&line, ")");
 		break;
-	case JOB_PRESENT:
-		paint(r, &line, DIM, "present");
-		buf_addf(&line, " %s (already on disk, left as it is)",
-		    j->spec->path);
+	case JOB_UNCHANGED:
+		paint(r, &line, DIM, "ok     ");
+		buf_addf(&line, " %s (up to date", j->spec->path);
+		if (j->where != NULL)
+			buf_addf(&line, ", %s", j->where);
+		buf_addstr(&line, ")");
+		break;
+	case JOB_SKIPPED:
+		paint(r, &line, YELLOW, "SKIP   ");
+		buf_addf(&line, " %s: ", j->spec->path);
+		sanitized(&line, j->message);
 		break;
 	case JOB_CANCELLED:
 		paint(r, &line, YELLOW, "cancel ");
@@ -367,10 +378,15 @@ area_total_line(const struct render *r, struct buf *b,
 
 	buf_addf(b, "[%zu/%zu] %zu running", progress_done(p), p->total,
 	    progress_running(p));
-	if (p->failed > 0) {
-		snprintf(tmp, sizeof(tmp), "%zu failed", p->failed);
+	if (p->count[JOB_FAILED] > 0) {
+		snprintf(tmp, sizeof(tmp), "%zu failed", p->count[JOB_FAILED]);
 		buf_addstr(b, ", ");
 		paint(r, b, RED, tmp);
+	}
+	if (p->count[JOB_SKIPPED] > 0) {
+		snprintf(tmp, sizeof(tmp), "%zu skipped", p->count[JOB_SKIPPED]);
+		buf_addstr(b, ", ");
+		paint(r, b, YELLOW, tmp);
 	}
 	if (rate > 0) {
 		buf_addstr(b, ", ");
@@ -471,9 +487,13 @@ render_summary(struct buf *out, const struct queue *q,
 	buf_addf(out, "githerd: %zu %s in ", q->njobs,
 	    q->njobs == 1 ? "repository" : "repositories");
 	render_duration(out, now - p->start_ms);
-	buf_addf(out, ": %zu cloned", q->count[JOB_OK]);
-	if (q->count[JOB_PRESENT] > 0)
-		buf_addf(out, ", %zu already present", q->count[JOB_PRESENT]);
+	buf_addf(out, ": %zu cloned, %zu updated, %zu up to date",
+	    q->count[JOB_CLONED], q->count[JOB_UPDATED],
+	    q->count[JOB_UNCHANGED]);
+	if (q->count[JOB_SKIPPED] > 0)
+		buf_addf(out, ", %s%zu skipped to protect local work%s",
+		    color ? YELLOW : "", q->count[JOB_SKIPPED],
+		    color ? RESET : "");
 	if (q->count[JOB_FAILED] > 0)
 		buf_addf(out, ", %s%zu failed%s", color ? RED : "",
 		    q->count[JOB_FAILED], color ? RESET : "");
@@ -484,12 +504,57 @@ render_summary(struct buf *out, const struct queue *q,
 	buf_addstr(out, " received)\n");
 	for (i = 0; i < q->njobs; i++) {
 		j = &q->jobs[i];
-		if (j->state != JOB_FAILED)
+		if (j->state == JOB_SKIPPED)
+			buf_addf(out, "  %sSKIP%s %s: ", color ? YELLOW : "",
+			    color ? RESET : "", j->spec->path);
+		else if (j->state == JOB_FAILED)
+			buf_addf(out, "  %sFAIL%s %s: %s: ", color ? RED : "",
+			    color ? RESET : "", j->spec->path,
+			    errclass_name(j->err_class));
+		else
 			continue;
-		buf_addf(out, "  %sFAIL%s %s: %s: ", color ? RED : "",
-		    color ? RESET : "", j->spec->path,
-		    errclass_name(j->err_class));
 		sanitized(out, j->message);
+		buf_addch(out, '\n');
+	}
+}
+
+/* `githerd status`: one line per entry, in manifest order. */
+void
+render_status(struct buf *out, const struct queue *q, bool color)
+{
+	const struct job *j;
+	size_t i, w = 0, n;
+	const char *c;
+
+	for (i = 0; i < q->njobs; i++) {
+		n = term_columns(q->jobs[i].spec->path,
+		    strlen(q->jobs[i].spec->path));
+		if (n > w)
+			w = n;
+	}
+	if (w > 40)
+		w = 40;
+	for (i = 0; i < q->njobs; i++) {
+		j = &q->jobs[i];
+		n = term_columns(j->spec->path, strlen(j->spec->path));
+		buf_addf(out, "%s%*s  ", j->spec->path, (int)(n < w ? w - n : 0),
+		    "");
+		if (j->state != JOB_CHECKED) {
+			c = RED;
+			if (color)
+				buf_addstr(out, c);
+			buf_addf(out, "%s: %s: ", job_state_name(j->state),
+			    errclass_name(j->err_class));
+			sanitized(out, j->message);
+		} else {
+			c = j->entry_state == ES_OK ? GREEN :
+			    j->entry_state == ES_MISSING ? DIM : YELLOW;
+			if (color)
+				buf_addstr(out, c);
+			sanitized(out, j->message);
+		}
+		if (color)
+			buf_addstr(out, RESET);
 		buf_addch(out, '\n');
 	}
 }

@@ -8,6 +8,7 @@
 #include <git2/version.h>	/* the build's version, if none is given */
 
 #include "report.h"
+#include "wire.h"
 #include "url.h"
 #include "version.h"
 
@@ -81,8 +82,22 @@ json_repo(struct buf *b, const struct job *j)
 		buf_addch(b, '}');
 	} else
 		buf_addstr(b, "null");
-	buf_addf(b, ", \"duration_ms\": %lld, \"bytes\": %llu, \"objects\": %llu",
+	if (j->state == JOB_SKIPPED) {
+		buf_addstr(b, ", \"reason\": ");
+		json_string(b, j->message);
+	}
+	if (j->state == JOB_CHECKED) {
+		buf_addf(b, ",\n     \"state\": \"%s\", \"where\": ",
+		    entry_state_name((enum entry_state)j->entry_state));
+		json_string(b, j->where);
+		buf_addf(b, ", \"ahead\": %u, \"behind\": %u, \"dirty\": %u, "
+		    "\"summary\": ", j->ahead, j->behind, j->dirty);
+		json_string(b, j->message);
+	}
+	buf_addf(b, ",\n     \"duration_ms\": %lld, \"fetched\": %s, \"bytes\": %llu, "
+	    "\"objects\": %llu",
 	    (long long)(j->end_ms > j->start_ms ? j->end_ms - j->start_ms : 0),
+	    j->fetched ? "true" : "false",
 	    (unsigned long long)j->bytes, (unsigned long long)j->objects);
 	buf_addstr(b, ", \"head\": ");
 	json_string(b, j->head[0] ? j->head : NULL);
@@ -97,6 +112,7 @@ report_json(struct buf *b, const struct queue *q, const struct report_meta *m)
 	char when[32];
 	struct tm tm;
 	size_t i;
+	enum job_state s;
 
 	gmtime_r(&m->started, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -110,10 +126,12 @@ report_json(struct buf *b, const struct queue *q, const struct report_meta *m)
 	    "  \"workers\": %zu,\n  \"exit_code\": %d,\n  \"signal\": ", when,
 	    (long long)m->duration_ms, m->workers, m->exit_code);
 	json_string(b, m->signal);
-	buf_addf(b, ",\n  \"counts\": {\"total\": %zu, \"ok\": %zu, "
-	    "\"present\": %zu, \"failed\": %zu, \"cancelled\": %zu},\n",
-	    q->njobs, q->count[JOB_OK], q->count[JOB_PRESENT],
-	    q->count[JOB_FAILED], q->count[JOB_CANCELLED]);
+	buf_addf(b, ",\n  \"counts\": {\"total\": %zu", q->njobs);
+	for (s = JOB_CLONED; s < JOB_STATE_MAX; s++)
+		if (s != JOB_CHECKED || q->count[s] > 0)
+			buf_addf(b, ", \"%s\": %zu", job_state_name(s),
+			    q->count[s]);
+	buf_addstr(b, "},\n");
 	buf_addstr(b, "  \"repos\": [\n");
 	for (i = 0; i < q->njobs; i++) {
 		json_repo(b, &q->jobs[i]);
@@ -135,6 +153,20 @@ report_write(const char *file, const struct queue *q,
 	buf_init(&b);
 	buf_init(&tmp);
 	report_json(&b, q, m);
+	if (strcmp(file, "-") == 0) {
+		while (off < b.len) {
+			n = write(STDOUT_FILENO, b.data + off, b.len - off);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				snprintf(err, errlen, "stdout: %s", strerror(errno));
+				goto out;
+			}
+			off += (size_t)n;
+		}
+		rc = 0;
+		goto out;
+	}
 	buf_addf(&tmp, "%s.tmp.%ld", file, (long)getpid());
 	fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd == -1) {

@@ -142,10 +142,12 @@ send_job(struct run *r, size_t slot, int64_t now)
 	m.u.job.tmp = j->tmp;
 	m.u.job.path = s->path;
 	m.u.job.ref = s->ref;
+	m.u.job.op = (uint8_t)r->o->op;
 	m.u.job.ref_kind = (uint8_t)s->ref_kind;
 	m.u.job.depth = s->depth;
-	m.u.job.flags = (s->submodules ? JOBF_SUBMODULES : 0) |
-	    (s->bare ? JOBF_BARE : 0) | (s->mirror ? JOBF_MIRROR : 0);
+	m.u.job.flags = (uint8_t)((s->submodules ? JOBF_SUBMODULES : 0) |
+	    (s->bare ? JOBF_BARE : 0) | (s->mirror ? JOBF_MIRROR : 0) |
+	    r->o->job_flags);
 	wire_queue(&w->wr, &m);
 	free(dest);
 	w->job = j;
@@ -242,10 +244,13 @@ on_done(struct run *r, size_t slot, struct wire_msg *m, int64_t now)
 	struct job *j = w->job;
 	const struct wire_done *d = &m->u.done;
 	static const enum job_state states[RESULT_MAX] = {
-		[RESULT_OK] = JOB_OK,
-		[RESULT_PRESENT] = JOB_PRESENT,
+		[RESULT_CLONED] = JOB_CLONED,
+		[RESULT_UPDATED] = JOB_UPDATED,
+		[RESULT_UNCHANGED] = JOB_UNCHANGED,
+		[RESULT_SKIPPED] = JOB_SKIPPED,
 		[RESULT_FAILED] = JOB_FAILED,
 		[RESULT_CANCELLED] = JOB_CANCELLED,
+		[RESULT_CHECKED] = JOB_CHECKED,
 	};
 
 	if (j == NULL || m->job != j->id)
@@ -253,13 +258,24 @@ on_done(struct run *r, size_t slot, struct wire_msg *m, int64_t now)
 	j->bytes = d->bytes;
 	j->objects = d->objects;
 	j->shallow = d->shallow != 0;
+	j->fetched = d->fetched != 0;
+	j->entry_state = d->state;
+	j->ahead = d->ahead;
+	j->behind = d->behind;
+	j->dirty = d->dirty;
+	free(j->where);
+	j->where = d->where ? xstrdup(d->where) : NULL;
 	if (d->head != NULL)
 		snprintf(j->head, sizeof(j->head), "%s", d->head);
 	if (d->result == RESULT_FAILED || d->result == RESULT_CANCELLED)
 		queue_fail(&r->q, j, (enum err_class)d->err_class,
 		    d->message ? d->message : "failed", now);
-	else
+	else {
+		/* the reason for a skip, or the status line */
+		free(j->message);
+		j->message = d->message ? xstrdup(d->message) : NULL;
 		queue_finish(&r->q, j, states[d->result], now);
+	}
 	finish_job(r, slot, j);
 	w->served++;
 	if (r->stopping || w->served >= r->o->worker_quota)
@@ -456,7 +472,7 @@ begin_stop(struct run *r, int signo, int64_t now)
 	r->stop_signal = signo;
 	r->stop_deadline = now + STOP_GRACE_MS;
 	/* Jobs that never started count as cancelled without a line each. */
-	r->pm.cancelled += queue_cancel_pending(&r->q, now);
+	progress_count_cancelled(&r->pm, queue_cancel_pending(&r->q, now));
 	for (i = 0; i < r->pool.n; i++) {
 		w = &r->pool.w[i];
 		if (w->state == W_BUSY)
@@ -604,6 +620,8 @@ exit_code(const struct run *r)
 		return 3;
 	if (r->q.count[JOB_FAILED] > 0)
 		return 1;
+	if (r->q.count[JOB_SKIPPED] > 0)
+		return 4;
 	return 0;
 }
 
@@ -634,7 +652,7 @@ write_report(struct run *r, time_t started, int64_t elapsed, int code)
 }
 
 int
-run_sync(const struct manifest *m, const struct run_opts *o,
+run_jobs(const struct manifest *m, const struct run_opts *o,
     struct run_result *res)
 {
 	struct run r;
@@ -665,10 +683,13 @@ run_sync(const struct manifest *m, const struct run_opts *o,
 	render_clear(&r.view, &r.out);
 	write_all(o->progress_fd, r.out.data, r.out.len, &r.display_ok);
 	buf_reset(&r.out);
-	render_summary(&r.out, &r.q, &r.pm, now, o->color &&
-	    isatty(o->summary_fd));
-	write_all(o->summary_fd, r.out.data, r.out.len, NULL);
 	res->exit_code = exit_code(&r);
+	if (o->finish != NULL)
+		o->finish(&r.q, o->finish_arg, &r.out, &res->exit_code);
+	else
+		render_summary(&r.out, &r.q, &r.pm, now, o->color &&
+		    isatty(o->summary_fd));
+	write_all(o->summary_fd, r.out.data, r.out.len, NULL);
 	res->signal = r.stop_signal;
 	write_report(&r, started, now - start, r.stop_signal ? 128 +
 	    r.stop_signal : res->exit_code);

@@ -301,3 +301,96 @@ check:
 	}
 	return name;
 }
+
+static int
+default_port(const char *scheme)
+{
+	if (strcmp(scheme, "https") == 0)
+		return 443;
+	if (strcmp(scheme, "http") == 0)
+		return 80;
+	if (strcmp(scheme, "git") == 0)
+		return 9418;
+	if (strcmp(scheme, "ssh") == 0)
+		return 22;
+	return -1;
+}
+
+/*
+ * A form of url for comparing two names of one repository: scheme and
+ * host in lower case, no user or password, no default port, scp-like
+ * "host:path" as ssh://host/path, no trailing "/" or ".git".  Paths keep
+ * their case: servers may tell them apart.
+ */
+char *
+url_normalize(const char *url)
+{
+	struct buf b = BUF_INIT;
+	const char *scheme, *rest, *host, *hend, *path, *colon, *at;
+	size_t slen, hlen;
+	int port = -1;
+
+	buf_init(&b);
+	switch (url_scheme(url)) {
+	case URL_SCP:
+		scheme = "ssh";
+		slen = 3;
+		rest = url;
+		colon = strchr(url, ':');
+		at = memchr(url, '@', (size_t)(colon - url));
+		host = at ? at + 1 : url;
+		hend = colon;
+		path = colon + 1;
+		break;
+	case URL_SSH:
+		scheme = "ssh";
+		slen = 3;
+		rest = strstr(url, "://") + 3;
+		goto authority;
+	default:
+		if ((rest = strstr(url, "://")) == NULL)
+			return xstrdup(url);
+		scheme = url;
+		slen = (size_t)(rest - url);
+		rest += 3;
+authority:
+		hend = rest + strcspn(rest, "/?#");
+		host = rest;
+		for (at = rest; at < hend; at++)
+			if (*at == '@')
+				host = at + 1;
+		path = hend;
+		colon = memchr(host, ':', (size_t)(hend - host));
+		if (colon != NULL && colon[1] != '\0') {
+			port = atoi(colon + 1);
+			hend = colon;
+		}
+		break;
+	}
+	for (; slen > 0; slen--, scheme++)
+		buf_addch(&b, (char)tolower((unsigned char)*scheme));
+	buf_addstr(&b, "://");
+	for (hlen = (size_t)(hend - host); hlen > 0; hlen--, host++)
+		buf_addch(&b, (char)tolower((unsigned char)*host));
+	{
+		char sch[16];
+		size_t i;
+
+		for (i = 0; i < sizeof(sch) - 1 && b.data[i] != ':'; i++)
+			sch[i] = b.data[i];
+		sch[i] = '\0';
+		if (port > 0 && port != default_port(sch))
+			buf_addf(&b, ":%d", port);
+	}
+	if (*path != '/' && *path != '\0')
+		buf_addch(&b, '/');
+	buf_addstr(&b, path);
+	while (b.len > 0 && b.data[b.len - 1] == '/')
+		buf_truncate(&b, b.len - 1);
+	if (b.len > 4 && strcmp(b.data + b.len - 4, ".git") == 0)
+		buf_truncate(&b, b.len - 4);
+	while (b.len > 0 && b.data[b.len - 1] == '/')
+		buf_truncate(&b, b.len - 1);
+	(void)rest;
+	return buf_detach(&b);
+}

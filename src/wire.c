@@ -140,6 +140,7 @@ encode_payload(struct buf *b, const struct wire_msg *m)
 		put_str(b, m->u.job.tmp);
 		put_str(b, m->u.job.path);
 		put_str(b, m->u.job.ref);
+		put_u8(b, m->u.job.op);
 		put_u8(b, m->u.job.ref_kind);
 		put_u8(b, m->u.job.flags);
 		put_i32(b, m->u.job.depth);
@@ -164,10 +165,16 @@ encode_payload(struct buf *b, const struct wire_msg *m)
 		put_u8(b, m->u.done.result);
 		put_u8(b, m->u.done.err_class);
 		put_u8(b, m->u.done.shallow);
+		put_u8(b, m->u.done.fetched);
+		put_u8(b, m->u.done.state);
 		put_i32(b, m->u.done.git_code);
 		put_i32(b, m->u.done.git_klass);
+		put_u32(b, m->u.done.ahead);
+		put_u32(b, m->u.done.behind);
+		put_u32(b, m->u.done.dirty);
 		put_str(b, m->u.done.message);
 		put_str(b, m->u.done.head);
+		put_str(b, m->u.done.where);
 		put_u64(b, m->u.done.bytes);
 		put_u64(b, m->u.done.objects);
 		break;
@@ -188,6 +195,9 @@ decode_payload(struct wire_msg *m, struct cursor *c)
 		m->u.job.tmp = get_str(c);
 		m->u.job.path = get_str(c);
 		m->u.job.ref = get_str(c);
+		m->u.job.op = get_u8(c);
+		if (m->u.job.op >= OP_MAX)
+			c->bad = true;
 		m->u.job.ref_kind = get_u8(c);
 		m->u.job.flags = get_u8(c);
 		m->u.job.depth = get_i32(c);
@@ -214,13 +224,20 @@ decode_payload(struct wire_msg *m, struct cursor *c)
 		m->u.done.result = get_u8(c);
 		m->u.done.err_class = get_u8(c);
 		m->u.done.shallow = get_u8(c);
+		m->u.done.fetched = get_u8(c);
+		m->u.done.state = get_u8(c);
 		m->u.done.git_code = get_i32(c);
 		m->u.done.git_klass = get_i32(c);
+		m->u.done.ahead = get_u32(c);
+		m->u.done.behind = get_u32(c);
+		m->u.done.dirty = get_u32(c);
 		m->u.done.message = get_str(c);
 		m->u.done.head = get_str(c);
+		m->u.done.where = get_str(c);
 		m->u.done.bytes = get_u64(c);
 		m->u.done.objects = get_u64(c);
-		if (m->u.done.result >= RESULT_MAX)
+		if (m->u.done.result >= RESULT_MAX ||
+		    m->u.done.state >= ES_MAX)
 			c->bad = true;
 		break;
 	default:
@@ -262,6 +279,7 @@ wire_msg_release(struct wire_msg *m)
 	case WIRE_DONE:
 		free(m->u.done.message);
 		free(m->u.done.head);
+		free(m->u.done.where);
 		break;
 	}
 	memset(m, 0, sizeof(*m));
@@ -461,6 +479,25 @@ wire_recv(int fd, struct wire_reader *r, struct wire_msg *m, char *err,
 		r->in.len += (size_t)n;
 		r->in.data[r->in.len] = '\0';
 	}
+}
+
+const char *
+entry_state_name(enum entry_state s)
+{
+	static const char *const names[ES_MAX] = {
+		[ES_OK] = "ok",
+		[ES_MISSING] = "missing",
+		[ES_NOT_REPO] = "not-a-repository",
+		[ES_WRONG_ORIGIN] = "wrong-origin",
+		[ES_DIRTY] = "dirty",
+		[ES_BEHIND] = "behind",
+		[ES_AHEAD] = "ahead",
+		[ES_DIVERGED] = "diverged",
+		[ES_OTHER_REF] = "other-ref",
+		[ES_BROKEN] = "broken",
+	};
+
+	return (unsigned)s < ES_MAX ? names[s] : "?";
 }
 
 const char *

@@ -118,13 +118,22 @@ run_job(int fd, const struct wire_msg *job)
 	struct gitops_result res;
 	struct wire_msg m;
 
-	gitops_sync(&job->u.job, &ev, &res);
+	if (job->u.job.op == OP_STATUS)
+		gitops_status(&job->u.job, &ev, &res);
+	else
+		gitops_sync(&job->u.job, &ev, &res);
 	memset(&m, 0, sizeof(m));
 	m.type = WIRE_DONE;
 	m.job = job->job;
 	m.u.done.result = (uint8_t)res.result;
 	m.u.done.err_class = (uint8_t)res.err_class;
 	m.u.done.shallow = res.shallow;
+	m.u.done.fetched = res.fetched;
+	m.u.done.state = (uint8_t)res.state;
+	m.u.done.ahead = res.ahead;
+	m.u.done.behind = res.behind;
+	m.u.done.dirty = res.dirty;
+	m.u.done.where = res.where[0] ? res.where : NULL;
 	m.u.done.git_code = res.git_code;
 	m.u.done.git_klass = res.git_klass;
 	m.u.done.message = res.message[0] ? res.message : NULL;

@@ -148,11 +148,13 @@ same_clone() {		# OURS THEIRS WHAT
 	fi
 }
 
-# A digest of every file, symlink and directory under DIR (git dirs too).
+# A digest of every file, symlink and directory under DIR (git dirs too),
+# but githerd's own .githerd at its top, plus every ref and HEAD.
 tree_digest() {		# DIR
-	(cd "$1" && find . -printf '%y %m %s %p %l\n' | LC_ALL=C sort &&
-	    find . -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum) |
-	    sha256sum | cut -d' ' -f1
+	(cd "$1" && find . -path ./.githerd -prune -o -printf '%y %m %s %p %l\n' |
+	    LC_ALL=C sort &&
+	    find . -path ./.githerd -prune -o -type f -print0 | LC_ALL=C sort -z |
+	    xargs -0r sha256sum) | sha256sum | cut -d' ' -f1
 }
 
 # A second HTTP server that sends each connection at KBPS KB/s, for tests

@@ -76,9 +76,9 @@ Test(progress, rate_and_counts)
 	cr_expect_eq(progress_eta_ms(&p, 1100), -1, "nothing done yet");
 
 	a->bytes = 1100000;
-	queue_finish(&q, a, JOB_OK, 2000);
+	queue_finish(&q, a, JOB_CLONED, 2000);
 	progress_finish(&p, 0, a);
-	cr_expect_eq(p.ok, 1);
+	cr_expect_eq(p.count[JOB_CLONED], 1);
 	cr_expect_eq(p.bytes_done, 1100000);
 	cr_expect_eq(progress_running(&p), 1);
 	cr_expect_eq(progress_done(&p), 1);
@@ -86,7 +86,7 @@ Test(progress, rate_and_counts)
 	cr_expect_eq(progress_eta_ms(&p, 2000), 6000);
 	queue_fail(&q, b, ERR_NETWORK, "x", 2500);
 	progress_finish(&p, 1, b);
-	cr_expect_eq(p.failed, 1);
+	cr_expect_eq(p.count[JOB_FAILED], 1);
 	progress_release(&p);
 }
 

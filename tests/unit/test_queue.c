@@ -38,7 +38,7 @@ Test(queue, jobs_leave_in_manifest_order)
 	cr_expect_eq(b->id, 1);
 	cr_expect_eq(a->state, JOB_RUNNING);
 	cr_expect_eq(q.count[JOB_RUNNING], 2);
-	queue_finish(&q, a, JOB_OK, 20);
+	queue_finish(&q, a, JOB_CLONED, 20);
 	queue_fail(&q, b, ERR_NOT_FOUND, "gone", 21);
 	cr_expect_eq(b->state, JOB_FAILED);
 	cr_expect_str_eq(b->message, "gone");
@@ -47,10 +47,10 @@ Test(queue, jobs_leave_in_manifest_order)
 	cr_expect_eq(c->id, 2);
 	cr_expect_null(queue_next(&q, 31));
 	cr_expect(!queue_idle(&q));
-	queue_finish(&q, c, JOB_PRESENT, 40);
+	queue_finish(&q, c, JOB_UNCHANGED, 40);
 	cr_expect(queue_idle(&q));
 	cr_expect_eq(queue_finished(&q), 3);
-	cr_expect_eq(q.count[JOB_OK] + q.count[JOB_FAILED] + q.count[JOB_PRESENT], 3);
+	cr_expect_eq(q.count[JOB_CLONED] + q.count[JOB_FAILED] + q.count[JOB_UNCHANGED], 3);
 	queue_release(&q);
 	manifest_release(&m);
 }

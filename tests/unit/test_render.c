@@ -97,7 +97,7 @@ script(enum render_mode mode, struct buf *out)
 	render_frame(&r, out, &p, 1000);
 
 	alpha->bytes = 6 << 20;
-	queue_finish(&q, alpha, JOB_OK, 1500);
+	queue_finish(&q, alpha, JOB_CLONED, 1500);
 	progress_finish(&p, 0, alpha);
 	render_job_done(&r, alpha, &p);
 	gamma = queue_next(&q, 1500);
@@ -120,7 +120,7 @@ script(enum render_mode mode, struct buf *out)
 	lng->stderr_text = xstrdup("stray line 1\nstray \033[1mline 2\n");
 	progress_finish(&p, 1, lng);
 	render_job_done(&r, lng, &p);
-	queue_finish(&q, gamma, JOB_OK, 47000);
+	queue_finish(&q, gamma, JOB_CLONED, 47000);
 	progress_finish(&p, 0, gamma);
 	render_job_done(&r, gamma, &p);
 	render_frame(&r, out, &p, 47000);

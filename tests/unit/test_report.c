@@ -47,7 +47,7 @@ Test(report, redacts_and_records_results)
 	a->bytes = 10;
 	a->objects = 3;
 	strcpy(a->head, "0123456789abcdef0123456789abcdef01234567");
-	queue_finish(&q, a, JOB_OK, 250);
+	queue_finish(&q, a, JOB_CLONED, 250);
 	queue_fail(&q, bj, ERR_BAD_REF, "tag 'v1' not found on the remote", 300);
 
 	memset(&meta, 0, sizeof(meta));
@@ -60,13 +60,14 @@ Test(report, redacts_and_records_results)
 	report_json(&b, &q, &meta);
 	cr_expect_null(strstr(b.data, "SEKRET123"), "credentials leaked");
 	cr_expect(strstr(b.data, "\"url\": \"https://***@e.com/a.git\"") != NULL);
-	cr_expect(strstr(b.data, "\"status\": \"ok\", \"error\": null, "
-	    "\"duration_ms\": 250, \"bytes\": 10, \"objects\": 3") != NULL, "%s",
-	    b.data);
+	cr_expect(strstr(b.data, "\"status\": \"cloned\", \"error\": null,\n"
+	    "     \"duration_ms\": 250, \"fetched\": false, \"bytes\": 10, "
+	    "\"objects\": 3") != NULL, "%s", b.data);
 	cr_expect(strstr(b.data, "{\"class\": \"bad-ref\", \"message\": "
 	    "\"tag 'v1' not found on the remote\"}") != NULL);
-	cr_expect(strstr(b.data, "\"counts\": {\"total\": 2, \"ok\": 1, "
-	    "\"present\": 0, \"failed\": 1, \"cancelled\": 0}") != NULL);
+	cr_expect(strstr(b.data, "\"counts\": {\"total\": 2, \"cloned\": 1, "
+	    "\"updated\": 0, \"unchanged\": 0, \"skipped\": 0, \"failed\": 1, "
+	    "\"cancelled\": 0}") != NULL, "%s", b.data);
 
 	fd = mkstemp(path);
 	cr_assert_neq(fd, -1);

@@ -137,3 +137,44 @@ Test(url, shallow_transports)
 	cr_expect(!url_supports_shallow("ssh://h/x"));
 	cr_expect(!url_supports_shallow("h:x"));
 }
+
+static void
+same(const char *a, const char *b)
+{
+	char *x = url_normalize(a), *y = url_normalize(b);
+
+	cr_expect_str_eq(x, y, "%s ~ %s", a, b);
+	free(x);
+	free(y);
+}
+
+static void
+differ(const char *a, const char *b)
+{
+	char *x = url_normalize(a), *y = url_normalize(b);
+
+	cr_expect_str_neq(x, y, "%s !~ %s", a, b);
+	free(x);
+	free(y);
+}
+
+Test(url, normalize)
+{
+	char *n = url_normalize("HTTPS://User:pw@Example.COM:443/Org/Repo.git/");
+
+	cr_expect_str_eq(n, "https://example.com/Org/Repo");
+	free(n);
+	same("https://h/x.git", "https://h/x");
+	same("https://h/x", "https://h/x/");
+	same("https://h:443/x", "https://h/x");
+	same("git://h:9418/x.git", "git://h/x");
+	same("git@github.com:org/x.git", "ssh://git@github.com/org/x");
+	same("ssh://git@h:22/org/x.git", "git@h:org/x.git");
+	same("git+ssh://h/x", "ssh://h/x");
+	same("https://tok@h/x", "https://h/x");
+	differ("https://h/x", "http://h/x");
+	differ("https://h:8443/x", "https://h/x");
+	differ("https://h/Org/x", "https://h/org/x");
+	differ("https://h/a/x", "https://h/b/x");
+	differ("git://h/x", "git://g/x");
+}

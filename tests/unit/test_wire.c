@@ -29,6 +29,7 @@ sample(enum wire_type t)
 		m.u.job.tmp = "/ws/.githerd-tmp.1.2.a";
 		m.u.job.path = "a";
 		m.u.job.ref = NULL;
+		m.u.job.op = OP_STATUS;
 		m.u.job.ref_kind = 2;
 		m.u.job.flags = JOBF_BARE | JOBF_MIRROR;
 		m.u.job.depth = -5;
@@ -53,6 +54,12 @@ sample(enum wire_type t)
 		m.u.done.result = RESULT_FAILED;
 		m.u.done.err_class = 7;
 		m.u.done.shallow = 1;
+		m.u.done.fetched = 1;
+		m.u.done.state = ES_DIVERGED;
+		m.u.done.ahead = 7;
+		m.u.done.behind = 9;
+		m.u.done.dirty = 11;
+		m.u.done.where = "branch main";
 		m.u.done.git_code = -3;
 		m.u.done.git_klass = 12;
 		m.u.done.message = "remote error: not found";
@@ -91,6 +98,7 @@ expect_same(const struct wire_msg *a, const struct wire_msg *b)
 		str_eq(a->u.job.tmp, b->u.job.tmp);
 		str_eq(a->u.job.path, b->u.job.path);
 		str_eq(a->u.job.ref, b->u.job.ref);
+		cr_expect_eq(a->u.job.op, b->u.job.op);
 		cr_expect_eq(a->u.job.ref_kind, b->u.job.ref_kind);
 		cr_expect_eq(a->u.job.flags, b->u.job.flags);
 		cr_expect_eq(a->u.job.depth, b->u.job.depth);
@@ -109,6 +117,12 @@ expect_same(const struct wire_msg *a, const struct wire_msg *b)
 		cr_expect_eq(a->u.done.result, b->u.done.result);
 		cr_expect_eq(a->u.done.err_class, b->u.done.err_class);
 		cr_expect_eq(a->u.done.shallow, b->u.done.shallow);
+		cr_expect_eq(a->u.done.fetched, b->u.done.fetched);
+		cr_expect_eq(a->u.done.state, b->u.done.state);
+		cr_expect_eq(a->u.done.ahead, b->u.done.ahead);
+		cr_expect_eq(a->u.done.behind, b->u.done.behind);
+		cr_expect_eq(a->u.done.dirty, b->u.done.dirty);
+		str_eq(a->u.done.where, b->u.done.where);
 		cr_expect_eq(a->u.done.git_code, b->u.done.git_code);
 		cr_expect_eq(a->u.done.git_klass, b->u.done.git_klass);
 		str_eq(a->u.done.message, b->u.done.message);

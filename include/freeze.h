@@ -1,0 +1,16 @@
+/*
+ * `githerd freeze`: the manifest again, every entry pinned to the commit
+ * its checkout is at, in the input's format (githerd's or vcstool's).
+ */
+#ifndef GITHERD_FREEZE_H
+#define GITHERD_FREEZE_H
+
+#include "buf.h"
+#include "manifest.h"
+#include "queue.h"
+
+int	freeze_write(struct buf *out, const struct manifest *,
+	    const struct queue *, struct buf *warnings);
+void	yaml_quote(struct buf *, const char *);
+
+#endif

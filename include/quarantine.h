@@ -1,0 +1,36 @@
+/*
+ * Fetching into quarantine: a temporary bare repository beside the entry
+ * that borrows the entry's objects (objects/info/alternates) and a copy of
+ * its refs (so negotiation sends the right "have"s).  The fetch lands
+ * there; the entry is touched only if the update goes ahead, and then
+ * only by moving finished packs in and setting refs.  A failed, cancelled
+ * or refused update leaves the entry byte for byte as it was.
+ */
+#ifndef GITHERD_QUARANTINE_H
+#define GITHERD_QUARANTINE_H
+
+#include <stdbool.h>
+
+#include <git2.h>
+
+struct gitctx;
+
+struct quarantine {
+	char		*dir;		/* the job's temporary directory */
+	char		*real_git;	/* the entry's git directory */
+	git_repository	*repo;
+	git_remote	*remote;
+};
+
+int	quarantine_open(struct gitctx *, git_repository *real,
+	    struct quarantine *);
+int	quarantine_fetch(struct gitctx *, struct quarantine *,
+	    const char *const *specs, size_t nspecs, int depth, bool prune);
+int	quarantine_show(struct gitctx *, struct quarantine *,
+	    git_repository *real);
+int	quarantine_lookup(struct quarantine *, const char *refname,
+	    git_oid *out);
+int	quarantine_install(struct gitctx *, struct quarantine *);
+void	quarantine_close(struct quarantine *);
+
+#endif

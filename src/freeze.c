@@ -1,0 +1,145 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "freeze.h"
+#include "wire.h"
+
+/* A YAML double-quoted scalar: safe for any text, control bytes escaped. */
+void
+yaml_quote(struct buf *b, const char *s)
+{
+	const unsigned char *p;
+
+	buf_addch(b, '"');
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_addf(b, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			buf_addf(b, "\\x%02x", *p);
+		else
+			buf_addch(b, (char)*p);
+	}
+	buf_addch(b, '"');
+}
+
+static void
+groups(struct buf *b, const struct repo_spec *r, const char *indent)
+{
+	size_t i;
+
+	if (r->ngroups == 0)
+		return;
+	buf_addf(b, "%sgroups: [", indent);
+	for (i = 0; i < r->ngroups; i++) {
+		if (i > 0)
+			buf_addstr(b, ", ");
+		yaml_quote(b, r->groups[i]);
+	}
+	buf_addstr(b, "]\n");
+}
+
+/* Why an entry cannot be pinned, or what the pin does not capture. */
+static int
+check(const struct job *j, struct buf *warnings)
+{
+	const char *path = j->spec->path;
+
+	if (j->state != JOB_CHECKED) {
+		buf_addf(warnings, "githerd: freeze: %s: %s; kept unpinned\n",
+		    path, j->message ? j->message : "could not be read");
+		return -1;
+	}
+	if (j->spec->mirror)
+		return 0;	/* a mirror takes every ref: nothing to pin */
+	if (j->head[0] == '\0') {
+		buf_addf(warnings, "githerd: freeze: %s: %s; kept unpinned\n",
+		    path, j->message ? j->message : "no commit");
+		return -1;
+	}
+	if (j->entry_state == ES_WRONG_ORIGIN) {
+		buf_addf(warnings, "githerd: freeze: %s: %s; kept unpinned\n",
+		    path, j->message);
+		return -1;
+	}
+	if (j->dirty > 0)
+		buf_addf(warnings, "warning: %s: %u file%s with local changes "
+		    "are not in the lock file\n", path, j->dirty,
+		    j->dirty == 1 ? "" : "s");
+	if (j->ahead > 0)
+		buf_addf(warnings, "warning: %s: %.12s is %u commit%s ahead of "
+		    "the remote: others cannot fetch it\n", path, j->head,
+		    j->ahead, j->ahead == 1 ? "" : "s");
+	return 0;
+}
+
+static void
+githerd_entry(struct buf *b, const struct job *j, bool pinned)
+{
+	const struct repo_spec *r = j->spec;
+
+	buf_addstr(b, "  - url: ");
+	yaml_quote(b, r->url);
+	buf_addstr(b, "\n    path: ");
+	yaml_quote(b, r->path);
+	buf_addch(b, '\n');
+	if (pinned && !r->mirror)
+		buf_addf(b, "    commit: \"%s\"\n", j->head);
+	else if (r->ref != NULL && r->ref_kind != REF_VERSION) {
+		buf_addf(b, "    %s: ", ref_kind_name(r->ref_kind));
+		yaml_quote(b, r->ref);
+		buf_addch(b, '\n');
+	}
+	if (r->depth > 0)
+		buf_addf(b, "    depth: %d\n", r->depth);
+	if (r->submodules)
+		buf_addstr(b, "    submodules: true\n");
+	if (r->mirror)
+		buf_addstr(b, "    mirror: true\n");
+	else if (r->bare)
+		buf_addstr(b, "    bare: true\n");
+	groups(b, r, "    ");
+}
+
+static void
+vcstool_entry(struct buf *b, const struct job *j, bool pinned)
+{
+	const struct repo_spec *r = j->spec;
+
+	buf_addstr(b, "  ");
+	yaml_quote(b, r->path);
+	buf_addstr(b, ":\n    type: git\n    url: ");
+	yaml_quote(b, r->url);
+	buf_addch(b, '\n');
+	if (pinned) {
+		buf_addf(b, "    version: \"%s\"\n", j->head);
+	} else if (r->ref != NULL) {
+		buf_addstr(b, "    version: ");
+		yaml_quote(b, r->ref);
+		buf_addch(b, '\n');
+	}
+}
+
+/* 0 when every entry is pinned; -1 when some were kept as they were. */
+int
+freeze_write(struct buf *out, const struct manifest *m, const struct queue *q,
+    struct buf *warnings)
+{
+	size_t i;
+	int rc = 0;
+	bool pinned;
+
+	buf_addf(out, "# githerd freeze of %s: every entry at the commit that "
+	    "was checked out\n", m->file);
+	buf_addstr(out, m->format == MANIFEST_VCSTOOL ? "repositories:\n" :
+	    "repos:\n");
+	for (i = 0; i < q->njobs; i++) {
+		pinned = check(&q->jobs[i], warnings) == 0;
+		if (!pinned)
+			rc = -1;
+		if (m->format == MANIFEST_VCSTOOL)
+			vcstool_entry(out, &q->jobs[i], pinned);
+		else
+			githerd_entry(out, &q->jobs[i], pinned);
+	}
+	return rc;
+}

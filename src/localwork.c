@@ -1,0 +1,299 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+#include <git2/sys/errors.h>
+
+#include "buf.h"
+#include "fsutil.h"
+#include "gitctx.h"
+#include "localwork.h"
+
+#define LIST_MAX	8	/* files or commits named in a reason */
+
+void
+localwork_init(struct localwork *lw)
+{
+	memset(lw, 0, sizeof(*lw));
+	buf_init(&lw->list);
+}
+
+void
+localwork_release(struct localwork *lw)
+{
+	if (lw != NULL)
+		buf_release(&lw->list);
+}
+
+/* The two letters `git status --short` would show, roughly. */
+static const char *
+short_code(unsigned s)
+{
+	if (s & GIT_STATUS_CONFLICTED)
+		return "UU";
+	if (s & GIT_STATUS_WT_NEW)
+		return "??";
+	if (s & GIT_STATUS_INDEX_NEW)
+		return "A";
+	if (s & (GIT_STATUS_INDEX_DELETED | GIT_STATUS_WT_DELETED))
+		return "D";
+	if (s & (GIT_STATUS_INDEX_RENAMED | GIT_STATUS_WT_RENAMED))
+		return "R";
+	if (s & (GIT_STATUS_INDEX_TYPECHANGE | GIT_STATUS_WT_TYPECHANGE))
+		return "T";
+	return "M";
+}
+
+static void
+list_add(struct buf *list, unsigned *listed, unsigned total, const char *item)
+{
+	if (*listed < LIST_MAX) {
+		buf_addf(list, "%s%s", *listed ? ", " : "", item);
+		(*listed)++;
+	} else if (*listed == LIST_MAX && total > LIST_MAX) {
+		buf_addstr(list, ", ...");
+		(*listed)++;
+	}
+}
+
+static int
+scan(struct gitctx *c, git_repository *repo, struct localwork *lw,
+    bool untracked)
+{
+	git_status_options so;
+	git_status_list *st = NULL;
+	const git_status_entry *e;
+	const char *path;
+	char item[600], lock[4096];
+	size_t i, n;
+	int err;
+
+	lw->state = git_repository_state(repo);
+	if (!git_repository_is_bare(repo)) {
+		snprintf(lock, sizeof(lock), "%sindex.lock",
+		    git_repository_path(repo));
+		lw->locked = fs_kind(lock) != FS_NONE;
+	}
+	if (git_repository_is_bare(repo) || lw->locked)
+		return 0;
+	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (untracked)
+		so.flags |= GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+		    GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+	if ((err = git_status_list_new(&st, repo, &so)) < 0)
+		return gitops_fail(c, err, "reading the work tree status");
+	n = git_status_list_entrycount(st);
+	for (i = 0; i < n; i++) {
+		e = git_status_byindex(st, i);
+		if (e->status == GIT_STATUS_CURRENT ||
+		    (e->status & GIT_STATUS_IGNORED))
+			continue;
+		if (e->status & GIT_STATUS_WT_NEW)
+			lw->untracked++;
+		else
+			lw->tracked++;
+		path = e->index_to_workdir ? e->index_to_workdir->new_file.path :
+		    e->head_to_index->new_file.path;
+		snprintf(item, sizeof(item), "%s %s", short_code(e->status),
+		    path);
+		list_add(&lw->list, &lw->listed, (unsigned)n, item);
+	}
+	git_status_list_free(st);
+	return 0;
+}
+
+/* Operation in progress, lock, and tracked changes (what blocks any update). */
+int
+localwork_scan(struct gitctx *c, git_repository *repo, struct localwork *lw)
+{
+	return scan(c, repo, lw, false);
+}
+
+/* The same, counting untracked files too (what `status` reports). */
+int
+localwork_scan_all(struct gitctx *c, git_repository *repo, struct localwork *lw)
+{
+	return scan(c, repo, lw, true);
+}
+
+static const char *
+state_name(int state)
+{
+	switch (state) {
+	case GIT_REPOSITORY_STATE_MERGE:
+		return "a merge";
+	case GIT_REPOSITORY_STATE_REVERT:
+	case GIT_REPOSITORY_STATE_REVERT_SEQUENCE:
+		return "a revert";
+	case GIT_REPOSITORY_STATE_CHERRYPICK:
+	case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE:
+		return "a cherry-pick";
+	case GIT_REPOSITORY_STATE_BISECT:
+		return "a bisect";
+	case GIT_REPOSITORY_STATE_APPLY_MAILBOX:
+	case GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE:
+		return "an am";
+	default:
+		return "a rebase";
+	}
+}
+
+/* True when any update must leave the repository alone; why says why. */
+bool
+localwork_blocks(const struct localwork *lw, struct buf *why,
+    const char *where)
+{
+	const char *in = where && *where ? " in submodule " : "";
+
+	if (lw->state != GIT_REPOSITORY_STATE_NONE) {
+		buf_addf(why, "%s in progress%s%s", state_name(lw->state), in,
+		    where ? where : "");
+		return true;
+	}
+	if (lw->locked) {
+		buf_addf(why, "index.lock present%s%s (another git command, or "
+		    "one that crashed)", in, where ? where : "");
+		return true;
+	}
+	if (lw->tracked > 0) {
+		buf_addf(why, "local changes%s%s: %s", in, where ? where : "",
+		    lw->list.data);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Commits reachable from tip that none of hide, nor any ref matching
+ * hide_glob, reaches: the work an update of tip would lose.  Their count,
+ * with the first few as "abc1234 subject" in list; -1 on error.
+ */
+int
+localwork_unique(struct gitctx *c, git_repository *repo, const git_oid *tip,
+    const git_oid *hide, size_t nhide, const char *hide_glob,
+    struct buf *list)
+{
+	git_revwalk *w = NULL;
+	git_commit *commit = NULL;
+	git_oid oid;
+	char item[160], hex[8];
+	const char *subject;
+	unsigned found = 0, listed = 0;
+	size_t i;
+	int err, rc = -1;
+
+	if ((err = git_revwalk_new(&w, repo)) < 0 ||
+	    (err = git_revwalk_push(w, tip)) < 0) {
+		gitops_fail(c, err, "walking history");
+		goto out;
+	}
+	for (i = 0; i < nhide; i++)
+		if (!git_oid_is_zero(&hide[i]))
+			git_revwalk_hide(w, &hide[i]);	/* unknown: nothing hidden */
+	if (hide_glob != NULL)
+		git_revwalk_hide_glob(w, hide_glob);
+	git_error_clear();
+	while (git_revwalk_next(&oid, w) == 0) {
+		found++;
+		if (listed > LIST_MAX)
+			continue;
+		subject = "";
+		if (git_commit_lookup(&commit, repo, &oid) == 0) {
+			subject = git_commit_summary(commit);
+			if (subject == NULL)
+				subject = "";
+		}
+		git_oid_tostr(hex, sizeof(hex), &oid);
+		snprintf(item, sizeof(item), "%s %.60s", hex, subject);
+		list_add(list, &listed, found + 1, item);
+		git_commit_free(commit);
+		commit = NULL;
+	}
+	git_error_clear();
+	rc = (int)found;
+out:
+	git_revwalk_free(w);
+	return rc;
+}
+
+/* A detached HEAD whose commits no ref holds: moving HEAD loses them. */
+int
+localwork_detached_orphans(struct gitctx *c, git_repository *repo,
+    struct buf *why, const char *where)
+{
+	struct buf list = BUF_INIT;
+	git_oid head;
+	int n;
+
+	if (git_repository_head_detached(repo) != 1 ||
+	    git_reference_name_to_id(&head, repo, "HEAD") < 0) {
+		git_error_clear();
+		return 0;
+	}
+	buf_init(&list);
+	n = localwork_unique(c, repo, &head, NULL, 0, "refs", &list);
+	if (n > 0)
+		buf_addf(why, "detached HEAD%s%s has %d commit%s on no branch: %s",
+		    where && *where ? " of submodule " : "", where ? where : "",
+		    n, n == 1 ? "" : "s", list.data);
+	buf_release(&list);
+	return n > 0 ? 1 : n;
+}
+
+struct way {
+	struct buf	list;
+	unsigned	n, listed;
+};
+
+static int
+on_conflict(git_checkout_notify_t why, const char *path,
+    const git_diff_file *baseline, const git_diff_file *target,
+    const git_diff_file *workdir, void *payload)
+{
+	struct way *w = payload;
+	char item[600];
+
+	(void)why;
+	(void)baseline;
+	(void)target;
+	(void)workdir;
+	w->n++;
+	snprintf(item, sizeof(item), "?? %s", path);
+	list_add(&w->list, &w->listed, w->n + 1, item);
+	return 0;
+}
+
+/*
+ * Files a checkout of target would overwrite (untracked ones in the way
+ * of new files), from a dry run of the same SAFE checkout.
+ */
+int
+localwork_in_the_way(struct gitctx *c, git_repository *repo,
+    const git_oid *target, struct buf *why)
+{
+	git_checkout_options co;
+	git_commit *commit = NULL;
+	struct way w;
+	int err;
+
+	if ((err = git_commit_lookup(&commit, repo, target)) < 0)
+		return gitops_fail(c, err, "looking up the target commit");
+	memset(&w, 0, sizeof(w));
+	buf_init(&w.list);
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DRY_RUN;
+	co.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT;
+	co.notify_cb = on_conflict;
+	co.notify_payload = &w;
+	git_checkout_tree(repo, (git_object *)commit, &co);
+	git_error_clear();
+	git_commit_free(commit);
+	if (w.n > 0)
+		buf_addf(why, "untracked files would be overwritten: %s",
+		    w.list.data);
+	buf_release(&w.list);
+	return w.n > 0 ? 1 : 0;
+}

@@ -1,0 +1,756 @@
+/*
+ * An entry already on disk: bring it to what the manifest asks, without
+ * ever destroying local work.  First the remote's advertisement decides
+ * whether anything must be fetched (a no-op re-sync costs one round trip
+ * per entry); a fetch goes into quarantine; then every local-work check
+ * runs; only if all pass are objects moved in, refs set and files checked
+ * out.  A skipped entry is left byte for byte as it was.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+#include <git2/sys/errors.h>
+
+#include "buf.h"
+#include "gitctx.h"
+#include "localwork.h"
+#include "quarantine.h"
+#include "url.h"
+#include "xmalloc.h"
+
+#define REFLOG	"githerd: update"
+
+/* Where the entry is, and where the manifest wants it. */
+struct plan {
+	/* now */
+	char		*head_branch;	/* HEAD's branch (short), or NULL */
+	git_oid		 head;		/* HEAD's commit, if born */
+	bool		 head_born;
+	git_oid		 old_tracking;	/* refs/remotes/origin/<branch> before */
+	/* wanted */
+	bool		 to_branch;	/* else a detached HEAD at target */
+	git_oid		 target;
+	bool		 fetch;		/* the remote has something we lack */
+	bool		 moves;		/* HEAD or the work tree must change */
+};
+
+static void
+plan_release(struct plan *p)
+{
+	free(p->head_branch);
+}
+
+static void
+skip(struct gitctx *c, const char *why)
+{
+	c->res->result = RESULT_SKIPPED;
+	snprintf(c->res->message, sizeof(c->res->message), "%s", why);
+}
+
+/* --- is this the entry the manifest means? --------------------------------- */
+
+static int
+check_origin(struct gitctx *c)
+{
+	git_config *cfg = NULL;
+	git_buf have = GIT_BUF_INIT;
+	char *a = NULL, *b = NULL, *shown = NULL;
+	int rc = -1;
+
+	if (git_repository_config_snapshot(&cfg, c->repo) < 0 ||
+	    git_config_get_string_buf(&have, cfg, "remote.origin.url") < 0) {
+		gitops_error(c, ERR_LOCAL_CONFLICT, "origin mismatch (have none, "
+		    "want %s): left untouched", c->job->url);
+		goto out;
+	}
+	a = url_normalize(have.ptr);
+	b = url_normalize(c->job->url);
+	if (strcmp(a, b) != 0) {
+		shown = url_redact(have.ptr);
+		gitops_error(c, ERR_LOCAL_CONFLICT, "origin mismatch (have %s, "
+		    "want %s): left untouched", shown, c->job->url);
+		goto out;
+	}
+	rc = 0;
+out:
+	git_error_clear();
+	git_buf_dispose(&have);
+	git_config_free(cfg);
+	free(a);
+	free(b);
+	free(shown);
+	return rc;
+}
+
+static int
+open_entry(struct gitctx *c)
+{
+	int err, bare;
+
+	err = git_repository_open_ext(&c->repo, c->job->dest,
+	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (err < 0) {
+		gitops_fail(c, err, "opening the repository");
+		c->res->err_class = ERR_LOCAL_CONFLICT;
+		return -1;
+	}
+	bare = git_repository_is_bare(c->repo);
+	if (bare && !c->bare) {
+		gitops_error(c, ERR_LOCAL_CONFLICT, "%s is a bare repository but "
+		    "the manifest wants a work tree: left untouched",
+		    c->job->path);
+		return -1;
+	}
+	if (!bare && c->bare) {
+		gitops_error(c, ERR_LOCAL_CONFLICT, "%s has a work tree but the "
+		    "manifest wants a %s: left untouched", c->job->path,
+		    c->mirror ? "mirror" : "bare repository");
+		return -1;
+	}
+	return check_origin(c);
+}
+
+/* --- refs ------------------------------------------------------------------- */
+
+static bool
+ref_is(git_repository *repo, const char *name, const git_oid *oid)
+{
+	git_oid have;
+	bool same = git_reference_name_to_id(&have, repo, name) == 0 &&
+	    git_oid_equal(&have, oid);
+
+	git_error_clear();
+	return same;
+}
+
+static int
+set_ref(struct gitctx *c, git_repository *repo, const char *name,
+    const git_oid *oid)
+{
+	git_reference *ref = NULL;
+	int err;
+
+	if (ref_is(repo, name, oid))
+		return 0;
+	err = git_reference_create(&ref, repo, name, oid, 1, REFLOG);
+	git_reference_free(ref);
+	return err < 0 ? gitops_fail(c, err, name) : 0;
+}
+
+/* Every direct ref of repo under prefix, as name -> oid pairs. */
+struct refs {
+	char	**name;
+	git_oid	 *oid;
+	size_t	  n, cap, capo;
+};
+
+static void
+refs_release(struct refs *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->name[i]);
+	free(r->name);
+	free(r->oid);
+	memset(r, 0, sizeof(*r));
+}
+
+static int
+refs_list(git_repository *repo, const char *glob, struct refs *out)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = git_reference_iterator_glob_new(&it, repo, glob)) < 0)
+		return err;
+	while ((err = git_reference_next(&ref, it)) == 0) {
+		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT) {
+			XGROW(out->name, out->n + 1, out->cap);
+			XGROW(out->oid, out->n + 1, out->capo);
+			out->name[out->n] = xstrdup(git_reference_name(ref));
+			git_oid_cpy(&out->oid[out->n], git_reference_target(ref));
+			out->n++;
+		}
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	git_error_clear();
+	return err == GIT_ITEROVER ? 0 : err;
+}
+
+static const git_oid *
+refs_find(const struct refs *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->name[i], name) == 0)
+			return &r->oid[i];
+	return NULL;
+}
+
+/*
+ * Copy the refs the fetch updated in quarantine to the entry: the
+ * remote-tracking branches (or a bare repository's branches, which the
+ * caller has checked), and tags the entry does not have yet (an existing
+ * tag is never moved, as `git fetch` does, except the one the manifest
+ * names).
+ */
+static int
+apply_refs(struct gitctx *c, struct quarantine *q, const char *branches)
+{
+	struct refs got;
+	git_oid have;
+	char tag[512] = "";
+	size_t i;
+	int rc = 0;
+
+	if (refs_list(q->repo, branches, &got) < 0)
+		return gitops_fail(c, -1, "listing fetched refs");
+	for (i = 0; rc == 0 && i < got.n; i++)
+		rc = set_ref(c, c->repo, got.name[i], &got.oid[i]);
+	refs_release(&got);
+	if (rc == 0 && refs_list(q->repo, "refs/tags/*", &got) < 0)
+		return gitops_fail(c, -1, "listing fetched tags");
+	if (c->kind == REF_TAG)
+		snprintf(tag, sizeof(tag), "refs/tags/%s", c->job->ref);
+	for (i = 0; rc == 0 && i < got.n; i++) {
+		if (strcmp(got.name[i], tag) != 0 &&
+		    git_reference_name_to_id(&have, c->repo, got.name[i]) == 0)
+			continue;
+		git_error_clear();
+		rc = set_ref(c, c->repo, got.name[i], &got.oid[i]);
+	}
+	refs_release(&got);
+	return rc;
+}
+
+/* --- work trees ------------------------------------------------------------- */
+
+static void
+read_head(struct gitctx *c, struct plan *p)
+{
+	git_reference *head = NULL;
+
+	if (git_repository_head(&head, c->repo) == 0) {
+		p->head_born = true;
+		git_oid_cpy(&p->head, git_reference_target(head));
+		if (git_reference_is_branch(head))
+			p->head_branch = xstrdup(git_reference_shorthand(head));
+	} else if (git_repository_head_unborn(c->repo) == 1) {
+		git_reference_free(head);
+		head = NULL;
+		if (git_reference_lookup(&head, c->repo, "HEAD") == 0 &&
+		    git_reference_symbolic_target(head) != NULL &&
+		    strncmp(git_reference_symbolic_target(head),
+		    "refs/heads/", 11) == 0)
+			p->head_branch = xstrdup(
+			    git_reference_symbolic_target(head) + 11);
+	}
+	git_reference_free(head);
+	git_error_clear();
+}
+
+/* The commit name points to, through tags; -1 if there is none. */
+static int
+peeled(git_repository *repo, const char *name, git_oid *out)
+{
+	git_reference *ref = NULL;
+	git_object *obj = NULL;
+	int err;
+
+	if ((err = git_reference_lookup(&ref, repo, name)) == 0 &&
+	    (err = git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT)) == 0)
+		git_oid_cpy(out, git_object_id(obj));
+	git_object_free(obj);
+	git_reference_free(ref);
+	git_error_clear();
+	return err < 0 ? -1 : 0;
+}
+
+/* Does the entry already hold what the remote advertises for it? */
+static bool
+have_wanted(struct gitctx *c, struct plan *p)
+{
+	char name[512];
+	git_oid local;
+	git_odb *odb = NULL;
+	bool have;
+
+	if (c->remote_empty)
+		return true;
+	if (c->branch != NULL) {
+		snprintf(name, sizeof(name), "refs/remotes/origin/%s", c->branch);
+		if (git_reference_name_to_id(&local, c->repo, name) == 0)
+			git_oid_cpy(&p->old_tracking, &local);
+		git_error_clear();
+		return ref_is(c->repo, name, &c->want);
+	}
+	if (c->kind == REF_COMMIT && !c->want_known)
+		return false;	/* a vcstool prefix: only a fetch can tell */
+	if (git_repository_odb(&odb, c->repo) < 0)
+		return false;
+	have = git_odb_exists(odb, &c->want) == 1;
+	git_odb_free(odb);
+	if (have && c->kind == REF_TAG) {
+		/* The tag itself must be here too, not just its commit. */
+		snprintf(name, sizeof(name), "refs/tags/%s", c->job->ref);
+		have = peeled(c->repo, name, &local) == 0 &&
+		    git_oid_equal(&local, &c->want);
+	}
+	git_error_clear();
+	return have;
+}
+
+static int
+fetch_into(struct gitctx *c, struct quarantine *q, bool prune)
+{
+	struct buf spec = BUF_INIT, tag = BUF_INIT;
+	const char *specs[2];
+	size_t n = 0;
+	int rc;
+
+	buf_init(&spec);
+	buf_init(&tag);
+	gitops_refspec(c, &spec);
+	specs[n++] = spec.data;
+	if (c->kind == REF_TAG && c->depth == 0 && !c->mirror) {
+		buf_addf(&tag, "+refs/tags/%s:refs/tags/%s", c->job->ref,
+		    c->job->ref);
+		specs[n++] = tag.data;
+	}
+	rc = quarantine_fetch(c, q, specs, n, c->depth, prune);
+	buf_release(&spec);
+	buf_release(&tag);
+	return rc;
+}
+
+/* The commit the entry must end up at, once the objects are visible. */
+static int
+find_target(struct gitctx *c, struct plan *p)
+{
+	if (c->remote_empty)
+		return 0;
+	p->to_branch = c->branch != NULL;
+	if (c->kind == REF_COMMIT || c->kind == REF_VERSION) {
+		if (gitops_find_commit(c, c->repo, &p->target) == -1)
+			return -1;
+	} else
+		git_oid_cpy(&p->target, &c->want);
+	if (p->to_branch)
+		p->moves = p->head_branch == NULL ||
+		    strcmp(p->head_branch, c->branch) != 0 || !p->head_born ||
+		    !git_oid_equal(&p->head, &p->target);
+	else
+		p->moves = p->head_branch != NULL || !p->head_born ||
+		    !git_oid_equal(&p->head, &p->target);
+	return 0;
+}
+
+/* Append "; " when why already says something. */
+static void
+sep(struct buf *why)
+{
+	if (why->len > 0)
+		buf_addstr(why, "; ");
+}
+
+/*
+ * Every reason the update would lose work; 1 with why filled in, 0 if
+ * it is safe, -1 on error.  Nothing is written.
+ */
+static int
+check_local_work(struct gitctx *c, struct plan *p, struct buf *why)
+{
+	struct localwork lw;
+	struct buf list = BUF_INIT;
+	git_oid hide[2], local;
+	char name[512];
+	int n, rc = -1;
+
+	localwork_init(&lw);
+	buf_init(&list);
+	if (localwork_scan(c, c->repo, &lw) == -1)
+		goto out;
+	if (localwork_blocks(&lw, why, NULL)) {
+		rc = 1;
+		goto out;
+	}
+	git_oid_cpy(&hide[0], &p->target);
+	git_oid_cpy(&hide[1], &p->old_tracking);
+	if (p->head_born && p->head_branch != NULL && p->to_branch &&
+	    strcmp(p->head_branch, c->branch) == 0) {
+		/* On the branch: commits neither upstream had are local work. */
+		n = localwork_unique(c, c->repo, &p->head, hide, 2,
+		    "refs/remotes", &list);
+		if (n > 0)
+			buf_addf(why, "%d local commit%s not upstream on %s: %s",
+			    n, n == 1 ? "" : "s", p->head_branch, list.data);
+	} else if (p->head_born && p->head_branch != NULL) {
+		/* On another branch: its unpushed commits are the user's. */
+		n = localwork_unique(c, c->repo, &p->head, NULL, 0,
+		    "refs/remotes", &list);
+		if (n > 0)
+			buf_addf(why, "on branch %s with %d unpushed commit%s: %s",
+			    p->head_branch, n, n == 1 ? "" : "s", list.data);
+	} else if (p->head_born) {
+		n = localwork_unique(c, c->repo, &p->head, hide, 1, "refs",
+		    &list);
+		if (n > 0)
+			buf_addf(why, "detached HEAD has %d commit%s on no "
+			    "branch: %s", n, n == 1 ? "" : "s", list.data);
+	} else
+		n = 0;
+	if (n < 0)
+		goto out;
+	/* Switching to the manifest's branch: what that branch holds. */
+	if (why->len == 0 && p->to_branch && (p->head_branch == NULL ||
+	    strcmp(p->head_branch, c->branch) != 0)) {
+		snprintf(name, sizeof(name), "refs/heads/%s", c->branch);
+		if (git_reference_name_to_id(&local, c->repo, name) == 0) {
+			buf_reset(&list);
+			n = localwork_unique(c, c->repo, &local, hide, 2,
+			    "refs/remotes", &list);
+			if (n > 0)
+				buf_addf(why, "branch %s has %d local commit%s "
+				    "not upstream: %s", c->branch, n,
+				    n == 1 ? "" : "s", list.data);
+			if (n < 0)
+				goto out;
+		}
+		git_error_clear();
+	}
+	if (why->len == 0 && p->moves) {
+		if (localwork_in_the_way(c, c->repo, &p->target, why) < 0)
+			goto out;
+	}
+	if (why->len == 0 && (c->job->flags & JOBF_SUBMODULES)) {
+		buf_reset(&list);
+		if (submodules_check_local(c, c->repo, "", 1, &list) < 0)
+			goto out;
+		sep(why);
+		buf_add(why, list.data, list.len);
+	}
+	rc = why->len > 0;
+out:
+	localwork_release(&lw);
+	buf_release(&list);
+	return rc;
+}
+
+static int
+move_head(struct gitctx *c, struct plan *p)
+{
+	git_checkout_options co;
+	git_commit *commit = NULL;
+	git_reference *branch = NULL;
+	git_config *cfg = NULL;
+	char name[512], key[600];
+	int err, rc = -1;
+
+	if ((err = git_commit_lookup(&commit, c->repo, &p->target)) < 0) {
+		gitops_fail(c, err, "looking up the target commit");
+		goto out;
+	}
+	gitops_phase(c, PHASE_CHECKOUT);
+	gitops_checkout_options(c, &co);
+	if ((err = git_checkout_tree(c->repo, (git_object *)commit, &co)) < 0) {
+		gitops_fail(c, err, "checkout");
+		goto out;
+	}
+	if (!p->to_branch) {
+		if ((err = git_repository_set_head_detached(c->repo,
+		    &p->target)) < 0) {
+			gitops_fail(c, err, "detaching HEAD");
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	snprintf(name, sizeof(name), "refs/heads/%s", c->branch);
+	if (git_reference_lookup(&branch, c->repo, name) < 0) {
+		git_error_clear();
+		/* A new local branch tracks its remote branch, as git's does. */
+		if ((err = git_repository_config(&cfg, c->repo)) < 0)
+			goto fail;
+		snprintf(key, sizeof(key), "branch.%s.remote", c->branch);
+		if ((err = git_config_set_string(cfg, key, "origin")) < 0)
+			goto fail;
+		snprintf(key, sizeof(key), "branch.%s.merge", c->branch);
+		if ((err = git_config_set_string(cfg, key, name)) < 0)
+			goto fail;
+	}
+	if (set_ref(c, c->repo, name, &p->target) == -1)
+		goto out;
+	if ((err = git_repository_set_head(c->repo, name)) < 0) {
+		gitops_fail(c, err, "setting HEAD");
+		goto out;
+	}
+	rc = 0;
+	goto out;
+fail:
+	gitops_fail(c, err, "creating the local branch");
+out:
+	git_config_free(cfg);
+	git_reference_free(branch);
+	git_commit_free(commit);
+	return rc;
+}
+
+static void
+update_worktree(struct gitctx *c)
+{
+	struct plan p;
+	struct quarantine q;
+	struct buf why = BUF_INIT;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	memset(&q, 0, sizeof(q));
+	buf_init(&why);
+	read_head(c, &p);
+	p.fetch = !have_wanted(c, &p);
+	if (c->res->result == RESULT_FAILED)
+		goto out;
+	git_remote_disconnect(c->remote);
+	if (p.fetch) {
+		if (quarantine_open(c, c->repo, &q) == -1 ||
+		    fetch_into(c, &q, false) == -1 ||
+		    quarantine_show(c, &q, c->repo) == -1)
+			goto out;
+	}
+	if (find_target(c, &p) == -1)
+		goto out;
+	if (!p.fetch && !p.moves && !((c->job->flags & JOBF_SUBMODULES) &&
+	    submodules_stale(c, c->repo, 1))) {
+		c->res->result = RESULT_UNCHANGED;
+		goto out;
+	}
+	if ((rc = check_local_work(c, &p, &why)) != 0) {
+		if (rc == 1)
+			skip(c, why.data);
+		goto out;
+	}
+	if (p.fetch && (quarantine_install(c, &q) == -1 ||
+	    apply_refs(c, &q, "refs/remotes/origin/*") == -1))
+		goto out;
+	if (p.moves && move_head(c, &p) == -1)
+		goto out;
+	if ((c->job->flags & JOBF_SUBMODULES) &&
+	    submodules_update(c, c->repo, "", 1) == -1)
+		goto out;
+	c->res->result = RESULT_UPDATED;
+out:
+	quarantine_close(&q);
+	buf_release(&why);
+	plan_release(&p);
+}
+
+/* --- bare repositories and mirrors ------------------------------------------- */
+
+/*
+ * Does the entry hold every ref the remote advertises under one of
+ * prefixes, at the same object?  With exact, it must hold no other ref
+ * either (a mirror also loses what the remote deleted).
+ */
+static bool
+in_sync(struct gitctx *c, const struct refs *local,
+    const char *const *prefixes, bool exact)
+{
+	const git_remote_head **heads;
+	const git_oid *mine;
+	const char *const *pre;
+	size_t i, n, counted = 0;
+
+	if (git_remote_ls(&heads, &n, c->remote) < 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		const char *name = heads[i]->name;
+		size_t len = strlen(name);
+
+		if (len > 3 && strcmp(name + len - 3, "^{}") == 0)
+			continue;
+		for (pre = prefixes; *pre; pre++)
+			if (strncmp(name, *pre, strlen(*pre)) == 0)
+				break;
+		if (*pre == NULL)
+			continue;
+		counted++;
+		mine = refs_find(local, name);
+		if (mine == NULL || !git_oid_equal(mine, &heads[i]->oid))
+			return false;
+	}
+	return !exact || counted == local->n;
+}
+
+/* HEAD follows the remote's default branch. */
+static int
+mirror_head(struct gitctx *c, bool *changed)
+{
+	git_reference *head = NULL;
+	const char *now = NULL;
+	int err;
+
+	*changed = false;
+	if (c->default_ref == NULL)
+		return 0;
+	if (git_reference_lookup(&head, c->repo, "HEAD") == 0)
+		now = git_reference_symbolic_target(head);
+	if (now == NULL || strcmp(now, c->default_ref) != 0) {
+		*changed = true;
+		if ((err = git_repository_set_head(c->repo, c->default_ref)) < 0) {
+			git_reference_free(head);
+			return gitops_fail(c, err, "setting HEAD");
+		}
+	}
+	git_reference_free(head);
+	git_error_clear();
+	return 0;
+}
+
+/*
+ * A mirror takes the remote as it is: new refs arrive, deleted ones go,
+ * forced updates apply.  The fetch (with prune) completes in quarantine
+ * before the first ref of the mirror changes.
+ */
+static void
+update_mirror(struct gitctx *c)
+{
+	struct refs local, got;
+	struct quarantine q;
+	bool head_changed;
+	size_t i;
+	static const char *const all[] = { "refs/", NULL };
+
+	memset(&q, 0, sizeof(q));
+	memset(&got, 0, sizeof(got));
+	if (refs_list(c->repo, "refs/*", &local) < 0) {
+		gitops_fail(c, -1, "listing refs");
+		return;
+	}
+	if (in_sync(c, &local, all, true)) {
+		git_remote_disconnect(c->remote);
+		if (mirror_head(c, &head_changed) == 0)
+			c->res->result = head_changed ? RESULT_UPDATED :
+			    RESULT_UNCHANGED;
+		goto out;
+	}
+	git_remote_disconnect(c->remote);
+	if (quarantine_open(c, c->repo, &q) == -1 ||
+	    fetch_into(c, &q, true) == -1 ||
+	    refs_list(q.repo, "refs/*", &got) < 0 ||
+	    quarantine_install(c, &q) == -1)
+		goto out;
+	for (i = 0; i < got.n; i++)
+		if (set_ref(c, c->repo, got.name[i], &got.oid[i]) == -1)
+			goto out;
+	for (i = 0; i < local.n; i++) {
+		git_reference *gone = NULL;
+
+		if (refs_find(&got, local.name[i]) != NULL)
+			continue;
+		if (git_reference_lookup(&gone, c->repo, local.name[i]) == 0)
+			git_reference_delete(gone);
+		git_reference_free(gone);
+	}
+	if (mirror_head(c, &head_changed) == -1)
+		goto out;
+	c->res->result = RESULT_UPDATED;
+out:
+	quarantine_close(&q);
+	refs_release(&local);
+	refs_release(&got);
+}
+
+/*
+ * A bare repository's branches are the remote's; people may push to it, so
+ * a branch moves only forward, and one the remote rewrote is left alone.
+ */
+static void
+update_bare(struct gitctx *c)
+{
+	static const char *const branches_and_tags[] = {
+		"refs/heads/", "refs/tags/", NULL
+	};
+	struct refs local, got;
+	struct quarantine q;
+	struct buf why = BUF_INIT, list = BUF_INIT;
+	const git_oid *mine;
+	size_t i;
+	int n;
+
+	memset(&q, 0, sizeof(q));
+	memset(&got, 0, sizeof(got));
+	buf_init(&why);
+	buf_init(&list);
+	if (refs_list(c->repo, "refs/*", &local) < 0) {
+		gitops_fail(c, -1, "listing refs");
+		goto out;
+	}
+	if (in_sync(c, &local, branches_and_tags, false)) {
+		git_remote_disconnect(c->remote);
+		c->res->result = RESULT_UNCHANGED;
+		goto out;
+	}
+	git_remote_disconnect(c->remote);
+	if (quarantine_open(c, c->repo, &q) == -1 ||
+	    fetch_into(c, &q, false) == -1 ||
+	    quarantine_show(c, &q, c->repo) == -1 ||
+	    refs_list(q.repo, "refs/heads/*", &got) < 0)
+		goto out;
+	for (i = 0; i < got.n && why.len == 0; i++) {
+		mine = refs_find(&local, got.name[i]);
+		if (mine == NULL || git_oid_equal(mine, &got.oid[i]))
+			continue;
+		buf_reset(&list);
+		n = localwork_unique(c, c->repo, mine, &got.oid[i], 1,
+		    NULL, &list);
+		if (n < 0)
+			goto out;
+		if (n > 0)
+			buf_addf(&why, "%s has %d commit%s the remote does not: "
+			    "%s", got.name[i] + 11, n, n == 1 ? "" : "s",
+			    list.data);
+	}
+	if (why.len > 0) {
+		skip(c, why.data);
+		goto out;
+	}
+	if (quarantine_install(c, &q) == -1 ||
+	    apply_refs(c, &q, "refs/heads/*") == -1)
+		goto out;
+	c->res->result = RESULT_UPDATED;
+out:
+	quarantine_close(&q);
+	refs_release(&local);
+	refs_release(&got);
+	buf_release(&why);
+	buf_release(&list);
+}
+
+void
+update_entry(struct gitctx *c)
+{
+	c->res->result = RESULT_UNCHANGED;
+	if (open_entry(c) == -1 || gitops_connect(c) == -1 ||
+	    gitops_resolve(c) == -1)
+		return;
+	if (c->mirror)
+		update_mirror(c);
+	else if (c->bare)
+		update_bare(c);
+	else
+		update_worktree(c);
+	if (c->res->result == RESULT_FAILED || c->res->result == RESULT_CANCELLED)
+		return;
+	gitops_phase(c, PHASE_FINISH);
+	c->res->shallow = git_repository_is_shallow(c->repo) == 1;
+	c->res->bytes = c->fetched_bytes;
+	c->res->objects = c->fetched_objects;
+	gitops_head(c, c->repo);
+}
