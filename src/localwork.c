@@ -234,7 +234,7 @@ localwork_detached_orphans(struct gitctx *c, git_repository *repo,
 		return 0;
 	}
 	buf_init(&list);
-	n = localwork_unique(c, repo, &head, NULL, 0, "refs", &list);
+	n = localwork_unique(c, repo, &head, NULL, 0, "refs/*", &list);
 	if (n > 0)
 		buf_addf(why, "detached HEAD%s%s has %d commit%s on no branch: %s",
 		    where && *where ? " of submodule " : "", where ? where : "",

@@ -399,7 +399,7 @@ check_local_work(struct gitctx *c, struct plan *p, struct buf *why)
 			buf_addf(why, "on branch %s with %d unpushed commit%s: %s",
 			    p->head_branch, n, n == 1 ? "" : "s", list.data);
 	} else if (p->head_born) {
-		n = localwork_unique(c, c->repo, &p->head, hide, 1, "refs",
+		n = localwork_unique(c, c->repo, &p->head, hide, 1, "refs/*",
 		    &list);
 		if (n > 0)
 			buf_addf(why, "detached HEAD has %d commit%s on no "

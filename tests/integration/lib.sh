@@ -47,6 +47,7 @@ stop_fleet() {
 	[ -n "${STATE:-}" ] || return 0
 	stop_servers "$STATE/daemon"
 	stop_servers "$STATE/http"
+	[ -n "${UP_GIT:-}" ] && stop_servers "$STATE/up-daemon" && stop_servers "$STATE/up-http"
 	[ -n "${STATE_SLOW:-}" ] && stop_servers "$STATE_SLOW"
 	return 0
 }
@@ -188,4 +189,83 @@ no_live_procs() {	# PATTERN
 }
 no_tmp_left() {		# WS
 	[ -z "$(find "$1" -name '.githerd-tmp*' 2>/dev/null | head -n 1)" ]
+}
+
+# --- upstreams that tests change -------------------------------------------
+#
+# Each test gets its own copies of fixture repositories under $UP/<test>/,
+# served by a second git daemon and HTTP server, and a work clone of each
+# to make commits, force-pushes, tags and deleted branches with git.
+
+start_upstreams() {
+	[ -n "${UP_GIT:-}" ] && return 0
+	UP=$SCRATCH/up
+	mkdir -p "$UP" "$STATE/up-daemon" "$STATE/up-http"
+	local save_url=$HTTP_URL save_port=$HTTP_PORT save_pid=$HTTP_PID
+	local save_gurl=$GIT_DAEMON_URL save_gport=$GIT_DAEMON_PORT save_gpid=$GIT_DAEMON_PID
+	start_git_daemon "$UP" "$STATE/up-daemon" || return 1
+	start_http "$UP" "$STATE/up-http" || return 1
+	UP_GIT=$GIT_DAEMON_URL
+	UP_HTTP=$HTTP_URL
+	HTTP_URL=$save_url HTTP_PORT=$save_port HTTP_PID=$save_pid
+	GIT_DAEMON_URL=$save_gurl GIT_DAEMON_PORT=$save_gport GIT_DAEMON_PID=$save_gpid
+}
+
+# up_new NAME [FROM]: a fresh upstream $UP/$T_NAME/NAME.git copied from the
+# fleet; its URL over git:// is then $UP_GIT/$T_NAME/NAME.git.
+up_new() {
+	local name=$1 from=${2:-$1}
+	mkdir -p "$UP/$T_NAME"
+	cp -a "$FLEET/repos/$from.git" "$UP/$T_NAME/$name.git"
+	git clone -q "$UP/$T_NAME/$name.git" "$UP/$T_NAME/$name.work" 2>/dev/null
+	git -C "$UP/$T_NAME/$name.work" config push.default current
+}
+
+up_git() {		# NAME GIT-ARGS...: git in the upstream's work clone
+	local name=$1
+	shift
+	git -C "$UP/$T_NAME/$name.work" "$@"
+}
+
+# up_commit NAME BRANCH FILE TEXT: one commit on BRANCH, pushed.
+up_commit() {
+	up_git "$1" checkout -q "$2" 2>/dev/null || up_git "$1" checkout -q -b "$2"
+	mkdir -p "$(dirname "$UP/$T_NAME/$1.work/$3")"
+	printf '%s\n' "$4" >"$UP/$T_NAME/$1.work/$3"
+	up_git "$1" add -A
+	up_git "$1" commit -q -m "upstream: $3"
+	up_git "$1" push -q -f origin "$2" 2>/dev/null
+}
+
+# up_rewrite NAME BRANCH: replace the branch's last commit (a force-push).
+up_rewrite() {
+	up_git "$1" checkout -q "$2"
+	up_git "$1" reset -q --hard HEAD~1
+	printf 'rewritten %s\n' "$RANDOM" >"$UP/$T_NAME/$1.work/rewritten.txt"
+	up_git "$1" add -A
+	up_git "$1" commit -q -m "upstream: rewritten"
+	up_git "$1" push -q -f origin "$2" 2>/dev/null
+}
+
+up_sha() {		# NAME REF
+	git -C "$UP/$T_NAME/$1.git" rev-parse "$2"
+}
+
+# Requests for packs (not ref listings) an HTTP server has logged so far.
+# lighttpd buffers its access log; SIGHUP makes it write everything out.
+http_fetches() {	# STATEDIR
+	local pid _
+	read -r pid _ <"$1/http.group" && kill -HUP "$pid" 2>/dev/null
+	sleep 0.3
+	grep -c 'POST /git/.*git-upload-pack' "$1/http-access.log" 2>/dev/null || true
+}
+
+# Everything a skipped entry must keep: every byte, every ref, HEAD.
+entry_digest() {	# DIR
+	{
+		tree_digest "$1"
+		git -C "$1" for-each-ref --format='%(objectname) %(refname)'
+		git -C "$1" rev-parse HEAD 2>/dev/null
+		git -C "$1" symbolic-ref -q HEAD
+	} | sha256sum | cut -d' ' -f1
 }

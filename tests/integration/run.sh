@@ -40,6 +40,7 @@ passed=0
 failed=0
 for t in $(declare -F | awk '{print $3}' | grep '^test_' | grep -E -- "$pattern"); do
 	T_FAILED=0
+	T_NAME=$t
 	WS=$SCRATCH/ws-$t
 	OUT=$SCRATCH/out-$t
 	mkdir -p "$OUT"
