@@ -59,6 +59,8 @@ void	gitops_refspec(const struct gitctx *, struct buf *);
 int	gitops_fetch(struct gitctx *, git_remote *, const char *const *specs,
 	    size_t nspecs, int depth, bool prune, const char *reflog_why);
 void	gitops_head(struct gitctx *, git_repository *);
+int	gitops_origin(struct gitctx *, git_repository *, char *have,
+	    size_t len);
 int	gitops_find_commit(struct gitctx *, git_repository *, git_oid *);
 int	gitops_peel(struct gitctx *, git_repository *, const char *refname,
 	    git_oid *);

@@ -457,6 +457,37 @@ gitops_fetch(struct gitctx *c, git_remote *remote, const char *const *specs,
 	return err;
 }
 
+/*
+ * Does repo's origin name the manifest's repository?  1 yes; 0 no, with
+ * origin's URL (credentials redacted) in have; -1 when there is none.
+ * URLs are compared normalised: https://h/x.git and https://h/x match.
+ */
+int
+gitops_origin(struct gitctx *c, git_repository *repo, char *have, size_t len)
+{
+	git_config *cfg = NULL;
+	git_buf url = GIT_BUF_INIT;
+	char *a = NULL, *b = NULL, *shown;
+	int rc = -1;
+
+	if (git_repository_config_snapshot(&cfg, repo) < 0 ||
+	    git_config_get_string_buf(&url, cfg, "remote.origin.url") < 0)
+		goto out;
+	a = url_normalize(url.ptr);
+	b = url_normalize(c->job->url);
+	rc = strcmp(a, b) == 0;
+	shown = url_redact(url.ptr);
+	snprintf(have, len, "%s", shown);
+	free(shown);
+out:
+	git_error_clear();
+	git_buf_dispose(&url);
+	git_config_free(cfg);
+	free(a);
+	free(b);
+	return rc;
+}
+
 /* --- objects ------------------------------------------------------------------ */
 
 void

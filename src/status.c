@@ -216,10 +216,8 @@ out:
 static int
 open_checked(struct gitctx *c)
 {
-	git_config *cfg = NULL;
-	git_buf have = GIT_BUF_INIT;
-	char *a = NULL, *b = NULL, *shown = NULL;
-	int err, rc = -1;
+	char have[2048];
+	int err;
 
 	switch (fs_kind(c->job->dest)) {
 	case FS_NONE:
@@ -248,29 +246,18 @@ open_checked(struct gitctx *c)
 		    "a work tree");
 		return -1;
 	}
-	if (git_repository_config_snapshot(&cfg, c->repo) < 0 ||
-	    git_config_get_string_buf(&have, cfg, "remote.origin.url") < 0) {
+	switch (gitops_origin(c, c->repo, have, sizeof(have))) {
+	case 1:
+		return 0;
+	case 0:
+		state(c, ES_WRONG_ORIGIN, "wrong origin (have %s, want %s)",
+		    have, c->job->url);
+		return -1;
+	default:
 		state(c, ES_WRONG_ORIGIN, "wrong origin (have none, want %s)",
 		    c->job->url);
-		goto out;
+		return -1;
 	}
-	a = url_normalize(have.ptr);
-	b = url_normalize(c->job->url);
-	if (strcmp(a, b) != 0) {
-		shown = url_redact(have.ptr);
-		state(c, ES_WRONG_ORIGIN, "wrong origin (have %s, want %s)",
-		    shown, c->job->url);
-		goto out;
-	}
-	rc = 0;
-out:
-	git_error_clear();
-	git_buf_dispose(&have);
-	git_config_free(cfg);
-	free(a);
-	free(b);
-	free(shown);
-	return rc;
 }
 
 static void

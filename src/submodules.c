@@ -45,7 +45,10 @@ names_release(struct names *names)
 	free(names->v);
 }
 
-/* foreach only collects: changing submodules inside it is unsafe. */
+/*
+ * foreach only collects: changing submodules inside it is unsafe.  With
+ * c NULL, a failure is not recorded as the job's error.
+ */
 static int
 list_names(struct gitctx *c, git_repository *repo, const char *where,
     int level, struct names *names)
@@ -54,12 +57,13 @@ list_names(struct gitctx *c, git_repository *repo, const char *where,
 
 	memset(names, 0, sizeof(*names));
 	if (level > SUBMODULE_MAX_DEPTH) {
-		gitops_error(c, ERR_INTERNAL, "submodules nest deeper than %d "
-		    "levels at %s", SUBMODULE_MAX_DEPTH, where);
+		if (c != NULL)
+			gitops_error(c, ERR_INTERNAL, "submodules nest deeper "
+			    "than %d levels at %s", SUBMODULE_MAX_DEPTH, where);
 		return -1;
 	}
 	if ((err = git_submodule_foreach(repo, collect_name, names)) < 0)
-		return gitops_fail(c, err, "listing submodules");
+		return c != NULL ? gitops_fail(c, err, "listing submodules") : -1;
 	return 0;
 }
 
@@ -233,9 +237,8 @@ submodules_stale(struct gitctx *c, git_repository *repo, int level)
 	bool stale = false;
 	size_t i;
 
-	if (list_names(c, repo, "", level, &names) == -1) {
-		c->res->result = RESULT_UNCHANGED;	/* let the update decide */
-		c->res->message[0] = '\0';
+	/* Unreadable submodules: the update will say what is wrong. */
+	if (list_names(NULL, repo, "", level, &names) == -1) {
 		git_error_clear();
 		return true;
 	}

@@ -17,7 +17,6 @@
 #include "gitctx.h"
 #include "localwork.h"
 #include "quarantine.h"
-#include "url.h"
 #include "xmalloc.h"
 
 #define REFLOG	"githerd: update"
@@ -54,34 +53,20 @@ skip(struct gitctx *c, const char *why)
 static int
 check_origin(struct gitctx *c)
 {
-	git_config *cfg = NULL;
-	git_buf have = GIT_BUF_INIT;
-	char *a = NULL, *b = NULL, *shown = NULL;
-	int rc = -1;
+	char have[2048];
 
-	if (git_repository_config_snapshot(&cfg, c->repo) < 0 ||
-	    git_config_get_string_buf(&have, cfg, "remote.origin.url") < 0) {
+	switch (gitops_origin(c, c->repo, have, sizeof(have))) {
+	case 1:
+		return 0;
+	case 0:
+		gitops_error(c, ERR_LOCAL_CONFLICT, "origin mismatch (have %s, "
+		    "want %s): left untouched", have, c->job->url);
+		return -1;
+	default:
 		gitops_error(c, ERR_LOCAL_CONFLICT, "origin mismatch (have none, "
 		    "want %s): left untouched", c->job->url);
-		goto out;
+		return -1;
 	}
-	a = url_normalize(have.ptr);
-	b = url_normalize(c->job->url);
-	if (strcmp(a, b) != 0) {
-		shown = url_redact(have.ptr);
-		gitops_error(c, ERR_LOCAL_CONFLICT, "origin mismatch (have %s, "
-		    "want %s): left untouched", shown, c->job->url);
-		goto out;
-	}
-	rc = 0;
-out:
-	git_error_clear();
-	git_buf_dispose(&have);
-	git_config_free(cfg);
-	free(a);
-	free(b);
-	free(shown);
-	return rc;
 }
 
 static int

@@ -303,17 +303,25 @@ check:
 }
 
 static int
-default_port(const char *scheme)
+default_port(enum url_scheme s)
 {
-	if (strcmp(scheme, "https") == 0)
+	switch (s) {
+	case URL_HTTPS:
 		return 443;
-	if (strcmp(scheme, "http") == 0)
+	case URL_HTTP:
 		return 80;
-	if (strcmp(scheme, "git") == 0)
+	case URL_GIT:
 		return 9418;
-	if (strcmp(scheme, "ssh") == 0)
+	default:
 		return 22;
-	return -1;
+	}
+}
+
+static void
+add_lower(struct buf *b, const char *s, size_t n)
+{
+	for (; n > 0; n--, s++)
+		buf_addch(b, (char)tolower((unsigned char)*s));
 }
 
 /*
@@ -325,63 +333,50 @@ default_port(const char *scheme)
 char *
 url_normalize(const char *url)
 {
-	struct buf b = BUF_INIT;
-	const char *scheme, *rest, *host, *hend, *path, *colon, *at;
-	size_t slen, hlen;
+	struct buf b = BUF_INIT, lower = BUF_INIT;
+	enum url_scheme s;
+	const char *auth, *host, *hend, *path, *colon, *at;
 	int port = -1;
 
-	buf_init(&b);
-	switch (url_scheme(url)) {
-	case URL_SCP:
-		scheme = "ssh";
-		slen = 3;
-		rest = url;
+	/* The scheme's case does not matter; classify it in lower case. */
+	buf_init(&lower);
+	if ((auth = strstr(url, "://")) != NULL) {
+		add_lower(&lower, url, (size_t)(auth - url));
+		buf_addstr(&lower, auth);
+	} else
+		buf_addstr(&lower, url);
+	s = url_scheme(lower.data);
+	buf_release(&lower);
+	if (s == URL_SCP) {
 		colon = strchr(url, ':');
 		at = memchr(url, '@', (size_t)(colon - url));
 		host = at ? at + 1 : url;
 		hend = colon;
 		path = colon + 1;
-		break;
-	case URL_SSH:
-		scheme = "ssh";
-		slen = 3;
-		rest = strstr(url, "://") + 3;
-		goto authority;
-	default:
-		if ((rest = strstr(url, "://")) == NULL)
-			return xstrdup(url);
-		scheme = url;
-		slen = (size_t)(rest - url);
-		rest += 3;
-authority:
-		hend = rest + strcspn(rest, "/?#");
-		host = rest;
-		for (at = rest; at < hend; at++)
+	} else if ((auth = strstr(url, "://")) != NULL) {
+		auth += 3;
+		hend = auth + strcspn(auth, "/?#");
+		host = auth;
+		for (at = auth; at < hend; at++)
 			if (*at == '@')
 				host = at + 1;
 		path = hend;
 		colon = memchr(host, ':', (size_t)(hend - host));
-		if (colon != NULL && colon[1] != '\0') {
+		if (colon != NULL) {
 			port = atoi(colon + 1);
 			hend = colon;
 		}
-		break;
-	}
-	for (; slen > 0; slen--, scheme++)
-		buf_addch(&b, (char)tolower((unsigned char)*scheme));
+	} else
+		return xstrdup(url);	/* a local path: compared as it is */
+	buf_init(&b);
+	if (s == URL_SCP || s == URL_SSH)
+		buf_addstr(&b, "ssh");
+	else
+		add_lower(&b, url, (size_t)(strstr(url, "://") - url));
 	buf_addstr(&b, "://");
-	for (hlen = (size_t)(hend - host); hlen > 0; hlen--, host++)
-		buf_addch(&b, (char)tolower((unsigned char)*host));
-	{
-		char sch[16];
-		size_t i;
-
-		for (i = 0; i < sizeof(sch) - 1 && b.data[i] != ':'; i++)
-			sch[i] = b.data[i];
-		sch[i] = '\0';
-		if (port > 0 && port != default_port(sch))
-			buf_addf(&b, ":%d", port);
-	}
+	add_lower(&b, host, (size_t)(hend - host));
+	if (port > 0 && port != default_port(s))
+		buf_addf(&b, ":%d", port);
 	if (*path != '/' && *path != '\0')
 		buf_addch(&b, '/');
 	buf_addstr(&b, path);
@@ -391,6 +386,5 @@ authority:
 		buf_truncate(&b, b.len - 4);
 	while (b.len > 0 && b.data[b.len - 1] == '/')
 		buf_truncate(&b, b.len - 1);
-	(void)rest;
 	return buf_detach(&b);
 }

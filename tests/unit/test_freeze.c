@@ -1,0 +1,122 @@
+/* freeze output must parse back as a manifest that pins every entry. */
+#include <criterion/criterion.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "freeze.h"
+#include "manifest.h"
+#include "queue.h"
+#include "wire.h"
+
+#define SHA1 "0123456789abcdef0123456789abcdef01234567"
+#define SHA2 "89abcdef0123456789abcdef0123456789abcdef"
+
+static void
+parse(struct manifest *m, const char *name, const char *text)
+{
+	struct diags d;
+	char *err;
+
+	diags_init(&d);
+	if (manifest_parse(m, name, text, strlen(text), &d) == -1) {
+		err = diags_format(&d);
+		cr_assert_fail("%s does not parse:\n%s\n%s", name, err, text);
+	}
+	diags_release(&d);
+}
+
+static void
+checked(struct queue *q, size_t i, const char *head)
+{
+	struct job *j = &q->jobs[i];
+
+	queue_next(q, 0);
+	strcpy(j->head, head);
+	j->entry_state = ES_OK;
+	queue_finish(q, j, JOB_CHECKED, 1);
+}
+
+Test(freeze, githerd_round_trip)
+{
+	static const char text[] =
+	    "defaults:\n  groups: [core, tools]\n  depth: 2\n"
+	    "repos:\n"
+	    "  - url: https://e.com/a.git\n    branch: dev\n    submodules: true\n"
+	    "  - url: git://e.com/b\n    path: \"sp ace/\\\"b\\\"\"\n    tag: v1\n    bare: true\n"
+	    "  - url: https://e.com/m.git\n    mirror: true\n    depth: 0\n";
+	struct manifest m, lock;
+	struct queue q;
+	struct buf out = BUF_INIT, warn = BUF_INIT;
+
+	parse(&m, "in.yaml", text);
+	queue_init(&q, &m);
+	checked(&q, 0, SHA1);
+	checked(&q, 1, SHA2);
+	checked(&q, 2, SHA1);
+	buf_init(&out);
+	buf_init(&warn);
+	cr_assert_eq(freeze_write(&out, &m, &q, &warn), 0, "%s", warn.data);
+	parse(&lock, "lock.yaml", out.data);
+	cr_assert_eq(lock.nrepos, 3);
+	cr_expect_eq(lock.repos[0].ref_kind, REF_COMMIT);
+	cr_expect_str_eq(lock.repos[0].ref, SHA1);
+	cr_expect(lock.repos[0].submodules);
+	cr_expect_eq(lock.repos[0].depth, 2, "defaults are written out");
+	cr_expect_eq(lock.repos[0].ngroups, 2);
+	cr_expect_str_eq(lock.repos[0].groups[1], "tools");
+	cr_expect_str_eq(lock.repos[1].path, "sp ace/\"b\"");
+	cr_expect_str_eq(lock.repos[1].ref, SHA2);
+	cr_expect(lock.repos[1].bare);
+	cr_expect(lock.repos[2].mirror, "a mirror stays a mirror");
+	cr_expect_eq(lock.repos[2].ref_kind, REF_DEFAULT, "mirrors are not pinned");
+	manifest_release(&lock);
+	queue_release(&q);
+	manifest_release(&m);
+	buf_release(&out);
+	buf_release(&warn);
+}
+
+Test(freeze, vcstool_round_trip_and_what_cannot_be_pinned)
+{
+	static const char text[] =
+	    "repositories:\n"
+	    "  src/a:\n    type: git\n    url: https://e.com/a.git\n    version: main\n"
+	    "  src/b:\n    type: git\n    url: https://e.com/b.git\n";
+	struct manifest m, lock;
+	struct queue q;
+	struct buf out = BUF_INIT, warn = BUF_INIT;
+
+	parse(&m, "in.repos", text);
+	queue_init(&q, &m);
+	checked(&q, 0, SHA1);
+	queue_next(&q, 0);
+	q.jobs[1].entry_state = ES_MISSING;
+	q.jobs[1].message = strdup("missing");
+	queue_finish(&q, &q.jobs[1], JOB_CHECKED, 1);
+	buf_init(&out);
+	buf_init(&warn);
+	cr_expect_eq(freeze_write(&out, &m, &q, &warn), -1);
+	cr_expect(strstr(warn.data, "src/b: missing; kept unpinned") != NULL, "%s",
+	    warn.data);
+	parse(&lock, "lock.repos", out.data);
+	cr_assert_eq(lock.format, MANIFEST_VCSTOOL);
+	cr_expect_eq(lock.repos[0].ref_kind, REF_COMMIT);
+	cr_expect_str_eq(lock.repos[0].ref, SHA1);
+	cr_expect_eq(lock.repos[1].ref_kind, REF_DEFAULT, "kept as it was");
+	manifest_release(&lock);
+	queue_release(&q);
+	manifest_release(&m);
+	buf_release(&out);
+	buf_release(&warn);
+}
+
+Test(freeze, quoting)
+{
+	struct buf b = BUF_INIT;
+
+	buf_init(&b);
+	yaml_quote(&b, "a\"b\\c\td\x01");
+	cr_expect_str_eq(b.data, "\"a\\\"b\\\\c\\x09d\\x01\"");
+	buf_release(&b);
+}
