@@ -87,7 +87,7 @@ def size(d):
 
 for r in report["repos"]:
     d = os.path.join(ws, r["path"])
-    if r["status"] != "ok":
+    if r["status"] not in ("cloned", "updated", "unchanged"):
         print(f"  {r['path']:<28} {r['status']}: {(r['error'] or {}).get('message', '')}")
         continue
     head = git(d, "symbolic-ref", "--short", "-q", "HEAD")
@@ -95,6 +95,9 @@ for r in report["repos"]:
     kind = "mirror" if r["mirror"] else "bare" if r["bare"] else "shallow" if r["shallow"] else ""
     print(f"  {r['path']:<24} {what:<22} {r['head'][:10]}  {human(size(d)):>9}  {kind}")
 PY
+echo
+echo "demo: syncing again: nothing changed upstream, so nothing is fetched"
+./githerd sync -j "$JOBS" -C "$WS" "$MANIFEST" 2>/dev/null || status=$?
 echo
 echo "demo: report in $REPORT; the server is stopped on exit"
 exit "$status"

@@ -718,6 +718,28 @@ out:
 	buf_release(&list);
 }
 
+/* Where the entry ended up, for the line that reports it. */
+static void
+describe(struct gitctx *c)
+{
+	git_reference *head = NULL;
+	char *w = c->res->where;
+	size_t len = sizeof(c->res->where);
+
+	if (c->bare)
+		snprintf(w, len, "%s", c->mirror ? "mirror" : "bare");
+	else if (git_repository_head(&head, c->repo) < 0)
+		w[0] = '\0';
+	else if (git_reference_is_branch(head))
+		snprintf(w, len, "branch %s", git_reference_shorthand(head));
+	else if (c->kind == REF_TAG)
+		snprintf(w, len, "tag %s", c->job->ref);
+	else
+		snprintf(w, len, "detached %.7s", c->res->head);
+	git_reference_free(head);
+	git_error_clear();
+}
+
 void
 update_entry(struct gitctx *c)
 {
@@ -738,4 +760,5 @@ update_entry(struct gitctx *c)
 	c->res->bytes = c->fetched_bytes;
 	c->res->objects = c->fetched_objects;
 	gitops_head(c, c->repo);
+	describe(c);
 }

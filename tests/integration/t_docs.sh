@@ -40,3 +40,15 @@ test_make_install_honours_prefix_and_destdir() {
 	make -s -C "$TOP" uninstall PREFIX=/opt/gh DESTDIR="$OUT/dest" >/dev/null 2>&1
 	[ -z "$(find "$OUT/dest" -type f)" ] || fail "uninstall left files behind"
 }
+
+test_make_demo_script_works() {
+	"$TOP/scripts/demo.sh" >"$OUT/demo" 2>&1
+	expect_exit 0 $? "scripts/demo.sh"
+	expect_grep "githerd: 30 repositories in .*: 30 cloned" "$OUT/demo" "first sync"
+	expect_grep "githerd: 30 repositories in .*: 0 cloned, 0 updated, 30 up to date" \
+	    "$OUT/demo" "second sync"
+	expect_eq 30 "$(sed -n '/^What landed where/,/^$/p' "$OUT/demo" | grep -c '^  ')" \
+	    "what landed where"
+	expect_grep "sdk/python .*on main" "$OUT/demo" "the repository with a submodule"
+	expect_grep "website .*detached at 2024.1" "$OUT/demo" "a tag"
+}
