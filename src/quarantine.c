@@ -58,6 +58,19 @@ copy_file(const char *from, const char *to)
 	return rc;
 }
 
+static bool
+has_line(const struct buf *set, const char *line, size_t len)
+{
+	const char *p = set->data, *nl;
+
+	for (; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if ((size_t)(nl - p) == len && memcmp(p, line, len) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int
 add_ref(git_reference *ref, void *payload)
 {
@@ -218,6 +231,57 @@ move_files(const char *from, const char *to, bool packs_first)
 	return rc;
 }
 
+static void
+add_lines(struct buf *set, const char *file)
+{
+	struct buf b = BUF_INIT;
+	char chunk[4096], *line, *nl;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	buf_init(&b);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_add(&b, chunk, (size_t)n);
+	close(fd);
+	for (line = b.data; *line; line = nl + 1) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			nl = line + strlen(line);
+		if (nl > line && !has_line(set, line, (size_t)(nl - line))) {
+			buf_add(set, line, (size_t)(nl - line));
+			buf_addch(set, '\n');
+		}
+		if (*nl == '\0')
+			break;
+	}
+	buf_release(&b);
+}
+
+/*
+ * The entry's shallow list gains the fetch's new boundaries and keeps its
+ * old ones: commits reflogs still name have their parents cut there too
+ * (libgit2 writes only the new boundaries).
+ */
+static int
+merge_shallow(const char *fetched, const char *entry)
+{
+	struct buf set = BUF_INIT, tmp = BUF_INIT;
+	int rc;
+
+	buf_init(&set);
+	buf_init(&tmp);
+	add_lines(&set, entry);
+	add_lines(&set, fetched);
+	buf_addf(&tmp, "%s.githerd.%ld", entry, (long)getpid());
+	rc = write_file(tmp.data, set.data, set.len);
+	if (rc == 0 && (rc = rename(tmp.data, entry)) == -1)
+		unlink(tmp.data);
+	buf_release(&set);
+	buf_release(&tmp);
+	return rc;
+}
+
 /*
  * Hand the fetched objects (and an updated shallow list) to the entry.
  * Nothing refers to them until refs are set, so readers never see a ref
@@ -259,7 +323,7 @@ quarantine_install(struct gitctx *c, struct quarantine *q)
 	buf_reset(&b);
 	buf_addf(&a, "%s/shallow", q->dir);
 	buf_addf(&b, "%sshallow", q->real_git);
-	if (fs_kind(a.data) == FS_FILE && rename(a.data, b.data) == -1)
+	if (fs_kind(a.data) == FS_FILE && merge_shallow(a.data, b.data) == -1)
 		goto io;
 	rc = 0;
 	goto out;

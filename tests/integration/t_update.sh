@@ -578,3 +578,15 @@ test_freeze_names_what_it_cannot_pin() {
 	expect_exit 1 $? "freeze of a missing entry"
 	expect_grep "githerd: freeze: alpha: missing; kept unpinned" "$OUT/freeze.err" "message"
 }
+
+test_shallow_entry_stays_shallow_when_updated() {
+	resync_setup big "depth: 1" || return
+	expect_eq true "$(git -C "$E" rev-parse --is-shallow-repository)" "shallow clone"
+	up_commit big main shallow-next.txt "next"
+	resync
+	expect_exit 0 "$(st)" "update of a shallow entry"
+	expect_eq "$(up_sha big main)" "$(git -C "$E" rev-parse HEAD)" "HEAD"
+	expect_eq true "$(git -C "$E" rev-parse --is-shallow-repository)" "still shallow"
+	expect_eq "" "$(git -C "$E" status --porcelain)" "clean"
+	git -C "$E" fsck --no-progress >"$OUT/fsck" 2>&1 || { fail "fsck"; head "$OUT/fsck"; }
+}
