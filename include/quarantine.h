@@ -31,6 +31,8 @@ int	quarantine_show(struct gitctx *, struct quarantine *,
 int	quarantine_lookup(struct quarantine *, const char *refname,
 	    git_oid *out);
 int	quarantine_install(struct gitctx *, struct quarantine *);
+int	quarantine_swap_refs(struct gitctx *, struct quarantine *,
+	    git_repository *real);
 void	quarantine_close(struct quarantine *);
 
 #endif

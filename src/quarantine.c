@@ -336,6 +336,85 @@ out:
 	return rc;
 }
 
+struct named_oid {
+	char	*name;
+	git_oid	 oid;
+};
+
+static int
+named_oid_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct named_oid *)a)->name,
+	    ((const struct named_oid *)b)->name);
+}
+
+/*
+ * A mirror's refs become the quarantine's in one rename(2): first every
+ * ref of the mirror is packed (same values, so readers see no change),
+ * then a complete new packed-refs replaces the old one.  Readers see all
+ * the old refs or all the new ones, never a mix; deleted refs are simply
+ * absent from the new file.
+ */
+int
+quarantine_swap_refs(struct gitctx *c, struct quarantine *q,
+    git_repository *real)
+{
+	git_refdb *db = NULL;
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	struct named_oid *v = NULL;
+	struct buf b = BUF_INIT, tmp = BUF_INIT, file = BUF_INIT;
+	char hex[GIT_OID_MAX_HEXSIZE + 1];
+	size_t n = 0, cap = 0, i;
+	int err, rc = -1;
+
+	buf_init(&b);
+	buf_init(&tmp);
+	buf_init(&file);
+	if ((err = git_repository_refdb(&db, real)) < 0 ||
+	    (err = git_refdb_compress(db)) < 0 ||
+	    (err = git_reference_iterator_glob_new(&it, q->repo, "refs/*")) < 0) {
+		gitops_fail(c, err, "packing refs");
+		goto out;
+	}
+	while (git_reference_next(&ref, it) == 0) {
+		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT) {
+			XGROW(v, n + 1, cap);
+			v[n].name = xstrdup(git_reference_name(ref));
+			git_oid_cpy(&v[n].oid, git_reference_target(ref));
+			n++;
+		}
+		git_reference_free(ref);
+	}
+	git_error_clear();
+	qsort(v, n, sizeof(*v), named_oid_cmp);
+	buf_addstr(&b, "# pack-refs with: sorted \n");
+	for (i = 0; i < n; i++) {
+		git_oid_tostr(hex, sizeof(hex), &v[i].oid);
+		buf_addf(&b, "%s %s\n", hex, v[i].name);
+	}
+	buf_addf(&file, "%spacked-refs", q->real_git);
+	buf_addf(&tmp, "%s.githerd.%ld", file.data, (long)getpid());
+	if (write_file(tmp.data, b.data, b.len) == -1 ||
+	    rename(tmp.data, file.data) == -1) {
+		gitops_error(c, gitops_errno_class(errno), "writing refs of %s: %s",
+		    c->job->path, strerror(errno));
+		unlink(tmp.data);
+		goto out;
+	}
+	rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+	git_reference_iterator_free(it);
+	git_refdb_free(db);
+	buf_release(&b);
+	buf_release(&tmp);
+	buf_release(&file);
+	return rc;
+}
+
 void
 quarantine_close(struct quarantine *q)
 {

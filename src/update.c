@@ -601,19 +601,18 @@ mirror_head(struct gitctx *c, bool *changed)
 /*
  * A mirror takes the remote as it is: new refs arrive, deleted ones go,
  * forced updates apply.  The fetch (with prune) completes in quarantine
- * before the first ref of the mirror changes.
+ * before anything of the mirror changes, and then all its refs change at
+ * once.
  */
 static void
 update_mirror(struct gitctx *c)
 {
-	struct refs local, got;
+	struct refs local;
 	struct quarantine q;
 	bool head_changed;
-	size_t i;
 	static const char *const all[] = { "refs/", NULL };
 
 	memset(&q, 0, sizeof(q));
-	memset(&got, 0, sizeof(got));
 	if (refs_list(c->repo, "refs/*", &local) < 0) {
 		gitops_fail(c, -1, "listing refs");
 		return;
@@ -628,20 +627,15 @@ update_mirror(struct gitctx *c)
 	git_remote_disconnect(c->remote);
 	if (quarantine_open(c, c->repo, &q) == -1 ||
 	    fetch_into(c, &q, true) == -1 ||
-	    refs_list(q.repo, "refs/*", &got) < 0 ||
-	    quarantine_install(c, &q) == -1)
+	    quarantine_install(c, &q) == -1 ||
+	    quarantine_swap_refs(c, &q, c->repo) == -1)
 		goto out;
-	for (i = 0; i < got.n; i++)
-		if (set_ref(c, c->repo, got.name[i], &got.oid[i]) == -1)
-			goto out;
-	for (i = 0; i < local.n; i++) {
-		git_reference *gone = NULL;
-
-		if (refs_find(&got, local.name[i]) != NULL)
-			continue;
-		if (git_reference_lookup(&gone, c->repo, local.name[i]) == 0)
-			git_reference_delete(gone);
-		git_reference_free(gone);
+	/* libgit2 caches refs: see the new ones before HEAD is pointed. */
+	git_repository_free(c->repo);
+	c->repo = NULL;
+	if (git_repository_open_bare(&c->repo, c->job->dest) < 0) {
+		gitops_fail(c, -1, "reopening the mirror");
+		goto out;
 	}
 	if (mirror_head(c, &head_changed) == -1)
 		goto out;
@@ -649,7 +643,6 @@ update_mirror(struct gitctx *c)
 out:
 	quarantine_close(&q);
 	refs_release(&local);
-	refs_release(&got);
 }
 
 /*

@@ -388,6 +388,8 @@ PY
 		    "$(git --git-dir="$OUT/ref-$u.git" symbolic-ref HEAD)" ] || fail "$u: HEAD"
 	done
 	git --git-dir="$WS/m042.git" fsck --no-progress >/dev/null 2>&1 || fail "fsck after a force-push"
+	# All refs of a refreshed mirror changed at once: they are all packed.
+	[ -z "$(find "$WS/m003.git/refs" -type f)" ] || fail "loose refs left in a refreshed mirror"
 }
 
 test_mirror_head_follows_the_default_branch() {
