@@ -44,25 +44,19 @@ check(const struct job *j, struct buf *warnings)
 {
 	const char *path = j->spec->path;
 
-	if (j->state != JOB_CHECKED) {
-		buf_addf(warnings, "githerd: freeze: %s: %s; kept unpinned\n",
-		    path, j->message ? j->message : "could not be read");
-		return -1;
-	}
-	if (j->spec->mirror)
-		return 0;	/* a mirror takes every ref: nothing to pin */
-	if (j->head[0] == '\0') {
+	bool unusable = j->state != JOB_CHECKED ||
+	    j->entry_state == ES_MISSING || j->entry_state == ES_NOT_REPO ||
+	    j->entry_state == ES_WRONG_ORIGIN || j->entry_state == ES_BROKEN;
+
+	if (unusable || (!j->spec->mirror && j->head[0] == '\0')) {
 		buf_addf(warnings, "githerd: freeze: %s: %s; kept unpinned\n",
 		    path, j->message ? j->message : "no commit");
 		return -1;
 	}
-	if (j->entry_state == ES_WRONG_ORIGIN) {
-		buf_addf(warnings, "githerd: freeze: %s: %s; kept unpinned\n",
-		    path, j->message);
-		return -1;
-	}
+	if (j->spec->mirror)
+		return 0;	/* a mirror takes every ref: nothing to pin */
 	if (j->dirty > 0)
-		buf_addf(warnings, "warning: %s: %u file%s with local changes "
+		buf_addf(warnings, "warning: %s: %u changed or untracked file%s "
 		    "are not in the lock file\n", path, j->dirty,
 		    j->dirty == 1 ? "" : "s");
 	if (j->ahead > 0)

@@ -345,17 +345,17 @@ parse(int argc, char **argv, struct cli *cli)
 			break;
 		case 'J':
 			if (!sync && !status)
-				goto bad;
+				goto elsewhere;
 			cli->json = optarg;
 			break;
 		case 'F':
 			if (!status)
-				goto bad;
+				goto elsewhere;
 			cli->fetch = true;
 			break;
 		case 'o':
 			if (sync || status)
-				goto bad;
+				goto elsewhere;
 			cli->output = optarg;
 			break;
 		case 'j':
@@ -377,6 +377,11 @@ parse(int argc, char **argv, struct cli *cli)
 	}
 	cli->manifest = optind < argc ? argv[optind] : NULL;
 	return 0;
+elsewhere:
+	fprintf(stderr, "githerd: %s does not take %s\n", cli->cmd,
+	    ch == 'J' ? "--json" : ch == 'F' ? "--fetch" : "-o/--output");
+	usage(stderr);
+	return -1;
 bad:
 	fprintf(stderr, "githerd: %s: %s '%s'\n", cli->cmd, optopt &&
 	    strchr("CjJo", optopt) ? "option needs a value:" :
@@ -419,9 +424,11 @@ cmd_run(int argc, char **argv, const char *cmd)
 	}
 	if (load_manifest(&m, cli.manifest) == -1)
 		goto out;
-	code = EXIT_SYSTEM;
+	/* A workspace that is not there is a system error only for sync. */
+	code = sync ? EXIT_SYSTEM : EXIT_USAGE;
 	if (ws == NULL && open_workspace(cli.workspace, sync, &ws) == -1)
 		goto out;
+	code = EXIT_SYSTEM;
 	if (sync)
 		save_manifest(ws, &m);
 	if (cli.json != NULL)
@@ -436,7 +443,9 @@ cmd_run(int argc, char **argv, const char *cmd)
 	o.manifest_file = cli.manifest;
 	o.json_file = json_abs;
 	o.progress_fd = STDERR_FILENO;
-	o.summary_fd = STDOUT_FILENO;
+	/* With the report on stdout, what the command prints goes to stderr. */
+	o.summary_fd = json_abs && strcmp(json_abs, "-") == 0 ? STDERR_FILENO :
+	    STDOUT_FILENO;
 	o.mode = term_is_smart(STDERR_FILENO) && term_foreground(STDERR_FILENO) ?
 	    RENDER_TTY : RENDER_PLAIN;
 	o.color = term_color(STDERR_FILENO);

@@ -69,6 +69,19 @@ check_origin(struct gitctx *c)
 	}
 }
 
+static bool
+is_mirror(git_repository *repo)
+{
+	git_config *cfg = NULL;
+	int mirror = 0;
+
+	if (git_repository_config_snapshot(&cfg, repo) == 0)
+		git_config_get_bool(&mirror, cfg, "remote.origin.mirror");
+	git_config_free(cfg);
+	git_error_clear();
+	return mirror != 0;
+}
+
 static int
 open_entry(struct gitctx *c)
 {
@@ -92,6 +105,14 @@ open_entry(struct gitctx *c)
 		gitops_error(c, ERR_LOCAL_CONFLICT, "%s has a work tree but the "
 		    "manifest wants a %s: left untouched", c->job->path,
 		    c->mirror ? "mirror" : "bare repository");
+		return -1;
+	}
+	/* A mirror refresh prunes: never turn a plain bare clone into one. */
+	if (c->mirror && !is_mirror(c->repo)) {
+		gitops_error(c, ERR_LOCAL_CONFLICT, "%s is a bare clone, not a "
+		    "mirror (remote.origin.mirror is not set); refreshing it as "
+		    "a mirror would delete its own branches: left untouched",
+		    c->job->path);
 		return -1;
 	}
 	return check_origin(c);
@@ -276,8 +297,23 @@ have_wanted(struct gitctx *c, struct plan *p)
 		git_error_clear();
 		return ref_is(c->repo, name, &c->want);
 	}
-	if (c->kind == REF_COMMIT && !c->want_known)
-		return false;	/* a vcstool prefix: only a fetch can tell */
+	if ((c->kind == REF_COMMIT || c->kind == REF_VERSION) &&
+	    !c->want_known) {
+		/* A vcstool commit-id prefix: here already, or fetch. */
+		git_object *obj = NULL;
+		git_oid prefix;
+		size_t len = strlen(c->job->ref);
+
+		if (git_oid_fromstrn(&prefix, c->job->ref, len) == 0 &&
+		    git_object_lookup_prefix(&obj, c->repo, &prefix, len,
+		    GIT_OBJECT_COMMIT) == 0) {
+			git_oid_cpy(&c->want, git_object_id(obj));
+			c->want_known = true;
+		}
+		git_object_free(obj);
+		git_error_clear();
+		return c->want_known;
+	}
 	if (git_repository_odb(&odb, c->repo) < 0)
 		return false;
 	have = git_odb_exists(odb, &c->want) == 1;
@@ -541,11 +577,12 @@ out:
 /*
  * Does the entry hold every ref the remote advertises under one of
  * prefixes, at the same object?  With exact, it must hold no other ref
- * either (a mirror also loses what the remote deleted).
+ * either (a mirror also loses what the remote deleted); with tags_kept,
+ * a tag only has to exist.
  */
 static bool
 in_sync(struct gitctx *c, const struct refs *local,
-    const char *const *prefixes, bool exact)
+    const char *const *prefixes, bool exact, bool tags_kept)
 {
 	const git_remote_head **heads;
 	const git_oid *mine;
@@ -567,7 +604,12 @@ in_sync(struct gitctx *c, const struct refs *local,
 			continue;
 		counted++;
 		mine = refs_find(local, name);
-		if (mine == NULL || !git_oid_equal(mine, &heads[i]->oid))
+		if (mine == NULL)
+			return false;
+		/* An existing tag is never moved (as git fetch): not a change. */
+		if (tags_kept && strncmp(name, "refs/tags/", 10) == 0)
+			continue;
+		if (!git_oid_equal(mine, &heads[i]->oid))
 			return false;
 	}
 	return !exact || counted == local->n;
@@ -617,7 +659,7 @@ update_mirror(struct gitctx *c)
 		gitops_fail(c, -1, "listing refs");
 		return;
 	}
-	if (in_sync(c, &local, all, true)) {
+	if (in_sync(c, &local, all, true, false)) {
 		git_remote_disconnect(c->remote);
 		if (mirror_head(c, &head_changed) == 0)
 			c->res->result = head_changed ? RESULT_UPDATED :
@@ -670,7 +712,7 @@ update_bare(struct gitctx *c)
 		gitops_fail(c, -1, "listing refs");
 		goto out;
 	}
-	if (in_sync(c, &local, branches_and_tags, false)) {
+	if (in_sync(c, &local, branches_and_tags, false, true)) {
 		git_remote_disconnect(c->remote);
 		c->res->result = RESULT_UNCHANGED;
 		goto out;

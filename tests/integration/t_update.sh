@@ -592,3 +592,64 @@ test_shallow_entry_stays_shallow_when_updated() {
 	expect_eq "" "$(git -C "$E" status --porcelain)" "clean"
 	git -C "$E" fsck --no-progress >"$OUT/fsck" 2>&1 || { fail "fsck"; head "$OUT/fsck"; }
 }
+
+test_a_bare_clone_is_not_refreshed_as_a_mirror() {
+	local before
+	resync_setup alpha "bare: true" || return
+	git --git-dir="$E" branch -q pushed-here main	# someone's branch
+	sed -i 's/bare: true/mirror: true/' "$OUT/m.yaml"
+	before=$(entry_digest "$E")
+	resync
+	expect_exit 1 "$(st)" "bare to mirror"
+	expect_grep "FAIL alpha: local-conflict: alpha is a bare clone, not a mirror" "$OUT/stdout" "message"
+	expect_eq "$before" "$(entry_digest "$E")" "untouched"
+}
+
+test_bare_clone_settles_when_a_tag_moves_upstream() {
+	resync_setup alpha "bare: true" || return
+	up_commit alpha main moved.txt "x"
+	up_git alpha tag -f v1.1 >/dev/null
+	up_git alpha push -q -f origin v1.1 2>/dev/null
+	resync
+	expect_exit 0 "$(st)" "first re-sync"
+	resync
+	expect_grep "1 up to date" "$OUT/stdout" "an unmoved tag is not a change"
+}
+
+test_freeze_refuses_what_status_rejects() {
+	resync_setup alpha "bare: true" || return
+	rm -rf "$E"
+	git clone -q "$UP/$T_NAME/alpha.git" "$E" 2>/dev/null	# a work tree
+	"$BIN" freeze -C "$WS" "$OUT/m.yaml" >"$OUT/lock.yaml" 2>"$OUT/freeze.err"
+	expect_exit 1 $? "freeze of the wrong kind of repository"
+	expect_grep "alpha: has a work tree, the manifest wants a bare repository; kept unpinned" \
+	    "$OUT/freeze.err" "message"
+	expect_no_grep "commit:" "$OUT/lock.yaml" "nothing pinned"
+}
+
+test_json_on_stdout_is_only_json() {
+	resync_setup alpha || return
+	"$BIN" sync -C "$WS" --json - "$OUT/m.yaml" >"$OUT/report" 2>"$OUT/stderr"
+	expect_exit 0 $? "sync --json -"
+	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$OUT/report" ||
+	    fail "stdout is not JSON"
+	expect_grep "1 up to date" "$OUT/stderr" "summary moved to stderr"
+	"$BIN" status -C "$WS" --json - >"$OUT/report" 2>"$OUT/stderr"
+	python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["repos"][0]["state"] == "ok"' \
+	    "$OUT/report" || fail "status --json - is not JSON"
+}
+
+test_vcstool_short_commit_is_not_fetched_again() {
+	local c before
+	start_upstreams || { fail "upstream servers"; return; }
+	up_new alpha
+	c=$(up_sha alpha main~2)
+	printf 'repositories:\n  a:\n    type: git\n    url: %s/%s/alpha.git\n    version: %s\n' \
+	    "$UP_HTTP" "$T_NAME" "${c:0:9}" >"$OUT/m.yaml"
+	"$BIN" sync -C "$WS" "$OUT/m.yaml" >/dev/null 2>&1 || fail "first sync"
+	before=$(http_fetches "$STATE/up-http")
+	resync
+	expect_exit 0 "$(st)" "re-sync"
+	expect_eq "$before" "$(http_fetches "$STATE/up-http")" "packs fetched"
+	expect_grep "1 up to date" "$OUT/stdout" "summary"
+}
