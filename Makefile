@@ -25,7 +25,7 @@ ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) -Iinclude $(PKG_CFLAGS) -MMD -MP
 
 LIB_SRCS = src/buf.c src/xmalloc.c src/compat.c src/fsutil.c src/clock.c \
 	   src/errclass.c src/url.c src/path.c src/yamltree.c src/manifest.c \
-	   src/freeze.c \
+	   src/freeze.c src/workspace.c \
 	   src/queue.c src/wire.c src/progress.c src/term.c src/render.c \
 	   src/report.c src/sig.c src/pool.c src/run.c src/worker.c \
 	   src/gitops.c src/clone.c src/update.c src/quarantine.c \

@@ -32,12 +32,14 @@ struct gitops_result {
 	uint64_t	 objects;
 	bool		 shallow;
 	bool		 fetched;
+	unsigned	 retry_after_ms;	/* a 429's Retry-After */
 	/* status */
 	enum entry_state state;
 	unsigned	 ahead, behind, dirty;
 };
 
-int	gitops_global_init(void);
+int	gitops_global_init(int connect_timeout_ms, int read_timeout_ms,
+	    unsigned long max_objects);
 void	gitops_global_shutdown(void);
 void	gitops_sync(const struct wire_job *, const struct gitops_events *,
 	    struct gitops_result *);

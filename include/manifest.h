@@ -65,9 +65,17 @@ struct diags {
 
 void	manifest_init(struct manifest *);
 void	manifest_release(struct manifest *);
+enum manifest_flags {
+	MANIFEST_ALLOW_LOCAL = 1 << 0,	/* file:// and paths (--allow-local) */
+};
+
 int	manifest_load(struct manifest *, const char *file, struct diags *);
+int	manifest_load_flags(struct manifest *, const char *file, unsigned flags,
+	    struct diags *);
 int	manifest_parse(struct manifest *, const char *name, const char *buf,
 	    size_t len, struct diags *);
+int	manifest_parse_flags(struct manifest *, const char *name,
+	    const char *buf, size_t len, unsigned flags, struct diags *);
 const char *ref_kind_name(enum ref_kind);
 
 void	diags_init(struct diags *);

@@ -39,6 +39,8 @@ struct worker {
 	bool			 reaped;
 	int			 wstatus;
 	int64_t			 kill_deadline;	/* SIGKILL after this, if set */
+	int64_t			 last_activity;	/* last frame from it */
+	char			 kill_why[96];	/* set when the watchdog killed it */
 };
 
 typedef int (*worker_main_fn)(int fd, void *arg);

@@ -43,6 +43,7 @@ void	progress_phase(struct progress *, size_t slot, enum phase, int64_t now);
 void	progress_update(struct progress *, size_t slot,
 	    const struct wire_progress *, int64_t now);
 void	progress_finish(struct progress *, size_t slot, const struct job *);
+void	progress_drop(struct progress *, size_t slot);
 void	progress_count(struct progress *, const struct job *);
 void	progress_count_cancelled(struct progress *, size_t);
 

@@ -27,11 +27,23 @@ enum job_state {
 	JOB_STATE_MAX
 };
 
+/* One failed try of a job that was tried again. */
+struct attempt {
+	enum err_class	 err_class;
+	char		*message;
+	int64_t		 duration_ms;
+};
+
 struct job {
 	unsigned		 id;		/* index in the queue */
 	const struct repo_spec	*spec;
 	enum job_state		 state;
 	int64_t			 start_ms, end_ms;
+	int64_t			 first_start_ms;
+	unsigned		 tries;		/* started so far */
+	int64_t			 not_before;	/* a retry waits for this time */
+	struct attempt		*attempts;	/* the tries that failed */
+	size_t			 nattempts;
 	char			*tmp;		/* temporary clone dir while running */
 	/* result */
 	enum err_class		 err_class;
@@ -51,8 +63,18 @@ struct job {
 struct queue {
 	struct job	*jobs;
 	size_t		 njobs;
-	size_t		 next;		/* first job that may be PENDING */
+	size_t		 next;		/* first job never started */
+	unsigned	*retry;		/* jobs waiting to be tried again */
+	size_t		 nretry, capretry;
 	size_t		 count[JOB_STATE_MAX];
+	uint64_t	 rand;		/* xorshift state for jitter */
+};
+
+/* When and how often to try again (retries after the first try). */
+struct retry_policy {
+	unsigned	 retries;
+	int64_t		 base_ms;	/* first delay */
+	int64_t		 cap_ms;	/* no delay longer */
 };
 
 void		 queue_init(struct queue *, const struct manifest *);
@@ -63,6 +85,12 @@ void		 queue_finish(struct queue *, struct job *, enum job_state,
 void		 queue_fail(struct queue *, struct job *, enum err_class,
 		    const char *message, int64_t now);
 size_t		 queue_cancel_pending(struct queue *, int64_t now);
+bool		 queue_retryable(enum err_class);
+int64_t		 queue_retry(struct queue *, struct job *,
+		    const struct retry_policy *, int64_t retry_after_ms,
+		    int64_t now);
+int64_t		 queue_next_retry(const struct queue *);
+void		 queue_seed(struct queue *, uint64_t);
 bool		 queue_idle(const struct queue *);	/* nothing pending or running */
 bool		 job_state_final(enum job_state);
 size_t		 queue_finished(const struct queue *);

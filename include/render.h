@@ -39,6 +39,8 @@ void	render_release(struct render *);
 void	render_job_done(struct render *, const struct job *,
 	    const struct progress *);
 void	render_warning(struct render *, const char *path, const char *text);
+void	render_retry(struct render *, const struct job *, int64_t delay_ms,
+	    unsigned max_tries, const struct progress *);
 void	render_note(struct render *, const char *text);
 void	render_heartbeats(struct render *, const struct progress *,
 	    int64_t now);

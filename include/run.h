@@ -11,8 +11,10 @@
 #include <stddef.h>
 
 #include "manifest.h"
+#include "queue.h"
 #include "render.h"
 #include "wire.h"
+#include "worker.h"
 
 struct buf;
 struct queue;
@@ -38,6 +40,10 @@ struct run_opts {
 	int			 progress_fd;	/* live display / log lines */
 	int			 summary_fd;
 	unsigned		 worker_quota;	/* jobs per worker process */
+	struct retry_policy	 retry;
+	int64_t			 stall_ms;	/* no progress for this: kill */
+	int64_t			 timeout_ms;	/* per entry; 0: none */
+	struct worker_config	 worker;
 	const char		*notes;		/* lines to show first, or NULL */
 	const char		*libgit2;	/* runtime version, for the report */
 };

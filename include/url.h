@@ -20,7 +20,8 @@ enum url_scheme {
 
 enum url_scheme	 url_scheme(const char *url);
 const char	*url_scheme_name(enum url_scheme);
-int		 url_check(const char *url, char *err, size_t errlen);
+int		 url_check(const char *url, bool allow_local, char *err,
+		    size_t errlen);
 bool		 url_supports_shallow(const char *url);
 char		*url_redact(const char *url);
 void		 url_redact_text(char *text, const char *url);

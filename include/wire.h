@@ -120,6 +120,7 @@ struct wire_done {
 	int32_t		 git_klass;
 	uint32_t	 ahead, behind;	/* status: commits */
 	uint32_t	 dirty;		/* status: files with local changes */
+	uint32_t	 retry_after_ms;	/* the server's Retry-After */
 	char		*message;	/* error, reason for skipping, or status */
 	char		*head;		/* hex object id of HEAD, if any */
 	char		*where;		/* "branch main", "tag v1", "detached" */

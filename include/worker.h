@@ -6,6 +6,14 @@
 #ifndef GITHERD_WORKER_H
 #define GITHERD_WORKER_H
 
-int	worker_main(int fd, void *arg);
+/* What every worker is started with (copied by fork). */
+struct worker_config {
+	int			connect_timeout_ms;
+	int			read_timeout_ms;
+	unsigned long		max_objects;	/* per received pack; 0: no cap */
+	unsigned long long	max_file_size;	/* RLIMIT_FSIZE; 0: none */
+};
+
+int	worker_main(int fd, void *arg);	/* arg: struct worker_config */
 
 #endif

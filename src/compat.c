@@ -72,7 +72,7 @@ compat_parent_death_signal(int sig)
 }
 
 int
-compat_flock_nb(int fd)
+compat_flock_nb(int fd, bool exclusive)
 {
-	return flock(fd, LOCK_EX | LOCK_NB);
+	return flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB);
 }

@@ -733,13 +733,18 @@ gitops_status(const struct wire_job *job, const struct gitops_events *ev,
 }
 
 int
-gitops_global_init(void)
+gitops_global_init(int connect_timeout_ms, int read_timeout_ms,
+    unsigned long max_objects)
 {
 	if (git_libgit2_init() < 0)
 		return -1;
 	/* Both or neither: the connect timeout alone breaks libgit2 1.8. */
-	git_libgit2_opts(GIT_OPT_SET_SERVER_CONNECT_TIMEOUT, CONNECT_TIMEOUT_MS);
-	git_libgit2_opts(GIT_OPT_SET_SERVER_TIMEOUT, READ_TIMEOUT_MS);
+	git_libgit2_opts(GIT_OPT_SET_SERVER_CONNECT_TIMEOUT,
+	    connect_timeout_ms > 0 ? connect_timeout_ms : CONNECT_TIMEOUT_MS);
+	git_libgit2_opts(GIT_OPT_SET_SERVER_TIMEOUT,
+	    read_timeout_ms > 0 ? read_timeout_ms : READ_TIMEOUT_MS);
+	if (max_objects > 0)
+		git_libgit2_opts(GIT_OPT_SET_PACK_MAX_OBJECTS, (size_t)max_objects);
 	return 0;
 }
 

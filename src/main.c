@@ -29,6 +29,7 @@
 #include "sig.h"
 #include "term.h"
 #include "version.h"
+#include "workspace.h"
 #include "xmalloc.h"
 
 enum exit_code {
@@ -43,24 +44,36 @@ enum exit_code {
 #define MAX_JOBS	1024
 #define FD_RESERVE	16	/* stdio, self-pipe, report, libc */
 #define WORKER_QUOTA	200
-#define SAVED_MANIFEST	PATH_STATE_DIR "/manifest"
+#define DEFAULT_RETRIES	3
+#define RETRY_BASE_MS	1000
+#define RETRY_CAP_MS	60000
+#define STALL_S		60
 
 /* What the command line asked for. */
 struct cli {
-	const char	*cmd;
-	const char	*manifest;	/* NULL: the one saved by the last sync */
-	const char	*workspace;
-	const char	*json;
-	const char	*output;	/* freeze -o */
-	size_t		 jobs;
-	bool		 fetch;		/* status --fetch */
+	const char		*cmd;
+	const char		*manifest;	/* NULL: the last sync's */
+	const char		*workspace;
+	const char		*json;
+	const char		*output;	/* freeze -o */
+	size_t			 jobs;
+	bool			 fetch;		/* status --fetch */
+	bool			 allow_local;
+	unsigned		 retries;
+	double			 retry_delay_s;
+	double			 stall_s;
+	double			 timeout_s;	/* 0: none */
+	int			 wait_s;	/* for the workspace lock */
+	unsigned long		 max_objects;
+	unsigned long long	 max_file_size;
 };
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: githerd sync [-j jobs] [-C workspace] [--json file] manifest\n"
+	    "usage: githerd sync [-j jobs] [-C workspace] [--json file] [options]"
+	    " manifest\n"
 	    "       githerd status [-j jobs] [-C workspace] [--fetch] [--json file]"
 	    " [manifest]\n"
 	    "       githerd freeze [-j jobs] [-C workspace] [-o file] [manifest]\n"
@@ -82,12 +95,24 @@ help(void)
 	    "directory)\n"
 	    "      --json FILE     write a JSON report to FILE ('-': stdout)\n"
 	    "      --fetch         status: ask the remotes too\n"
-	    "  -o, --output FILE   freeze: write to FILE instead of stdout\n\n"
+	    "  -o, --output FILE   freeze: write to FILE instead of stdout\n"
+	    "      --retries N     try transient failures N more times "
+	    "(default %d)\n"
+	    "      --retry-delay S first retry after about S seconds (default 1)\n"
+	    "      --stall-timeout S  kill a job silent for S seconds "
+	    "(default %d)\n"
+	    "      --timeout S     kill a job running longer than S seconds\n"
+	    "      --wait S        wait up to S seconds for a locked workspace\n"
+	    "      --allow-local   allow file:// URLs and local paths\n"
+	    "      --max-objects N refuse packs of more than N objects\n"
+	    "      --max-file-size SIZE  no file written may exceed SIZE "
+	    "(k, M, G)\n\n"
 	    "status and freeze default to the manifest of the last sync.\n"
 	    "Exit status: 0 OK, 1 some repository failed (status: differs),\n"
 	    "2 usage or manifest error (nothing touched), 3 internal or system\n"
 	    "error, 4 entries skipped to protect local work.\n"
-	    "See githerd(1) and githerd.yaml(5).\n", DEFAULT_JOBS);
+	    "See githerd(1) and githerd.yaml(5).\n", DEFAULT_JOBS,
+	    DEFAULT_RETRIES, STALL_S);
 }
 
 /*
@@ -186,32 +211,15 @@ absolute(const char *path)
 }
 
 static int
-open_workspace(const char *dir, bool create, char **out)
-{
-	char err[512], real[PATH_MAX];
-
-	if (create && fs_mkdir_p(dir, err, sizeof(err)) == -1) {
-		fprintf(stderr, "githerd: workspace: %s\n", err);
-		return -1;
-	}
-	if (realpath(dir, real) == NULL) {
-		fprintf(stderr, "githerd: workspace %s: %s\n", dir,
-		    strerror(errno));
-		return -1;
-	}
-	*out = xstrdup(real);
-	return 0;
-}
-
-static int
-load_manifest(struct manifest *m, const char *file)
+load_manifest(struct manifest *m, const char *file, bool allow_local)
 {
 	struct diags d;
 	char *text;
 	int rc = 0;
 
 	diags_init(&d);
-	if (manifest_load(m, file, &d) == -1) {
+	if (manifest_load_flags(m, file, allow_local ? MANIFEST_ALLOW_LOCAL : 0,
+	    &d) == -1) {
 		text = diags_format(&d);
 		fputs(text, stderr);
 		fprintf(stderr, "githerd: %s: %zu error%s; nothing was done\n",
@@ -253,24 +261,6 @@ fail:
 out:
 	free(tmp);
 	return rc;
-}
-
-/*
- * Keep a copy of the manifest in the workspace: `status` and `freeze`
- * then work without naming it, and a later sync can tell what changed.
- */
-static void
-save_manifest(const char *ws, const struct manifest *m)
-{
-	char *dir = xasprintf("%s/%s", ws, PATH_STATE_DIR);
-	char *file = xasprintf("%s/%s", ws, SAVED_MANIFEST);
-
-	if ((mkdir(dir, 0777) == -1 && errno != EEXIST) ||
-	    write_atomically(file, m->text, m->textlen) == -1)
-		fprintf(stderr, "githerd: warning: cannot save the manifest in "
-		    "%s: %s\n", file, strerror(errno));
-	free(dir);
-	free(file);
 }
 
 /* status: one line per entry, exit 1 if any entry is not as asked. */
@@ -320,51 +310,182 @@ out:
 	buf_release(&warnings);
 }
 
+/* A number of seconds, fractions allowed: --stall-timeout 2.5 */
+static int
+parse_seconds(const char *opt, const char *s, double min, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *s == '\0' || *end != '\0' || v < min || v > 86400) {
+		fprintf(stderr, "githerd: %s wants a number of seconds, not '%s'\n",
+		    opt, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+parse_count(const char *opt, const char *s, unsigned long max,
+    unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *s == '\0' || *s == '-' || *end != '\0' || v > max) {
+		fprintf(stderr, "githerd: %s wants a whole number up to %lu, not "
+		    "'%s'\n", opt, max, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* 100, 64k, 512M, 2G (powers of 1024). */
+static int
+parse_size(const char *opt, const char *s, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	switch (*end) {
+	case 'k': case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm': case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g': case 'G':
+		shift = 30;
+		end++;
+		break;
+	}
+	if (errno != 0 || *s == '\0' || *s == '-' || *end != '\0' ||
+	    v > (~0ULL >> shift) / 2) {
+		fprintf(stderr, "githerd: %s wants a size such as 100M, not "
+		    "'%s'\n", opt, s);
+		return -1;
+	}
+	*out = v << shift;
+	return 0;
+}
+
+enum long_only {
+	OPT_JSON = 256,
+	OPT_FETCH,
+	OPT_RETRIES,
+	OPT_RETRY_DELAY,
+	OPT_STALL,
+	OPT_TIMEOUT,
+	OPT_WAIT,
+	OPT_ALLOW_LOCAL,
+	OPT_MAX_OBJECTS,
+	OPT_MAX_FILE_SIZE,
+};
+
 static int
 parse(int argc, char **argv, struct cli *cli)
 {
 	static const struct option longopts[] = {
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "workspace", required_argument, NULL, 'C' },
-		{ "json", required_argument, NULL, 'J' },
-		{ "fetch", no_argument, NULL, 'F' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "json", required_argument, NULL, OPT_JSON },
+		{ "fetch", no_argument, NULL, OPT_FETCH },
+		{ "retries", required_argument, NULL, OPT_RETRIES },
+		{ "retry-delay", required_argument, NULL, OPT_RETRY_DELAY },
+		{ "stall-timeout", required_argument, NULL, OPT_STALL },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "wait", required_argument, NULL, OPT_WAIT },
+		{ "allow-local", no_argument, NULL, OPT_ALLOW_LOCAL },
+		{ "max-objects", required_argument, NULL, OPT_MAX_OBJECTS },
+		{ "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE },
 		{ NULL, 0, NULL, 0 }
 	};
 	bool sync = strcmp(cli->cmd, "sync") == 0;
 	bool status = strcmp(cli->cmd, "status") == 0;
-	int ch;
+	unsigned long n;
+	double wait;
+	int ch, idx;
 
 	optind = 1;
 	opterr = 0;		/* getopt would name the command, not us */
-	while ((ch = getopt_long(argc, argv, "C:hj:o:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "C:hj:o:", longopts, &idx)) != -1) {
 		switch (ch) {
 		case 'C':
 			cli->workspace = optarg;
 			break;
-		case 'J':
-			if (!sync && !status)
-				goto elsewhere;
-			cli->json = optarg;
-			break;
-		case 'F':
-			if (!status)
-				goto elsewhere;
-			cli->fetch = true;
+		case 'j':
+			if (parse_jobs(optarg, &cli->jobs) == -1)
+				return -1;
 			break;
 		case 'o':
 			if (sync || status)
 				goto elsewhere;
 			cli->output = optarg;
 			break;
-		case 'j':
-			if (parse_jobs(optarg, &cli->jobs) == -1)
-				return -1;
-			break;
 		case 'h':
 			help();
 			exit(EXIT_OK);
+		case OPT_JSON:
+			if (!sync && !status)
+				goto elsewhere;
+			cli->json = optarg;
+			break;
+		case OPT_FETCH:
+			if (!status)
+				goto elsewhere;
+			cli->fetch = true;
+			break;
+		case OPT_RETRIES:
+			if (parse_count("--retries", optarg, 100, &n) == -1)
+				return -1;
+			cli->retries = (unsigned)n;
+			break;
+		case OPT_RETRY_DELAY:
+			if (parse_seconds("--retry-delay", optarg, 0,
+			    &cli->retry_delay_s) == -1)
+				return -1;
+			break;
+		case OPT_STALL:
+			if (parse_seconds("--stall-timeout", optarg, 0.1,
+			    &cli->stall_s) == -1)
+				return -1;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_seconds("--timeout", optarg, 0.1,
+			    &cli->timeout_s) == -1)
+				return -1;
+			break;
+		case OPT_WAIT:
+			if (parse_seconds("--wait", optarg, 0, &wait) == -1)
+				return -1;
+			cli->wait_s = (int)(wait + 0.999);
+			break;
+		case OPT_ALLOW_LOCAL:
+			cli->allow_local = true;
+			break;
+		case OPT_MAX_OBJECTS:
+			if (parse_count("--max-objects", optarg, 4000000000UL,
+			    &cli->max_objects) == -1)
+				return -1;
+			break;
+		case OPT_MAX_FILE_SIZE:
+			if (parse_size("--max-file-size", optarg,
+			    &cli->max_file_size) == -1)
+				return -1;
+			break;
 		default:
 			goto bad;
 		}
@@ -379,15 +500,61 @@ parse(int argc, char **argv, struct cli *cli)
 	return 0;
 elsewhere:
 	fprintf(stderr, "githerd: %s does not take %s\n", cli->cmd,
-	    ch == 'J' ? "--json" : ch == 'F' ? "--fetch" : "-o/--output");
+	    ch == 'o' ? "-o/--output" : longopts[idx].name);
 	usage(stderr);
 	return -1;
 bad:
 	fprintf(stderr, "githerd: %s: %s '%s'\n", cli->cmd, optopt &&
-	    strchr("CjJo", optopt) ? "option needs a value:" :
+	    strchr("Cjo", optopt) ? "option needs a value:" :
 	    "unknown option", argv[optind - 1]);
 	usage(stderr);
 	return -1;
+}
+
+static int
+workspace_exit(enum workspace_error e)
+{
+	switch (e) {
+	case WS_MISSING:
+		return EXIT_USAGE;
+	default:
+		return EXIT_SYSTEM;
+	}
+}
+
+static void
+fill_opts(struct run_opts *o, const struct cli *cli, const char *ws,
+    const char *json, char *note, size_t notelen)
+{
+	bool sync = strcmp(cli->cmd, "sync") == 0;
+
+	memset(o, 0, sizeof(*o));
+	o->op = sync ? OP_SYNC : OP_STATUS;
+	o->job_flags = cli->fetch ? JOBF_FETCH : 0;
+	o->jobs = cap_jobs(cli->jobs, note, notelen);
+	o->workspace = ws;
+	o->manifest_file = cli->manifest;
+	o->json_file = json;
+	o->progress_fd = STDERR_FILENO;
+	/* With the report on stdout, what the command prints goes to stderr. */
+	o->summary_fd = json && strcmp(json, "-") == 0 ? STDERR_FILENO :
+	    STDOUT_FILENO;
+	o->mode = term_is_smart(STDERR_FILENO) && term_foreground(STDERR_FILENO) ?
+	    RENDER_TTY : RENDER_PLAIN;
+	o->color = term_color(STDERR_FILENO);
+	o->worker_quota = worker_quota();
+	o->notes = note[0] ? note : NULL;
+	o->retry.retries = cli->retries;
+	o->retry.base_ms = (int64_t)(cli->retry_delay_s * 1000);
+	o->retry.cap_ms = RETRY_CAP_MS;
+	o->stall_ms = (int64_t)(cli->stall_s * 1000);
+	o->timeout_ms = (int64_t)(cli->timeout_s * 1000);
+	/* libgit2's own socket timeout: a stalled read fails, retried. */
+	o->worker.read_timeout_ms = (int)(cli->stall_s * 1000);
+	o->worker.connect_timeout_ms = o->worker.read_timeout_ms < 30000 ?
+	    o->worker.read_timeout_ms : 30000;
+	o->worker.max_objects = cli->max_objects;
+	o->worker.max_file_size = cli->max_file_size;
 }
 
 static int
@@ -395,67 +562,78 @@ cmd_run(int argc, char **argv, const char *cmd)
 {
 	struct cli cli;
 	struct manifest m;
+	struct workspace ws;
 	struct run_opts o;
 	struct run_result res;
 	struct freeze_ctx fc;
-	char *ws = NULL, *json_abs = NULL, *out_abs = NULL, *saved = NULL;
-	char note[160], lg2[32];
+	enum workspace_error we;
+	char *json_abs = NULL, *out_abs = NULL, *saved = NULL;
+	char note[400], lg2[32], err[600];
 	bool sync = strcmp(cmd, "sync") == 0;
+	size_t swept;
 	int code = EXIT_USAGE;
 
 	memset(&cli, 0, sizeof(cli));
 	cli.cmd = cmd;
 	cli.workspace = ".";
 	cli.jobs = DEFAULT_JOBS;
+	cli.retries = DEFAULT_RETRIES;
+	cli.retry_delay_s = RETRY_BASE_MS / 1000.0;
+	cli.stall_s = STALL_S;
 	manifest_init(&m);
+	workspace_init(&ws);
 	if (parse(argc, argv, &cli) == -1)
 		return EXIT_USAGE;
+	/* The manifest first: a bad one touches nothing, not even -C. */
 	if (cli.manifest == NULL) {
-		/* status/freeze: the manifest the last sync saved */
-		if (open_workspace(cli.workspace, false, &ws) == -1)
-			return EXIT_USAGE;
-		saved = xasprintf("%s/%s", ws, SAVED_MANIFEST);
+		if ((we = workspace_open(&ws, cli.workspace, false, err,
+		    sizeof(err))) != WS_OK) {
+			fprintf(stderr, "githerd: %s\n", err);
+			code = workspace_exit(we);
+			goto out;
+		}
+		saved = workspace_saved_manifest(&ws);
 		if (access(saved, R_OK) == -1) {
 			fprintf(stderr, "githerd: %s: no manifest given and none "
-			    "saved in %s by a sync\n", cmd, ws);
+			    "saved in %s by a sync\n", cmd, ws.path);
 			goto out;
 		}
 		cli.manifest = saved;
 	}
-	if (load_manifest(&m, cli.manifest) == -1)
+	if (load_manifest(&m, cli.manifest, cli.allow_local) == -1)
 		goto out;
-	/* A workspace that is not there is a system error only for sync. */
-	code = sync ? EXIT_SYSTEM : EXIT_USAGE;
-	if (ws == NULL && open_workspace(cli.workspace, sync, &ws) == -1)
+	if (ws.path == NULL && (we = workspace_open(&ws, cli.workspace, sync,
+	    err, sizeof(err))) != WS_OK) {
+		fprintf(stderr, "githerd: %s\n", err);
+		code = sync ? EXIT_SYSTEM : workspace_exit(we);
 		goto out;
-	code = EXIT_SYSTEM;
-	if (sync)
-		save_manifest(ws, &m);
+	}
+	/* Taking the lock is the first write: a read-only workspace stops here. */
+	if ((we = workspace_lock(&ws, sync, cli.wait_s, err, sizeof(err))) !=
+	    WS_OK) {
+		fprintf(stderr, "githerd: %s\n", err);
+		code = EXIT_SYSTEM;
+		goto out;
+	}
+	note[0] = '\0';
+	if (sync) {
+		if ((swept = workspace_sweep(&ws, &m)) > 0)
+			fprintf(stderr, "githerd: removed %zu temporary "
+			    "director%s left by an interrupted run\n", swept,
+			    swept == 1 ? "y" : "ies");
+		if (workspace_save_manifest(&ws, &m, err, sizeof(err)) == -1)
+			fprintf(stderr, "githerd: warning: %s\n", err);
+	}
 	if (cli.json != NULL)
 		json_abs = absolute(cli.json);
 	if (cli.output != NULL)
 		out_abs = absolute(cli.output);
-	memset(&o, 0, sizeof(o));
-	o.op = sync ? OP_SYNC : OP_STATUS;
-	o.job_flags = cli.fetch ? JOBF_FETCH : 0;
-	o.jobs = cap_jobs(cli.jobs, note, sizeof(note));
-	o.workspace = ws;
-	o.manifest_file = cli.manifest;
-	o.json_file = json_abs;
-	o.progress_fd = STDERR_FILENO;
-	/* With the report on stdout, what the command prints goes to stderr. */
-	o.summary_fd = json_abs && strcmp(json_abs, "-") == 0 ? STDERR_FILENO :
-	    STDOUT_FILENO;
-	o.mode = term_is_smart(STDERR_FILENO) && term_foreground(STDERR_FILENO) ?
-	    RENDER_TTY : RENDER_PLAIN;
-	o.color = term_color(STDERR_FILENO);
-	o.worker_quota = worker_quota();
-	o.notes = note[0] ? note : NULL;
+	fill_opts(&o, &cli, ws.path, json_abs, note, sizeof(note));
 	libgit2_version(lg2, sizeof(lg2));
 	o.libgit2 = lg2;
 	if (strcmp(cmd, "status") == 0) {
 		o.finish = finish_status;
-		o.finish_arg = isatty(STDOUT_FILENO) && term_color(STDOUT_FILENO) ?
+		o.finish_arg = isatty(o.summary_fd) && term_color(o.summary_fd) ?
 		    &o : NULL;
 	} else if (strcmp(cmd, "freeze") == 0) {
 		fc.m = &m;
@@ -463,6 +641,7 @@ cmd_run(int argc, char **argv, const char *cmd)
 		o.finish = finish_freeze;
 		o.finish_arg = &fc;
 	}
+	code = EXIT_SYSTEM;
 	if (sig_init() == -1) {
 		fprintf(stderr, "githerd: cannot set up signals: %s\n",
 		    strerror(errno));
@@ -472,7 +651,7 @@ cmd_run(int argc, char **argv, const char *cmd)
 	code = res.exit_code;
 	if (res.signal != 0) {
 		manifest_release(&m);
-		free(ws);
+		workspace_release(&ws);
 		free(json_abs);
 		free(out_abs);
 		free(saved);
@@ -482,7 +661,7 @@ cmd_run(int argc, char **argv, const char *cmd)
 	}
 out:
 	manifest_release(&m);
-	free(ws);
+	workspace_release(&ws);
 	free(json_abs);
 	free(out_abs);
 	free(saved);

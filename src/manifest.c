@@ -48,6 +48,7 @@ struct fields {
 struct parse {
 	struct diags	*d;
 	struct manifest	*m;
+	unsigned	 flags;		/* enum manifest_flags */
 	int		 errors;
 };
 
@@ -540,7 +541,8 @@ add_spec(struct parse *p, const struct fields *f, const struct ynode *entry,
 	char err[512];
 	size_t i;
 
-	if (url_check(f->url->value, err, sizeof(err)) == -1) {
+	if (url_check(f->url->value, (p->flags & MANIFEST_ALLOW_LOCAL) != 0,
+	    err, sizeof(err)) == -1) {
 		error_at(p, f->url, "%s", err);
 		free(path);
 		return;
@@ -865,6 +867,13 @@ int
 manifest_parse(struct manifest *m, const char *name, const char *buf,
     size_t len, struct diags *d)
 {
+	return manifest_parse_flags(m, name, buf, len, 0, d);
+}
+
+int
+manifest_parse_flags(struct manifest *m, const char *name, const char *buf,
+    size_t len, unsigned flags, struct diags *d)
+{
 	struct ynode *root = NULL;
 	struct ytree_error yerr;
 	struct parse p;
@@ -879,6 +888,7 @@ manifest_parse(struct manifest *m, const char *name, const char *buf,
 	memset(&p, 0, sizeof(p));
 	p.d = d;
 	p.m = m;
+	p.flags = flags;
 	if (ytree_parse(&root, buf, len, &limits, &yerr) == -1) {
 		diags_add(d, yerr.line, yerr.col, "%s", yerr.msg);
 		return -1;
@@ -918,6 +928,13 @@ manifest_parse(struct manifest *m, const char *name, const char *buf,
 int
 manifest_load(struct manifest *m, const char *file, struct diags *d)
 {
+	return manifest_load_flags(m, file, 0, d);
+}
+
+int
+manifest_load_flags(struct manifest *m, const char *file, unsigned flags,
+    struct diags *d)
+{
 	struct buf b = BUF_INIT;
 	char chunk[65536];
 	ssize_t n;
@@ -949,7 +966,7 @@ manifest_load(struct manifest *m, const char *file, struct diags *d)
 		}
 		buf_add(&b, chunk, (size_t)n);
 	}
-	rc = manifest_parse(m, file, b.data, b.len, d);
+	rc = manifest_parse_flags(m, file, b.data, b.len, flags, d);
 out:
 	close(fd);
 	buf_release(&b);

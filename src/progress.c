@@ -73,6 +73,13 @@ progress_update(struct progress *p, size_t slot, const struct wire_progress *c,
 	}
 }
 
+/* The job left the slot to be tried again later: not counted yet. */
+void
+progress_drop(struct progress *p, size_t slot)
+{
+	memset(&p->slots[slot], 0, sizeof(p->slots[slot]));
+}
+
 /* The job left the slot; count it. */
 void
 progress_finish(struct progress *p, size_t slot, const struct job *j)

@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +24,7 @@ queue_init(struct queue *q, const struct manifest *m)
 void
 queue_release(struct queue *q)
 {
-	size_t i;
+	size_t i, k;
 
 	if (q == NULL)
 		return;
@@ -32,8 +33,12 @@ queue_release(struct queue *q)
 		free(q->jobs[i].message);
 		free(q->jobs[i].stderr_text);
 		free(q->jobs[i].where);
+		for (k = 0; k < q->jobs[i].nattempts; k++)
+			free(q->jobs[i].attempts[k].message);
+		free(q->jobs[i].attempts);
 	}
 	free(q->jobs);
+	free(q->retry);
 	memset(q, 0, sizeof(*q));
 }
 
@@ -45,20 +50,126 @@ set_state(struct queue *q, struct job *j, enum job_state s)
 	j->state = s;
 }
 
-/* The next job to start, in queue order, now RUNNING; NULL if none. */
+static void
+start(struct queue *q, struct job *j, int64_t now)
+{
+	set_state(q, j, JOB_RUNNING);
+	j->start_ms = now;
+	if (j->tries++ == 0)
+		j->first_start_ms = now;
+}
+
+/*
+ * The next job to start, now RUNNING; NULL if none is due.  A retry whose
+ * time has come goes first, then jobs in queue order.
+ */
 struct job *
 queue_next(struct queue *q, int64_t now)
 {
 	struct job *j;
+	size_t i, best = SIZE_MAX;
 
+	for (i = 0; i < q->nretry; i++)
+		if (q->jobs[q->retry[i]].not_before <= now && (best == SIZE_MAX ||
+		    q->jobs[q->retry[i]].not_before <
+		    q->jobs[q->retry[best]].not_before))
+			best = i;
+	if (best != SIZE_MAX) {
+		j = &q->jobs[q->retry[best]];
+		q->retry[best] = q->retry[--q->nretry];
+		start(q, j, now);
+		return j;
+	}
 	while (q->next < q->njobs && q->jobs[q->next].state != JOB_PENDING)
 		q->next++;
 	if (q->next == q->njobs)
 		return NULL;
 	j = &q->jobs[q->next++];
-	set_state(q, j, JOB_RUNNING);
-	j->start_ms = now;
+	start(q, j, now);
 	return j;
+}
+
+/* Failures worth another try: the network, the server, time. */
+bool
+queue_retryable(enum err_class c)
+{
+	switch (c) {
+	case ERR_NETWORK:
+	case ERR_TIMEOUT:
+	case ERR_SERVER:
+	case ERR_RATE_LIMITED:
+	case ERR_CRASHED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void
+queue_seed(struct queue *q, uint64_t seed)
+{
+	q->rand = seed ? seed : 0x9e3779b97f4a7c15ULL;
+}
+
+static double
+jitter(struct queue *q)
+{
+	/* xorshift64: enough to keep retries of many jobs apart */
+	q->rand ^= q->rand << 13;
+	q->rand ^= q->rand >> 7;
+	q->rand ^= q->rand << 17;
+	return 0.75 + 0.5 * (double)(q->rand >> 11) / (double)(1ULL << 53);
+}
+
+/*
+ * Put a job that just failed back in the queue, due after an exponential
+ * backoff with jitter (or the server's Retry-After, within the cap).
+ * Returns the delay, or -1 if the policy allows no more tries.
+ */
+int64_t
+queue_retry(struct queue *q, struct job *j, const struct retry_policy *p,
+    int64_t retry_after_ms, int64_t now)
+{
+	struct attempt *a;
+	int64_t delay;
+	unsigned k;
+
+	if (j->tries > p->retries || !queue_retryable(j->err_class))
+		return -1;
+	j->attempts = xreallocarray(j->attempts, j->nattempts + 1,
+	    sizeof(*j->attempts));
+	a = &j->attempts[j->nattempts++];
+	a->err_class = j->err_class;
+	a->message = j->message;
+	a->duration_ms = now - j->start_ms;
+	j->message = NULL;
+	delay = p->base_ms;
+	for (k = 1; k < j->tries && delay < p->cap_ms; k++)
+		delay *= 2;
+	delay = (int64_t)((double)delay * jitter(q));
+	if (retry_after_ms > delay)
+		delay = retry_after_ms;
+	if (delay > p->cap_ms)
+		delay = p->cap_ms;
+	j->not_before = now + delay;
+	j->err_class = ERR_NONE;
+	set_state(q, j, JOB_PENDING);
+	XGROW(q->retry, q->nretry + 1, q->capretry);
+	q->retry[q->nretry++] = j->id;
+	return delay;
+}
+
+/* When the earliest waiting retry is due; -1 when none waits. */
+int64_t
+queue_next_retry(const struct queue *q)
+{
+	int64_t t = -1;
+	size_t i;
+
+	for (i = 0; i < q->nretry; i++)
+		if (t == -1 || q->jobs[q->retry[i]].not_before < t)
+			t = q->jobs[q->retry[i]].not_before;
+	return t;
 }
 
 void
@@ -84,7 +195,8 @@ queue_cancel_pending(struct queue *q, int64_t now)
 {
 	size_t i, n = 0;
 
-	for (i = q->next; i < q->njobs; i++) {
+	q->nretry = 0;
+	for (i = 0; i < q->njobs; i++) {
 		if (q->jobs[i].state != JOB_PENDING)
 			continue;
 		q->jobs[i].err_class = ERR_CANCELLED;

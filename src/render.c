@@ -237,6 +237,26 @@ render_job_done(struct render *r, const struct job *j, const struct progress *p)
 	buf_release(&tmp);
 }
 
+/* "[3/30] retry   path in 1.8s (try 2 of 4): network: message" */
+void
+render_retry(struct render *r, const struct job *j, int64_t delay_ms,
+    unsigned max_tries, const struct progress *p)
+{
+	struct buf line = BUF_INIT;
+	const struct attempt *a = &j->attempts[j->nattempts - 1];
+
+	buf_init(&line);
+	counter(&line, p);
+	paint(r, &line, YELLOW, "retry  ");
+	buf_addf(&line, " %s in ", j->spec->path);
+	render_duration(&line, delay_ms);
+	buf_addf(&line, " (try %u of %u): %s: ", j->tries + 1, max_tries,
+	    errclass_name(a->err_class));
+	sanitized(&line, a->message);
+	emit(r, &line);
+	buf_release(&line);
+}
+
 void
 render_warning(struct render *r, const char *path, const char *text)
 {

@@ -94,9 +94,18 @@ json_repo(struct buf *b, const struct job *j)
 		    "\"summary\": ", j->ahead, j->behind, j->dirty);
 		json_string(b, j->message);
 	}
-	buf_addf(b, ",\n     \"duration_ms\": %lld, \"fetched\": %s, \"bytes\": %llu, "
-	    "\"objects\": %llu",
-	    (long long)(j->end_ms > j->start_ms ? j->end_ms - j->start_ms : 0),
+	buf_addf(b, ",\n     \"tries\": %u, \"attempts\": [", j->tries);
+	for (i = 0; i < j->nattempts; i++) {
+		buf_addf(b, "%s{\"class\": \"%s\", \"message\": ",
+		    i ? ", " : "", errclass_name(j->attempts[i].err_class));
+		json_string(b, j->attempts[i].message);
+		buf_addf(b, ", \"duration_ms\": %lld}",
+		    (long long)j->attempts[i].duration_ms);
+	}
+	buf_addf(b, "],\n     \"duration_ms\": %lld, \"fetched\": %s, "
+	    "\"bytes\": %llu, \"objects\": %llu",
+	    (long long)(j->end_ms > j->first_start_ms && j->tries > 0 ?
+	    j->end_ms - j->first_start_ms : 0),
 	    j->fetched ? "true" : "false",
 	    (unsigned long long)j->bytes, (unsigned long long)j->objects);
 	buf_addstr(b, ", \"head\": ");

@@ -106,6 +106,35 @@ finish_job(struct run *r, size_t slot, struct job *j)
 	r->dirty = true;
 }
 
+/*
+ * A try of the job failed: tried again later if its class and the policy
+ * allow (the slot takes other work meanwhile), else the job fails.
+ */
+static void
+job_failed(struct run *r, size_t slot, struct job *j, enum err_class cls,
+    const char *msg, int64_t retry_after_ms, int64_t now)
+{
+	struct worker *w = &r->pool.w[slot];
+	int64_t delay = -1;
+
+	free(j->message);
+	j->message = xstrdup(msg);
+	j->err_class = r->stopping ? ERR_CANCELLED : cls;
+	if (!r->stopping)
+		delay = queue_retry(&r->q, j, &r->o->retry, retry_after_ms, now);
+	if (delay < 0) {
+		queue_finish(&r->q, j, j->err_class == ERR_CANCELLED ?
+		    JOB_CANCELLED : JOB_FAILED, now);
+		finish_job(r, slot, j);
+		return;
+	}
+	buf_reset(&w->errbuf);
+	progress_drop(&r->pm, slot);
+	render_retry(&r->view, j, delay, r->o->retry.retries + 1, &r->pm);
+	w->job = NULL;
+	r->dirty = true;
+}
+
 static char *
 tmp_path(const struct run *r, const struct job *j)
 {
@@ -152,6 +181,8 @@ send_job(struct run *r, size_t slot, int64_t now)
 	free(dest);
 	w->job = j;
 	w->state = W_BUSY;
+	w->last_activity = now;
+	w->kill_why[0] = '\0';
 	buf_reset(&w->errbuf);
 	progress_start(&r->pm, slot, j, now);
 	r->dirty = true;
@@ -188,6 +219,38 @@ kill_stragglers(struct run *r, int64_t now)
 	}
 }
 
+/*
+ * The stall watchdog: a worker that has said nothing for stall_ms (no
+ * progress callback fires while a socket hangs), or whose job ran past
+ * the per-entry timeout, is killed; its job fails as a timeout and is
+ * tried again.
+ */
+static void
+watchdog(struct run *r, int64_t now)
+{
+	struct worker *w;
+	size_t i;
+
+	for (i = 0; i < r->pool.n; i++) {
+		w = &r->pool.w[i];
+		if (w->state != W_BUSY || w->job == NULL || w->kill_why[0])
+			continue;
+		if (r->o->stall_ms > 0 && now - w->last_activity >= r->o->stall_ms)
+			snprintf(w->kill_why, sizeof(w->kill_why), "no progress "
+			    "for %llds (--stall-timeout); worker killed",
+			    (long long)(r->o->stall_ms / 1000));
+		else if (r->o->timeout_ms > 0 &&
+		    now - w->job->start_ms >= r->o->timeout_ms)
+			snprintf(w->kill_why, sizeof(w->kill_why), "took longer "
+			    "than %llds (--timeout); worker killed",
+			    (long long)(r->o->timeout_ms / 1000));
+		else
+			continue;
+		pool_signal(w, SIGKILL);
+		close_worker(w, now);
+	}
+}
+
 static size_t
 count_state(const struct run *r, enum worker_state s)
 {
@@ -219,8 +282,8 @@ dispatch(struct run *r, int64_t now)
 	for (i = 0; i < r->pool.n && waiting < r->q.count[JOB_PENDING]; i++) {
 		if (r->pool.w[i].state != W_FREE)
 			continue;
-		if (pool_spawn(&r->pool, i, worker_main, NULL, err,
-		    sizeof(err)) == -1) {
+		if (pool_spawn(&r->pool, i, worker_main, (void *)&r->o->worker,
+		    err, sizeof(err)) == -1) {
 			render_note(&r->view, err);
 			r->dirty = true;
 			if (pool_alive(&r->pool) == 0)
@@ -268,15 +331,15 @@ on_done(struct run *r, size_t slot, struct wire_msg *m, int64_t now)
 	if (d->head != NULL)
 		snprintf(j->head, sizeof(j->head), "%s", d->head);
 	if (d->result == RESULT_FAILED || d->result == RESULT_CANCELLED)
-		queue_fail(&r->q, j, (enum err_class)d->err_class,
-		    d->message ? d->message : "failed", now);
+		job_failed(r, slot, j, (enum err_class)d->err_class,
+		    d->message ? d->message : "failed", d->retry_after_ms, now);
 	else {
 		/* the reason for a skip, or the status line */
 		free(j->message);
 		j->message = d->message ? xstrdup(d->message) : NULL;
 		queue_finish(&r->q, j, states[d->result], now);
+		finish_job(r, slot, j);
 	}
-	finish_job(r, slot, j);
 	w->served++;
 	if (r->stopping || w->served >= r->o->worker_quota)
 		close_worker(w, now);	/* it exits on EOF; a fresh one follows */
@@ -290,6 +353,7 @@ on_message(struct run *r, size_t slot, struct wire_msg *m, int64_t now)
 	struct worker *w = &r->pool.w[slot];
 	bool mine = w->job != NULL && m->job == w->job->id;
 
+	w->last_activity = now;
 	switch (m->type) {
 	case WIRE_HELLO:
 		if (w->state == W_STARTING)
@@ -330,9 +394,8 @@ protocol_error(struct run *r, size_t slot, const char *why, int64_t now)
 	close_worker(w, now);
 	if (w->job != NULL) {
 		snprintf(msg, sizeof(msg), "worker protocol error: %s", why);
-		queue_fail(&r->q, w->job, ERR_PROTOCOL, msg, now);
 		fs_rmtree(w->job->tmp);
-		finish_job(r, slot, w->job);
+		job_failed(r, slot, w->job, ERR_PROTOCOL, msg, 0, now);
 	}
 }
 
@@ -414,11 +477,14 @@ retire(struct run *r, int64_t now)
 		    w->errfd != -1)
 			continue;
 		if (w->job != NULL) {
-			describe_status(w->wstatus, why, sizeof(why));
-			queue_fail(&r->q, w->job, r->stopping ? ERR_CANCELLED :
-			    ERR_CRASHED, why, now);
+			/* A worker killed by the watchdog said why already. */
+			if (w->kill_why[0] == '\0')
+				describe_status(w->wstatus, why, sizeof(why));
+			else
+				snprintf(why, sizeof(why), "%s", w->kill_why);
 			fs_rmtree(w->job->tmp);
-			finish_job(r, i, w->job);
+			job_failed(r, i, w->job, w->kill_why[0] ? ERR_TIMEOUT :
+			    ERR_CRASHED, why, 0, now);
 		} else if (w->errbuf.len > 0 || (WIFEXITED(w->wstatus) &&
 		    WEXITSTATUS(w->wstatus) != 0) || (WIFSIGNALED(w->wstatus) &&
 		    !r->killed)) {
@@ -511,10 +577,12 @@ handle_signals(struct run *r, int64_t now)
 static int
 poll_timeout(const struct run *r, int64_t now)
 {
-	int64_t t = TICK_MS;
+	int64_t t = TICK_MS, due = queue_next_retry(&r->q);
 
 	if (r->dirty)
 		t = FRAME_MS - (now - r->last_frame);
+	if (due != -1 && due - now < t)
+		t = due - now;	/* a retry falls due */
 	if (r->stopping && !r->killed && r->stop_deadline - now < t)
 		t = r->stop_deadline - now;
 	return t < 0 ? 0 : (int)t;
@@ -594,6 +662,7 @@ loop(struct run *r)
 			r->killed = true;
 		}
 		flush_queues(r, now);
+		watchdog(r, now);
 		kill_stragglers(r, now);
 		retire(r, now);
 		if (pool_alive(&r->pool) == 0 &&

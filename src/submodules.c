@@ -91,7 +91,9 @@ check_submodule(struct gitctx *c, git_repository *repo, git_submodule *sm,
 		    "usable url", git_submodule_name(sm), in);
 		return -1;
 	}
-	if (url_check(url.ptr, err, sizeof(err)) == -1) {
+	/* Never local, whatever --allow-local says: a repository's own
+	 * .gitmodules must not reach into this machine's files. */
+	if (url_check(url.ptr, false, err, sizeof(err)) == -1) {
 		gitops_error(c, ERR_INTERNAL, "submodule '%s' in %s refused: %s",
 		    git_submodule_name(sm), in, err);
 		goto out;

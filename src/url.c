@@ -109,7 +109,7 @@ userinfo(const char *url, const char **start, size_t *len)
 }
 
 int
-url_check(const char *url, char *err, size_t errlen)
+url_check(const char *url, bool allow_local, char *err, size_t errlen)
 {
 	const char *p, *host;
 	size_t hostlen;
@@ -141,8 +141,11 @@ url_check(const char *url, char *err, size_t errlen)
 	switch (s) {
 	case URL_FILE:
 	case URL_LOCAL:
+		if (allow_local)
+			return 0;
 		snprintf(err, errlen, "'%s' is a local repository: githerd "
-		    "clones from git://, http(s):// and ssh URLs only", url);
+		    "clones from git://, http(s):// and ssh URLs only (see "
+		    "--allow-local)", url);
 		return -1;
 	case URL_UNKNOWN:
 		snprintf(err, errlen, "unsupported url scheme in '%s' (use "

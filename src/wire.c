@@ -172,6 +172,7 @@ encode_payload(struct buf *b, const struct wire_msg *m)
 		put_u32(b, m->u.done.ahead);
 		put_u32(b, m->u.done.behind);
 		put_u32(b, m->u.done.dirty);
+		put_u32(b, m->u.done.retry_after_ms);
 		put_str(b, m->u.done.message);
 		put_str(b, m->u.done.head);
 		put_str(b, m->u.done.where);
@@ -231,6 +232,7 @@ decode_payload(struct wire_msg *m, struct cursor *c)
 		m->u.done.ahead = get_u32(c);
 		m->u.done.behind = get_u32(c);
 		m->u.done.dirty = get_u32(c);
+		m->u.done.retry_after_ms = get_u32(c);
 		m->u.done.message = get_str(c);
 		m->u.done.head = get_str(c);
 		m->u.done.where = get_str(c);

@@ -1,3 +1,5 @@
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -134,6 +136,7 @@ run_job(int fd, const struct wire_msg *job)
 	m.u.done.behind = res.behind;
 	m.u.done.dirty = res.dirty;
 	m.u.done.where = res.where[0] ? res.where : NULL;
+	m.u.done.retry_after_ms = res.retry_after_ms;
 	m.u.done.git_code = res.git_code;
 	m.u.done.git_klass = res.git_klass;
 	m.u.done.message = res.message[0] ? res.message : NULL;
@@ -155,22 +158,40 @@ say_hello(int fd)
 	return wire_send(fd, &m);
 }
 
+/*
+ * Limits that contain a hostile repository or a libgit2 bug to this one
+ * process: a file-size cap makes writes fail with EFBIG (not SIGXFSZ).
+ */
+static void
+set_limits(const struct worker_config *cfg)
+{
+	struct rlimit rl;
+
+	if (cfg->max_file_size == 0)
+		return;
+	signal(SIGXFSZ, SIG_IGN);
+	rl.rlim_cur = rl.rlim_max = (rlim_t)cfg->max_file_size;
+	setrlimit(RLIMIT_FSIZE, &rl);
+}
+
 int
 worker_main(int fd, void *arg)
 {
+	const struct worker_config *cfg = arg;
 	struct sigaction sa;
 	struct wire_reader rd;
 	struct wire_msg m;
 	char err[256];
 	int rc = 0, n;
 
-	(void)arg;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0;	/* no SA_RESTART: a blocked read must return */
 	sigaction(SIGTERM, &sa, NULL);
-	if (gitops_global_init() == -1)
+	set_limits(cfg);
+	if (gitops_global_init(cfg->connect_timeout_ms, cfg->read_timeout_ms,
+	    cfg->max_objects) == -1)
 		return 3;
 	wire_reader_init(&rd);
 	if (say_hello(fd) == -1)

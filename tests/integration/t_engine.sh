@@ -294,7 +294,9 @@ repos:
   - url: $GIT_URL/alpha.git
   - url: $GIT_URL/beta.git
 EOM
-	"$BIN" sync -j 1 -C "$WS" --json "$OUT/r.json" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr" &
+	# No retries here: the fault suite shows the retry of a killed worker.
+	"$BIN" sync -j 1 --retries 0 -C "$WS" --json "$OUT/r.json" "$OUT/m.yaml" \
+	    >"$OUT/stdout" 2>"$OUT/stderr" &
 	RUN_PID=$!
 	wait_for 15 partial_pack_exists "$WS" ||
 	    fail "clone never started"

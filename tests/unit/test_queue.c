@@ -87,3 +87,72 @@ Test(queue, empty_manifest)
 	queue_release(&q);
 	manifest_release(&m);
 }
+
+Test(queue, retries_back_off_with_jitter_up_to_the_cap)
+{
+	struct manifest m;
+	struct queue q;
+	struct job *a;
+	struct retry_policy p = { 3, 1000, 5000 };
+	int64_t d, now = 0;
+
+	load(&m, 2);
+	queue_init(&q, &m);
+	queue_seed(&q, 42);
+	a = queue_next(&q, now);
+	cr_assert_eq(a->id, 0);
+	a->err_class = ERR_NETWORK;
+	a->message = strdup("reset");
+	d = queue_retry(&q, a, &p, 0, 100);
+	cr_expect(d >= 750 && d <= 1250, "first delay ~1 s with jitter: %lld",
+	    (long long)d);
+	cr_expect_eq(a->state, JOB_PENDING);
+	cr_expect_eq(a->nattempts, 1);
+	cr_expect_str_eq(a->attempts[0].message, "reset");
+	cr_expect_eq(queue_next_retry(&q), 100 + d);
+	/* Not due yet: the next fresh job goes first. */
+	cr_expect_eq(queue_next(&q, 200)->id, 1);
+	cr_expect_null(queue_next(&q, 200));
+	a = queue_next(&q, 100 + d);
+	cr_assert_not_null(a, "due");
+	cr_expect_eq(a->id, 0);
+	cr_expect_eq(a->tries, 2);
+	a->err_class = ERR_SERVER;
+	d = queue_retry(&q, a, &p, 0, 5000);
+	cr_expect(d >= 1500 && d <= 2500, "second delay ~2 s: %lld", (long long)d);
+	a = queue_next(&q, 5000 + d);
+	a->err_class = ERR_RATE_LIMITED;
+	d = queue_retry(&q, a, &p, 30000, 10000);
+	cr_expect_eq(d, 5000, "Retry-After, within the cap");
+	a = queue_next(&q, 10000 + d);
+	a->err_class = ERR_TIMEOUT;
+	cr_expect_eq(queue_retry(&q, a, &p, 0, 20000), -1, "out of tries");
+	queue_release(&q);
+	manifest_release(&m);
+}
+
+Test(queue, permanent_failures_are_not_retried)
+{
+	struct manifest m;
+	struct queue q;
+	struct job *a;
+	struct retry_policy p = { 3, 1000, 60000 };
+	static const enum err_class permanent[] = {
+		ERR_AUTH, ERR_NOT_FOUND, ERR_BAD_REF, ERR_CERTIFICATE,
+		ERR_LOCAL_CONFLICT, ERR_DISK, ERR_INTERNAL, ERR_CANCELLED,
+	};
+	size_t i;
+
+	load(&m, 1);
+	queue_init(&q, &m);
+	for (i = 0; i < sizeof(permanent) / sizeof(permanent[0]); i++)
+		cr_expect(!queue_retryable(permanent[i]), "%s",
+		    errclass_name(permanent[i]));
+	cr_expect(queue_retryable(ERR_CRASHED), "a killed worker's job");
+	a = queue_next(&q, 0);
+	a->err_class = ERR_NOT_FOUND;
+	cr_expect_eq(queue_retry(&q, a, &p, 0, 1), -1);
+	cr_expect_eq(a->state, JOB_RUNNING, "left for the caller to fail");
+	queue_release(&q);
+	manifest_release(&m);
+}

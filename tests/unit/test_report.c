@@ -61,6 +61,7 @@ Test(report, redacts_and_records_results)
 	cr_expect_null(strstr(b.data, "SEKRET123"), "credentials leaked");
 	cr_expect(strstr(b.data, "\"url\": \"https://***@e.com/a.git\"") != NULL);
 	cr_expect(strstr(b.data, "\"status\": \"cloned\", \"error\": null,\n"
+	    "     \"tries\": 1, \"attempts\": [],\n"
 	    "     \"duration_ms\": 250, \"fetched\": false, \"bytes\": 10, "
 	    "\"objects\": 3") != NULL, "%s", b.data);
 	cr_expect(strstr(b.data, "{\"class\": \"bad-ref\", \"message\": "

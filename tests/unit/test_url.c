@@ -27,7 +27,7 @@ check_ok(const char *u)
 {
 	char err[256];
 
-	cr_expect_eq(url_check(u, err, sizeof(err)), 0, "%s: %s", u, err);
+	cr_expect_eq(url_check(u, false, err, sizeof(err)), 0, "%s: %s", u, err);
 }
 
 static void
@@ -35,7 +35,7 @@ check_bad(const char *u, const char *why)
 {
 	char err[256] = "";
 
-	cr_expect_eq(url_check(u, err, sizeof(err)), -1, "%s accepted", u);
+	cr_expect_eq(url_check(u, false, err, sizeof(err)), -1, "%s accepted", u);
 	cr_expect(strstr(err, why) != NULL, "%s: '%s'", u, err);
 }
 
@@ -60,6 +60,15 @@ Test(url, check)
 	check_bad("https:///x", "no host");
 	check_bad("https://h/a\nb", "control");
 	check_bad("ftp://h/x", "unsupported");
+	{
+		char err[256];
+
+		cr_expect_eq(url_check("/srv/x.git", true, err, sizeof(err)), 0);
+		cr_expect_eq(url_check("file:///srv/x.git", true, err,
+		    sizeof(err)), 0);
+		cr_expect_eq(url_check("-x", true, err, sizeof(err)), -1,
+		    "--allow-local does not allow a leading '-'");
+	}
 }
 
 static void

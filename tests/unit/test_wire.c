@@ -59,6 +59,7 @@ sample(enum wire_type t)
 		m.u.done.ahead = 7;
 		m.u.done.behind = 9;
 		m.u.done.dirty = 11;
+		m.u.done.retry_after_ms = 2000;
 		m.u.done.where = "branch main";
 		m.u.done.git_code = -3;
 		m.u.done.git_klass = 12;
@@ -122,6 +123,7 @@ expect_same(const struct wire_msg *a, const struct wire_msg *b)
 		cr_expect_eq(a->u.done.ahead, b->u.done.ahead);
 		cr_expect_eq(a->u.done.behind, b->u.done.behind);
 		cr_expect_eq(a->u.done.dirty, b->u.done.dirty);
+		cr_expect_eq(a->u.done.retry_after_ms, b->u.done.retry_after_ms);
 		str_eq(a->u.done.where, b->u.done.where);
 		cr_expect_eq(a->u.done.git_code, b->u.done.git_code);
 		cr_expect_eq(a->u.done.git_klass, b->u.done.git_klass);
