@@ -29,13 +29,14 @@ LIB_SRCS = src/buf.c src/xmalloc.c src/compat.c src/fsutil.c src/clock.c \
 	   src/queue.c src/wire.c src/progress.c src/term.c src/render.c \
 	   src/report.c src/sig.c src/pool.c src/run.c src/worker.c \
 	   src/gitops.c src/clone.c src/update.c src/quarantine.c \
-	   src/localwork.c src/submodules.c src/status.c
+	   src/localwork.c src/submodules.c src/status.c src/netstream.c
 MAIN_SRC = src/main.c
 LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 # Unit tests link only modules that never call libgit2: Debian's Criterion
 # itself links libgit2 1.5, which must not meet our 1.8 in one process.
 GIT_SRCS = src/gitops.c src/clone.c src/update.c src/quarantine.c \
-	   src/localwork.c src/submodules.c src/status.c src/worker.c src/run.c
+	   src/localwork.c src/submodules.c src/status.c src/netstream.c \
+	   src/worker.c src/run.c
 UNIT_OBJS = $(filter-out $(GIT_SRCS:src/%.c=$(BUILD)/%.o),$(LIB_OBJS))
 MAIN_OBJ = $(MAIN_SRC:src/%.c=$(BUILD)/%.o)
 

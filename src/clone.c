@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "gitctx.h"
+#include "url.h"
 #include "xmalloc.h"
 
 static int
@@ -61,6 +62,7 @@ write_config(struct gitctx *c)
 {
 	git_config *cfg = NULL;
 	struct buf spec = BUF_INIT;
+	char *stored = NULL;
 	int rc = -1;
 
 	buf_init(&spec);
@@ -68,7 +70,9 @@ write_config(struct gitctx *c)
 		gitops_fail(c, -1, "opening configuration");
 		goto out;
 	}
-	if (config_set(c, cfg, "remote.origin.url", c->job->url) == -1)
+	/* Credentials stay in the manifest, never in .git/config. */
+	stored = url_strip_secrets(c->job->url);
+	if (config_set(c, cfg, "remote.origin.url", stored) == -1)
 		goto out;
 	if (c->mirror) {
 		if (config_set(c, cfg, "remote.origin.fetch", "+refs/*:refs/*") ==
@@ -87,6 +91,7 @@ write_config(struct gitctx *c)
 out:
 	git_config_free(cfg);
 	buf_release(&spec);
+	free(stored);
 	return rc;
 }
 

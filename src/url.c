@@ -241,6 +241,35 @@ replace_all(char *text, const char *secret, size_t slen)
 }
 
 /*
+ * The url without what must not be stored in .git/config: over http(s)
+ * the whole userinfo (a token is often the user name), otherwise the
+ * password only (git@host stays).
+ */
+char *
+url_strip_secrets(const char *url)
+{
+	const char *ui, *colon;
+	size_t len;
+	struct buf b = BUF_INIT;
+	bool http = url_scheme(url) == URL_HTTPS || url_scheme(url) == URL_HTTP;
+
+	userinfo(url, &ui, &len);
+	if (len == 0)
+		return xstrdup(url);
+	colon = memchr(ui, ':', len);
+	if (!http && colon == NULL)
+		return xstrdup(url);
+	buf_init(&b);
+	buf_add(&b, url, (size_t)(ui - url));
+	if (!http) {
+		buf_add(&b, ui, (size_t)(colon - ui));
+		buf_addch(&b, '@');
+	}
+	buf_addstr(&b, ui + len + 1);
+	return buf_detach(&b);
+}
+
+/*
  * Replace every copy of the url's secrets in text, in place: the whole
  * userinfo, the password, and over http(s) a lone user name (a token).
  */

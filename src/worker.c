@@ -9,6 +9,7 @@
 
 #include "clock.h"
 #include "gitops.h"
+#include "netstream.h"
 #include "wire.h"
 #include "worker.h"
 
@@ -120,10 +121,13 @@ run_job(int fd, const struct wire_msg *job)
 	struct gitops_result res;
 	struct wire_msg m;
 
+	netstream_take_retry_after();	/* nothing from an earlier job */
 	if (job->u.job.op == OP_STATUS)
 		gitops_status(&job->u.job, &ev, &res);
 	else
 		gitops_sync(&job->u.job, &ev, &res);
+	if (res.result == RESULT_FAILED)
+		res.retry_after_ms = (unsigned)netstream_take_retry_after();
 	memset(&m, 0, sizeof(m));
 	m.type = WIRE_DONE;
 	m.job = job->job;
@@ -191,7 +195,9 @@ worker_main(int fd, void *arg)
 	sigaction(SIGTERM, &sa, NULL);
 	set_limits(cfg);
 	if (gitops_global_init(cfg->connect_timeout_ms, cfg->read_timeout_ms,
-	    cfg->max_objects) == -1)
+	    cfg->max_objects) == -1 ||
+	    netstream_register(&cancelled, cfg->connect_timeout_ms,
+	    cfg->read_timeout_ms) < 0)
 		return 3;
 	wire_reader_init(&rd);
 	if (say_hello(fd) == -1)

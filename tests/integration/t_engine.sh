@@ -211,6 +211,11 @@ EOM
 	expect_no_grep SEKRET123 "$OUT/stderr" "stderr"
 	expect_no_grep SEKRET123 "$OUT/r.json" "report"
 	expect_grep '"url": "http://\*\*\*@' "$OUT/r.json" "redacted url"
+	expect_no_grep SEKRET123 "$WS/alpha/.git/config" ".git/config"
+	expect_eq "$HTTP_URL/alpha.git" "$(git -C "$WS/alpha" config remote.origin.url)" "stored url"
+	# and the entry, with its credential-free origin, is still the same one
+	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/stdout2" 2>&1
+	expect_grep "alpha \(up to date" "$OUT/stdout2" "re-sync"
 }
 
 test_output_to_a_closed_pipe() {

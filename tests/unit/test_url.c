@@ -91,6 +91,25 @@ Test(url, redaction)
 	redact("https://h/path@with/at", "https://h/path@with/at");
 }
 
+static void
+strip(const char *in, const char *want)
+{
+	char *got = url_strip_secrets(in);
+
+	cr_expect_str_eq(got, want);
+	free(got);
+}
+
+Test(url, secrets_never_stored)
+{
+	strip("https://user:tok@h/x.git", "https://h/x.git");
+	strip("https://tok@h/x.git", "https://h/x.git");
+	strip("http://h/x.git", "http://h/x.git");
+	strip("ssh://git:pw@h/x.git", "ssh://git@h/x.git");
+	strip("ssh://git@h/x.git", "ssh://git@h/x.git");
+	strip("git@h:x.git", "git@h:x.git");
+}
+
 Test(url, redaction_in_text)
 {
 	char *t = xstrdup("failed for https://u:SEKRET123@h/x (SEKRET123)");
