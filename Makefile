@@ -47,7 +47,7 @@ UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 PROG	= githerd
 MANS	= man/githerd.1 man/githerd.yaml.5
 
-.PHONY: all deps check check-all check-unit check-integration asan demo \
+.PHONY: all deps check check-all check-unit check-integration check-faults asan demo \
 	install uninstall clean lint version-check unit-tests
 
 all: version-check $(PROG)
@@ -77,8 +77,8 @@ deps:
 
 unit-tests: $(UNIT_BINS)
 
-# `make check`: install what is missing, build, then unit + integration
-# tests, then the whole suite again under ASan+UBSan.
+# `make check`: install what is missing, build, then the unit, integration
+# and fault-injection suites, then all of them again under ASan+UBSan.
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
@@ -90,6 +90,9 @@ check-unit: all unit-tests
 
 check-integration: all
 	@tests/run-all.sh integration
+
+check-faults: all
+	@tests/run-all.sh faults
 
 # The sanitizer build lives in its own tree so both coexist.
 asan:

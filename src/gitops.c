@@ -116,7 +116,8 @@ classify(int code, const git_error *e)
 	case GIT_ERROR_INDEXER:
 	case GIT_ERROR_ZLIB:
 	case GIT_ERROR_ODB:
-		return ERR_SERVER;
+		/* a pack damaged on the way: worth another try */
+		return ERR_NETWORK;
 	case GIT_ERROR_CALLBACK:
 		return ERR_CANCELLED;
 	default:

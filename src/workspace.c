@@ -14,6 +14,7 @@
 #include "compat.h"
 #include "fsutil.h"
 #include "path.h"
+#include "url.h"
 #include "workspace.h"
 #include "xmalloc.h"
 
@@ -209,9 +210,49 @@ workspace_sweep(const struct workspace *w, const struct manifest *m)
 	return found;
 }
 
+/* Every copy of from in b, replaced by to. */
+static void
+replace_all(struct buf *b, const char *from, const char *to)
+{
+	struct buf out = BUF_INIT;
+	const char *p = b->data, *hit;
+	size_t flen = strlen(from);
+
+	buf_init(&out);
+	while ((hit = strstr(p, from)) != NULL) {
+		buf_add(&out, p, (size_t)(hit - p));
+		buf_addstr(&out, to);
+		p = hit + flen;
+	}
+	buf_addstr(&out, p);
+	buf_release(b);
+	*b = out;
+}
+
 /*
- * Keep a copy of the manifest in the workspace: `status` and `freeze`
- * then work without naming it.
+ * The manifest as saved: URLs lose their credentials (as in .git/config),
+ * and any copy of a secret left in another spelling becomes "***".
+ */
+static void
+without_secrets(struct buf *text, const struct manifest *m)
+{
+	char *plain;
+	size_t i;
+
+	for (i = 0; i < m->nrepos; i++) {
+		plain = url_strip_secrets(m->repos[i].url);
+		if (strcmp(plain, m->repos[i].url) != 0) {
+			replace_all(text, m->repos[i].url, plain);
+			url_redact_text(text->data, m->repos[i].url);
+			text->len = strlen(text->data);
+		}
+		free(plain);
+	}
+}
+
+/*
+ * Keep a copy of the manifest in the workspace, without credentials:
+ * `status` and `freeze` then work without naming it.
  */
 int
 workspace_save_manifest(const struct workspace *w, const struct manifest *m,
@@ -219,15 +260,19 @@ workspace_save_manifest(const struct workspace *w, const struct manifest *m,
 {
 	char *file = xasprintf("%s/%s", w->path, SAVED_MANIFEST);
 	char *tmp = xasprintf("%s.tmp.%ld", file, (long)getpid());
+	struct buf text = BUF_INIT;
 	ssize_t n;
 	size_t off = 0;
 	int fd, rc = -1;
 
+	buf_init(&text);
+	buf_add(&text, m->text, m->textlen);
+	without_secrets(&text, m);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0644)) == -1)
 		goto fail;
-	while (off < m->textlen) {
-		n = write(fd, m->text + off, m->textlen - off);
+	while (off < text.len) {
+		n = write(fd, text.data + off, text.len - off);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -245,6 +290,7 @@ fail:
 	    strerror(errno));
 	unlink(tmp);
 out:
+	buf_release(&text);
 	free(file);
 	free(tmp);
 	return rc;

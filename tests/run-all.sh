@@ -2,9 +2,9 @@
 # Run githerd's test suites and end with one "N passed, N failed" line, so
 # that a run which executed nothing cannot look green.
 #
-#   tests/run-all.sh [unit|integration|all]   (default: all)
+#   tests/run-all.sh [unit|integration|faults|all]   (default: all)
 #
-# "all" runs the unit and integration suites against the normal build and
+# "all" runs the unit, integration and fault suites against the normal build and
 # again against the ASan+UBSan build in build-asan/ (built by `make asan`).
 set -u
 cd "$(dirname "$0")/.."
@@ -40,13 +40,14 @@ run_unit() {		# BUILD_DIR LABEL
 	done
 }
 
-run_integration() {	# BINARY LABEL
+# run_suite SCRIPT BINARY LABEL: a shell suite ending in "N passed, N failed".
+run_suite() {
 	local out last p f
 	out=$(mktemp)
-	GITHERD_BIN=$1 GITHERD_LABEL=$2 tests/integration/run.sh 2>&1 | tee "$out"
+	GITHERD_BIN=$2 GITHERD_LABEL=$3 "$1" 2>&1 | tee "$out"
 	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
 	if [ -z "$last" ]; then
-		echo "FAIL $2 integration: the suite did not report a result"
+		echo "FAIL $3: the suite did not report a result"
 		failed=$((failed + 1))
 	else
 		p=${last%% passed*}
@@ -62,14 +63,18 @@ case $what in
 unit)
 	run_unit build unit ;;
 integration)
-	run_integration ./githerd integration ;;
+	run_suite tests/integration/run.sh ./githerd integration ;;
+faults)
+	run_suite tests/faults/run.sh ./githerd faults ;;
 all)
 	run_unit build unit
-	run_integration ./githerd integration
+	run_suite tests/integration/run.sh ./githerd integration
+	run_suite tests/faults/run.sh ./githerd faults
 	run_unit build-asan asan-unit
-	run_integration build-asan/githerd asan-integration ;;
+	run_suite tests/integration/run.sh build-asan/githerd asan-integration
+	run_suite tests/faults/run.sh build-asan/githerd asan-faults ;;
 *)
-	echo "usage: tests/run-all.sh [unit|integration|all]" >&2
+	echo "usage: tests/run-all.sh [unit|integration|faults|all]" >&2
 	exit 2 ;;
 esac
 

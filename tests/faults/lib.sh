@@ -1,0 +1,121 @@
+# shellcheck shell=bash
+# Fault-injection helpers: proxies that break connections, an HTTP front
+# that answers errors, a workspace with a bystander whose bytes must never
+# change, and checks of what a run left behind.
+
+HELPER_PIDS=()
+
+# _start_helper READY-FILE COMMAND...: start a Python helper in the
+# background (in this shell, so its PID is kept), wait for the port it
+# writes into READY-FILE, and set HELPER_PORT.
+_start_helper() {
+	local ready=$1 i
+	shift
+	rm -f "$ready"
+	"$@" >"$ready.out" 2>&1 &
+	HELPER_PIDS+=($!)
+	for i in $(seq 1 100); do
+		if [ -s "$ready" ]; then
+			read -r HELPER_PORT <"$ready"
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "helper did not start: $*" >&2
+	cat "$ready.out" >&2
+	return 1
+}
+
+# start_proxy TARGET-PORT MODE [FIRST-K]: sets PROXY_PORT, PROXY_LOG.
+start_proxy() {
+	PROXY_LOG=$OUT/proxy.log
+	_start_helper "$OUT/proxy.ready" python3 "$TOP/tests/faults/faultproxy.py" \
+	    --target "$1" --mode "$2" --first "${3:-0}" --ready "$OUT/proxy.ready" \
+	    --log "$PROXY_LOG" || return 1
+	PROXY_PORT=$HELPER_PORT
+}
+
+# start_front SCRIPT [--always] [--retry-after S]: sets FRONT_URL, FRONT_LOG.
+start_front() {
+	local script=$1
+	shift
+	FRONT_LOG=$OUT/front.log
+	_start_helper "$OUT/front.ready" python3 "$TOP/tests/faults/httpfront.py" \
+	    --target "$HTTP_PORT" --script "$script" --ready "$OUT/front.ready" \
+	    --log "$FRONT_LOG" "$@" || return 1
+	FRONT_PORT=$HELPER_PORT
+	FRONT_URL=http://127.0.0.1:$FRONT_PORT/git
+}
+
+stop_helpers() {
+	local p
+	for p in "${HELPER_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${HELPER_PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	HELPER_PIDS=()
+}
+
+# A workspace that already holds a clone ("bystander") every case must
+# leave byte for byte as it was.  fault_manifest writes the manifest:
+# the bystander plus the entry under test, "victim", at URL.
+bystander_setup() {
+	printf 'repos:\n  - url: %s/alpha.git\n    path: bystander\n' "$GIT_URL" \
+	    >"$OUT/by.yaml"
+	"$BIN" sync -C "$WS" "$OUT/by.yaml" >/dev/null 2>&1 || fail "bystander clone"
+	BYSTANDER=$(entry_digest "$WS/bystander")
+}
+
+fault_manifest() {	# URL [entry lines...]
+	local url=$1
+	shift
+	{
+		printf 'repos:\n  - url: %s/alpha.git\n    path: bystander\n' "$GIT_URL"
+		printf '  - url: %s\n    path: victim\n' "$url"
+		for line in "$@"; do echo "    $line"; done
+	} >"$OUT/m.yaml"
+}
+
+# run_fault [githerd options...]: sync with fast retries; exit status in
+# $OUT/status, report in $OUT/r.json.
+run_fault() {
+	"$BIN" sync -C "$WS" --json "$OUT/r.json" --retry-delay 0.1 "$@" \
+	    "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	echo $? >"$OUT/status"
+}
+
+# victim FIELD: a field of the victim's entry in the report.
+victim() {
+	python3 - "$OUT/r.json" "$1" <<'PY'
+import json, sys
+r = [x for x in json.load(open(sys.argv[1]))["repos"] if x["path"] == "victim"][0]
+v = r
+for k in sys.argv[2].split("."):
+    v = v[k] if v is not None else None
+print(v if not isinstance(v, bool) else str(v).lower())
+PY
+}
+
+# The checks every case ends with: exit status, the victim's class,
+# nothing lost, nothing left behind.
+expect_outcome() {	# EXIT CLASS|ok
+	expect_exit "$1" "$(cat "$OUT/status")" "exit status"
+	if [ "$2" = ok ]; then
+		expect_eq None "$(victim error)" "victim error"
+	else
+		expect_eq "$2" "$(victim error.class)" "error class in the report"
+	fi
+	expect_eq "$BYSTANDER" "$(entry_digest "$WS/bystander")" "bystander bytes, refs and HEAD"
+	expect_no_tmp "$WS" "after the run"
+	wait_for 2 no_live_procs "sync -C $WS" || fail "processes left: $(live_procs "sync -C $WS")"
+	if [ "$2" != ok ] && [ "$1" != 0 ]; then
+		[ ! -e "$WS/victim" ] || fail "a failed clone left $WS/victim"
+	fi
+}
+
+skip_case() {		# REASON
+	echo "    SKIP: $*"
+	T_SKIPPED=1
+}

@@ -1,0 +1,82 @@
+# shellcheck shell=bash
+# Faults on the wire: closed, reset, stalled, corrupted and truncated
+# connections, refused and unresolvable hosts.
+
+# proxy_case MODE [retries]: the victim is big over git:// through a
+# proxy that applies MODE to every connection.
+proxy_case() {
+	bystander_setup
+	start_proxy "$GIT_DAEMON_PORT" "$1" || { fail "proxy"; return 1; }
+	fault_manifest "git://127.0.0.1:$PROXY_PORT/big.git"
+	run_fault --retries "${2:-1}" --stall-timeout 3
+}
+
+test_server_closes_mid_pack() {
+	proxy_case close:200000 || return
+	expect_outcome 1 network
+	expect_eq 2 "$(victim tries)" "tried twice (--retries 1)"
+	expect_grep "retry +victim in .*\\(try 2 of 2\\): network" "$OUT/stderr" "retry line"
+	expect_eq 2 "$(wc -l <"$PROXY_LOG")" "connections"
+}
+
+test_connection_reset() {
+	proxy_case reset:150000 || return
+	expect_outcome 1 network
+	expect_eq 2 "$(victim tries)" "tries"
+}
+
+test_stall_after_the_handshake() {
+	proxy_case stall:2000 || return
+	expect_outcome 1 timeout
+	expect_grep "timed out|no progress" "$OUT/stdout" "message"
+	expect_eq 2 "$(victim tries)" "tries"
+}
+
+test_corrupt_pack() {
+	proxy_case corrupt:100000 || return
+	expect_outcome 1 network
+}
+
+test_truncated_pack() {
+	proxy_case truncate:300000 || return
+	expect_outcome 1 network
+}
+
+test_fault_then_success_is_retried() {
+	bystander_setup
+	start_proxy "$GIT_DAEMON_PORT" close:50000 2 || { fail "proxy"; return; }
+	fault_manifest "git://127.0.0.1:$PROXY_PORT/big.git"
+	run_fault --retries 3
+	expect_outcome 0 ok
+	expect_eq 3 "$(victim tries)" "two failures, then a clone"
+	expect_eq "network network" "$(python3 -c 'import json,sys; print(" ".join(a["class"] for a in [x for x in json.load(open(sys.argv[1]))["repos"] if x["path"]=="victim"][0]["attempts"]))' "$OUT/r.json")" \
+	    "attempts in the report"
+	git -C "$WS/victim" fsck --no-progress >/dev/null 2>&1 || fail "fsck"
+}
+
+test_connect_refused() {
+	local dead
+	bystander_setup
+	dead=$(free_port)
+	fault_manifest "git://127.0.0.1:$dead/alpha.git"
+	run_fault --retries 1
+	expect_outcome 1 network
+	expect_grep "FAIL victim: network: .*Connection refused" "$OUT/stdout" "message"
+}
+
+test_host_that_does_not_resolve() {
+	command -v unshare >/dev/null || { skip_case "unshare(1) is not installed"; return; }
+	if ! unshare -n true 2>/dev/null; then
+		skip_case "cannot create a network namespace (needs root or user namespaces)"
+		return
+	fi
+	mkdir -p "$WS"
+	printf 'repos:\n  - url: https://githerd-test.invalid/x.git\n    path: victim\n' >"$OUT/m.yaml"
+	# An empty network namespace: the lookup fails without leaving the machine.
+	unshare -n "$BIN" sync -C "$WS" --json "$OUT/r.json" --retries 1 --retry-delay 0.1 \
+	    "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 1 $? "exit status"
+	expect_eq network "$(victim error.class)" "class"
+	expect_grep "failed to resolve address for githerd-test.invalid" "$OUT/stdout" "message"
+	expect_no_tmp "$WS" "after the run"
+}
