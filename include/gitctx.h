@@ -42,6 +42,7 @@ struct gitctx {
 	git_oid				 want;		/* the commit asked for */
 	bool				 want_known;	/* advertised (or a commit id) */
 	git_oid				 target;	/* commit to detach at */
+	char				 cert_host[256]; /* whose certificate failed */
 };
 
 /* gitops.c: errors, progress, the remote */

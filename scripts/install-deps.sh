@@ -12,7 +12,7 @@ set -eu
 
 # Packages: build, tests (servers the tests start on loopback), demo.
 PKGS_MAIN="build-essential pkg-config git libyaml-dev libcriterion-dev
-lighttpd procps bsdutils util-linux python3 ca-certificates mandoc"
+lighttpd procps bsdutils util-linux python3 ca-certificates openssl mandoc"
 PKG_BACKPORT="libgit2-dev"
 MIN_LIBGIT2=1.7.0
 
@@ -25,6 +25,7 @@ have_all() {
 	command -v script >/dev/null 2>&1 || return 1
 	command -v python3 >/dev/null 2>&1 || return 1
 	command -v mandoc >/dev/null 2>&1 || return 1
+	command -v openssl >/dev/null 2>&1 || return 1
 	pkg-config --atleast-version="$MIN_LIBGIT2" libgit2 2>/dev/null || return 1
 	pkg-config --exists yaml-0.1 2>/dev/null || return 1
 	pkg-config --exists criterion 2>/dev/null || return 1

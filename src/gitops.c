@@ -75,11 +75,14 @@ classify(int code, const git_error *e)
 		return ERR_AUTH;
 	if (code == GIT_ECERTIFICATE)
 		return ERR_CERTIFICATE;
-	if (code == GIT_ELOCKED)
+	if (code == GIT_ELOCKED || code == GIT_EOWNER)
 		return ERR_LOCAL_CONFLICT;
 	if (has(m, "No space left") || has(m, "Disk quota") ||
 	    has(m, "Read-only file system") || has(m, "File too large"))
 		return ERR_DISK;
+	/* A tree entry that aliases .git (".GIT", "GIT~1", ".git."...). */
+	if (has(m, "to invalid path"))
+		return ERR_REFUSED;
 	switch (klass) {
 	case GIT_ERROR_NET:
 	case GIT_ERROR_OS:
@@ -114,6 +117,9 @@ classify(int code, const git_error *e)
 			return ERR_AUTH;
 		return ERR_NETWORK;
 	case GIT_ERROR_INDEXER:
+		if (has(m, "too many objects"))
+			return ERR_REFUSED;
+		/* FALLTHROUGH */
 	case GIT_ERROR_ZLIB:
 	case GIT_ERROR_ODB:
 		/* a pack damaged on the way: worth another try */
@@ -134,8 +140,17 @@ gitops_fail(struct gitctx *c, int code, const char *what)
 
 	if (gitops_cancelled(c))
 		cls = ERR_CANCELLED;
-	gitops_error(c, cls, "%s: %s", what, cls == ERR_CANCELLED ? "cancelled" :
-	    (e && e->message ? e->message : "unknown error"));
+	if (cls == ERR_CANCELLED)
+		gitops_error(c, cls, "%s: cancelled", what);
+	else if (cls == ERR_CERTIFICATE && c->cert_host[0] != '\0')
+		gitops_error(c, cls, "%s: %s is not trusted: %s", what,
+		    c->cert_host, e && e->message ? e->message : "unknown error");
+	else if (cls == ERR_REFUSED && has(e->message, "too many objects"))
+		gitops_error(c, cls, "%s: the pack holds more objects than "
+		    "--max-objects allows", what);
+	else
+		gitops_error(c, cls, "%s: %s", what,
+		    e && e->message ? e->message : "unknown error");
 	c->res->git_code = code;
 	c->res->git_klass = e ? e->klass : 0;
 	return -1;
@@ -228,9 +243,26 @@ on_checkout_notify(git_checkout_notify_t why, const char *path,
 	return gitops_cancelled(c) ? GITCTX_CANCEL : 0;
 }
 
+/*
+ * libgit2's verdict stands (GIT_PASSTHROUGH): a certificate or host key it
+ * rejects is never accepted here.  This only notes the host, so that the
+ * error can name it.
+ */
+static int
+on_certificate(git_cert *cert, int valid, const char *host, void *payload)
+{
+	struct gitctx *c = payload;
+
+	(void)cert;
+	if (!valid)
+		snprintf(c->cert_host, sizeof(c->cert_host), "%s", host);
+	return GIT_PASSTHROUGH;
+}
+
 void
 gitops_callbacks(struct gitctx *c, git_remote_callbacks *cb)
 {
+	cb->certificate_check = on_certificate;
 	cb->transfer_progress = on_transfer;
 	cb->sideband_progress = on_sideband;
 	cb->payload = c;

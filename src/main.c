@@ -48,6 +48,9 @@ enum exit_code {
 #define RETRY_BASE_MS	1000
 #define RETRY_CAP_MS	60000
 #define STALL_S		60
+/* Above any real repository (a kernel clone has ~10M objects), far below
+ * what a lying pack header could make the indexer allocate for. */
+#define MAX_OBJECTS	50000000UL
 
 /* What the command line asked for. */
 struct cli {
@@ -105,6 +108,7 @@ help(void)
 	    "      --wait S        wait up to S seconds for a locked workspace\n"
 	    "      --allow-local   allow file:// URLs and local paths\n"
 	    "      --max-objects N refuse packs of more than N objects\n"
+	    "                      (default 50000000)\n"
 	    "      --max-file-size SIZE  no file written may exceed SIZE "
 	    "(k, M, G)\n\n"
 	    "status and freeze default to the manifest of the last sync.\n"
@@ -578,6 +582,7 @@ cmd_run(int argc, char **argv, const char *cmd)
 	cli.workspace = ".";
 	cli.jobs = DEFAULT_JOBS;
 	cli.retries = DEFAULT_RETRIES;
+	cli.max_objects = MAX_OBJECTS;
 	cli.retry_delay_s = RETRY_BASE_MS / 1000.0;
 	cli.stall_s = STALL_S;
 	manifest_init(&m);

@@ -145,8 +145,10 @@ ns_connect(git_stream *stream)
 	}
 	freeaddrinfo(res);
 	if (s->fd == -1) {
-		git_error_set(GIT_ERROR_OS, "failed to connect to %s: %s", s->host,
-		    last == ETIMEDOUT ? "connect timed out" : strerror(last));
+		/* GIT_ERROR_OS would append a stale strerror(errno). */
+		git_error_set(GIT_ERROR_NET, "failed to connect to %s port %s: %s",
+		    s->host, s->port, last == ETIMEDOUT ? "connect timed out" :
+		    strerror(last));
 		return -1;
 	}
 	return 0;

@@ -3,6 +3,7 @@
  * superproject.  Their paths and URLs come from the (untrusted) repository
  * and are checked like manifest entries before libgit2 acts on them.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,7 @@ list_names(struct gitctx *c, git_repository *repo, const char *where,
 	memset(names, 0, sizeof(*names));
 	if (level > SUBMODULE_MAX_DEPTH) {
 		if (c != NULL)
-			gitops_error(c, ERR_INTERNAL, "submodules nest deeper "
+			gitops_error(c, ERR_REFUSED, "submodules nest deeper "
 			    "than %d levels at %s", SUBMODULE_MAX_DEPTH, where);
 		return -1;
 	}
@@ -68,8 +69,9 @@ list_names(struct gitctx *c, git_repository *repo, const char *where,
 }
 
 /*
- * Debian's libgit2 1.8.4 predates the 1.8.6 fix for submodule paths with
- * "../" creating directories outside the work tree.
+ * A repository's .gitmodules is untrusted input.  Debian's libgit2 1.8.4
+ * predates the 1.8.6 fix for submodule paths with "../" creating
+ * directories outside the work tree.
  */
 static int
 check_submodule(struct gitctx *c, git_repository *repo, git_submodule *sm,
@@ -81,20 +83,26 @@ check_submodule(struct gitctx *c, git_repository *repo, git_submodule *sm,
 	const char *in = *where ? where : "the repository";
 	int rc = -1;
 
+	/* The name becomes .git/modules/<name>: it must stay in there. */
+	if (path_check(git_submodule_name(sm), err, sizeof(err)) == -1) {
+		gitops_error(c, ERR_REFUSED, "submodule name in %s refused: %s",
+		    in, err);
+		return -1;
+	}
 	if (path_check(path, err, sizeof(err)) == -1) {
-		gitops_error(c, ERR_INTERNAL, "submodule '%s' in %s refused: %s",
+		gitops_error(c, ERR_REFUSED, "submodule '%s' in %s refused: %s",
 		    git_submodule_name(sm), in, err);
 		return -1;
 	}
 	if (raw == NULL || git_submodule_resolve_url(&url, repo, raw) < 0) {
-		gitops_error(c, ERR_INTERNAL, "submodule '%s' in %s has no "
+		gitops_error(c, ERR_REFUSED, "submodule '%s' in %s has no "
 		    "usable url", git_submodule_name(sm), in);
 		return -1;
 	}
 	/* Never local, whatever --allow-local says: a repository's own
 	 * .gitmodules must not reach into this machine's files. */
 	if (url_check(url.ptr, false, err, sizeof(err)) == -1) {
-		gitops_error(c, ERR_INTERNAL, "submodule '%s' in %s refused: %s",
+		gitops_error(c, ERR_REFUSED, "submodule '%s' in %s refused: %s",
 		    git_submodule_name(sm), in, err);
 		goto out;
 	}
@@ -152,6 +160,66 @@ out:
 	return rc;
 }
 
+struct gitmodules_check {
+	struct gitctx	*c;
+	const char	*in;
+	bool		 refused;
+};
+
+static int
+check_gitmodules_entry(const git_config_entry *e, void *payload)
+{
+	struct gitmodules_check *k = payload;
+	const char *name = e->name + strlen("submodule.");
+	const char *dot = strrchr(name, '.');
+	char err[512], *sub = xstrndup(name, (size_t)(dot - name));
+
+	if (path_check(sub, err, sizeof(err)) == -1) {
+		gitops_error(k->c, ERR_REFUSED, "submodule name in %s refused: "
+		    "%s", k->in, err);
+		k->refused = true;
+	} else if (strcmp(dot, ".path") == 0 &&
+	    path_check(e->value, err, sizeof(err)) == -1) {
+		gitops_error(k->c, ERR_REFUSED, "submodule '%s' in %s refused: "
+		    "%s", sub, k->in, err);
+		k->refused = true;
+	}
+	free(sub);
+	return k->refused ? -1 : 0;
+}
+
+/*
+ * Every name and path in .gitmodules, before libgit2 reads it: libgit2
+ * quietly drops entries whose names it dislikes and would then go on with
+ * what is left, so a hostile file would not even be reported.
+ */
+static int
+check_gitmodules(struct gitctx *c, git_repository *repo, const char *where)
+{
+	struct gitmodules_check k = { c, *where ? where : "the repository",
+	    false };
+	const char *workdir = git_repository_workdir(repo);
+	git_config *cfg = NULL;
+	char *file;
+	int err;
+
+	if (workdir == NULL)
+		return 0;
+	file = xasprintf("%s.gitmodules", workdir);
+	err = git_config_open_ondisk(&cfg, file);
+	free(file);
+	if (err == GIT_ENOTFOUND)
+		return 0;
+	if (err < 0)
+		return gitops_fail(c, err, "reading .gitmodules");
+	err = git_config_foreach_match(cfg, "^submodule\\..+\\.(path|url)$",
+	    check_gitmodules_entry, &k);
+	git_config_free(cfg);
+	if (k.refused)
+		return -1;
+	return err < 0 ? gitops_fail(c, err, "reading .gitmodules") : 0;
+}
+
 /* Initialise, fetch if needed and check out every submodule, recursively. */
 int
 submodules_update(struct gitctx *c, git_repository *repo, const char *where,
@@ -161,6 +229,8 @@ submodules_update(struct gitctx *c, git_repository *repo, const char *where,
 	size_t i;
 	int rc;
 
+	if (check_gitmodules(c, repo, where) == -1)
+		return -1;
 	rc = list_names(c, repo, where, level, &names);
 	for (i = 0; rc == 0 && i < names.n; i++)
 		rc = update_one(c, repo, names.v[i], where, level);

@@ -108,6 +108,39 @@ userinfo(const char *url, const char **start, size_t *len)
 	*len = (size_t)(at - a);
 }
 
+/*
+ * Take ":port" off the host span ("[::1]:8080" included) after checking it
+ * is a port number: "ssh://h:-oX/" must not reach a command line.
+ */
+static int
+split_port(const char *host, size_t *len, char *err, size_t errlen)
+{
+	const char *end = host + *len, *colon, *p;
+	unsigned long port = 0;
+
+	if (*len > 0 && *host == '[') {
+		p = memchr(host, ']', *len);
+		colon = p != NULL && p + 1 < end && p[1] == ':' ? p + 1 : NULL;
+	} else
+		colon = memchr(host, ':', *len);
+	if (colon == NULL)
+		return 0;
+	for (p = colon + 1; p < end; p++) {
+		if (*p < '0' || *p > '9' || port > 65535) {
+			port = 65536;
+			break;
+		}
+		port = port * 10 + (unsigned long)(*p - '0');
+	}
+	if (colon + 1 == end || port == 0 || port > 65535) {
+		snprintf(err, errlen, "port in url must be a number from 1 to "
+		    "65535, not '%.*s'", (int)(end - colon - 1), colon + 1);
+		return -1;
+	}
+	*len = (size_t)(colon - host);
+	return 0;
+}
+
 int
 url_check(const char *url, bool allow_local, char *err, size_t errlen)
 {
@@ -161,11 +194,17 @@ url_check(const char *url, bool allow_local, char *err, size_t errlen)
 		break;
 	default:
 		authority(url, &host, &hostlen);
+		if (memchr(host, '@', hostlen) != NULL && *host == '-') {
+			snprintf(err, errlen, "user in url must not start with '-'");
+			return -1;
+		}
 		for (p = host; p < host + hostlen; p++)
 			if (*p == '@') {
 				hostlen -= (size_t)(p + 1 - host);
 				host = p + 1;
 			}
+		if (split_port(host, &hostlen, err, errlen) == -1)
+			return -1;
 		break;
 	}
 	if (hostlen == 0) {

@@ -16,6 +16,8 @@ wrong on the way back (server to client):
     slow:BPS          send at most BPS bytes a second
 
 With --first K, only the first K connections get MODE; later ones pass.
+With --tls CERT,KEY the proxy speaks TLS to its clients with that
+certificate (and plain TCP to the target): an HTTPS front for a test.
 The chosen port is written to the --ready file once listening; --log gets
 one line per connection ("N MODE") so tests can count them.
 """
@@ -23,6 +25,7 @@ import argparse
 import asyncio
 import os
 import socket
+import ssl
 import struct
 import sys
 
@@ -123,9 +126,14 @@ async def main():
     ap.add_argument("--first", type=int, default=0)
     ap.add_argument("--ready", required=True)
     ap.add_argument("--log")
+    ap.add_argument("--tls")
     a = ap.parse_args()
     proxy = Proxy(a.target, a.mode, a.first, a.log)
-    server = await asyncio.start_server(proxy.handle, "127.0.0.1", 0)
+    ctx = None
+    if a.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(*a.tls.split(","))
+    server = await asyncio.start_server(proxy.handle, "127.0.0.1", 0, ssl=ctx)
     port = server.sockets[0].getsockname()[1]
     tmp = a.ready + ".tmp"
     with open(tmp, "w") as f:

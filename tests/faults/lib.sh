@@ -49,6 +49,12 @@ start_front() {
 
 stop_helpers() {
 	local p
+	# A run a failed case left behind.
+	if [ -n "${RUN_PID:-}" ] && kill -0 "$RUN_PID" 2>/dev/null; then
+		kill -KILL "$RUN_PID" 2>/dev/null
+		wait "$RUN_PID" 2>/dev/null
+	fi
+	RUN_PID=
 	for p in "${HELPER_PIDS[@]}"; do
 		kill "$p" 2>/dev/null
 	done
@@ -56,6 +62,7 @@ stop_helpers() {
 		wait "$p" 2>/dev/null
 	done
 	HELPER_PIDS=()
+	unmount_all
 }
 
 # A workspace that already holds a clone ("bystander") every case must
@@ -118,4 +125,28 @@ expect_outcome() {	# EXIT CLASS|ok
 skip_case() {		# REASON
 	echo "    SKIP: $*"
 	T_SKIPPED=1
+}
+
+# mount_tmpfs DIR SIZE: a small filesystem of our own at DIR (root only),
+# unmounted by stop_helpers.  Fails quietly when mounting is not allowed.
+MOUNTS=()
+mount_tmpfs() {
+	[ "$(id -u)" = 0 ] || return 1
+	mkdir -p "$1"
+	mount -t tmpfs -o "size=$2,mode=0755" githerd-test "$1" 2>/dev/null || return 1
+	MOUNTS+=("$1")
+}
+
+unmount_all() {
+	local m
+	for m in "${MOUNTS[@]}"; do
+		umount -l "$m" 2>/dev/null
+	done
+	MOUNTS=()
+}
+
+# The victim's class of each try, in order ("network network").
+attempt_classes() {
+	python3 -c 'import json,sys; print(" ".join(a["class"] for a in [x for x in json.load(open(sys.argv[1]))["repos"] if x["path"]=="victim"][0]["attempts"]))' \
+	    "$OUT/r.json"
 }

@@ -31,7 +31,7 @@ test_http_500_then_503_then_success() {
 	run_fault --retries 3
 	expect_outcome 0 ok
 	expect_eq 3 "$(victim tries)" "tries"
-	expect_eq "server server" "$(python3 -c 'import json,sys; print(" ".join(a["class"] for a in [x for x in json.load(open(sys.argv[1]))["repos"] if x["path"]=="victim"][0]["attempts"]))' "$OUT/r.json")" \
+	expect_eq "server server" "$(attempt_classes)" \
 	    "the failed tries, in the report"
 	expect_grep "retry +victim .*\\(try 2 of 4\\): server: .*500" "$OUT/stderr" "first retry line"
 	expect_grep "retry +victim .*\\(try 3 of 4\\): server: .*503" "$OUT/stderr" "second retry line"

@@ -49,7 +49,7 @@ test_fault_then_success_is_retried() {
 	run_fault --retries 3
 	expect_outcome 0 ok
 	expect_eq 3 "$(victim tries)" "two failures, then a clone"
-	expect_eq "network network" "$(python3 -c 'import json,sys; print(" ".join(a["class"] for a in [x for x in json.load(open(sys.argv[1]))["repos"] if x["path"]=="victim"][0]["attempts"]))' "$OUT/r.json")" \
+	expect_eq "network network" "$(attempt_classes)" \
 	    "attempts in the report"
 	git -C "$WS/victim" fsck --no-progress >/dev/null 2>&1 || fail "fsck"
 }

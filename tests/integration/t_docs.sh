@@ -18,6 +18,12 @@ test_man_page_documents_every_option_and_error_class() {
 		grep -q -- "${opt#-}" "$TOP/man/githerd.1" || fail "githerd.1 lacks $opt"
 		"$BIN" help | grep -q -- "$opt" || fail "githerd help lacks $opt"
 	done
+	# Every long option the help text lists has an entry (".It Fl \-name").
+	for opt in $("$BIN" help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+		want="Fl $(printf '%s' "${opt#-}" | sed 's/-/\\-/g')"
+		grep '^\.It ' "$TOP/man/githerd.1" | grep -qF -- "$want" ||
+		    fail "githerd.1 has no entry for $opt ($want)"
+	done
 	for cls in $(sed -n 's/.*\] = "\([a-z-]*\)",/\1/p' "$TOP/src/errclass.c"); do
 		[ "$cls" = none ] && continue
 		grep -qE "^\.It (Cm|Li) $cls\$" "$TOP/man/githerd.1" ||

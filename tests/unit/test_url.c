@@ -60,6 +60,13 @@ Test(url, check)
 	check_bad("https:///x", "no host");
 	check_bad("https://h/a\nb", "control");
 	check_bad("ftp://h/x", "unsupported");
+	check_ok("http://[::1]:8080/x.git");
+	check_ok("https://[::1]/x.git");
+	check_bad("ssh://h:-22/x", "port");
+	check_bad("ssh://h:/x", "port");
+	check_bad("http://h:99999/x", "port");
+	check_bad("http://[::1]:x/x", "port");
+	check_bad("ssh://-oProxyCommand=x@h/y", "user");
 	{
 		char err[256];
 
