@@ -237,13 +237,13 @@ watchdog(struct run *r, int64_t now)
 			continue;
 		if (r->o->stall_ms > 0 && now - w->last_activity >= r->o->stall_ms)
 			snprintf(w->kill_why, sizeof(w->kill_why), "no progress "
-			    "for %llds (--stall-timeout); worker killed",
-			    (long long)(r->o->stall_ms / 1000));
+			    "for %gs (--stall-timeout); worker killed",
+			    (double)r->o->stall_ms / 1000);
 		else if (r->o->timeout_ms > 0 &&
 		    now - w->job->start_ms >= r->o->timeout_ms)
 			snprintf(w->kill_why, sizeof(w->kill_why), "took longer "
-			    "than %llds (--timeout); worker killed",
-			    (long long)(r->o->timeout_ms / 1000));
+			    "than %gs (--timeout); worker killed",
+			    (double)r->o->timeout_ms / 1000);
 		else
 			continue;
 		pool_signal(w, SIGKILL);

@@ -80,3 +80,43 @@ test_host_that_does_not_resolve() {
 	expect_grep "failed to resolve address for githerd-test.invalid" "$OUT/stdout" "message"
 	expect_no_tmp "$WS" "after the run"
 }
+
+test_per_entry_timeout_kills_a_slow_but_steady_clone() {
+	bystander_setup
+	# 100 KB/s: always making progress, so only --timeout can stop it.
+	start_proxy "$GIT_DAEMON_PORT" slow:100000 || { fail "proxy"; return; }
+	fault_manifest "git://127.0.0.1:$PROXY_PORT/big.git"
+	run_fault --retries 1 --timeout 1.5 --stall-timeout 60
+	expect_outcome 1 timeout
+	expect_eq 2 "$(victim tries)" "a timeout is retried"
+	expect_grep "FAIL victim: timeout: .*1\\.5" "$OUT/stdout" "message names the limit"
+}
+
+test_connect_delay_is_not_a_failure() {
+	bystander_setup
+	start_proxy "$GIT_DAEMON_PORT" delay:1500 || { fail "proxy"; return; }
+	fault_manifest "git://127.0.0.1:$PROXY_PORT/alpha.git"
+	run_fault --retries 0 --stall-timeout 5
+	expect_outcome 0 ok
+}
+
+test_other_work_goes_on_while_a_retry_waits() {
+	local i
+	bystander_setup
+	start_proxy "$GIT_DAEMON_PORT" reset:0 1 || { fail "proxy"; return; }
+	{
+		printf 'repos:\n  - url: %s/alpha.git\n    path: bystander\n' "$GIT_URL"
+		printf '  - url: git://127.0.0.1:%s/alpha.git\n    path: victim\n' "$PROXY_PORT"
+		for i in 01 02 03 04; do printf '  - url: %s/tiny%s.git\n' "$GIT_URL" "$i"; done
+	} >"$OUT/m.yaml"
+	# One worker, a 3 s backoff: the tiny clones must not wait behind it.
+	"$BIN" sync -j 1 -C "$WS" --json "$OUT/r.json" --retry-delay 3 "$OUT/m.yaml" \
+	    >"$OUT/stdout" 2>"$OUT/stderr"
+	echo $? >"$OUT/status"
+	expect_outcome 0 ok
+	expect_eq 2 "$(victim tries)" "tries"
+	# The order of the lines: the retry, the four tiny clones, the victim.
+	expect_eq "retry victim,ok tiny01,ok tiny02,ok tiny03,ok tiny04,ok victim" \
+	    "$(grep -oE '(retry|ok|cloned) +(victim|tiny0[1-4])' "$OUT/stderr" |
+	       sed -E 's/^cloned/ok/; s/ +/ /' | paste -sd, -)" "order of events"
+}
