@@ -23,11 +23,11 @@ one line per connection ("N MODE") so tests can count them.
 """
 import argparse
 import asyncio
-import os
 import socket
 import ssl
 import struct
-import sys
+
+import loopback
 
 
 class Proxy:
@@ -133,18 +133,8 @@ async def main():
     if a.tls:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(*a.tls.split(","))
-    server = await asyncio.start_server(proxy.handle, "127.0.0.1", 0, ssl=ctx)
-    port = server.sockets[0].getsockname()[1]
-    tmp = a.ready + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(f"{port}\n")
-    os.rename(tmp, a.ready)
-    async with server:
-        await server.serve_forever()
+    await loopback.serve(proxy.handle, a.ready, ssl=ctx)
 
 
 if __name__ == "__main__":
-    try:
-        asyncio.run(main())
-    except KeyboardInterrupt:
-        sys.exit(0)
+    loopback.run(main)

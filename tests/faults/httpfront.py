@@ -16,8 +16,8 @@ and whether an Authorization header came with it (never its value).
 """
 import argparse
 import asyncio
-import os
-import sys
+
+import loopback
 
 REASONS = {
     302: "Found", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
@@ -118,17 +118,8 @@ async def main():
     ap.add_argument("--log")
     a = ap.parse_args()
     front = Front(a)
-    server = await asyncio.start_server(front.handle, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    with open(a.ready + ".tmp", "w") as f:
-        f.write(f"{port}\n")
-    os.rename(a.ready + ".tmp", a.ready)
-    async with server:
-        await server.serve_forever()
+    await loopback.serve(front.handle, a.ready)
 
 
 if __name__ == "__main__":
-    try:
-        asyncio.run(main())
-    except KeyboardInterrupt:
-        sys.exit(0)
+    loopback.run(main)

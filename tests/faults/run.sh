@@ -11,6 +11,8 @@ cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 # shellcheck source=lib.sh
 . tests/faults/lib.sh
+# shellcheck source=../lib/cases.sh
+. tests/lib/cases.sh
 
 pattern=${1:-.}
 label=${GITHERD_LABEL:-faults}
@@ -33,40 +35,4 @@ for f in tests/faults/t_*.sh; do
 	. "$f"
 done
 
-passed=0
-failed=0
-skipped=0
-for t in $(declare -F | awk '{print $3}' | grep '^test_' | grep -E -- "$pattern"); do
-	T_FAILED=0
-	T_SKIPPED=0
-	T_NAME=$t
-	WS=$SCRATCH/ws-$t
-	OUT=$SCRATCH/out-$t
-	mkdir -p "$OUT"
-	start=$(date +%s%N)
-	"$t"
-	stop_helpers
-	ms=$((($(date +%s%N) - start) / 1000000))
-	for f in "$SCRATCH"/san/*; do
-		[ -e "$f" ] || continue
-		echo "    FAIL: sanitizer report $(basename "$f"):"
-		sed 's/^/      | /' "$f" | head -n 40
-		rm -f "$f"
-		T_FAILED=1
-	done
-	if [ "$T_FAILED" -ne 0 ]; then
-		result=FAIL
-		failed=$((failed + 1))
-	elif [ "$T_SKIPPED" -ne 0 ]; then
-		result=skip
-		skipped=$((skipped + 1))
-	else
-		result=ok
-		passed=$((passed + 1))
-	fi
-	printf '%s: %-4s %-50s %4d.%ds\n' "$label" "$result" "$t" $((ms / 1000)) $((ms % 1000 / 100))
-	rm -rf "$WS"
-done
-[ "$skipped" -gt 0 ] && echo "$label: $skipped skipped (see the reasons above)"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+run_cases "$label" "$pattern" stop_helpers

@@ -130,17 +130,6 @@ test_ulimit_n_16() {
 	expect_eq "$BYSTANDER" "$(entry_digest "$WS/bystander")" "bystander"
 }
 
-# The largest of several samples of a running process's descriptors.
-sample_fds() {		# PID SAMPLES
-	local i n max=0
-	for i in $(seq 1 "$2"); do
-		n=$(ls "/proc/$1/fd" 2>/dev/null | wc -l)
-		[ "$n" -gt "$max" ] && max=$n
-		sleep 0.1
-	done
-	echo "$max"
-}
-
 test_a_10000_entry_manifest() {
 	local dead i fds hwm
 	bystander_setup
@@ -156,7 +145,7 @@ test_a_10000_entry_manifest() {
 	    >"$OUT/stdout" 2>"$OUT/stderr" &
 	RUN_PID=$!
 	wait_for 20 grep -qsE "FAIL +g0" "$OUT/stderr" || { fail "the run never got going"; return; }
-	fds=$(sample_fds "$RUN_PID" 10)
+	fds=$(max_fds "$RUN_PID" 10)
 	hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$RUN_PID/status")
 	kill -INT "$RUN_PID"
 	wait "$RUN_PID"

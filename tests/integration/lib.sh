@@ -180,6 +180,19 @@ wait_for() {
 	done
 }
 
+# max_fds PID [SAMPLES]: the most descriptors PID was seen holding,
+# sampled every 50 ms while it runs (or SAMPLES times at most).
+max_fds() {
+	local max=0 n left=${2:--1}
+	while [ "$left" -ne 0 ] && kill -0 "$1" 2>/dev/null; do
+		n=$(ls "/proc/$1/fd" 2>/dev/null | wc -l)
+		[ "$n" -gt "$max" ] && max=$n
+		left=$((left - 1))
+		sleep 0.05
+	done
+	echo "$max"
+}
+
 # Conditions for wait_for (evaluated afresh on every poll).
 partial_pack_exists() {	# WS
 	[ -n "$(find "$1" -path '*.githerd-tmp*/objects/pack/*' 2>/dev/null | head -n 1)" ]

@@ -9,6 +9,8 @@ set -u
 cd "$(dirname "$0")/../.."
 # shellcheck source=lib.sh
 . tests/integration/lib.sh
+# shellcheck source=../lib/cases.sh
+. tests/lib/cases.sh
 
 pattern=${1:-.}
 label=${GITHERD_LABEL:-integration}
@@ -36,32 +38,4 @@ for f in tests/integration/t_*.sh; do
 	. "$f"
 done
 
-passed=0
-failed=0
-for t in $(declare -F | awk '{print $3}' | grep '^test_' | grep -E -- "$pattern"); do
-	T_FAILED=0
-	T_NAME=$t
-	WS=$SCRATCH/ws-$t
-	OUT=$SCRATCH/out-$t
-	mkdir -p "$OUT"
-	start=$(date +%s%N)
-	"$t"
-	ms=$((($(date +%s%N) - start) / 1000000))
-	for f in "$SCRATCH"/san/*; do
-		[ -e "$f" ] || continue
-		echo "    FAIL: sanitizer report $(basename "$f"):"
-		sed 's/^/      | /' "$f" | head -n 40
-		rm -f "$f"
-		T_FAILED=1
-	done
-	if [ "$T_FAILED" -eq 0 ]; then
-		printf '%s: ok   %-46s %4d.%ds\n' "$label" "$t" $((ms / 1000)) $((ms % 1000 / 100))
-		passed=$((passed + 1))
-	else
-		printf '%s: FAIL %-46s %4d.%ds\n' "$label" "$t" $((ms / 1000)) $((ms % 1000 / 100))
-		failed=$((failed + 1))
-	fi
-	rm -rf "$WS"
-done
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+run_cases "$label" "$pattern"

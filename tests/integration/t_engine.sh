@@ -351,17 +351,6 @@ test_tty_interrupt_restores_the_cursor() {
 	expect_no_tmp "$WS" "after ^C"
 }
 
-# fds of a process, sampled while it runs: the largest count seen.
-max_fds_while_running() {	# PID
-	local max=0 n
-	while kill -0 "$1" 2>/dev/null; do
-		n=$(ls "/proc/$1/fd" 2>/dev/null | wc -l)
-		[ "$n" -gt "$max" ] && max=$n
-		sleep 0.05
-	done
-	echo "$max"
-}
-
 test_replaced_workers_leak_no_descriptors() {
 	local i max base
 	start_slow_http 20 || { fail "slow server"; return; }
@@ -376,7 +365,7 @@ test_replaced_workers_leak_no_descriptors() {
 	# One job per worker: sixteen workers come and go through two slots.
 	GITHERD_TEST_WORKER_QUOTA=1 "$BIN" sync -j 2 -C "$WS" "$OUT/m.yaml" \
 	    >"$OUT/stdout" 2>"$OUT/stderr" &
-	max=$(max_fds_while_running $!)
+	max=$(max_fds $!)
 	wait $!
 	expect_exit 0 $? "sync"
 	expect_eq 16 "$(ls "$WS" | wc -l)" "cloned"
