@@ -24,7 +24,8 @@ SAN	?=
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) -Iinclude $(PKG_CFLAGS) -MMD -MP
 
 LIB_SRCS = src/buf.c src/xmalloc.c src/compat.c src/fsutil.c src/clock.c \
-	   src/errclass.c src/url.c src/path.c src/yamltree.c src/manifest.c \
+	   src/errclass.c src/units.c src/url.c src/path.c src/yamltree.c \
+	   src/manifest.c src/history.c src/schedule.c src/plan.c \
 	   src/freeze.c src/workspace.c \
 	   src/queue.c src/wire.c src/progress.c src/term.c src/render.c \
 	   src/report.c src/sig.c src/pool.c src/run.c src/worker.c \
@@ -41,7 +42,7 @@ UNIT_OBJS = $(filter-out $(GIT_SRCS:src/%.c=$(BUILD)/%.o),$(LIB_OBJS))
 MAIN_OBJ = $(MAIN_SRC:src/%.c=$(BUILD)/%.o)
 
 UNIT_TESTS = buf url path manifest queue wire progress render report fsutil \
-	     freeze
+	     freeze history schedule
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 PROG	= githerd

@@ -24,4 +24,23 @@ int		fs_mkparents(const char *root, const char *relpath,
 		    char *err, size_t errlen);
 int		fs_mkdir_p(const char *path, char *err, size_t errlen);
 
+/*
+ * A file written whole or not at all: the data goes to a temporary file
+ * beside it, renamed over it on commit, so readers never see half.  The
+ * name "-" means standard output, written as it comes.  Errors return -1
+ * with errno set; tmp names the file that failed.
+ */
+struct fs_atomic {
+	int	 fd;
+	char	*file;
+	char	*tmp;		/* NULL for standard output */
+};
+
+int		fs_atomic_open(struct fs_atomic *, const char *file);
+int		fs_atomic_write(struct fs_atomic *, const void *, size_t);
+int		fs_atomic_commit(struct fs_atomic *);
+void		fs_atomic_abort(struct fs_atomic *);
+int		fs_write_atomic(const char *file, const void *, size_t);
+int		fs_write_all(int fd, const void *, size_t);
+
 #endif

@@ -8,12 +8,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define MANIFEST_MAX_BYTES	(8u << 20)
 #define MANIFEST_MAX_ENTRIES	100000
 #define MANIFEST_MAX_URL	2048
 #define MANIFEST_MAX_REF	255
 #define MANIFEST_MAX_GROUP	64
+#define MANIFEST_MAX_HOST_JOBS	1024
 
 enum ref_kind {
 	REF_DEFAULT,		/* the remote's default branch */
@@ -39,7 +41,14 @@ struct repo_spec {
 	bool		  mirror;	/* implies bare */
 	char		**groups;
 	size_t		  ngroups;
+	uint64_t	  size_hint;	/* bytes, 0 if not given */
 	unsigned	  line, col;	/* where the entry starts */
+};
+
+/* hosts: in the manifest: at most jobs at a time on one server. */
+struct host_rule {
+	char		*host;		/* lower case; "host" or "host:port" */
+	unsigned	 jobs;
 };
 
 struct manifest {
@@ -49,6 +58,8 @@ struct manifest {
 	enum manifest_format	 format;
 	struct repo_spec	*repos;
 	size_t			 nrepos;
+	struct host_rule	*hosts;
+	size_t			 nhosts;
 };
 
 struct diag {
@@ -77,6 +88,8 @@ int	manifest_parse(struct manifest *, const char *name, const char *buf,
 int	manifest_parse_flags(struct manifest *, const char *name,
 	    const char *buf, size_t len, unsigned flags, struct diags *);
 const char *ref_kind_name(enum ref_kind);
+/* Drop the entries whose keep[] is false, keeping the others' order. */
+void	manifest_keep(struct manifest *, const bool *keep);
 
 void	diags_init(struct diags *);
 void	diags_release(struct diags *);

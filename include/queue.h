@@ -63,11 +63,16 @@ struct job {
 struct queue {
 	struct job	*jobs;
 	size_t		 njobs;
-	size_t		 next;		/* first job never started */
+	size_t		 next;		/* order[next]: first never started */
 	unsigned	*retry;		/* jobs waiting to be tried again */
 	size_t		 nretry, capretry;
 	size_t		 count[JOB_STATE_MAX];
 	uint64_t	 rand;		/* xorshift state for jitter */
+	unsigned	*order;		/* job ids in the order to start them */
+	/* per-host limits, if any: at most host_limit[h] (0: any) running */
+	unsigned	*host_of;	/* per job */
+	unsigned	*host_limit, *host_running, *host_pending;
+	size_t		 nhosts;
 };
 
 /* When and how often to try again (retries after the first try). */
@@ -79,6 +84,11 @@ struct retry_policy {
 
 void		 queue_init(struct queue *, const struct manifest *);
 void		 queue_release(struct queue *);
+/* The order jobs start in (a permutation of their ids); default: as given. */
+void		 queue_set_order(struct queue *, const unsigned *order);
+/* Which host each job talks to, and how many may run on each at once. */
+void		 queue_set_hosts(struct queue *, const unsigned *host_of,
+		    const unsigned *limit, size_t nhosts);
 struct job	*queue_next(struct queue *, int64_t now);
 void		 queue_finish(struct queue *, struct job *, enum job_state,
 		    int64_t now);
@@ -91,7 +101,9 @@ int64_t		 queue_retry(struct queue *, struct job *,
 		    int64_t now);
 int64_t		 queue_next_retry(const struct queue *);
 void		 queue_seed(struct queue *, uint64_t);
-bool		 queue_idle(const struct queue *);	/* nothing pending or running */
+bool		 queue_idle(const struct queue *);
+/* Pending jobs whose hosts have room: how many workers could start now. */
+size_t		 queue_startable(const struct queue *);	/* nothing pending or running */
 bool		 job_state_final(enum job_state);
 size_t		 queue_finished(const struct queue *);
 const char	*job_state_name(enum job_state);

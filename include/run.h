@@ -13,6 +13,7 @@
 #include "manifest.h"
 #include "queue.h"
 #include "render.h"
+#include "schedule.h"
 #include "wire.h"
 #include "worker.h"
 
@@ -46,6 +47,11 @@ struct run_opts {
 	struct worker_config	 worker;
 	const char		*notes;		/* lines to show first, or NULL */
 	const char		*libgit2;	/* runtime version, for the report */
+	const unsigned		*order;		/* start order; NULL: as listed */
+	const struct host_plan	*hosts;		/* per-host limits, or NULL */
+	/* Called with the finished queue, before anything is released. */
+	void			(*record)(const struct queue *, void *arg);
+	void			*record_arg;
 };
 
 struct run_result {

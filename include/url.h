@@ -25,9 +25,9 @@ int		 url_check(const char *url, bool allow_local, char *err,
 bool		 url_supports_shallow(const char *url);
 char		*url_redact(const char *url);
 char		*url_strip_secrets(const char *url);
-char		*url_strip_secrets(const char *url);
 void		 url_redact_text(char *text, const char *url);
 char		*url_default_path(const char *url, bool bare);
 char		*url_normalize(const char *url);
+char		*url_host(const char *url);
 
 #endif

@@ -92,6 +92,9 @@ githerd_entry(struct buf *b, const struct job *j, bool pinned)
 	else if (r->bare)
 		buf_addstr(b, "    bare: true\n");
 	groups(b, r, "    ");
+	if (r->size_hint > 0)
+		buf_addf(b, "    size_hint: %llu\n",
+		    (unsigned long long)r->size_hint);
 }
 
 static void
@@ -124,6 +127,14 @@ freeze_write(struct buf *out, const struct manifest *m, const struct queue *q,
 
 	buf_addf(out, "# githerd freeze of %s: every entry at the commit that "
 	    "was checked out\n", m->file);
+	if (m->format == MANIFEST_GITHERD && m->nhosts > 0) {
+		buf_addstr(out, "hosts:\n");
+		for (i = 0; i < m->nhosts; i++) {
+			buf_addstr(out, "  ");
+			yaml_quote(out, m->hosts[i].host);
+			buf_addf(out, ":\n    jobs: %u\n", m->hosts[i].jobs);
+		}
+	}
 	buf_addstr(out, m->format == MANIFEST_VCSTOOL ? "repositories:\n" :
 	    "repos:\n");
 	for (i = 0; i < q->njobs; i++) {

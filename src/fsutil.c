@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "xmalloc.h"
 
 enum fs_kind
 fs_kind(const char *path)
@@ -204,4 +205,103 @@ fs_mkdir_p(const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+/* --- whole-file writes ------------------------------------------------------ */
+
+int
+fs_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+fs_atomic_open(struct fs_atomic *a, const char *file)
+{
+	memset(a, 0, sizeof(*a));
+	a->file = xstrdup(file);
+	if (strcmp(file, "-") == 0) {
+		a->fd = STDOUT_FILENO;
+		return 0;
+	}
+	a->tmp = xasprintf("%s.tmp.%ld", file, (long)getpid());
+	a->fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (a->fd == -1) {
+		fs_atomic_abort(a);
+		return -1;
+	}
+	return 0;
+}
+
+int
+fs_atomic_write(struct fs_atomic *a, const void *data, size_t len)
+{
+	return fs_write_all(a->fd, data, len);
+}
+
+int
+fs_atomic_commit(struct fs_atomic *a)
+{
+	int rc = 0, e;
+
+	if (a->tmp != NULL) {
+		rc = close(a->fd);
+		a->fd = -1;
+		if (rc == 0)
+			rc = rename(a->tmp, a->file);
+	}
+	if (rc == -1) {
+		e = errno;
+		fs_atomic_abort(a);
+		errno = e;
+		return -1;
+	}
+	free(a->file);
+	free(a->tmp);
+	memset(a, 0, sizeof(*a));
+	a->fd = -1;
+	return 0;
+}
+
+void
+fs_atomic_abort(struct fs_atomic *a)
+{
+	int e = errno;
+
+	if (a->tmp != NULL) {
+		if (a->fd != -1)
+			close(a->fd);
+		unlink(a->tmp);
+	}
+	free(a->file);
+	free(a->tmp);
+	memset(a, 0, sizeof(*a));
+	a->fd = -1;
+	errno = e;
+}
+
+int
+fs_write_atomic(const char *file, const void *data, size_t len)
+{
+	struct fs_atomic a;
+
+	if (fs_atomic_open(&a, file) == -1)
+		return -1;
+	if (fs_atomic_write(&a, data, len) == -1) {
+		fs_atomic_abort(&a);
+		return -1;
+	}
+	return fs_atomic_commit(&a);
 }

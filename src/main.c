@@ -22,12 +22,14 @@
 #include "fsutil.h"
 #include "manifest.h"
 #include "path.h"
+#include "plan.h"
 #include "pool.h"
 #include "queue.h"
 #include "render.h"
 #include "run.h"
 #include "sig.h"
 #include "term.h"
+#include "units.h"
 #include "version.h"
 #include "workspace.h"
 #include "xmalloc.h"
@@ -69,6 +71,8 @@ struct cli {
 	int			 wait_s;	/* for the workspace lock */
 	unsigned long		 max_objects;
 	unsigned long long	 max_file_size;
+	unsigned long		 per_host;	/* 0: no limit */
+	unsigned long		 shard, nshards;	/* 1-based; 0: all */
 };
 
 static void
@@ -110,7 +114,9 @@ help(void)
 	    "      --max-objects N refuse packs of more than N objects\n"
 	    "                      (default 50000000)\n"
 	    "      --max-file-size SIZE  no file written may exceed SIZE "
-	    "(k, M, G)\n\n"
+	    "(k, M, G)\n"
+	    "      --per-host N    at most N jobs at a time on one server\n"
+	    "      --shard I/N     only the I-th of N shards of the manifest\n\n"
 	    "status and freeze default to the manifest of the last sync.\n"
 	    "Exit status: 0 OK, 1 some repository failed (status: differs),\n"
 	    "2 usage or manifest error (nothing touched), 3 internal or system\n"
@@ -235,38 +241,6 @@ load_manifest(struct manifest *m, const char *file, bool allow_local)
 	return rc;
 }
 
-static int
-write_atomically(const char *file, const char *data, size_t len)
-{
-	char *tmp = xasprintf("%s.tmp.%ld", file, (long)getpid());
-	ssize_t n;
-	size_t off = 0;
-	int fd, rc = -1;
-
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1)
-		goto out;
-	while (off < len) {
-		n = write(fd, data + off, len - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			goto fail;
-		}
-		off += (size_t)n;
-	}
-	if (close(fd) == -1 || rename(tmp, file) == -1)
-		goto fail;
-	rc = 0;
-	goto out;
-fail:
-	unlink(tmp);
-out:
-	free(tmp);
-	return rc;
-}
-
 /* status: one line per entry, exit 1 if any entry is not as asked. */
 static void
 finish_status(const struct queue *q, void *arg, struct buf *out, int *code)
@@ -302,7 +276,7 @@ finish_freeze(const struct queue *q, void *arg, struct buf *out, int *code)
 	else
 		*code = EXIT_OK;
 	if (fc->output != NULL) {
-		if (write_atomically(fc->output, out->data, out->len) == -1) {
+		if (fs_write_atomic(fc->output, out->data, out->len) == -1) {
 			buf_addf(&warnings, "githerd: freeze: cannot write %s: "
 			    "%s\n", fc->output, strerror(errno));
 			*code = EXIT_SYSTEM;
@@ -354,34 +328,35 @@ parse_count(const char *opt, const char *s, unsigned long max,
 static int
 parse_size(const char *opt, const char *s, unsigned long long *out)
 {
-	char *end;
-	unsigned long long v;
-	int shift = 0;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	switch (*end) {
-	case 'k': case 'K':
-		shift = 10;
-		end++;
-		break;
-	case 'm': case 'M':
-		shift = 20;
-		end++;
-		break;
-	case 'g': case 'G':
-		shift = 30;
-		end++;
-		break;
-	}
-	if (errno != 0 || *s == '\0' || *s == '-' || *end != '\0' ||
-	    v > (~0ULL >> shift) / 2) {
+	if (units_parse_size(s, &v) == -1) {
 		fprintf(stderr, "githerd: %s wants a size such as 100M, not "
 		    "'%s'\n", opt, s);
 		return -1;
 	}
-	*out = v << shift;
+	*out = v;
 	return 0;
+}
+
+/* I/N, 1 <= I <= N <= 1024: which shard of a CI matrix this is. */
+static int
+parse_shard(const char *s, unsigned long *i, unsigned long *n)
+{
+	char *end;
+
+	errno = 0;
+	*i = strtoul(s, &end, 10);
+	if (errno == 0 && end != s && *end == '/' && end[1] >= '0' &&
+	    end[1] <= '9') {
+		*n = strtoul(end + 1, &end, 10);
+		if (errno == 0 && *end == '\0' && *i >= 1 && *i <= *n &&
+		    *n <= MAX_JOBS)
+			return 0;
+	}
+	fprintf(stderr, "githerd: --shard wants I/N with 1 <= I <= N <= %d, "
+	    "such as 2/4, not '%s'\n", MAX_JOBS, s);
+	return -1;
 }
 
 enum long_only {
@@ -395,6 +370,8 @@ enum long_only {
 	OPT_ALLOW_LOCAL,
 	OPT_MAX_OBJECTS,
 	OPT_MAX_FILE_SIZE,
+	OPT_PER_HOST,
+	OPT_SHARD,
 };
 
 static int
@@ -414,6 +391,8 @@ parse(int argc, char **argv, struct cli *cli)
 		{ "wait", required_argument, NULL, OPT_WAIT },
 		{ "allow-local", no_argument, NULL, OPT_ALLOW_LOCAL },
 		{ "max-objects", required_argument, NULL, OPT_MAX_OBJECTS },
+		{ "per-host", required_argument, NULL, OPT_PER_HOST },
+		{ "shard", required_argument, NULL, OPT_SHARD },
 		{ "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -483,6 +462,15 @@ parse(int argc, char **argv, struct cli *cli)
 		case OPT_MAX_OBJECTS:
 			if (parse_count("--max-objects", optarg, 4000000000UL,
 			    &cli->max_objects) == -1)
+				return -1;
+			break;
+		case OPT_PER_HOST:
+			if (parse_count("--per-host", optarg, MAX_JOBS,
+			    &cli->per_host) == -1)
+				return -1;
+			break;
+		case OPT_SHARD:
+			if (parse_shard(optarg, &cli->shard, &cli->nshards) == -1)
 				return -1;
 			break;
 		case OPT_MAX_FILE_SIZE:
@@ -561,6 +549,33 @@ fill_opts(struct run_opts *o, const struct cli *cli, const char *ws,
 	o->worker.max_file_size = cli->max_file_size;
 }
 
+/* --shard I/N: the entries of the other shards are dropped. */
+static void
+keep_shard(struct manifest *m, unsigned shard, unsigned nshards)
+{
+	unsigned *shard_of = xcalloc(m->nrepos ? m->nrepos : 1,
+	    sizeof(*shard_of));
+	bool *keep = xcalloc(m->nrepos ? m->nrepos : 1, sizeof(*keep));
+	size_t i;
+
+	schedule_shards(m, nshards, shard_of);
+	for (i = 0; i < m->nrepos; i++)
+		keep[i] = shard_of[i] == shard;
+	manifest_keep(m, keep);
+	free(keep);
+	free(shard_of);
+}
+
+/* After a sync: what each job took, for the order of the next run. */
+static void
+record_history(const struct queue *q, void *arg)
+{
+	char err[600];
+
+	if (plan_record(arg, q, err, sizeof(err)) == -1)
+		fprintf(stderr, "githerd: warning: %s\n", err);
+}
+
 static int
 cmd_run(int argc, char **argv, const char *cmd)
 {
@@ -570,6 +585,7 @@ cmd_run(int argc, char **argv, const char *cmd)
 	struct run_opts o;
 	struct run_result res;
 	struct freeze_ctx fc;
+	struct plan plan;
 	enum workspace_error we;
 	char *json_abs = NULL, *out_abs = NULL, *saved = NULL;
 	char note[400], lg2[32], err[600];
@@ -587,6 +603,7 @@ cmd_run(int argc, char **argv, const char *cmd)
 	cli.stall_s = STALL_S;
 	manifest_init(&m);
 	workspace_init(&ws);
+	memset(&plan, 0, sizeof(plan));
 	if (parse(argc, argv, &cli) == -1)
 		return EXIT_USAGE;
 	/* The manifest first: a bad one touches nothing, not even -C. */
@@ -607,6 +624,8 @@ cmd_run(int argc, char **argv, const char *cmd)
 	}
 	if (load_manifest(&m, cli.manifest, cli.allow_local) == -1)
 		goto out;
+	if (cli.nshards > 0)
+		keep_shard(&m, (unsigned)cli.shard - 1, (unsigned)cli.nshards);
 	if (ws.path == NULL && (we = workspace_open(&ws, cli.workspace, sync,
 	    err, sizeof(err))) != WS_OK) {
 		fprintf(stderr, "githerd: %s\n", err);
@@ -636,6 +655,15 @@ cmd_run(int argc, char **argv, const char *cmd)
 	fill_opts(&o, &cli, ws.path, json_abs, note, sizeof(note));
 	libgit2_version(lg2, sizeof(lg2));
 	o.libgit2 = lg2;
+	plan_make(&plan, &m, ws.path, (unsigned)cli.per_host, err, sizeof(err));
+	if (err[0] != '\0')
+		fprintf(stderr, "githerd: warning: %s\n", err);
+	o.order = plan.order;
+	o.hosts = plan.limited ? &plan.hosts : NULL;
+	if (sync) {
+		o.record = record_history;
+		o.record_arg = &plan;
+	}
 	if (strcmp(cmd, "status") == 0) {
 		o.finish = finish_status;
 		o.finish_arg = isatty(o.summary_fd) && term_color(o.summary_fd) ?
@@ -655,6 +683,7 @@ cmd_run(int argc, char **argv, const char *cmd)
 	run_jobs(&m, &o, &res);
 	code = res.exit_code;
 	if (res.signal != 0) {
+		plan_release(&plan);
 		manifest_release(&m);
 		workspace_release(&ws);
 		free(json_abs);
@@ -665,6 +694,7 @@ cmd_run(int argc, char **argv, const char *cmd)
 		return 128 + res.signal;	/* if raising did not end us */
 	}
 out:
+	plan_release(&plan);
 	manifest_release(&m);
 	workspace_release(&ws);
 	free(json_abs);

@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "manifest.h"
 #include "path.h"
+#include "units.h"
 #include "url.h"
 #include "xmalloc.h"
 #include "yamltree.h"
@@ -25,10 +27,11 @@ static const struct ytree_limits limits = {
 	.max_nodes = 16 * MANIFEST_MAX_ENTRIES,
 };
 
-static const char *const top_keys[] = { "defaults", "repos", NULL };
+static const char *const top_keys[] = { "defaults", "hosts", "repos", NULL };
+static const char *const host_keys[] = { "jobs", NULL };
 static const char *const repo_keys[] = {
 	"url", "path", "branch", "tag", "commit", "depth", "submodules",
-	"bare", "mirror", "groups", NULL
+	"bare", "mirror", "groups", "size_hint", NULL
 };
 static const char *const vcs_keys[] = { "type", "url", "version", NULL };
 
@@ -43,6 +46,7 @@ struct fields {
 	int			 depth;
 	bool			 submodules, bare, mirror;
 	const struct ynode	*bare_node, *mirror_node, *sub_node, *depth_node;
+	uint64_t		 size_hint;
 };
 
 struct parse {
@@ -357,6 +361,21 @@ want_groups(struct parse *p, const struct ynode *key, const struct ynode *v)
 	return rc;
 }
 
+/* A size hint: bytes, or with k, M, G (powers of 1024). */
+static int
+want_size(struct parse *p, const struct ynode *key, const struct ynode *v,
+    uint64_t *out)
+{
+	if (v->type == YNODE_SCALAR && v->plain && units_parse_size(v->value,
+	    out) == 0)
+		return 0;
+	error_at(p, v, "'%s' must be a size such as 800k, 150M or 2G, not "
+	    "%s%s%s", key->value, v->type == YNODE_SCALAR ? "'" : "",
+	    v->type == YNODE_SCALAR ? v->value : ynode_type_name(v),
+	    v->type == YNODE_SCALAR ? "'" : "");
+	return -1;
+}
+
 static enum ref_kind
 ref_key_kind(const char *k)
 {
@@ -458,6 +477,13 @@ read_fields(struct parse *p, const struct ynode *map, struct fields *f,
 		} else if (strcmp(k, "groups") == 0) {
 			if (want_groups(p, key, v) == 0)
 				f->groups = v;
+		} else if (strcmp(k, "size_hint") == 0) {
+			if (defaults)
+				error_at(p, key, "'size_hint' cannot have a "
+				    "default: it is different for every "
+				    "repository");
+			else
+				want_size(p, key, v, &f->size_hint);
 		} else
 			unknown_key(p, key, defaults ? "defaults" :
 			    "a repository entry", repo_keys);
@@ -573,6 +599,7 @@ add_spec(struct parse *p, const struct fields *f, const struct ynode *entry,
 	r->submodules = f->submodules;
 	r->mirror = f->mirror;
 	r->bare = f->bare || f->mirror;
+	r->size_hint = f->size_hint;
 	r->line = entry->line;
 	r->col = entry->col;
 	if (f->groups != NULL && f->groups->nitems > 0) {
@@ -627,6 +654,88 @@ map_get(const struct ynode *map, const char *key, const struct ynode **keynode)
 	return NULL;
 }
 
+/* A hosts: key: a host name or address, with an optional :port. */
+static bool
+host_key_ok(const char *h, size_t len)
+{
+	return len > 0 && len <= 255 && h[0] != '-' && h[0] != '.' &&
+	    strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789.-:[]") == len;
+}
+
+static void
+read_host(struct parse *p, const struct ynode *name, const struct ynode *v)
+{
+	const struct ynode *key, *jobs = NULL;
+	struct host_rule *h;
+	char *end;
+	unsigned long n = 0;
+	size_t i;
+
+	if (!host_key_ok(name->value, name->len)) {
+		error_at(p, name, "'%.80s' is not a host name (give a name or "
+		    "address, optionally with :port)", name->value);
+		return;
+	}
+	for (i = 0; i < p->m->nhosts; i++)
+		if (strcasecmp(p->m->hosts[i].host, name->value) == 0) {
+			error_at(p, name, "host '%s' is given twice",
+			    name->value);
+			return;
+		}
+	if (v->type != YNODE_MAP) {
+		error_at(p, v, "host '%s' must be a mapping such as "
+		    "'{jobs: 4}', not %s", name->value, ynode_type_name(v));
+		return;
+	}
+	for (i = 0; i + 1 < v->nitems; i += 2) {
+		key = v->items[i];
+		if (strcmp(key->value, "jobs") == 0)
+			jobs = v->items[i + 1];
+		else
+			unknown_key(p, key, "a host", host_keys);
+	}
+	if (jobs == NULL) {
+		error_at(p, v, "host '%s' has no 'jobs'", name->value);
+		return;
+	}
+	if (jobs->type == YNODE_SCALAR && jobs->plain && jobs->len > 0 &&
+	    jobs->len <= 5 && strspn(jobs->value, "0123456789") == jobs->len)
+		n = strtoul(jobs->value, &end, 10);
+	if (n < 1 || n > MANIFEST_MAX_HOST_JOBS) {
+		error_at(p, jobs, "'jobs' must be a number from 1 to %d, not "
+		    "%s%s%s", MANIFEST_MAX_HOST_JOBS,
+		    jobs->type == YNODE_SCALAR ? "'" : "",
+		    jobs->type == YNODE_SCALAR ? jobs->value :
+		    ynode_type_name(jobs), jobs->type == YNODE_SCALAR ? "'" : "");
+		return;
+	}
+	p->m->hosts = xreallocarray(p->m->hosts, p->m->nhosts + 1,
+	    sizeof(*p->m->hosts));
+	h = &p->m->hosts[p->m->nhosts++];
+	h->host = xstrdup(name->value);
+	for (i = 0; h->host[i]; i++)
+		h->host[i] = (char)tolower((unsigned char)h->host[i]);
+	h->jobs = (unsigned)n;
+}
+
+/* hosts: {HOST: {jobs: N}, ...}: at most N jobs at once on HOST. */
+static void
+read_hosts(struct parse *p, const struct ynode *hosts)
+{
+	size_t i;
+
+	if (hosts == NULL || ynode_is_null(hosts))
+		return;
+	if (hosts->type != YNODE_MAP) {
+		error_at(p, hosts, "'hosts' must map host names to settings "
+		    "such as '{jobs: 4}', not %s", ynode_type_name(hosts));
+		return;
+	}
+	for (i = 0; i + 1 < hosts->nitems; i += 2)
+		read_host(p, hosts->items[i], hosts->items[i + 1]);
+}
+
 static void
 read_githerd(struct parse *p, const struct ynode *root)
 {
@@ -639,9 +748,11 @@ read_githerd(struct parse *p, const struct ynode *root)
 	for (i = 0; i + 1 < root->nitems; i += 2) {
 		key = root->items[i];
 		if (strcmp(key->value, "defaults") != 0 &&
+		    strcmp(key->value, "hosts") != 0 &&
 		    strcmp(key->value, "repos") != 0)
 			unknown_key(p, key, "the manifest", top_keys);
 	}
+	read_hosts(p, map_get(root, "hosts", NULL));
 	defaults = map_get(root, "defaults", NULL);
 	if (defaults != NULL && !ynode_is_null(defaults)) {
 		if (defaults->type != YNODE_MAP)
@@ -842,22 +953,46 @@ manifest_init(struct manifest *m)
 	memset(m, 0, sizeof(*m));
 }
 
+static void
+spec_release(struct repo_spec *r)
+{
+	size_t j;
+
+	free(r->url);
+	free(r->path);
+	free(r->ref);
+	for (j = 0; j < r->ngroups; j++)
+		free(r->groups[j]);
+	free(r->groups);
+}
+
+void
+manifest_keep(struct manifest *m, const bool *keep)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->nrepos; i++) {
+		if (keep[i])
+			m->repos[n++] = m->repos[i];
+		else
+			spec_release(&m->repos[i]);
+	}
+	m->nrepos = n;
+}
+
 void
 manifest_release(struct manifest *m)
 {
-	size_t i, j;
+	size_t i;
 
 	if (m == NULL)
 		return;
-	for (i = 0; i < m->nrepos; i++) {
-		free(m->repos[i].url);
-		free(m->repos[i].path);
-		free(m->repos[i].ref);
-		for (j = 0; j < m->repos[i].ngroups; j++)
-			free(m->repos[i].groups[j]);
-		free(m->repos[i].groups);
-	}
+	for (i = 0; i < m->nrepos; i++)
+		spec_release(&m->repos[i]);
 	free(m->repos);
+	for (i = 0; i < m->nhosts; i++)
+		free(m->hosts[i].host);
+	free(m->hosts);
 	free(m->file);
 	free(m->text);
 	manifest_init(m);

@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,43 @@ queue_init(struct queue *q, const struct manifest *m)
 		q->jobs[i].state = JOB_PENDING;
 	}
 	q->count[JOB_PENDING] = q->njobs;
+	q->order = xreallocarray(NULL, q->njobs ? q->njobs : 1,
+	    sizeof(*q->order));
+	for (i = 0; i < q->njobs; i++)
+		q->order[i] = (unsigned)i;
+}
+
+void
+queue_set_order(struct queue *q, const unsigned *order)
+{
+	memcpy(q->order, order, q->njobs * sizeof(*q->order));
+	q->next = 0;
+}
+
+void
+queue_set_hosts(struct queue *q, const unsigned *host_of,
+    const unsigned *limit, size_t nhosts)
+{
+	size_t i;
+
+	free(q->host_of);
+	free(q->host_limit);
+	free(q->host_running);
+	free(q->host_pending);
+	q->host_of = xreallocarray(NULL, q->njobs ? q->njobs : 1,
+	    sizeof(*q->host_of));
+	memcpy(q->host_of, host_of, q->njobs * sizeof(*q->host_of));
+	q->host_limit = xreallocarray(NULL, nhosts ? nhosts : 1,
+	    sizeof(*q->host_limit));
+	memcpy(q->host_limit, limit, nhosts * sizeof(*q->host_limit));
+	q->host_running = xcalloc(nhosts ? nhosts : 1,
+	    sizeof(*q->host_running));
+	q->host_pending = xcalloc(nhosts ? nhosts : 1,
+	    sizeof(*q->host_pending));
+	for (i = 0; i < q->njobs; i++)
+		if (q->jobs[i].state == JOB_PENDING)
+			q->host_pending[host_of[i]]++;
+	q->nhosts = nhosts;
 }
 
 void
@@ -39,12 +77,30 @@ queue_release(struct queue *q)
 	}
 	free(q->jobs);
 	free(q->retry);
+	free(q->order);
+	free(q->host_of);
+	free(q->host_limit);
+	free(q->host_running);
+	free(q->host_pending);
 	memset(q, 0, sizeof(*q));
 }
 
 static void
 set_state(struct queue *q, struct job *j, enum job_state s)
 {
+	unsigned h;
+
+	if (q->host_of != NULL && j->state != s) {
+		h = q->host_of[j->id];
+		if (j->state == JOB_RUNNING)
+			q->host_running[h]--;
+		else if (j->state == JOB_PENDING)
+			q->host_pending[h]--;
+		if (s == JOB_RUNNING)
+			q->host_running[h]++;
+		else if (s == JOB_PENDING)
+			q->host_pending[h]++;
+	}
 	q->count[j->state]--;
 	q->count[s]++;
 	j->state = s;
@@ -59,34 +115,56 @@ start(struct queue *q, struct job *j, int64_t now)
 		j->first_start_ms = now;
 }
 
+/* Whether the job's host can take one more. */
+static bool
+host_has_room(const struct queue *q, const struct job *j)
+{
+	unsigned h;
+
+	if (q->host_of == NULL)
+		return true;
+	h = q->host_of[j->id];
+	return q->host_limit[h] == 0 || q->host_running[h] < q->host_limit[h];
+}
+
 /*
  * The next job to start, now RUNNING; NULL if none is due.  A retry whose
- * time has come goes first, then jobs in queue order.
+ * time has come goes first, then jobs in queue order; a job whose host is
+ * busy to its limit is passed over, so that a slot never waits for one
+ * host while another has work.
  */
 struct job *
 queue_next(struct queue *q, int64_t now)
 {
 	struct job *j;
-	size_t i, best = SIZE_MAX;
+	size_t i, k, best = SIZE_MAX;
 
-	for (i = 0; i < q->nretry; i++)
-		if (q->jobs[q->retry[i]].not_before <= now && (best == SIZE_MAX ||
-		    q->jobs[q->retry[i]].not_before <
-		    q->jobs[q->retry[best]].not_before))
+	for (i = 0; i < q->nretry; i++) {
+		j = &q->jobs[q->retry[i]];
+		if (j->not_before <= now && host_has_room(q, j) &&
+		    (best == SIZE_MAX ||
+		    j->not_before < q->jobs[q->retry[best]].not_before))
 			best = i;
+	}
 	if (best != SIZE_MAX) {
 		j = &q->jobs[q->retry[best]];
 		q->retry[best] = q->retry[--q->nretry];
 		start(q, j, now);
 		return j;
 	}
-	while (q->next < q->njobs && q->jobs[q->next].state != JOB_PENDING)
+	/* Jobs tried before wait in the retry list, not here. */
+	while (q->next < q->njobs && (q->jobs[q->order[q->next]].state !=
+	    JOB_PENDING || q->jobs[q->order[q->next]].tries > 0))
 		q->next++;
-	if (q->next == q->njobs)
-		return NULL;
-	j = &q->jobs[q->next++];
-	start(q, j, now);
-	return j;
+	for (k = q->next; k < q->njobs; k++) {
+		j = &q->jobs[q->order[k]];
+		if (j->state != JOB_PENDING || j->tries > 0 ||
+		    !host_has_room(q, j))
+			continue;
+		start(q, j, now);
+		return j;
+	}
+	return NULL;
 }
 
 /* Failures worth another try: the network, the server, time. */
@@ -205,6 +283,22 @@ queue_cancel_pending(struct queue *q, int64_t now)
 		n++;
 	}
 	q->next = q->njobs;
+	return n;
+}
+
+size_t
+queue_startable(const struct queue *q)
+{
+	size_t h, n = 0;
+	unsigned room;
+
+	if (q->host_of == NULL)
+		return q->count[JOB_PENDING];
+	for (h = 0; h < q->nhosts; h++) {
+		room = q->host_limit[h] == 0 ? q->host_pending[h] :
+		    q->host_limit[h] - q->host_running[h];
+		n += room < q->host_pending[h] ? room : q->host_pending[h];
+	}
 	return n;
 }
 

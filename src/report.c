@@ -7,6 +7,7 @@
 
 #include <git2/version.h>	/* the build's version, if none is given */
 
+#include "fsutil.h"
 #include "report.h"
 #include "wire.h"
 #include "url.h"
@@ -115,8 +116,16 @@ json_repo(struct buf *b, const struct job *j)
 	free(url);
 }
 
-void
-report_json(struct buf *b, const struct queue *q, const struct report_meta *m)
+/*
+ * The report, in order; every REPORT_CHUNK bytes flush (when given) takes
+ * what has been built, so a report of 10,000 repositories never sits in
+ * memory whole.
+ */
+#define REPORT_CHUNK	65536
+
+static int
+emit(struct buf *b, const struct queue *q, const struct report_meta *m,
+    int (*flush)(struct buf *, void *), void *arg)
 {
 	char when[32];
 	struct tm tm;
@@ -145,8 +154,26 @@ report_json(struct buf *b, const struct queue *q, const struct report_meta *m)
 	for (i = 0; i < q->njobs; i++) {
 		json_repo(b, &q->jobs[i]);
 		buf_addstr(b, i + 1 < q->njobs ? ",\n" : "\n");
+		if (flush != NULL && b->len >= REPORT_CHUNK && flush(b, arg) == -1)
+			return -1;
 	}
 	buf_addstr(b, "  ]\n}\n");
+	return flush != NULL ? flush(b, arg) : 0;
+}
+
+void
+report_json(struct buf *b, const struct queue *q, const struct report_meta *m)
+{
+	emit(b, q, m, NULL, NULL);
+}
+
+static int
+flush_to(struct buf *b, void *arg)
+{
+	int rc = fs_atomic_write(arg, b->data, b->len);
+
+	buf_reset(b);
+	return rc;
 }
 
 /* Written to a temporary file and renamed: readers never see half. */
@@ -154,54 +181,27 @@ int
 report_write(const char *file, const struct queue *q,
     const struct report_meta *m, char *err, size_t errlen)
 {
-	struct buf b = BUF_INIT, tmp = BUF_INIT;
-	size_t off = 0;
-	ssize_t n;
-	int fd, rc = -1;
+	struct buf b = BUF_INIT;
+	struct fs_atomic a;
+	int rc = -1;
 
 	buf_init(&b);
-	buf_init(&tmp);
-	report_json(&b, q, m);
-	if (strcmp(file, "-") == 0) {
-		while (off < b.len) {
-			n = write(STDOUT_FILENO, b.data + off, b.len - off);
-			if (n == -1 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				snprintf(err, errlen, "stdout: %s", strerror(errno));
-				goto out;
-			}
-			off += (size_t)n;
-		}
-		rc = 0;
-		goto out;
-	}
-	buf_addf(&tmp, "%s.tmp.%ld", file, (long)getpid());
-	fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd == -1) {
-		snprintf(err, errlen, "%s: %s", tmp.data, strerror(errno));
-		goto out;
-	}
-	while (off < b.len) {
-		n = write(fd, b.data + off, b.len - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "%s: %s", tmp.data, strerror(errno));
-			close(fd);
-			unlink(tmp.data);
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	if (close(fd) == -1 || rename(tmp.data, file) == -1) {
+	if (fs_atomic_open(&a, file) == -1) {
 		snprintf(err, errlen, "%s: %s", file, strerror(errno));
-		unlink(tmp.data);
+		goto out;
+	}
+	if (emit(&b, q, m, flush_to, &a) == -1) {
+		snprintf(err, errlen, "%s: %s", a.tmp ? a.tmp : "stdout",
+		    strerror(errno));
+		fs_atomic_abort(&a);
+		goto out;
+	}
+	if (fs_atomic_commit(&a) == -1) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		goto out;
 	}
 	rc = 0;
 out:
 	buf_release(&b);
-	buf_release(&tmp);
 	return rc;
 }

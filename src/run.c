@@ -148,7 +148,7 @@ tmp_path(const struct run *r, const struct job *j)
 	    j->id, base);
 }
 
-static void
+static bool
 send_job(struct run *r, size_t slot, int64_t now)
 {
 	struct worker *w = &r->pool.w[slot];
@@ -158,7 +158,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	char *dest;
 
 	if (j == NULL)
-		return;
+		return false;
 	s = j->spec;
 	free(j->tmp);
 	j->tmp = tmp_path(r, j);
@@ -186,6 +186,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	buf_reset(&w->errbuf);
 	progress_start(&r->pm, slot, j, now);
 	r->dirty = true;
+	return true;
 }
 
 /*
@@ -275,11 +276,14 @@ dispatch(struct run *r, int64_t now)
 
 	for (i = 0; i < r->pool.n; i++) {
 		w = &r->pool.w[i];
-		if (w->state == W_IDLE && r->q.count[JOB_PENDING] > 0)
-			send_job(r, i, now);
+		if (w->state == W_IDLE && queue_startable(&r->q) > 0 &&
+		    !send_job(r, i, now))
+			break;		/* nothing due yet */
 	}
+	/* Workers only for jobs that could start: a host at its limit or a
+	 * retry waiting for its time needs none yet. */
 	waiting = count_state(r, W_IDLE) + count_state(r, W_STARTING);
-	for (i = 0; i < r->pool.n && waiting < r->q.count[JOB_PENDING]; i++) {
+	for (i = 0; i < r->pool.n && waiting < queue_startable(&r->q); i++) {
 		if (r->pool.w[i].state != W_FREE)
 			continue;
 		if (pool_spawn(&r->pool, i, worker_main, (void *)&r->o->worker,
@@ -734,6 +738,11 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 	r.display_ok = true;
 	buf_init(&r.out);
 	queue_init(&r.q, m);
+	if (o->order != NULL)
+		queue_set_order(&r.q, o->order);
+	if (o->hosts != NULL)
+		queue_set_hosts(&r.q, o->hosts->host_of, o->hosts->limit,
+		    o->hosts->nhosts);
 	pool_init(&r.pool, o->jobs);
 	progress_init(&r.pm, o->jobs, r.q.njobs, start);
 	render_init(&r.view, o->mode, term_width(o->progress_fd), o->color,
@@ -762,6 +771,8 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 	res->signal = r.stop_signal;
 	write_report(&r, started, now - start, r.stop_signal ? 128 +
 	    r.stop_signal : res->exit_code);
+	if (o->record != NULL)
+		o->record(&r.q, o->record_arg);
 
 	free(r.pfd);
 	render_release(&r.view);

@@ -459,3 +459,24 @@ url_normalize(const char *url)
 		buf_truncate(&b, b.len - 1);
 	return buf_detach(&b);
 }
+
+/*
+ * The server a URL talks to, for per-host limits: "host" or "host:port"
+ * (the port only when it is not the scheme's default), in lower case;
+ * "" for a local path.
+ */
+char *
+url_host(const char *url)
+{
+	char *n = url_normalize(url), *h, *end, *host;
+
+	if ((h = strstr(n, "://")) == NULL) {
+		free(n);
+		return xstrdup("");
+	}
+	h += 3;
+	end = h + strcspn(h, "/");
+	host = xstrndup(h, (size_t)(end - h));
+	free(n);
+	return host;
+}

@@ -259,40 +259,19 @@ workspace_save_manifest(const struct workspace *w, const struct manifest *m,
     char *err, size_t errlen)
 {
 	char *file = xasprintf("%s/%s", w->path, SAVED_MANIFEST);
-	char *tmp = xasprintf("%s.tmp.%ld", file, (long)getpid());
 	struct buf text = BUF_INIT;
-	ssize_t n;
-	size_t off = 0;
-	int fd, rc = -1;
+	int rc = 0;
 
 	buf_init(&text);
 	buf_add(&text, m->text, m->textlen);
 	without_secrets(&text, m);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1)
-		goto fail;
-	while (off < text.len) {
-		n = write(fd, text.data + off, text.len - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			goto fail;
-		}
-		off += (size_t)n;
+	if (fs_write_atomic(file, text.data, text.len) == -1) {
+		snprintf(err, errlen, "cannot save the manifest in %s: %s", file,
+		    strerror(errno));
+		rc = -1;
 	}
-	if (close(fd) == -1 || rename(tmp, file) == -1)
-		goto fail;
-	rc = 0;
-	goto out;
-fail:
-	snprintf(err, errlen, "cannot save the manifest in %s: %s", file,
-	    strerror(errno));
-	unlink(tmp);
-out:
 	buf_release(&text);
 	free(file);
-	free(tmp);
 	return rc;
 }
 

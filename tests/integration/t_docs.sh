@@ -29,7 +29,7 @@ test_man_page_documents_every_option_and_error_class() {
 		grep -qE "^\.It (Cm|Li) $cls\$" "$TOP/man/githerd.1" ||
 		    fail "githerd.1 does not document the error class $cls"
 	done
-	for key in url path branch tag commit depth submodules bare mirror groups; do
+	for key in url path branch tag commit depth submodules bare mirror groups size_hint hosts jobs; do
 		grep -q "^\.It Ic $key" "$TOP/man/githerd.yaml.5" ||
 		    fail "githerd.yaml.5 does not document the key $key"
 	done

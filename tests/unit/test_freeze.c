@@ -40,9 +40,11 @@ checked(struct queue *q, size_t i, const char *head)
 Test(freeze, githerd_round_trip)
 {
 	static const char text[] =
+	    "hosts:\n  e.com:\n    jobs: 3\n"
 	    "defaults:\n  groups: [core, tools]\n  depth: 2\n"
 	    "repos:\n"
 	    "  - url: https://e.com/a.git\n    branch: dev\n    submodules: true\n"
+	    "    size_hint: 2M\n"
 	    "  - url: git://e.com/b\n    path: \"sp ace/\\\"b\\\"\"\n    tag: v1\n    bare: true\n"
 	    "  - url: https://e.com/m.git\n    mirror: true\n    depth: 0\n";
 	struct manifest m, lock;
@@ -65,6 +67,10 @@ Test(freeze, githerd_round_trip)
 	cr_expect_eq(lock.repos[0].depth, 2, "defaults are written out");
 	cr_expect_eq(lock.repos[0].ngroups, 2);
 	cr_expect_str_eq(lock.repos[0].groups[1], "tools");
+	cr_expect_eq(lock.repos[0].size_hint, 2 << 20, "size hints are kept");
+	cr_assert_eq(lock.nhosts, 1, "so are host limits");
+	cr_expect_str_eq(lock.hosts[0].host, "e.com");
+	cr_expect_eq(lock.hosts[0].jobs, 3);
 	cr_expect_str_eq(lock.repos[1].path, "sp ace/\"b\"");
 	cr_expect_str_eq(lock.repos[1].ref, SHA2);
 	cr_expect(lock.repos[1].bare);

@@ -56,8 +56,9 @@ Test(manifest, githerd_format_every_key)
 	cr_expect_eq(r->depth, 1, "depth comes from defaults");
 	cr_expect_eq(r->ngroups, 1);
 	cr_expect_str_eq(r->groups[0], "core");
-	cr_expect_eq(r->line, 6);
+	cr_expect_eq(r->line, 11);
 	cr_expect_eq(r->col, 5);
+	cr_expect_eq(r->size_hint, 0, "no hint given");
 
 	r = &m.repos[1];
 	cr_expect_str_eq(r->path, "libs/beta");
@@ -68,6 +69,7 @@ Test(manifest, githerd_format_every_key)
 	r = &m.repos[2];
 	cr_expect_eq(r->ref_kind, REF_TAG);
 	cr_expect_str_eq(r->ref, "v1.0");
+	cr_expect_eq(r->size_hint, 150ULL << 20);
 	cr_expect(r->submodules);
 	cr_expect_eq(r->ngroups, 2, "entry groups replace default groups");
 	cr_expect_str_eq(r->groups[1], "tools");
@@ -88,6 +90,13 @@ Test(manifest, githerd_format_every_key)
 
 	r = &m.repos[6];
 	cr_expect_str_eq(r->path, "näme with spaces");
+
+	cr_assert_eq(m.nhosts, 2);
+	cr_expect_str_eq(m.hosts[0].host, "example.com");
+	cr_expect_eq(m.hosts[0].jobs, 4);
+	cr_expect_str_eq(m.hosts[1].host, "git.example.com:8443",
+	    "host names are lower-cased");
+	cr_expect_eq(m.hosts[1].jobs, 2);
 	manifest_release(&m);
 	diags_release(&d);
 }

@@ -156,3 +156,107 @@ Test(queue, permanent_failures_are_not_retried)
 	queue_release(&q);
 	manifest_release(&m);
 }
+
+Test(queue, jobs_start_in_the_order_given)
+{
+	struct manifest m;
+	struct queue q;
+	const unsigned order[] = { 3, 0, 2, 1 };
+	size_t i;
+
+	load(&m, 4);
+	queue_init(&q, &m);
+	queue_set_order(&q, order);
+	for (i = 0; i < 4; i++)
+		cr_expect_eq(queue_next(&q, 10)->id, order[i], "start %zu", i);
+	cr_expect_null(queue_next(&q, 11));
+	queue_release(&q);
+	manifest_release(&m);
+}
+
+/*
+ * A simulated run on three hosts: whatever finishes, no host ever has
+ * more running than its limit, and no slot waits while any host has room.
+ */
+Test(queue, host_limits_are_never_exceeded_and_slots_never_wait)
+{
+	struct manifest m;
+	struct queue q;
+	/* 30 jobs: 0-19 on host 0 (limit 2), 20-24 on host 1 (limit 1),
+	 * 25-29 on host 2 (no limit) */
+	unsigned host_of[30], running[3] = { 0 };
+	const unsigned limit[] = { 2, 1, 0 };
+	struct job *slot[6] = { NULL };
+	size_t i, s, started = 0, finished = 0, step;
+
+	load(&m, 30);
+	for (i = 0; i < 30; i++)
+		host_of[i] = i < 20 ? 0 : i < 25 ? 1 : 2;
+	queue_init(&q, &m);
+	queue_set_hosts(&q, host_of, limit, 3);
+	for (step = 0; finished < 30; step++) {
+		cr_assert_lt(step, 1000);
+		for (s = 0; s < 6; s++) {
+			if (slot[s] != NULL)
+				continue;
+			if ((slot[s] = queue_next(&q, (int64_t)step)) == NULL)
+				continue;
+			running[host_of[slot[s]->id]]++;
+			started++;
+		}
+		for (i = 0; i < 3; i++)
+			cr_assert(limit[i] == 0 || running[i] <= limit[i],
+			    "host %zu runs %u (limit %u)", i, running[i],
+			    limit[i]);
+		/* An idle slot is only allowed when nothing could start. */
+		for (s = 0; s < 6; s++)
+			if (slot[s] == NULL)
+				cr_assert_eq(queue_startable(&q), 0,
+				    "slot %zu idle while work could start", s);
+		/* Finish one job, a different slot each step. */
+		s = step % 6;
+		if (slot[s] == NULL)
+			for (s = 0; s < 6 && slot[s] == NULL; s++)
+				;
+		if (s < 6) {
+			running[host_of[slot[s]->id]]--;
+			queue_finish(&q, slot[s], JOB_CLONED, (int64_t)step);
+			slot[s] = NULL;
+			finished++;
+		}
+	}
+	cr_expect_eq(started, 30);
+	queue_release(&q);
+	manifest_release(&m);
+}
+
+Test(queue, a_retry_waits_for_room_on_its_host)
+{
+	struct manifest m;
+	struct queue q;
+	const unsigned host_of[] = { 0, 0, 1 }, limit[] = { 1, 0 };
+	const struct retry_policy p = { .retries = 3, .base_ms = 10,
+	    .cap_ms = 1000 };
+	struct job *a, *b, *c;
+
+	load(&m, 3);
+	queue_init(&q, &m);
+	queue_seed(&q, 1);
+	queue_set_hosts(&q, host_of, limit, 2);
+	a = queue_next(&q, 0);
+	cr_expect_eq(a->id, 0);
+	c = queue_next(&q, 0);
+	cr_expect_eq(c->id, 2, "job 1 waits: host 0 is full");
+	queue_fail(&q, a, ERR_NETWORK, "reset", 5);
+	cr_assert_geq(queue_retry(&q, a, &p, 0, 5), 0);
+	b = queue_next(&q, 6);
+	cr_expect_eq(b->id, 1, "the retry is not due: job 1 takes the room");
+	cr_expect_null(queue_next(&q, 100), "due, but host 0 is full");
+	queue_finish(&q, b, JOB_CLONED, 101);
+	a = queue_next(&q, 102);
+	cr_assert_not_null(a);
+	cr_expect_eq(a->id, 0);
+	cr_expect_eq(a->tries, 2);
+	queue_release(&q);
+	manifest_release(&m);
+}

@@ -1,0 +1,37 @@
+/*
+ * The plan of one run: the order jobs start in (longest expected first,
+ * from the workspace's history) and the per-host limits.  After the run,
+ * what it measured goes back into the history for the next one.
+ */
+#ifndef GITHERD_PLAN_H
+#define GITHERD_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "history.h"
+#include "manifest.h"
+#include "queue.h"
+#include "schedule.h"
+
+struct plan {
+	unsigned		*order;		/* job ids, first to start first */
+	struct host_plan	 hosts;
+	bool			 limited;	/* any host has a limit */
+	struct history		 history;
+	char			*history_file;
+	size_t			 known;		/* entries with an estimate */
+};
+
+/*
+ * A damaged history is not fatal: the plan falls back to manifest order
+ * and warn says why (warn[0] is '\0' otherwise).
+ */
+void	plan_make(struct plan *, const struct manifest *, const char *workspace,
+	    unsigned per_host, char *warn, size_t warnlen);
+/* Note what the finished jobs measured and save the history. */
+int	plan_record(struct plan *, const struct queue *, char *err,
+	    size_t errlen);
+void	plan_release(struct plan *);
+
+#endif
