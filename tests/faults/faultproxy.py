@@ -16,6 +16,8 @@ wrong on the way back (server to client):
     slow:BPS          send at most BPS bytes a second
 
 With --first K, only the first K connections get MODE; later ones pass.
+With --stats FILE, the proxy keeps in FILE the most connections it ever
+had open at once (what a per-host limit must bound, seen by the server).
 With --tls CERT,KEY the proxy speaks TLS to its clients with that
 certificate (and plain TCP to the target): an HTTPS front for a test.
 The chosen port is written to the --ready file once listening; --log gets
@@ -23,6 +25,7 @@ one line per connection ("N MODE") so tests can count them.
 """
 import argparse
 import asyncio
+import os
 import socket
 import ssl
 import struct
@@ -31,7 +34,10 @@ import loopback
 
 
 class Proxy:
-    def __init__(self, target, mode, first, log):
+    def __init__(self, target, mode, first, log, stats=None):
+        self.stats = stats
+        self.open = 0
+        self.max_open = 0
         self.target = target
         self.kind, _, arg = mode.partition(":")
         self.arg = int(arg) if arg else 0
@@ -45,6 +51,19 @@ class Proxy:
         return self.kind, self.arg
 
     async def handle(self, reader, writer):
+        self.open += 1
+        if self.open > self.max_open:
+            self.max_open = self.open
+            if self.stats:
+                with open(self.stats + ".tmp", "w") as f:
+                    f.write(f"{self.max_open}\n")
+                os.rename(self.stats + ".tmp", self.stats)
+        try:
+            await self.forward(reader, writer)
+        finally:
+            self.open -= 1
+
+    async def forward(self, reader, writer):
         self.count += 1
         n = self.count
         kind, arg = self.mode_for(n)
@@ -127,8 +146,9 @@ async def main():
     ap.add_argument("--ready", required=True)
     ap.add_argument("--log")
     ap.add_argument("--tls")
+    ap.add_argument("--stats")
     a = ap.parse_args()
-    proxy = Proxy(a.target, a.mode, a.first, a.log)
+    proxy = Proxy(a.target, a.mode, a.first, a.log, a.stats)
     ctx = None
     if a.tls:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -3,38 +3,6 @@
 # that answers errors, a workspace with a bystander whose bytes must never
 # change, and checks of what a run left behind.
 
-HELPER_PIDS=()
-
-# _start_helper READY-FILE COMMAND...: start a Python helper in the
-# background (in this shell, so its PID is kept), wait for the port it
-# writes into READY-FILE, and set HELPER_PORT.
-_start_helper() {
-	local ready=$1 i
-	shift
-	rm -f "$ready"
-	"$@" >"$ready.out" 2>&1 &
-	HELPER_PIDS+=($!)
-	for i in $(seq 1 100); do
-		if [ -s "$ready" ]; then
-			read -r HELPER_PORT <"$ready"
-			return 0
-		fi
-		sleep 0.05
-	done
-	echo "helper did not start: $*" >&2
-	cat "$ready.out" >&2
-	return 1
-}
-
-# start_proxy TARGET-PORT MODE [FIRST-K]: sets PROXY_PORT, PROXY_LOG.
-start_proxy() {
-	PROXY_LOG=$OUT/proxy.log
-	_start_helper "$OUT/proxy.ready" python3 "$TOP/tests/faults/faultproxy.py" \
-	    --target "$1" --mode "$2" --first "${3:-0}" --ready "$OUT/proxy.ready" \
-	    --log "$PROXY_LOG" || return 1
-	PROXY_PORT=$HELPER_PORT
-}
-
 # start_front SCRIPT [--always] [--retry-after S]: sets FRONT_URL, FRONT_LOG.
 start_front() {
 	local script=$1
@@ -47,21 +15,9 @@ start_front() {
 	FRONT_URL=http://127.0.0.1:$FRONT_PORT/git
 }
 
-stop_helpers() {
-	local p
-	# A run a failed case left behind.
-	if [ -n "${RUN_PID:-}" ] && kill -0 "$RUN_PID" 2>/dev/null; then
-		kill -KILL "$RUN_PID" 2>/dev/null
-		wait "$RUN_PID" 2>/dev/null
-	fi
-	RUN_PID=
-	for p in "${HELPER_PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${HELPER_PIDS[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	HELPER_PIDS=()
+# After each case: helpers, a run left behind, our mounts.
+fault_cleanup() {
+	stop_helpers
 	unmount_all
 }
 
@@ -128,7 +84,7 @@ skip_case() {		# REASON
 }
 
 # mount_tmpfs DIR SIZE: a small filesystem of our own at DIR (root only),
-# unmounted by stop_helpers.  Fails quietly when mounting is not allowed.
+# unmounted by fault_cleanup.  Fails quietly when mounting is not allowed.
 MOUNTS=()
 mount_tmpfs() {
 	[ "$(id -u)" = 0 ] || return 1

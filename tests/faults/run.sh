@@ -13,12 +13,14 @@ cd "$(dirname "$0")/../.."
 . tests/faults/lib.sh
 # shellcheck source=../lib/cases.sh
 . tests/lib/cases.sh
+# shellcheck source=../lib/helpers.sh
+. tests/lib/helpers.sh
 
 pattern=${1:-.}
 label=${GITHERD_LABEL:-faults}
 setup_env
 cleanup() {
-	stop_helpers
+	fault_cleanup
 	stop_fleet
 	rm -rf "$SCRATCH"
 }
@@ -35,4 +37,4 @@ for f in tests/faults/t_*.sh; do
 	. "$f"
 done
 
-run_cases "$label" "$pattern" stop_helpers
+run_cases "$label" "$pattern" fault_cleanup

@@ -11,11 +11,14 @@ cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 # shellcheck source=../lib/cases.sh
 . tests/lib/cases.sh
+# shellcheck source=../lib/helpers.sh
+. tests/lib/helpers.sh
 
 pattern=${1:-.}
 label=${GITHERD_LABEL:-integration}
 setup_env
 cleanup() {
+	stop_helpers
 	stop_fleet
 	rm -rf "$SCRATCH"
 }
@@ -38,4 +41,4 @@ for f in tests/integration/t_*.sh; do
 	. "$f"
 done
 
-run_cases "$label" "$pattern"
+run_cases "$label" "$pattern" stop_helpers
