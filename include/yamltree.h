@@ -17,14 +17,23 @@ enum ynode_type {
 };
 
 struct ynode {
-	enum ynode_type	  type;
-	unsigned	  line, col;
-	char		 *value;	/* scalars: NUL-terminated text */
-	size_t		  len;
+	unsigned char	  type;		/* enum ynode_type */
 	bool		  plain;	/* scalar was unquoted */
+	unsigned	  line, col;
+	unsigned	  len;		/* of value */
+	unsigned	  nitems;
+	char		 *value;	/* scalars: NUL-terminated text */
 	struct ynode	**items;	/* seq: items; map: key, value, ... */
-	size_t		  nitems;
-	size_t		  cap;
+};
+
+/*
+ * A parsed document.  Its nodes, strings and item arrays live in a few
+ * large blocks owned by the tree: a manifest of 10,000 entries costs a
+ * handful of allocations, not a hundred thousand.
+ */
+struct ytree {
+	struct ynode	*root;		/* NULL for an empty document */
+	struct ychunk	*chunks;
 };
 
 struct ytree_limits {
@@ -38,10 +47,10 @@ struct ytree_error {
 	char		msg[256];
 };
 
-/* *root is NULL for an empty document.  Returns 0 or -1 with *err set. */
-int		 ytree_parse(struct ynode **root, const char *buf, size_t len,
+/* Returns 0, or -1 with *err set and nothing to release. */
+int		 ytree_parse(struct ytree *, const char *buf, size_t len,
 		    const struct ytree_limits *, struct ytree_error *err);
-void		 ynode_free(struct ynode *);
+void		 ytree_release(struct ytree *);
 const char	*ynode_type_name(const struct ynode *);
 bool		 ynode_is_null(const struct ynode *);
 

@@ -998,6 +998,9 @@ manifest_release(struct manifest *m)
 	manifest_init(m);
 }
 
+static int	parse_owned(struct manifest *, const char *, char *, size_t,
+		    unsigned, struct diags *);
+
 int
 manifest_parse(struct manifest *m, const char *name, const char *buf,
     size_t len, struct diags *d)
@@ -1009,14 +1012,23 @@ int
 manifest_parse_flags(struct manifest *m, const char *name, const char *buf,
     size_t len, unsigned flags, struct diags *d)
 {
-	struct ynode *root = NULL;
+	return parse_owned(m, name, xstrndup(buf, len), len, flags, d);
+}
+
+/* Parse text, which the manifest keeps (as m->text) whatever happens. */
+static int
+parse_owned(struct manifest *m, const char *name, char *text, size_t len,
+    unsigned flags, struct diags *d)
+{
+	struct ytree tree;
+	const struct ynode *root;
 	struct ytree_error yerr;
 	struct parse p;
 	char *file;
 
 	manifest_init(m);
 	m->file = xstrdup(name);
-	m->text = xstrndup(buf, len);
+	m->text = text;
 	m->textlen = len;
 	if (d->file == NULL)
 		d->file = xstrdup(name);
@@ -1024,14 +1036,15 @@ manifest_parse_flags(struct manifest *m, const char *name, const char *buf,
 	p.d = d;
 	p.m = m;
 	p.flags = flags;
-	if (ytree_parse(&root, buf, len, &limits, &yerr) == -1) {
+	if (ytree_parse(&tree, text, len, &limits, &yerr) == -1) {
 		diags_add(d, yerr.line, yerr.col, "%s", yerr.msg);
 		return -1;
 	}
+	root = tree.root;
 	if (root == NULL || ynode_is_null(root)) {
 		diags_add(d, 1, 1, "manifest is empty: expected 'repos:' "
 		    "(or vcstool's 'repositories:')");
-		ynode_free(root);
+		ytree_release(&tree);
 		return -1;
 	}
 	if (root->type != YNODE_MAP) {
@@ -1045,7 +1058,7 @@ manifest_parse_flags(struct manifest *m, const char *name, const char *buf,
 		read_githerd(&p, root);
 	if (p.errors == 0)
 		check_paths(&p);
-	ynode_free(root);
+	ytree_release(&tree);
 	if (p.errors == 0)
 		return 0;
 	/* All or nothing: a manifest with errors yields no entries. */
@@ -1071,8 +1084,9 @@ manifest_load_flags(struct manifest *m, const char *file, unsigned flags,
     struct diags *d)
 {
 	struct buf b = BUF_INIT;
-	char chunk[65536];
+	char chunk[65536], *text;
 	ssize_t n;
+	size_t len;
 	int fd, rc = -1;
 
 	manifest_init(m);
@@ -1101,7 +1115,12 @@ manifest_load_flags(struct manifest *m, const char *file, unsigned flags,
 		}
 		buf_add(&b, chunk, (size_t)n);
 	}
-	rc = manifest_parse_flags(m, file, b.data, b.len, flags, d);
+	close(fd);
+	/* The text is kept (to save a copy in the workspace): at its size. */
+	len = b.len;
+	text = buf_detach(&b);
+	return parse_owned(m, file, xreallocarray(text, len + 1, 1), len, flags,
+	    d);
 out:
 	close(fd);
 	buf_release(&b);

@@ -102,6 +102,8 @@ finish_job(struct run *r, size_t slot, struct job *j)
 	}
 	progress_finish(&r->pm, slot, j);
 	render_job_done(&r->view, j, &r->pm);
+	free(j->tmp);		/* gone from disk; 10,000 of them add up */
+	j->tmp = NULL;
 	w->job = NULL;
 	r->dirty = true;
 }
@@ -131,6 +133,8 @@ job_failed(struct run *r, size_t slot, struct job *j, enum err_class cls,
 	buf_reset(&w->errbuf);
 	progress_drop(&r->pm, slot);
 	render_retry(&r->view, j, delay, r->o->retry.retries + 1, &r->pm);
+	free(j->tmp);
+	j->tmp = NULL;
 	w->job = NULL;
 	r->dirty = true;
 }

@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,15 +8,65 @@
 #include "xmalloc.h"
 #include "yamltree.h"
 
+#define CHUNK_MIN	(64 * 1024)
+
+/* One block of the tree's memory; blocks are only ever freed together. */
+struct ychunk {
+	struct ychunk	*next;
+	size_t		 used, cap;
+	max_align_t	 data[];
+};
+
 struct builder {
 	const struct ytree_limits *lim;
 	struct ytree_error	*err;
-	struct ynode		**stack;
-	size_t			 depth, cap;
+	struct ytree		*tree;
+	/* the containers being built, and their children so far */
+	struct ynode		**open;
+	size_t			 depth, capopen;
+	size_t			*base;		/* per open container: its first child */
+	size_t			 capbase;
+	struct ynode		**kids;
+	size_t			 nkids, capkids;
 	size_t			 nodes;
-	struct ynode		*root;
 	int			 docs;
 };
+
+/* size bytes aligned to align (a power of two, at most max_align_t's). */
+static void *
+arena_alloc(struct ytree *t, size_t size, size_t align)
+{
+	struct ychunk *c = t->chunks;
+	size_t cap;
+	void *p;
+
+	if (c != NULL)
+		c->used = (c->used + align - 1) & ~(align - 1);
+	if (c == NULL || c->cap - c->used < size) {
+		cap = size > CHUNK_MIN ? size : CHUNK_MIN;
+		c = xmalloc(sizeof(*c) + cap);
+		c->next = t->chunks;
+		c->used = 0;
+		c->cap = cap;
+		t->chunks = c;
+	}
+	p = (char *)c->data + c->used;
+	c->used += size;
+	return p;
+}
+
+void
+ytree_release(struct ytree *t)
+{
+	struct ychunk *c, *next;
+
+	for (c = t->chunks; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	t->chunks = NULL;
+	t->root = NULL;
+}
 
 static int
 fail(struct builder *b, const yaml_mark_t *m, const char *msg)
@@ -29,34 +80,15 @@ fail(struct builder *b, const yaml_mark_t *m, const char *msg)
 static struct ynode *
 node_new(struct builder *b, enum ynode_type t, const yaml_mark_t *m)
 {
-	struct ynode *n = xcalloc(1, sizeof(*n));
+	struct ynode *n = arena_alloc(b->tree, sizeof(*n),
+	    _Alignof(struct ynode));
 
-	n->type = t;
+	memset(n, 0, sizeof(*n));
+	n->type = (unsigned char)t;
 	n->line = (unsigned)m->line + 1;
 	n->col = (unsigned)m->column + 1;
 	b->nodes++;
 	return n;
-}
-
-void
-ynode_free(struct ynode *n)
-{
-	size_t i;
-
-	if (n == NULL)
-		return;
-	for (i = 0; i < n->nitems; i++)
-		ynode_free(n->items[i]);
-	free(n->items);
-	free(n->value);
-	free(n);
-}
-
-static void
-node_append(struct ynode *parent, struct ynode *child)
-{
-	XGROW(parent->items, parent->nitems + 1, parent->cap);
-	parent->items[parent->nitems++] = child;
 }
 
 static int
@@ -101,34 +133,30 @@ check_duplicate_keys(struct builder *b, const struct ynode *map)
 	return rc;
 }
 
-/* Attach a finished node to the container on top of the stack. */
+/* A finished node goes to the container being built, or is the root. */
 static int
 attach(struct builder *b, struct ynode *n, const yaml_mark_t *m)
 {
 	struct ynode *top;
 
-	if (b->nodes > b->lim->max_nodes) {
-		ynode_free(n);
+	if (b->nodes > b->lim->max_nodes)
 		return fail(b, m, "manifest has too many YAML nodes");
-	}
 	if (b->depth == 0) {
-		if (b->root != NULL) {
-			ynode_free(n);
+		if (b->tree->root != NULL)
 			return fail(b, m, "more than one value at the top "
 			    "level");
-		}
-		b->root = n;
+		b->tree->root = n;
 		return 0;
 	}
-	top = b->stack[b->depth - 1];
-	if (top->type == YNODE_MAP && top->nitems % 2 == 0 &&
-	    n->type != YNODE_SCALAR) {
+	top = b->open[b->depth - 1];
+	if (top->type == YNODE_MAP && (b->nkids - b->base[b->depth - 1]) % 2 ==
+	    0 && n->type != YNODE_SCALAR) {
 		yaml_mark_t km = { 0, n->line - 1, n->col - 1 };
 
-		ynode_free(n);
 		return fail(b, &km, "mapping keys must be plain strings");
 	}
-	node_append(top, n);
+	XGROW(b->kids, b->nkids + 1, b->capkids);
+	b->kids[b->nkids++] = n;
 	return 0;
 }
 
@@ -143,8 +171,10 @@ on_scalar(struct builder *b, yaml_event_t *ev)
 	if (memchr(ev->data.scalar.value, '\0', len) != NULL)
 		return fail(b, &ev->start_mark, "value contains a NUL byte");
 	n = node_new(b, YNODE_SCALAR, &ev->start_mark);
-	n->value = xstrndup((const char *)ev->data.scalar.value, len);
-	n->len = len;
+	n->value = arena_alloc(b->tree, len + 1, 1);
+	memcpy(n->value, ev->data.scalar.value, len);
+	n->value[len] = '\0';
+	n->len = (unsigned)len;
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	return attach(b, n, &ev->start_mark);
 }
@@ -160,16 +190,27 @@ on_start(struct builder *b, yaml_event_t *ev, enum ynode_type t)
 	n = node_new(b, t, &ev->start_mark);
 	if (attach(b, n, &ev->start_mark) == -1)
 		return -1;
-	XGROW(b->stack, b->depth + 1, b->cap);
-	b->stack[b->depth++] = n;
+	XGROW(b->open, b->depth + 1, b->capopen);
+	XGROW(b->base, b->depth + 1, b->capbase);
+	b->open[b->depth] = n;
+	b->base[b->depth++] = b->nkids;
 	return 0;
 }
 
+/* A container is complete: its children move into an array of its own. */
 static int
 on_end(struct builder *b)
 {
-	struct ynode *n = b->stack[--b->depth];
+	struct ynode *n = b->open[--b->depth];
+	size_t first = b->base[b->depth];
 
+	n->nitems = (unsigned)(b->nkids - first);
+	if (n->nitems > 0) {
+		n->items = arena_alloc(b->tree, n->nitems * sizeof(*n->items),
+		    _Alignof(struct ynode *));
+		memcpy(n->items, b->kids + first, n->nitems * sizeof(*n->items));
+	}
+	b->nkids = first;
 	if (n->type == YNODE_MAP)
 		return check_duplicate_keys(b, n);
 	return 0;
@@ -254,7 +295,7 @@ parser_error(struct builder *b, const yaml_parser_t *p)
 }
 
 int
-ytree_parse(struct ynode **root, const char *buf, size_t len,
+ytree_parse(struct ytree *t, const char *buf, size_t len,
     const struct ytree_limits *lim, struct ytree_error *err)
 {
 	struct builder b;
@@ -263,10 +304,11 @@ ytree_parse(struct ynode **root, const char *buf, size_t len,
 	int rc = -1, done = 0;
 
 	memset(&b, 0, sizeof(b));
+	memset(t, 0, sizeof(*t));
 	b.lim = lim;
 	b.err = err;
+	b.tree = t;
 	memset(err, 0, sizeof(*err));
-	*root = NULL;
 	if (!yaml_parser_initialize(&parser)) {
 		snprintf(err->msg, sizeof(err->msg), "cannot initialise libyaml");
 		return -1;
@@ -284,12 +326,13 @@ ytree_parse(struct ynode **root, const char *buf, size_t len,
 		}
 		yaml_event_delete(&ev);
 	}
-	*root = b.root;
-	b.root = NULL;
 	rc = 0;
 out:
-	ynode_free(b.root);
-	free(b.stack);
+	if (rc == -1)
+		ytree_release(t);
+	free(b.open);
+	free(b.base);
+	free(b.kids);
 	yaml_parser_delete(&parser);
 	return rc;
 }
