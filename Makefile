@@ -48,7 +48,7 @@ UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 PROG	= githerd
 MANS	= man/githerd.1 man/githerd.yaml.5
 
-.PHONY: all deps check check-all check-unit check-integration check-faults asan demo \
+.PHONY: all deps check check-all check-unit check-integration check-faults asan demo bench \
 	install uninstall clean lint version-check unit-tests
 
 all: version-check $(PROG)
@@ -100,6 +100,12 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan PROG=build-asan/githerd \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	    CFLAGS="-O1 -g" build-asan/githerd unit-tests
+
+# The benchmark (not in make check): githerd against xargs git clone and
+# vcs import on a corpus served on 127.0.0.1; prints a markdown table.
+bench: all
+	@scripts/install-deps.sh --bench
+	@tests/bench/run.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Install everything githerd needs to build, test and run its demo.
+# Install everything githerd needs to build, test and run its demo;
+# with --bench, also what make bench compares githerd with (vcstool).
 #
 # Idempotent; run as root on Debian 12 (bookworm).  libgit2 >= 1.7 is needed
 # for shallow clones and server timeouts; bookworm ships 1.5, so libgit2-dev
@@ -14,6 +15,10 @@ set -eu
 PKGS_MAIN="build-essential pkg-config git libyaml-dev libcriterion-dev
 lighttpd procps bsdutils util-linux python3 ca-certificates openssl mandoc"
 PKG_BACKPORT="libgit2-dev"
+# make bench compares githerd with vcstool's `vcs import`.
+PKGS_BENCH="vcstool"
+BENCH=0
+[ "${1:-}" = --bench ] && BENCH=1
 MIN_LIBGIT2=1.7.0
 
 have_all() {
@@ -30,6 +35,7 @@ have_all() {
 	pkg-config --exists yaml-0.1 2>/dev/null || return 1
 	pkg-config --exists criterion 2>/dev/null || return 1
 	[ -x "$(git --exec-path 2>/dev/null)/git-http-backend" ] || return 1
+	[ "$BENCH" = 0 ] || command -v vcs >/dev/null 2>&1 || return 1
 	return 0
 }
 
@@ -49,6 +55,8 @@ report_missing() {
 	    "$(pkg-config --modversion libgit2 2>/dev/null || echo none))" >&2
 	pkg-config --exists yaml-0.1 2>/dev/null || echo "  - libyaml with headers" >&2
 	pkg-config --exists criterion 2>/dev/null || echo "  - Criterion with headers" >&2
+	[ "$BENCH" = 0 ] || command -v vcs >/dev/null 2>&1 ||
+	    echo "  - vcstool (make bench only)" >&2
 }
 
 if have_all; then
@@ -86,6 +94,8 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends -t bookworm-backports $PKG_BACKPORT
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $PKGS_MAIN
+# shellcheck disable=SC2086
+[ "$BENCH" = 0 ] || apt-get install -y -q --no-install-recommends $PKGS_BENCH
 
 if ! have_all; then
 	echo "install-deps: packages installed but something is still missing:" >&2

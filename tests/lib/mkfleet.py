@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a deterministic fleet of bare git repositories for githerd tests.
 
-    mkfleet.py --profile {test,demo,bench-small} --out DIR [--count N] [-v]
+    mkfleet.py --profile {test,demo,bench-small,bench-mixed} --out DIR [--count N] [-v]
 
 Writes DIR/repos/<name>.git (bare) and DIR/fleet.json.  History is produced
 as `git fast-import` streams built in Python, so a repository costs three
@@ -29,9 +29,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 # Bump whenever the generated repositories or fleet.json would change:
 # callers cache on this string.
-GENERATOR = "mkfleet-1"
+GENERATOR = "mkfleet-2"
 
-PROFILES = ("test", "demo", "bench-small")
+PROFILES = ("test", "demo", "bench-small", "bench-mixed")
 
 AUTHOR = b"Fleet Generator <fleet@githerd.invalid>"
 EPOCH = 1700000000      # 2023-11-14; every commit is a fixed step after this
@@ -503,6 +503,32 @@ def profile_bench_small(seed, count):
     return chains
 
 
+# The heterogeneous benchmark set: mostly small projects, five of 5-20 MB,
+# and one of 100+ MB with thousands of files and a long history.
+MIXED_MEDIUM = [("med-05", 5_000_000), ("med-08", 8_000_000), ("med-12", 12_000_000),
+                ("med-16", 16_000_000), ("med-20", 20_000_000)]
+
+
+def profile_bench_mixed(seed):
+    chains = [[lambda d: build_sized(
+        Repo("huge", "main", seed), 3000, 4000, 140_000_000,
+        branches=[("develop", 2999, 20)], tags=[("v1.0", 1500, True), ("v2.0", 2999, True)],
+        chunk=64 * 1024)]]
+    for name, size in MIXED_MEDIUM:
+        chains.append([lambda d, name=name, size=size: build_sized(
+            Repo(name, "main", seed), 200, 300, size,
+            branches=[("develop", 199, 5)], tags=[("v1.0", 199, True)])])
+    for i in range(1, 35):
+        name = "small-%02d" % i
+
+        def build(done, name=name):
+            r = Repo(name, "main", seed)
+            n = random.Random("mixed-shape/" + name).randrange(20, 201)
+            return build_simple(r, n, nfiles=random.Random(name).randrange(3, 12))
+        chains.append([build])
+    return chains
+
+
 # --------------------------------------------------------------------------
 # driver
 
@@ -586,6 +612,8 @@ def main():
             chains = profile_test(seed)
         elif args.profile == "demo":
             chains = profile_demo(seed)
+        elif args.profile == "bench-mixed":
+            chains = profile_bench_mixed(seed)
         else:
             chains = profile_bench_small(seed, args.count)
 
@@ -596,7 +624,7 @@ def main():
 
         by_name = {m["name"]: m for chain in results for m in chain}
         order = [m["name"] for chain in results for m in chain]
-        if args.profile != "bench-small":
+        if args.profile not in ("bench-small",):
             order.sort()
         repos = [by_name[name] for name in order]
 

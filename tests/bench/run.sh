@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# make bench: build the corpus, serve it on 127.0.0.1, and run bench.py,
+# which prints the markdown table.  Not part of make check.
+#
+#   tests/bench/run.sh              (BENCH_RUNS=N, BENCH_ONLY=small-git,...)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+TOP=$PWD
+# shellcheck source=../lib/servers.sh
+. tests/lib/servers.sh
+
+B=$TOP/build/bench
+TINY_COUNT=${TINY_COUNT:-10000}
+mkdir -p "$B"
+
+python3 tests/lib/mkfleet.py --profile bench-small --out "$B/small" -v >&2
+python3 tests/lib/mkfleet.py --profile bench-mixed --out "$B/mixed" -v >&2
+
+# Upstreams for the mirror refresh: copies the bench may change.
+rm -rf "$B/up"
+cp -a "$B/small/repos" "$B/up"
+
+# 10,000 tiny repositories: one, under 10,000 names (symbolic links).
+if [ ! -e "$B/tiny/repos/t$(printf %05d $((TINY_COUNT - 1))).git" ]; then
+	rm -rf "$B/tiny"
+	mkdir -p "$B/tiny/repos"
+	git init -q --bare --template= -b main "$B/tiny/one.git"
+	blob=$(echo "tiny" | git -C "$B/tiny/one.git" hash-object -w --stdin)
+	tree=$(printf '100644 blob %s\tREADME\n' "$blob" | git -C "$B/tiny/one.git" mktree)
+	commit=$(GIT_AUTHOR_NAME=b GIT_AUTHOR_EMAIL=b@x.invalid GIT_COMMITTER_NAME=b \
+	    GIT_COMMITTER_EMAIL=b@x.invalid GIT_AUTHOR_DATE=@1700000000 \
+	    GIT_COMMITTER_DATE=@1700000000 git -C "$B/tiny/one.git" commit-tree "$tree" -m tiny)
+	git -C "$B/tiny/one.git" update-ref refs/heads/main "$commit"
+	(cd "$B/tiny/repos" && for i in $(seq -f %05g 0 $((TINY_COUNT - 1))); do
+		ln -s ../one.git "t$i.git"
+	done)
+fi
+
+# Workspaces on a tmpfs when we may mount one: the tools are measured,
+# not ext4's inode allocator after the previous run's rm -rf.
+SCRATCH=$B/scratch
+mkdir -p "$SCRATCH"
+umount "$SCRATCH" 2>/dev/null || true
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=8g githerd-bench "$SCRATCH" 2>/dev/null; then
+	WHERE="tmpfs"
+else
+	WHERE="$(df -T "$SCRATCH" | awk 'NR == 2 {print $2}') (no tmpfs: not root)"
+	rm -rf "${SCRATCH:?}"/*
+fi
+
+STATE=$B/state
+rm -rf "$STATE"
+mkdir -p "$STATE"/{small,small-http,mixed,up,tiny}
+cleanup() {
+	for d in small small-http mixed up tiny; do stop_servers "$STATE/$d"; done
+	[ "$WHERE" = tmpfs ] && umount "$SCRATCH"
+	return 0
+}
+trap cleanup EXIT
+
+start_git_daemon "$B/small/repos" "$STATE/small"; GIT_SMALL=$GIT_DAEMON_URL
+start_http "$B/small/repos" "$STATE/small-http"; HTTP_SMALL=$HTTP_URL
+start_git_daemon "$B/mixed/repos" "$STATE/mixed"; GIT_MIXED=$GIT_DAEMON_URL
+start_git_daemon "$B/up" "$STATE/up"; GIT_UP=$GIT_DAEMON_URL
+start_git_daemon "$B/tiny/repos" "$STATE/tiny"; GIT_TINY=$GIT_DAEMON_URL
+
+# No user or system git configuration may change what is measured.
+export HOME=$SCRATCH/home GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
+mkdir -p "$HOME"
+export BENCH_DIR=$SCRATCH GITHERD=$TOP/githerd GIT_SMALL HTTP_SMALL GIT_MIXED GIT_UP \
+    GIT_TINY TINY_COUNT SMALL_REPOS=$B/small/repos MIXED_REPOS=$B/mixed/repos UP_REPOS=$B/up
+
+{
+	echo "githerd $("$TOP/githerd" version | head -n 1 | cut -d' ' -f2-), $(git --version),"
+	echo "vcstool $(dpkg-query -W -f '${Version}' vcstool 2>/dev/null || echo 'not installed');"
+	echo "$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
+	echo "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM,"
+	echo "Linux $(uname -r); workspaces on $WHERE; $(date -u +%Y-%m-%d)."
+	echo
+} | paste -sd' ' - | sed 's/  */ /g'
+echo
+python3 tests/bench/bench.py
