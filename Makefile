@@ -3,6 +3,8 @@
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR	?=
 
 CC	?= cc
@@ -14,8 +16,8 @@ STD	= -std=c11 -D_XOPEN_SOURCE=700
 MIN_LIBGIT2 = 1.7.0
 
 # Resolved lazily so that `make deps` / `make check` can install them first.
-PKG_CFLAGS = $(shell pkg-config --cflags libgit2 yaml-0.1)
-PKG_LIBS   = $(shell pkg-config --libs libgit2 yaml-0.1)
+PKG_CFLAGS = $(shell pkg-config --cflags libgit2 libssh2 yaml-0.1)
+PKG_LIBS   = $(shell pkg-config --libs libgit2 libssh2 yaml-0.1)
 CRIT_FLAGS = $(shell pkg-config --cflags --libs criterion)
 
 # BUILD is the object directory; `make asan` builds into build-asan/.
@@ -25,24 +27,26 @@ ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) -Iinclude $(PKG_CFLAGS) -MMD -MP
 
 LIB_SRCS = src/buf.c src/xmalloc.c src/compat.c src/fsutil.c src/clock.c \
 	   src/errclass.c src/units.c src/url.c src/path.c src/yamltree.c \
-	   src/manifest.c src/history.c src/schedule.c src/plan.c \
+	   src/manifest.c src/history.c src/schedule.c src/plan.c src/select.c \
+	   src/cli.c src/listing.c src/netrc.c src/cabundle.c src/proxy.c \
 	   src/freeze.c src/workspace.c \
 	   src/queue.c src/wire.c src/progress.c src/term.c src/render.c \
 	   src/report.c src/sig.c src/pool.c src/run.c src/worker.c \
 	   src/gitops.c src/clone.c src/update.c src/quarantine.c \
-	   src/localwork.c src/submodules.c src/status.c src/netstream.c
+	   src/localwork.c src/submodules.c src/status.c src/netstream.c \
+	   src/auth.c src/hostkey.c
 MAIN_SRC = src/main.c
 LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 # Unit tests link only modules that never call libgit2: Debian's Criterion
 # itself links libgit2 1.5, which must not meet our 1.8 in one process.
 GIT_SRCS = src/gitops.c src/clone.c src/update.c src/quarantine.c \
 	   src/localwork.c src/submodules.c src/status.c src/netstream.c \
-	   src/worker.c src/run.c
+	   src/worker.c src/run.c src/auth.c src/hostkey.c
 UNIT_OBJS = $(filter-out $(GIT_SRCS:src/%.c=$(BUILD)/%.o),$(LIB_OBJS))
 MAIN_OBJ = $(MAIN_SRC:src/%.c=$(BUILD)/%.o)
 
 UNIT_TESTS = buf url path manifest queue wire progress render report fsutil \
-	     freeze history schedule
+	     freeze history schedule select netrc hostkey proxy
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 PROG	= githerd
@@ -68,6 +72,12 @@ $(PROG): $(LIB_OBJS) $(MAIN_OBJ)
 $(BUILD)/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# hostkey.c needs libssh2 but not libgit2: its test links it alone.
+$(BUILD)/tests/test_hostkey: tests/unit/test_hostkey.c $(BUILD)/hostkey.o $(UNIT_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/hostkey.o $(UNIT_OBJS) \
+	    $(shell pkg-config --libs yaml-0.1 libssh2) $(CRIT_FLAGS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(UNIT_OBJS)
 	@mkdir -p $(@D)
@@ -121,10 +131,14 @@ install: all
 	install -m 755 githerd $(DESTDIR)$(BINDIR)/githerd
 	install -m 644 man/githerd.1 $(DESTDIR)$(MANDIR)/man1/githerd.1
 	install -m 644 man/githerd.yaml.5 $(DESTDIR)$(MANDIR)/man5/githerd.yaml.5
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 completion/githerd.bash $(DESTDIR)$(BASHCOMPDIR)/githerd
+	install -m 644 completion/_githerd $(DESTDIR)$(ZSHCOMPDIR)/_githerd
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/githerd $(DESTDIR)$(MANDIR)/man1/githerd.1 \
-	      $(DESTDIR)$(MANDIR)/man5/githerd.yaml.5
+	      $(DESTDIR)$(MANDIR)/man5/githerd.yaml.5 \
+	      $(DESTDIR)$(BASHCOMPDIR)/githerd $(DESTDIR)$(ZSHCOMPDIR)/_githerd
 
 clean:
 	rm -rf build build-asan $(PROG)

@@ -12,6 +12,7 @@
 
 #include <git2.h>
 
+#include "auth.h"
 #include "buf.h"
 #include "gitops.h"
 #include "manifest.h"
@@ -43,6 +44,8 @@ struct gitctx {
 	bool				 want_known;	/* advertised (or a commit id) */
 	git_oid				 target;	/* commit to detach at */
 	char				 cert_host[256]; /* whose certificate failed */
+	struct auth_state		 auth;		/* this connection's */
+	char				*proxy;		/* this job's, or NULL */
 };
 
 /* gitops.c: errors, progress, the remote */
@@ -52,6 +55,8 @@ int	gitops_fail(struct gitctx *, int code, const char *what);
 enum err_class gitops_errno_class(int);
 void	gitops_phase(struct gitctx *, enum phase);
 void	gitops_callbacks(struct gitctx *, git_remote_callbacks *);
+void	gitops_fetch_options(struct gitctx *, git_fetch_options *);
+void	gitops_proxy_options(struct gitctx *, git_proxy_options *);
 void	gitops_checkout_options(struct gitctx *, git_checkout_options *);
 int	gitops_connect(struct gitctx *);
 const git_remote_head *gitops_advertised(struct gitctx *, const char *name);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "auth.h"
 #include "errclass.h"
 #include "wire.h"
 
@@ -18,6 +19,7 @@ struct gitops_events {
 	void	(*warn)(void *ctx, const char *text);
 	bool	(*cancelled)(void *ctx);
 	void	*ctx;
+	const struct auth_config *auth;	/* the worker's, for every job */
 };
 
 struct gitops_result {
@@ -39,7 +41,8 @@ struct gitops_result {
 };
 
 int	gitops_global_init(int connect_timeout_ms, int read_timeout_ms,
-	    unsigned long max_objects);
+	    unsigned long max_objects, const char *ca_file, char *err,
+	    size_t errlen);
 void	gitops_global_shutdown(void);
 void	gitops_sync(const struct wire_job *, const struct gitops_events *,
 	    struct gitops_result *);

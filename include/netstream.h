@@ -11,5 +11,11 @@
 int	netstream_register(volatile sig_atomic_t *cancel, int connect_ms,
 	    int io_ms);
 int	netstream_take_retry_after(void);
+/*
+ * For this job: connections to server_host:server_port (a plain-http
+ * server) go to proxy_host:proxy_port instead.  NULLs: none.
+ */
+void	netstream_http_proxy(const char *server_host, const char *server_port,
+	    const char *proxy_host, const char *proxy_port);
 
 #endif

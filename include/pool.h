@@ -36,6 +36,7 @@ struct worker {
 	struct buf		 errbuf;	/* stderr of the current job */
 	struct job		*job;
 	unsigned		 served;	/* jobs done by this process */
+	bool			 greeted;	/* said HELLO */
 	bool			 reaped;
 	int			 wstatus;
 	int64_t			 kill_deadline;	/* SIGKILL after this, if set */

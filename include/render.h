@@ -20,12 +20,14 @@
 enum render_mode {
 	RENDER_TTY,
 	RENDER_PLAIN,
+	RENDER_NONE,		/* warnings and notes only */
 };
 
 struct render {
 	enum render_mode	 mode;
 	int			 width;
 	bool			 color;
+	int			 verbosity;	/* -1 failures only, 1 starts too */
 	int			 area;		/* TTY: lines of live area shown */
 	bool			 cursor_hidden;
 	struct buf		 above;		/* lines not yet written */
@@ -34,8 +36,10 @@ struct render {
 };
 
 void	render_init(struct render *, enum render_mode, int width, bool color,
-	    size_t nslots);
+	    int verbosity, size_t nslots);
 void	render_release(struct render *);
+void	render_job_start(struct render *, const struct job *,
+	    const struct progress *);
 void	render_job_done(struct render *, const struct job *,
 	    const struct progress *);
 void	render_warning(struct render *, const char *path, const char *text);

@@ -37,7 +37,9 @@ struct run_opts {
 	const char		*manifest_file;
 	const char		*json_file;	/* NULL: no report */
 	enum render_mode	 mode;
-	bool			 color;
+	bool			 color;		/* on progress_fd */
+	bool			 summary_color;	/* on summary_fd */
+	int			 verbosity;	/* -1 -q, 0, 1 -v */
 	int			 progress_fd;	/* live display / log lines */
 	int			 summary_fd;
 	unsigned		 worker_quota;	/* jobs per worker process */

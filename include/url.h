@@ -29,5 +29,7 @@ void		 url_redact_text(char *text, const char *url);
 char		*url_default_path(const char *url, bool bare);
 char		*url_normalize(const char *url);
 char		*url_host(const char *url);
+void		 url_host_port(const char *url, char *host, size_t hostlen,
+		    char *port, size_t portlen);
 
 #endif

@@ -6,12 +6,16 @@
 #ifndef GITHERD_WORKER_H
 #define GITHERD_WORKER_H
 
+#include "auth.h"
+
 /* What every worker is started with (copied by fork). */
 struct worker_config {
 	int			connect_timeout_ms;
 	int			read_timeout_ms;
 	unsigned long		max_objects;	/* per received pack; 0: no cap */
 	unsigned long long	max_file_size;	/* RLIMIT_FSIZE; 0: none */
+	struct auth_config	auth;
+	const char		*ca_file;	/* --ca-file, or NULL */
 };
 
 int	worker_main(int fd, void *arg);	/* arg: struct worker_config */

@@ -13,7 +13,9 @@ set -eu
 
 # Packages: build, tests (servers the tests start on loopback), demo.
 PKGS_MAIN="build-essential pkg-config git libyaml-dev libcriterion-dev
-lighttpd procps bsdutils util-linux python3 ca-certificates openssl mandoc"
+libssh2-1-dev lighttpd lighttpd-mod-openssl openssh-server openssh-client
+procps bsdutils util-linux iproute2 python3 ca-certificates openssl mandoc
+bash-completion zsh"
 PKG_BACKPORT="libgit2-dev"
 # make bench compares githerd with vcstool's `vcs import`.
 PKGS_BENCH="vcstool"
@@ -31,6 +33,14 @@ have_all() {
 	command -v python3 >/dev/null 2>&1 || return 1
 	command -v mandoc >/dev/null 2>&1 || return 1
 	command -v openssl >/dev/null 2>&1 || return 1
+	[ -x /usr/sbin/sshd ] || return 1
+	command -v ssh-keygen >/dev/null 2>&1 || return 1
+	command -v ssh-agent >/dev/null 2>&1 || return 1
+	command -v ip >/dev/null 2>&1 || return 1
+	command -v zsh >/dev/null 2>&1 || return 1
+	[ -r /usr/share/bash-completion/bash_completion ] || return 1
+	[ -e /usr/lib/lighttpd/mod_openssl.so ] || return 1
+	pkg-config --exists libssh2 2>/dev/null || return 1
 	pkg-config --atleast-version="$MIN_LIBGIT2" libgit2 2>/dev/null || return 1
 	pkg-config --exists yaml-0.1 2>/dev/null || return 1
 	pkg-config --exists criterion 2>/dev/null || return 1
@@ -50,6 +60,15 @@ report_missing() {
 	command -v script >/dev/null 2>&1 || echo "  - script(1) from util-linux" >&2
 	command -v python3 >/dev/null 2>&1 || echo "  - python3 (test helpers)" >&2
 	command -v mandoc >/dev/null 2>&1 || echo "  - mandoc (man page lint)" >&2
+	[ -x /usr/sbin/sshd ] || echo "  - openssh-server (tests run sshd on loopback)" >&2
+	command -v ssh-agent >/dev/null 2>&1 || echo "  - openssh-client (ssh-keygen, ssh-agent)" >&2
+	command -v ip >/dev/null 2>&1 || echo "  - iproute2 (tests bring up lo in a netns)" >&2
+	command -v zsh >/dev/null 2>&1 || echo "  - zsh (completion tests)" >&2
+	[ -r /usr/share/bash-completion/bash_completion ] ||
+	    echo "  - bash-completion (completion tests)" >&2
+	[ -e /usr/lib/lighttpd/mod_openssl.so ] ||
+	    echo "  - lighttpd-mod-openssl (https tests)" >&2
+	pkg-config --exists libssh2 2>/dev/null || echo "  - libssh2 with headers" >&2
 	pkg-config --atleast-version="$MIN_LIBGIT2" libgit2 2>/dev/null ||
 	    echo "  - libgit2 >= $MIN_LIBGIT2 with headers (have:" \
 	    "$(pkg-config --modversion libgit2 2>/dev/null || echo none))" >&2
@@ -92,6 +111,14 @@ apt-get update -q
 # libgit2-dev first: Debian's libcriterion-dev depends on libgit2-dev, and
 # it must be satisfied by the backport, not pull in bookworm's 1.5.
 apt-get install -y -q --no-install-recommends -t bookworm-backports $PKG_BACKPORT
+# openssh-server is for the tests, which run their own sshd on loopback:
+# keep apt from starting the system's on port 22 (policy-rc.d, 101 = no).
+POLICY=/usr/sbin/policy-rc.d
+if [ ! -e "$POLICY" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$POLICY"
+	chmod 755 "$POLICY"
+	trap 'rm -f "$POLICY"' EXIT
+fi
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $PKGS_MAIN
 # shellcheck disable=SC2086

@@ -9,9 +9,16 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "compat.h"
+
+void
+compat_wipe(void *p, size_t len)
+{
+	explicit_bzero(p, len);
+}
 
 int
 compat_pipe_cloexec(int fds[2])

@@ -15,12 +15,16 @@
 #include <git2.h>
 #include <git2/sys/errors.h>
 
+#include "authcb.h"
 #include "buf.h"
+#include "cabundle.h"
 #include "compat.h"
 #include "fsutil.h"
 #include "gitctx.h"
 #include "gitops.h"
 #include "manifest.h"
+#include "netstream.h"
+#include "proxy.h"
 #include "url.h"
 #include "version.h"
 #include "xmalloc.h"
@@ -140,7 +144,10 @@ gitops_fail(struct gitctx *c, int code, const char *what)
 
 	if (gitops_cancelled(c))
 		cls = ERR_CANCELLED;
-	if (cls == ERR_CANCELLED)
+	if (c->auth.why[0] != '\0' && cls != ERR_CANCELLED)
+		gitops_error(c, c->auth.host_key_failed ? ERR_CERTIFICATE :
+		    ERR_AUTH, "%s: %s", what, c->auth.why);
+	else if (cls == ERR_CANCELLED)
 		gitops_error(c, cls, "%s: cancelled", what);
 	else if (cls == ERR_CERTIFICATE && c->cert_host[0] != '\0')
 		gitops_error(c, cls, "%s: %s is not trusted: %s", what,
@@ -244,28 +251,96 @@ on_checkout_notify(git_checkout_notify_t why, const char *path,
 }
 
 /*
- * libgit2's verdict stands (GIT_PASSTHROUGH): a certificate or host key it
- * rejects is never accepted here.  This only notes the host, so that the
- * error can name it.
+ * A TLS certificate libgit2 rejects is never accepted here: the callback
+ * only notes the host, so that the error can name it.  An SSH host key is
+ * checked against known_hosts by auth.c, which tells an unknown key from
+ * a changed one and may record a new one (--accept-new-host-keys).
  */
 static int
 on_certificate(git_cert *cert, int valid, const char *host, void *payload)
 {
 	struct gitctx *c = payload;
 
-	(void)cert;
 	if (!valid)
 		snprintf(c->cert_host, sizeof(c->cert_host), "%s", host);
-	return GIT_PASSTHROUGH;
+	if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2)
+		return GIT_PASSTHROUGH;
+	return auth_host_key((const git_cert_hostkey *)cert, host,
+	    c->job->url, &c->auth, c->ev->auth);
 }
 
+static int
+on_credentials(git_credential **out, const char *url,
+    const char *user_from_url, unsigned int allowed, void *payload)
+{
+	struct gitctx *c = payload;
+
+	return auth_credentials(out, url, user_from_url, allowed, &c->auth,
+	    c->ev->auth);
+}
+
+/* Each connection walks the credential sources once, from the start. */
 void
 gitops_callbacks(struct gitctx *c, git_remote_callbacks *cb)
 {
+	memset(&c->auth, 0, sizeof(c->auth));
 	cb->certificate_check = on_certificate;
+	cb->credentials = on_credentials;
 	cb->transfer_progress = on_transfer;
 	cb->sideband_progress = on_sideband;
 	cb->payload = c;
+}
+
+void
+gitops_proxy_options(struct gitctx *c, git_proxy_options *po)
+{
+	po->type = c->proxy != NULL ? GIT_PROXY_SPECIFIED : GIT_PROXY_NONE;
+	po->url = c->proxy;
+	/* Never our tokens: a proxy gets only what its URL carries. */
+	po->certificate_check = on_certificate;
+	po->payload = c;
+}
+
+/*
+ * git's http.proxy, else the environment (proxy.c).  A plain-http server
+ * is reached through the proxy by githerd's TCP stream (netstream.c).
+ */
+static void
+job_proxy(struct gitctx *c)
+{
+	git_config *cfg = NULL;
+	git_buf v = GIT_BUF_INIT;
+	char host[256], port[16], phost[256], pport[16];
+
+	if (git_config_open_default(&cfg) == 0 &&
+	    git_config_get_string_buf(&v, cfg, "http.proxy") == 0)
+		c->proxy = proxy_for(c->job->url, v.ptr);
+	else
+		c->proxy = proxy_for(c->job->url, NULL);
+	git_error_clear();
+	git_buf_dispose(&v);
+	git_config_free(cfg);
+	netstream_http_proxy(NULL, NULL, NULL, NULL);
+	if (c->proxy == NULL || url_scheme(c->job->url) != URL_HTTP ||
+	    proxy_host_port(c->proxy, phost, sizeof(phost), pport,
+	    sizeof(pport)) == -1)
+		return;
+	url_host_port(c->job->url, host, sizeof(host), port, sizeof(port));
+	netstream_http_proxy(host, port, phost, pport);
+}
+
+/*
+ * Fetch options as every fetch wants them: our callbacks, the proxy from
+ * git config or http(s)_proxy (libgit2's default is none), redirects only
+ * on the first request.
+ */
+void
+gitops_fetch_options(struct gitctx *c, git_fetch_options *fo)
+{
+	git_fetch_options_init(fo, GIT_FETCH_OPTIONS_VERSION);
+	gitops_callbacks(c, &fo->callbacks);
+	gitops_proxy_options(c, &fo->proxy_opts);
+	fo->follow_redirects = GIT_REMOTE_REDIRECT_INITIAL;
 }
 
 /* Never GIT_CHECKOUT_FORCE: a SAFE checkout refuses to overwrite work. */
@@ -295,6 +370,7 @@ gitops_connect(struct gitctx *c)
 		return gitops_fail(c, err, "remote");
 	git_remote_connect_options_init(&co, GIT_REMOTE_CONNECT_OPTIONS_VERSION);
 	gitops_callbacks(c, &co.callbacks);
+	gitops_proxy_options(c, &co.proxy_opts);
 	co.follow_redirects = GIT_REMOTE_REDIRECT_INITIAL;
 	gitops_phase(c, PHASE_CONNECT);
 	if ((err = git_remote_connect_ext(c->remote, GIT_DIRECTION_FETCH,
@@ -467,14 +543,12 @@ gitops_fetch(struct gitctx *c, git_remote *remote, const char *const *specs,
 	int err;
 	char *msg;
 
-	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
-	gitops_callbacks(c, &fo.callbacks);
+	gitops_fetch_options(c, &fo);
 	fo.update_fetchhead = 0;
 	fo.depth = depth;
 	fo.prune = prune ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE;
 	fo.download_tags = depth > 0 ? GIT_REMOTE_DOWNLOAD_TAGS_AUTO :
 	    GIT_REMOTE_DOWNLOAD_TAGS_ALL;
-	fo.follow_redirects = GIT_REMOTE_REDIRECT_INITIAL;
 	sa.strings = (char **)specs;
 	sa.count = nspecs;
 	msg = xasprintf("%s: from %s", why, c->job->url);
@@ -704,6 +778,7 @@ ctx_init(struct gitctx *c, const struct wire_job *job,
 	c->mirror = (job->flags & JOBF_MIRROR) != 0;
 	c->bare = c->mirror || (job->flags & JOBF_BARE) != 0;
 	c->depth = job->depth;
+	job_proxy(c);
 }
 
 static void
@@ -713,6 +788,8 @@ ctx_release(struct gitctx *c)
 	git_repository_free(c->repo);
 	free(c->branch);
 	free(c->default_ref);
+	free(c->proxy);
+	netstream_http_proxy(NULL, NULL, NULL, NULL);
 }
 
 void
@@ -765,12 +842,26 @@ gitops_status(const struct wire_job *job, const struct gitops_events *ev,
 	ctx_release(&c);
 }
 
+static const char *
+tmp_dir(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	return t != NULL && *t == '/' ? t : "/tmp";
+}
+
 int
 gitops_global_init(int connect_timeout_ms, int read_timeout_ms,
-    unsigned long max_objects)
+    unsigned long max_objects, const char *ca_file, char *err, size_t errlen)
 {
-	if (git_libgit2_init() < 0)
+	char *bundle;
+	int rc;
+
+	err[0] = '\0';
+	if (git_libgit2_init() < 0) {
+		snprintf(err, errlen, "cannot initialise libgit2");
 		return -1;
+	}
 	/* Both or neither: the connect timeout alone breaks libgit2 1.8. */
 	git_libgit2_opts(GIT_OPT_SET_SERVER_CONNECT_TIMEOUT,
 	    connect_timeout_ms > 0 ? connect_timeout_ms : CONNECT_TIMEOUT_MS);
@@ -778,6 +869,19 @@ gitops_global_init(int connect_timeout_ms, int read_timeout_ms,
 	    read_timeout_ms > 0 ? read_timeout_ms : READ_TIMEOUT_MS);
 	if (max_objects > 0)
 		git_libgit2_opts(GIT_OPT_SET_PACK_MAX_OBJECTS, (size_t)max_objects);
+	if ((bundle = cabundle_combine(ca_file, tmp_dir(), err, errlen)) ==
+	    NULL)
+		return err[0] != '\0' ? -1 : 0;
+	/* Parsed right away: the file is not needed afterwards. */
+	rc = git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, bundle, NULL);
+	unlink(bundle);
+	free(bundle);
+	if (rc < 0) {
+		snprintf(err, errlen, "the CA certificates given cannot be "
+		    "loaded: %s", git_error_last() ? git_error_last()->message :
+		    "unknown error");
+		return -1;
+	}
 	return 0;
 }
 

@@ -18,8 +18,11 @@
 #include <git2/common.h>
 
 #include "buf.h"
+#include "cabundle.h"
+#include "cli.h"
 #include "freeze.h"
 #include "fsutil.h"
+#include "listing.h"
 #include "manifest.h"
 #include "path.h"
 #include "plan.h"
@@ -27,6 +30,7 @@
 #include "queue.h"
 #include "render.h"
 #include "run.h"
+#include "select.h"
 #include "sig.h"
 #include "term.h"
 #include "units.h"
@@ -34,96 +38,9 @@
 #include "workspace.h"
 #include "xmalloc.h"
 
-enum exit_code {
-	EXIT_OK = 0,
-	EXIT_FAILED = 1,	/* a repository failed (status: differs) */
-	EXIT_USAGE = 2,		/* usage or manifest error: nothing touched */
-	EXIT_SYSTEM = 3,	/* internal or system error */
-	EXIT_SKIPPED = 4,	/* entries left alone to protect local work */
-};
-
-#define DEFAULT_JOBS	8
-#define MAX_JOBS	1024
 #define FD_RESERVE	16	/* stdio, self-pipe, report, libc */
 #define WORKER_QUOTA	200
-#define DEFAULT_RETRIES	3
-#define RETRY_BASE_MS	1000
 #define RETRY_CAP_MS	60000
-#define STALL_S		60
-/* Above any real repository (a kernel clone has ~10M objects), far below
- * what a lying pack header could make the indexer allocate for. */
-#define MAX_OBJECTS	50000000UL
-
-/* What the command line asked for. */
-struct cli {
-	const char		*cmd;
-	const char		*manifest;	/* NULL: the last sync's */
-	const char		*workspace;
-	const char		*json;
-	const char		*output;	/* freeze -o */
-	size_t			 jobs;
-	bool			 fetch;		/* status --fetch */
-	bool			 allow_local;
-	unsigned		 retries;
-	double			 retry_delay_s;
-	double			 stall_s;
-	double			 timeout_s;	/* 0: none */
-	int			 wait_s;	/* for the workspace lock */
-	unsigned long		 max_objects;
-	unsigned long long	 max_file_size;
-	unsigned long		 per_host;	/* 0: no limit */
-	unsigned long		 shard, nshards;	/* 1-based; 0: all */
-};
-
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: githerd sync [-j jobs] [-C workspace] [--json file] [options]"
-	    " manifest\n"
-	    "       githerd status [-j jobs] [-C workspace] [--fetch] [--json file]"
-	    " [manifest]\n"
-	    "       githerd freeze [-j jobs] [-C workspace] [-o file] [manifest]\n"
-	    "       githerd version\n"
-	    "       githerd help\n");
-}
-
-static void
-help(void)
-{
-	usage(stdout);
-	printf("\n"
-	    "sync    clone what is missing, update what is there, never losing\n"
-	    "        local work (entries with local work are skipped)\n"
-	    "status  compare the workspace with the manifest, offline\n"
-	    "freeze  print the manifest pinned to the commits checked out\n\n"
-	    "  -j, --jobs N        work on N repositories at a time (default %d)\n"
-	    "  -C, --workspace DIR the workspace (default: the current "
-	    "directory)\n"
-	    "      --json FILE     write a JSON report to FILE ('-': stdout)\n"
-	    "      --fetch         status: ask the remotes too\n"
-	    "  -o, --output FILE   freeze: write to FILE instead of stdout\n"
-	    "      --retries N     try transient failures N more times "
-	    "(default %d)\n"
-	    "      --retry-delay S first retry after about S seconds (default 1)\n"
-	    "      --stall-timeout S  kill a job silent for S seconds "
-	    "(default %d)\n"
-	    "      --timeout S     kill a job running longer than S seconds\n"
-	    "      --wait S        wait up to S seconds for a locked workspace\n"
-	    "      --allow-local   allow file:// URLs and local paths\n"
-	    "      --max-objects N refuse packs of more than N objects\n"
-	    "                      (default 50000000)\n"
-	    "      --max-file-size SIZE  no file written may exceed SIZE "
-	    "(k, M, G)\n"
-	    "      --per-host N    at most N jobs at a time on one server\n"
-	    "      --shard I/N     only the I-th of N shards of the manifest\n\n"
-	    "status and freeze default to the manifest of the last sync.\n"
-	    "Exit status: 0 OK, 1 some repository failed (status: differs),\n"
-	    "2 usage or manifest error (nothing touched), 3 internal or system\n"
-	    "error, 4 entries skipped to protect local work.\n"
-	    "See githerd(1) and githerd.yaml(5).\n", DEFAULT_JOBS,
-	    DEFAULT_RETRIES, STALL_S);
-}
 
 /*
  * The version of the libgit2 the workers will load.  git_libgit2_version()
@@ -139,31 +56,27 @@ libgit2_version(char *out, size_t len)
 	snprintf(out, len, "%d.%d.%d", major, minor, rev);
 }
 
+/*
+ * What the linked libgit2 can do: git_libgit2_features() reads build
+ * flags only, like git_libgit2_version().
+ */
 static int
 cmd_version(void)
 {
 	char v[32];
+	int f = git_libgit2_features();
 
 	libgit2_version(v, sizeof(v));
-	printf("githerd %s (libgit2 %s)\n", GITHERD_VERSION, v);
+	printf("githerd %s\nlibgit2 %s\n", GITHERD_VERSION, v);
+	printf("transports: git, http%s%s\n", f & GIT_FEATURE_HTTPS ?
+	    ", https" : "", f & GIT_FEATURE_SSH ? ", ssh" : "");
+	printf("https: %s\nssh: %s\n", f & GIT_FEATURE_HTTPS ? "yes" : "no",
+	    f & GIT_FEATURE_SSH ? "yes" : "no");
+	/* libgit2 1.7-1.9 negotiate shallow over smart HTTP only. */
+	printf("shallow: http, https (over git and ssh a depth is cloned "
+	    "in full)\n");
+	printf("threads: %s\n", f & GIT_FEATURE_THREADS ? "yes" : "no");
 	return EXIT_OK;
-}
-
-static int
-parse_jobs(const char *s, size_t *out)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno != 0 || *s == '\0' || *end != '\0' || n < 1 || n > MAX_JOBS) {
-		fprintf(stderr, "githerd: -j wants a number from 1 to %d, not "
-		    "'%s'\n", MAX_JOBS, s);
-		return -1;
-	}
-	*out = (size_t)n;
-	return 0;
 }
 
 /*
@@ -245,10 +158,10 @@ load_manifest(struct manifest *m, const char *file, bool allow_local)
 static void
 finish_status(const struct queue *q, void *arg, struct buf *out, int *code)
 {
+	const struct run_opts *o = arg;
 	size_t i;
-	bool color = arg != NULL;
 
-	render_status(out, q, color);
+	render_status(out, q, o->summary_color);
 	if (*code != EXIT_OK && *code != EXIT_SKIPPED)
 		return;
 	for (i = 0; i < q->njobs; i++)
@@ -288,219 +201,16 @@ out:
 	buf_release(&warnings);
 }
 
-/* A number of seconds, fractions allowed: --stall-timeout 2.5 */
-static int
-parse_seconds(const char *opt, const char *s, double min, double *out)
+/* sync --dry-run: what a sync would do, from an offline status. */
+static void
+finish_dry_run(const struct queue *q, void *arg, struct buf *out, int *code)
 {
-	char *end;
-	double v;
+	const struct run_opts *o = arg;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || *s == '\0' || *end != '\0' || v < min || v > 86400) {
-		fprintf(stderr, "githerd: %s wants a number of seconds, not '%s'\n",
-		    opt, s);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static int
-parse_count(const char *opt, const char *s, unsigned long max,
-    unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *s == '\0' || *s == '-' || *end != '\0' || v > max) {
-		fprintf(stderr, "githerd: %s wants a whole number up to %lu, not "
-		    "'%s'\n", opt, max, s);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-/* 100, 64k, 512M, 2G (powers of 1024). */
-static int
-parse_size(const char *opt, const char *s, unsigned long long *out)
-{
-	uint64_t v;
-
-	if (units_parse_size(s, &v) == -1) {
-		fprintf(stderr, "githerd: %s wants a size such as 100M, not "
-		    "'%s'\n", opt, s);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-/* I/N, 1 <= I <= N <= 1024: which shard of a CI matrix this is. */
-static int
-parse_shard(const char *s, unsigned long *i, unsigned long *n)
-{
-	char *end;
-
-	errno = 0;
-	*i = strtoul(s, &end, 10);
-	if (errno == 0 && end != s && *end == '/' && end[1] >= '0' &&
-	    end[1] <= '9') {
-		*n = strtoul(end + 1, &end, 10);
-		if (errno == 0 && *end == '\0' && *i >= 1 && *i <= *n &&
-		    *n <= MAX_JOBS)
-			return 0;
-	}
-	fprintf(stderr, "githerd: --shard wants I/N with 1 <= I <= N <= %d, "
-	    "such as 2/4, not '%s'\n", MAX_JOBS, s);
-	return -1;
-}
-
-enum long_only {
-	OPT_JSON = 256,
-	OPT_FETCH,
-	OPT_RETRIES,
-	OPT_RETRY_DELAY,
-	OPT_STALL,
-	OPT_TIMEOUT,
-	OPT_WAIT,
-	OPT_ALLOW_LOCAL,
-	OPT_MAX_OBJECTS,
-	OPT_MAX_FILE_SIZE,
-	OPT_PER_HOST,
-	OPT_SHARD,
-};
-
-static int
-parse(int argc, char **argv, struct cli *cli)
-{
-	static const struct option longopts[] = {
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "workspace", required_argument, NULL, 'C' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", required_argument, NULL, OPT_JSON },
-		{ "fetch", no_argument, NULL, OPT_FETCH },
-		{ "retries", required_argument, NULL, OPT_RETRIES },
-		{ "retry-delay", required_argument, NULL, OPT_RETRY_DELAY },
-		{ "stall-timeout", required_argument, NULL, OPT_STALL },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "wait", required_argument, NULL, OPT_WAIT },
-		{ "allow-local", no_argument, NULL, OPT_ALLOW_LOCAL },
-		{ "max-objects", required_argument, NULL, OPT_MAX_OBJECTS },
-		{ "per-host", required_argument, NULL, OPT_PER_HOST },
-		{ "shard", required_argument, NULL, OPT_SHARD },
-		{ "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE },
-		{ NULL, 0, NULL, 0 }
-	};
-	bool sync = strcmp(cli->cmd, "sync") == 0;
-	bool status = strcmp(cli->cmd, "status") == 0;
-	unsigned long n;
-	double wait;
-	int ch, idx;
-
-	optind = 1;
-	opterr = 0;		/* getopt would name the command, not us */
-	while ((ch = getopt_long(argc, argv, "C:hj:o:", longopts, &idx)) != -1) {
-		switch (ch) {
-		case 'C':
-			cli->workspace = optarg;
-			break;
-		case 'j':
-			if (parse_jobs(optarg, &cli->jobs) == -1)
-				return -1;
-			break;
-		case 'o':
-			if (sync || status)
-				goto elsewhere;
-			cli->output = optarg;
-			break;
-		case 'h':
-			help();
-			exit(EXIT_OK);
-		case OPT_JSON:
-			if (!sync && !status)
-				goto elsewhere;
-			cli->json = optarg;
-			break;
-		case OPT_FETCH:
-			if (!status)
-				goto elsewhere;
-			cli->fetch = true;
-			break;
-		case OPT_RETRIES:
-			if (parse_count("--retries", optarg, 100, &n) == -1)
-				return -1;
-			cli->retries = (unsigned)n;
-			break;
-		case OPT_RETRY_DELAY:
-			if (parse_seconds("--retry-delay", optarg, 0,
-			    &cli->retry_delay_s) == -1)
-				return -1;
-			break;
-		case OPT_STALL:
-			if (parse_seconds("--stall-timeout", optarg, 0.1,
-			    &cli->stall_s) == -1)
-				return -1;
-			break;
-		case OPT_TIMEOUT:
-			if (parse_seconds("--timeout", optarg, 0.1,
-			    &cli->timeout_s) == -1)
-				return -1;
-			break;
-		case OPT_WAIT:
-			if (parse_seconds("--wait", optarg, 0, &wait) == -1)
-				return -1;
-			cli->wait_s = (int)(wait + 0.999);
-			break;
-		case OPT_ALLOW_LOCAL:
-			cli->allow_local = true;
-			break;
-		case OPT_MAX_OBJECTS:
-			if (parse_count("--max-objects", optarg, 4000000000UL,
-			    &cli->max_objects) == -1)
-				return -1;
-			break;
-		case OPT_PER_HOST:
-			if (parse_count("--per-host", optarg, MAX_JOBS,
-			    &cli->per_host) == -1)
-				return -1;
-			break;
-		case OPT_SHARD:
-			if (parse_shard(optarg, &cli->shard, &cli->nshards) == -1)
-				return -1;
-			break;
-		case OPT_MAX_FILE_SIZE:
-			if (parse_size("--max-file-size", optarg,
-			    &cli->max_file_size) == -1)
-				return -1;
-			break;
-		default:
-			goto bad;
-		}
-	}
-	if (argc - optind > 1 || (sync && argc - optind != 1)) {
-		fprintf(stderr, "githerd: %s takes %s manifest\n", cli->cmd,
-		    sync ? "exactly one" : "at most one");
-		usage(stderr);
-		return -1;
-	}
-	cli->manifest = optind < argc ? argv[optind] : NULL;
-	return 0;
-elsewhere:
-	fprintf(stderr, "githerd: %s does not take %s\n", cli->cmd,
-	    ch == 'o' ? "-o/--output" : longopts[idx].name);
-	usage(stderr);
-	return -1;
-bad:
-	fprintf(stderr, "githerd: %s: %s '%s'\n", cli->cmd, optopt &&
-	    strchr("Cjo", optopt) ? "option needs a value:" :
-	    "unknown option", argv[optind - 1]);
-	usage(stderr);
-	return -1;
+	if (*code == EXIT_SYSTEM)
+		return;
+	*code = listing_dry_run(out, q, o->order, o->summary_color) > 0 ?
+	    EXIT_FAILED : EXIT_OK;
 }
 
 static int
@@ -514,14 +224,45 @@ workspace_exit(enum workspace_error e)
 	}
 }
 
+/* --color: always and never win over NO_COLOR, auto asks the terminal. */
+static bool
+use_color(const struct cli *cli, int fd)
+{
+	switch (cli->color) {
+	case COLOR_ALWAYS:
+		return true;
+	case COLOR_NEVER:
+		return false;
+	default:
+		return term_color(fd);
+	}
+}
+
+/* --progress, with -q turning the live area into failure lines. */
+static enum render_mode
+render_mode(const struct cli *cli, int fd)
+{
+	switch (cli->progress) {
+	case PROGRESS_TTY:
+		return RENDER_TTY;
+	case PROGRESS_PLAIN:
+		return RENDER_PLAIN;
+	case PROGRESS_NONE:
+		return RENDER_NONE;
+	default:
+		if (cli->verbosity < 0)
+			return RENDER_PLAIN;
+		return term_is_smart(fd) && term_foreground(fd) ? RENDER_TTY :
+		    RENDER_PLAIN;
+	}
+}
+
 static void
 fill_opts(struct run_opts *o, const struct cli *cli, const char *ws,
     const char *json, char *note, size_t notelen)
 {
-	bool sync = strcmp(cli->cmd, "sync") == 0;
-
 	memset(o, 0, sizeof(*o));
-	o->op = sync ? OP_SYNC : OP_STATUS;
+	o->op = cli->cmd == CMD_SYNC && !cli->dry_run ? OP_SYNC : OP_STATUS;
 	o->job_flags = cli->fetch ? JOBF_FETCH : 0;
 	o->jobs = cap_jobs(cli->jobs, note, notelen);
 	o->workspace = ws;
@@ -531,9 +272,10 @@ fill_opts(struct run_opts *o, const struct cli *cli, const char *ws,
 	/* With the report on stdout, what the command prints goes to stderr. */
 	o->summary_fd = json && strcmp(json, "-") == 0 ? STDERR_FILENO :
 	    STDOUT_FILENO;
-	o->mode = term_is_smart(STDERR_FILENO) && term_foreground(STDERR_FILENO) ?
-	    RENDER_TTY : RENDER_PLAIN;
-	o->color = term_color(STDERR_FILENO);
+	o->mode = render_mode(cli, o->progress_fd);
+	o->color = use_color(cli, o->progress_fd);
+	o->summary_color = use_color(cli, o->summary_fd);
+	o->verbosity = cli->verbosity;
 	o->worker_quota = worker_quota();
 	o->notes = note[0] ? note : NULL;
 	o->retry.retries = cli->retries;
@@ -547,23 +289,41 @@ fill_opts(struct run_opts *o, const struct cli *cli, const char *ws,
 	    o->worker.read_timeout_ms : 30000;
 	o->worker.max_objects = cli->max_objects;
 	o->worker.max_file_size = cli->max_file_size;
+	o->worker.auth.ssh_key = cli->ssh_key;
+	o->worker.auth.accept_new_host_keys = cli->accept_new_host_keys;
+	o->worker.auth.credential_helper = cli->credential_helper;
+	o->worker.ca_file = cli->ca_file;
 }
 
-/* --shard I/N: the entries of the other shards are dropped. */
-static void
-keep_shard(struct manifest *m, unsigned shard, unsigned nshards)
+/*
+ * Files the workers will read, checked before anything starts: a typo
+ * in --ca-file must not surface as a certificate error on every entry.
+ */
+static int
+check_auth_files(const struct cli *cli)
 {
-	unsigned *shard_of = xcalloc(m->nrepos ? m->nrepos : 1,
-	    sizeof(*shard_of));
-	bool *keep = xcalloc(m->nrepos ? m->nrepos : 1, sizeof(*keep));
+	const char *vars[] = { "GIT_SSL_CAINFO", "SSL_CERT_FILE" };
+	char err[600];
+	const char *v;
 	size_t i;
 
-	schedule_shards(m, nshards, shard_of);
-	for (i = 0; i < m->nrepos; i++)
-		keep[i] = shard_of[i] == shard;
-	manifest_keep(m, keep);
-	free(keep);
-	free(shard_of);
+	if (cli->ca_file != NULL && cabundle_check(cli->ca_file, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "githerd: --ca-file %s\n", err);
+		return -1;
+	}
+	for (i = 0; i < sizeof(vars) / sizeof(*vars); i++)
+		if ((v = getenv(vars[i])) != NULL && *v != '\0' &&
+		    cabundle_check(v, err, sizeof(err)) == -1) {
+			fprintf(stderr, "githerd: %s=%s\n", vars[i], err);
+			return -1;
+		}
+	if (cli->ssh_key != NULL && access(cli->ssh_key, R_OK) == -1) {
+		fprintf(stderr, "githerd: --ssh-key %s: %s\n", cli->ssh_key,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* After a sync: what each job took, for the order of the next run. */
@@ -576,131 +336,301 @@ record_history(const struct queue *q, void *arg)
 		fprintf(stderr, "githerd: warning: %s\n", err);
 }
 
-static int
-cmd_run(int argc, char **argv, const char *cmd)
+/* Everything one command holds, released in one place. */
+struct command {
+	struct cli		 cli;
+	struct manifest		 m;
+	struct workspace	 ws;
+	struct plan		 plan;
+	char			*saved;		/* the last sync's manifest */
+	char			*json_abs, *out_abs;
+	const char		**paths;	/* workspace-relative */
+	char			**owned;	/* what paths[] allocated */
+	size_t			 nowned;
+};
+
+static void
+command_release(struct command *c)
 {
-	struct cli cli;
-	struct manifest m;
-	struct workspace ws;
+	size_t i;
+
+	plan_release(&c->plan);
+	manifest_release(&c->m);
+	workspace_release(&c->ws);
+	free(c->saved);
+	free(c->json_abs);
+	free(c->out_abs);
+	for (i = 0; i < c->nowned; i++)
+		free(c->owned[i]);
+	free(c->owned);
+	free(c->paths);
+	cli_release(&c->cli);
+}
+
+/*
+ * Without a manifest operand, the one the last sync saved in the
+ * workspace.  -1 after a message, with the exit code in *code.
+ */
+static int
+find_manifest(struct command *c, int *code)
+{
+	enum workspace_error we;
+	char err[600];
+
+	if (c->cli.manifest != NULL)
+		return 0;
+	if ((we = workspace_open(&c->ws, c->cli.workspace, false, err,
+	    sizeof(err))) != WS_OK) {
+		fprintf(stderr, "githerd: %s\n", err);
+		*code = workspace_exit(we);
+		return -1;
+	}
+	c->saved = workspace_saved_manifest(&c->ws);
+	if (access(c->saved, R_OK) == -1) {
+		fprintf(stderr, "githerd: %s: no manifest given and none saved "
+		    "in %s by a sync\n", c->cli.name, c->ws.path);
+		*code = EXIT_USAGE;
+		return -1;
+	}
+	c->cli.manifest = c->saved;
+	return 0;
+}
+
+/*
+ * PATH operands are relative to the workspace; an absolute one must lie
+ * inside it.
+ */
+static int
+workspace_paths(struct command *c)
+{
+	char real[PATH_MAX];
+	const char *ws = c->cli.workspace, *p;
+	char *wsabs;
+	size_t i, n;
+	int rc = 0;
+
+	wsabs = realpath(ws, real) != NULL ? xstrdup(real) : absolute(ws);
+	n = strlen(wsabs);
+	c->paths = xcalloc(c->cli.npaths ? c->cli.npaths : 1,
+	    sizeof(*c->paths));
+	c->owned = xcalloc(c->cli.npaths ? c->cli.npaths : 1,
+	    sizeof(*c->owned));
+	for (i = 0; i < c->cli.npaths; i++) {
+		p = c->cli.paths[i];
+		if (p[0] != '/') {
+			c->paths[i] = p;
+			continue;
+		}
+		if (realpath(p, real) != NULL)
+			p = real;
+		if (strncmp(p, wsabs, n) != 0 || (p[n] != '/' && p[n] != '\0')) {
+			fprintf(stderr, "githerd: %s is not inside the workspace "
+			    "%s\n", c->cli.paths[i], wsabs);
+			rc = -1;
+			break;
+		}
+		c->owned[c->nowned] = xstrdup(p[n] == '/' ? p + n + 1 : ".");
+		c->paths[i] = c->owned[c->nowned++];
+	}
+	free(wsabs);
+	return rc;
+}
+
+/* Load, validate and narrow the manifest to what the options select. */
+static int
+load_selection(struct command *c, int *code)
+{
+	struct selection sel;
+	char err[600];
+
+	if (find_manifest(c, code) == -1)
+		return -1;
+	*code = EXIT_USAGE;
+	if (load_manifest(&c->m, c->cli.manifest, c->cli.allow_local) == -1 ||
+	    workspace_paths(c) == -1)
+		return -1;
+	memset(&sel, 0, sizeof(sel));
+	sel.paths = c->paths;
+	sel.npaths = c->cli.npaths;
+	sel.groups = c->cli.groups;
+	sel.ngroups = c->cli.ngroups;
+	sel.excludes = c->cli.excludes;
+	sel.nexcludes = c->cli.nexcludes;
+	sel.shard = (unsigned)c->cli.shard;
+	sel.nshards = (unsigned)c->cli.nshards;
+	if (select_apply(&c->m, &sel, err, sizeof(err)) == -1) {
+		fprintf(stderr, "githerd: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_check(struct command *c)
+{
+	if (load_manifest(&c->m, c->cli.manifest, c->cli.allow_local) == -1)
+		return EXIT_USAGE;
+	if (c->cli.verbosity >= 0)
+		printf("%s: %zu entr%s, valid\n", c->cli.manifest, c->m.nrepos,
+		    c->m.nrepos == 1 ? "y" : "ies");
+	return EXIT_OK;
+}
+
+static int
+cmd_list(struct command *c)
+{
+	struct buf out = BUF_INIT;
+	int code = EXIT_USAGE;
+
+	buf_init(&out);
+	if (load_selection(c, &code) == -1)
+		goto out;
+	code = EXIT_OK;
+	if (c->cli.json == NULL) {
+		listing_text(&out, &c->m);
+		fwrite(out.data, 1, out.len, stdout);
+		goto out;
+	}
+	listing_json(&out, &c->m);
+	if (strcmp(c->cli.json, "-") == 0)
+		fwrite(out.data, 1, out.len, stdout);
+	else if (fs_write_atomic(c->cli.json, out.data, out.len) == -1) {
+		fprintf(stderr, "githerd: list: cannot write %s: %s\n",
+		    c->cli.json, strerror(errno));
+		code = EXIT_SYSTEM;
+	}
+out:
+	buf_release(&out);
+	return code;
+}
+
+/* A dry run of a sync into a workspace that is not there yet. */
+static int
+dry_run_empty(struct command *c)
+{
+	struct buf out = BUF_INIT;
+	struct queue q;
+
+	buf_init(&out);
+	queue_init(&q, &c->m);
+	for (size_t i = 0; i < q.njobs; i++) {
+		q.jobs[i].state = JOB_CHECKED;
+		q.jobs[i].entry_state = ES_MISSING;
+	}
+	listing_dry_run(&out, &q, NULL, use_color(&c->cli, STDOUT_FILENO));
+	fwrite(out.data, 1, out.len, stdout);
+	queue_release(&q);
+	buf_release(&out);
+	return EXIT_OK;
+}
+
+/* The workspace, opened (sync creates it) and locked. */
+static int
+open_workspace(struct command *c, int *code)
+{
+	bool sync = c->cli.cmd == CMD_SYNC && !c->cli.dry_run;
+	enum workspace_error we;
+	char err[600];
+
+	if (c->ws.path == NULL && (we = workspace_open(&c->ws,
+	    c->cli.workspace, sync, err, sizeof(err))) != WS_OK) {
+		fprintf(stderr, "githerd: %s\n", err);
+		*code = sync ? EXIT_SYSTEM : workspace_exit(we);
+		return -1;
+	}
+	if (c->cli.dry_run)
+		return 0;	/* reads only, and must work read-only */
+	/* Taking the lock is the first write: a read-only workspace stops here. */
+	if ((we = workspace_lock(&c->ws, sync, c->cli.wait_s, err,
+	    sizeof(err))) != WS_OK) {
+		fprintf(stderr, "githerd: %s\n", err);
+		*code = EXIT_SYSTEM;
+		return -1;
+	}
+	return 0;
+}
+
+/* sync's housekeeping once the lock is held. */
+static void
+prepare_sync(struct command *c)
+{
+	char err[600];
+	size_t swept;
+
+	if ((swept = workspace_sweep(&c->ws, &c->m)) > 0)
+		fprintf(stderr, "githerd: removed %zu temporary director%s left "
+		    "by an interrupted run\n", swept, swept == 1 ? "y" : "ies");
+	if (workspace_save_manifest(&c->ws, &c->m, err, sizeof(err)) == -1)
+		fprintf(stderr, "githerd: warning: %s\n", err);
+}
+
+/* sync, status and freeze: jobs for the workers. */
+static int
+cmd_run(struct command *c)
+{
+	struct cli *cli = &c->cli;
 	struct run_opts o;
 	struct run_result res;
 	struct freeze_ctx fc;
-	struct plan plan;
-	enum workspace_error we;
-	char *json_abs = NULL, *out_abs = NULL, *saved = NULL;
 	char note[400], lg2[32], err[600];
-	bool sync = strcmp(cmd, "sync") == 0;
-	size_t swept;
+	bool sync = cli->cmd == CMD_SYNC && !cli->dry_run;
 	int code = EXIT_USAGE;
 
-	memset(&cli, 0, sizeof(cli));
-	cli.cmd = cmd;
-	cli.workspace = ".";
-	cli.jobs = DEFAULT_JOBS;
-	cli.retries = DEFAULT_RETRIES;
-	cli.max_objects = MAX_OBJECTS;
-	cli.retry_delay_s = RETRY_BASE_MS / 1000.0;
-	cli.stall_s = STALL_S;
-	manifest_init(&m);
-	workspace_init(&ws);
-	memset(&plan, 0, sizeof(plan));
-	if (parse(argc, argv, &cli) == -1)
-		return EXIT_USAGE;
 	/* The manifest first: a bad one touches nothing, not even -C. */
-	if (cli.manifest == NULL) {
-		if ((we = workspace_open(&ws, cli.workspace, false, err,
-		    sizeof(err))) != WS_OK) {
-			fprintf(stderr, "githerd: %s\n", err);
-			code = workspace_exit(we);
-			goto out;
-		}
-		saved = workspace_saved_manifest(&ws);
-		if (access(saved, R_OK) == -1) {
-			fprintf(stderr, "githerd: %s: no manifest given and none "
-			    "saved in %s by a sync\n", cmd, ws.path);
-			goto out;
-		}
-		cli.manifest = saved;
-	}
-	if (load_manifest(&m, cli.manifest, cli.allow_local) == -1)
-		goto out;
-	if (cli.nshards > 0)
-		keep_shard(&m, (unsigned)cli.shard - 1, (unsigned)cli.nshards);
-	if (ws.path == NULL && (we = workspace_open(&ws, cli.workspace, sync,
-	    err, sizeof(err))) != WS_OK) {
-		fprintf(stderr, "githerd: %s\n", err);
-		code = sync ? EXIT_SYSTEM : workspace_exit(we);
-		goto out;
-	}
-	/* Taking the lock is the first write: a read-only workspace stops here. */
-	if ((we = workspace_lock(&ws, sync, cli.wait_s, err, sizeof(err))) !=
-	    WS_OK) {
-		fprintf(stderr, "githerd: %s\n", err);
-		code = EXIT_SYSTEM;
-		goto out;
-	}
+	if (load_selection(c, &code) == -1)
+		return code;
+	if (!cli->dry_run && check_auth_files(cli) == -1)
+		return EXIT_USAGE;
+	if (cli->dry_run && access(cli->workspace, F_OK) == -1 &&
+	    errno == ENOENT)
+		return dry_run_empty(c);
+	if (open_workspace(c, &code) == -1)
+		return code;
 	note[0] = '\0';
-	if (sync) {
-		if ((swept = workspace_sweep(&ws, &m)) > 0)
-			fprintf(stderr, "githerd: removed %zu temporary "
-			    "director%s left by an interrupted run\n", swept,
-			    swept == 1 ? "y" : "ies");
-		if (workspace_save_manifest(&ws, &m, err, sizeof(err)) == -1)
-			fprintf(stderr, "githerd: warning: %s\n", err);
-	}
-	if (cli.json != NULL)
-		json_abs = absolute(cli.json);
-	if (cli.output != NULL)
-		out_abs = absolute(cli.output);
-	fill_opts(&o, &cli, ws.path, json_abs, note, sizeof(note));
+	if (sync)
+		prepare_sync(c);
+	if (cli->json != NULL)
+		c->json_abs = absolute(cli->json);
+	if (cli->output != NULL)
+		c->out_abs = absolute(cli->output);
+	fill_opts(&o, cli, c->ws.path, c->json_abs, note, sizeof(note));
 	libgit2_version(lg2, sizeof(lg2));
 	o.libgit2 = lg2;
-	plan_make(&plan, &m, ws.path, (unsigned)cli.per_host, err, sizeof(err));
+	plan_make(&c->plan, &c->m, c->ws.path, (unsigned)cli->per_host, err,
+	    sizeof(err));
 	if (err[0] != '\0')
 		fprintf(stderr, "githerd: warning: %s\n", err);
-	o.order = plan.order;
-	o.hosts = plan.limited ? &plan.hosts : NULL;
+	o.order = c->plan.order;
+	o.hosts = c->plan.limited ? &c->plan.hosts : NULL;
 	if (sync) {
 		o.record = record_history;
-		o.record_arg = &plan;
-	}
-	if (strcmp(cmd, "status") == 0) {
+		o.record_arg = &c->plan;
+	} else if (cli->dry_run) {
+		o.finish = finish_dry_run;
+		o.finish_arg = &o;
+		o.mode = RENDER_NONE;
+	} else if (cli->cmd == CMD_STATUS) {
 		o.finish = finish_status;
-		o.finish_arg = isatty(o.summary_fd) && term_color(o.summary_fd) ?
-		    &o : NULL;
-	} else if (strcmp(cmd, "freeze") == 0) {
-		fc.m = &m;
-		fc.output = out_abs;
+		o.finish_arg = &o;
+	} else {
+		fc.m = &c->m;
+		fc.output = c->out_abs;
 		o.finish = finish_freeze;
 		o.finish_arg = &fc;
 	}
-	code = EXIT_SYSTEM;
 	if (sig_init() == -1) {
 		fprintf(stderr, "githerd: cannot set up signals: %s\n",
 		    strerror(errno));
-		goto out;
+		return EXIT_SYSTEM;
 	}
-	run_jobs(&m, &o, &res);
-	code = res.exit_code;
+	run_jobs(&c->m, &o, &res);
 	if (res.signal != 0) {
-		plan_release(&plan);
-		manifest_release(&m);
-		workspace_release(&ws);
-		free(json_abs);
-		free(out_abs);
-		free(saved);
+		command_release(c);
 		fflush(NULL);
 		sig_raise(res.signal);
 		return 128 + res.signal;	/* if raising did not end us */
 	}
-out:
-	plan_release(&plan);
-	manifest_release(&m);
-	workspace_release(&ws);
-	free(json_abs);
-	free(out_abs);
-	free(saved);
-	return code;
+	return res.exit_code;
 }
 
 /*
@@ -721,25 +651,41 @@ check_std_fds(void)
 int
 main(int argc, char **argv)
 {
+	struct command c;
 	const char *cmd;
+	int code;
 
 	check_std_fds();
 	if (argc < 2) {
-		usage(stderr);
+		cli_usage(stderr);
 		return EXIT_USAGE;
 	}
 	cmd = argv[1];
-	if (strcmp(cmd, "sync") == 0 || strcmp(cmd, "status") == 0 ||
-	    strcmp(cmd, "freeze") == 0)
-		return cmd_run(argc - 1, argv + 1, cmd);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
 		return cmd_version();
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "-h") == 0) {
-		help();
+		cli_help();
 		return EXIT_OK;
 	}
-	fprintf(stderr, "githerd: unknown command '%s'\n", cmd);
-	usage(stderr);
-	return EXIT_USAGE;
+	memset(&c, 0, sizeof(c));
+	manifest_init(&c.m);
+	workspace_init(&c.ws);
+	if (cli_parse(&c.cli, argc - 1, argv + 1) == -1) {
+		command_release(&c);
+		return EXIT_USAGE;
+	}
+	switch (c.cli.cmd) {
+	case CMD_CHECK:
+		code = cmd_check(&c);
+		break;
+	case CMD_LIST:
+		code = cmd_list(&c);
+		break;
+	default:
+		code = cmd_run(&c);
+		break;
+	}
+	command_release(&c);
+	return code;
 }

@@ -38,6 +38,9 @@
 #define HEAD_MAX	8192	/* response headers kept for sniffing */
 
 static volatile sig_atomic_t *cancel_flag;
+/* This job's plain-http server and the proxy to reach it through. */
+static char http_server_host[256], http_server_port[16];
+static char http_proxy_host[256], http_proxy_port[16];
 static int connect_timeout_ms = 30000;
 static int io_timeout_ms = 120000;
 static int last_retry_after_ms;
@@ -118,19 +121,38 @@ try_connect(struct netstream *s, const struct addrinfo *ai)
 	return rc == 0 ? -ETIMEDOUT : -(err ? err : ECONNREFUSED);
 }
 
+/*
+ * libgit2 writes proxy-style requests for a plain-http server behind a
+ * proxy but connects to the server itself: go to the proxy instead.
+ */
+static void
+route(const struct netstream *s, const char **host, const char **port)
+{
+	*host = s->host;
+	*port = s->port;
+	if (http_proxy_host[0] != '\0' &&
+	    strcmp(s->host, http_server_host) == 0 &&
+	    strcmp(s->port, http_server_port) == 0) {
+		*host = http_proxy_host;
+		*port = http_proxy_port;
+	}
+}
+
 static int
 ns_connect(git_stream *stream)
 {
 	struct netstream *s = (struct netstream *)stream;
 	struct addrinfo hints, *res = NULL, *ai;
+	const char *host, *port;
 	int rc, last = ECONNREFUSED;
 
+	route(s, &host, &port);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	if ((rc = getaddrinfo(s->host, s->port, &hints, &res)) != 0) {
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
 		git_error_set(GIT_ERROR_NET, "failed to resolve address for %s: %s",
-		    s->host, gai_strerror(rc));
+		    host, gai_strerror(rc));
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -146,9 +168,9 @@ ns_connect(git_stream *stream)
 	freeaddrinfo(res);
 	if (s->fd == -1) {
 		/* GIT_ERROR_OS would append a stale strerror(errno). */
-		git_error_set(GIT_ERROR_NET, "failed to connect to %s port %s: %s",
-		    s->host, s->port, last == ETIMEDOUT ? "connect timed out" :
-		    strerror(last));
+		git_error_set(GIT_ERROR_NET, "failed to connect to %s%s port %s: "
+		    "%s", host == s->host ? "" : "the proxy ", host, port,
+		    last == ETIMEDOUT ? "connect timed out" : strerror(last));
 		return -1;
 	}
 	return 0;
@@ -331,6 +353,19 @@ netstream_register(volatile sig_atomic_t *cancel, int connect_ms, int io_ms)
 	reg.version = GIT_STREAM_VERSION;
 	reg.init = ns_new;
 	return git_stream_register(GIT_STREAM_STANDARD, &reg);
+}
+
+void
+netstream_http_proxy(const char *server_host, const char *server_port,
+    const char *proxy_host, const char *proxy_port)
+{
+	http_proxy_host[0] = '\0';
+	if (server_host == NULL || proxy_host == NULL)
+		return;
+	snprintf(http_server_host, sizeof(http_server_host), "%s", server_host);
+	snprintf(http_server_port, sizeof(http_server_port), "%s", server_port);
+	snprintf(http_proxy_port, sizeof(http_proxy_port), "%s", proxy_port);
+	snprintf(http_proxy_host, sizeof(http_proxy_host), "%s", proxy_host);
 }
 
 /* The Retry-After of the last 429 or 503 seen, in ms (0: none); reset. */

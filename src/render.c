@@ -20,12 +20,13 @@
 
 void
 render_init(struct render *r, enum render_mode mode, int width, bool color,
-    size_t nslots)
+    int verbosity, size_t nslots)
 {
 	memset(r, 0, sizeof(*r));
 	r->mode = mode;
+	r->verbosity = verbosity;
 	r->width = width > 20 ? width : 20;
-	r->color = color && mode == RENDER_TTY;
+	r->color = color;
 	buf_init(&r->above);
 	r->nslots = nslots;
 	r->beat = xcalloc(nslots ? nslots : 1, sizeof(*r->beat));
@@ -174,14 +175,42 @@ sanitized(struct buf *b, const char *s)
 		term_sanitize(b, s, strlen(s));
 }
 
+/* -v: "[3/30] start   path" as each job is handed to a worker. */
+void
+render_job_start(struct render *r, const struct job *j,
+    const struct progress *p)
+{
+	struct buf line = BUF_INIT;
+
+	if (r->verbosity < 1 || r->mode == RENDER_NONE)
+		return;
+	buf_init(&line);
+	counter(&line, p);
+	buf_addf(&line, "start   %s", j->spec->path);
+	if (j->tries > 1)
+		buf_addf(&line, " (try %u)", j->tries);
+	emit(r, &line);
+	buf_release(&line);
+}
+
+/* Which finished jobs get a line: -q and --progress none keep quiet. */
+static bool
+shown(const struct render *r, const struct job *j)
+{
+	if (j->state == JOB_CHECKED || r->mode == RENDER_NONE)
+		return false;	/* status prints its table at the end */
+	return r->verbosity >= 0 || j->state == JOB_FAILED ||
+	    j->state == JOB_SKIPPED;
+}
+
 void
 render_job_done(struct render *r, const struct job *j, const struct progress *p)
 {
 	struct buf line = BUF_INIT, tmp = BUF_INIT;
 	const char *s, *nl;
 
-	if (j->state == JOB_CHECKED)
-		return;		/* status prints its table at the end */
+	if (!shown(r, j))
+		return;
 	buf_init(&line);
 	buf_init(&tmp);
 	counter(&line, p);
@@ -245,6 +274,8 @@ render_retry(struct render *r, const struct job *j, int64_t delay_ms,
 	struct buf line = BUF_INIT;
 	const struct attempt *a = &j->attempts[j->nattempts - 1];
 
+	if (r->verbosity < 0 || r->mode == RENDER_NONE)
+		return;
 	buf_init(&line);
 	counter(&line, p);
 	paint(r, &line, YELLOW, "retry  ");
@@ -327,7 +358,7 @@ render_heartbeats(struct render *r, const struct progress *p, int64_t now)
 	const struct job_progress *s;
 	size_t i;
 
-	if (r->mode != RENDER_PLAIN)
+	if (r->mode != RENDER_PLAIN || r->verbosity < 0)
 		return;
 	buf_init(&line);
 	for (i = 0; i < p->nslots && i < r->nslots; i++) {
@@ -434,7 +465,7 @@ render_frame(struct render *r, struct buf *out, const struct progress *p,
 	size_t i, pathw;
 	int n = 0;
 
-	if (r->mode == RENDER_PLAIN) {
+	if (r->mode != RENDER_TTY) {
 		buf_add(out, r->above.data, r->above.len);
 		buf_reset(&r->above);
 		return;

@@ -47,8 +47,12 @@ struct run {
 	bool			 dirty;
 	bool			 display_ok;	/* progress fd still writable */
 	int			 system_error;
+	unsigned		 failed_starts;	/* workers in a row dead before HELLO */
 	struct pollfd		*pfd;
 };
+
+/* Workers that die before saying HELLO, in a row, before we give up. */
+#define MAX_FAILED_STARTS	3
 
 /* --- output -------------------------------------------------------------------- */
 
@@ -189,6 +193,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	w->kill_why[0] = '\0';
 	buf_reset(&w->errbuf);
 	progress_start(&r->pm, slot, j, now);
+	render_job_start(&r->view, j, &r->pm);
 	r->dirty = true;
 	return true;
 }
@@ -366,6 +371,8 @@ on_message(struct run *r, size_t slot, struct wire_msg *m, int64_t now)
 	case WIRE_HELLO:
 		if (w->state == W_STARTING)
 			w->state = W_IDLE;
+		w->greeted = true;
+		r->failed_starts = 0;
 		break;
 	case WIRE_PHASE:
 		if (mine)
@@ -502,6 +509,14 @@ retire(struct run *r, int64_t now)
 			if (w->errbuf.len > 0)
 				render_warning(&r->view, NULL, w->errbuf.data);
 			r->dirty = true;
+			/* One that cannot even start will not do better forked
+			 * again: stop instead of spinning. */
+			if (!w->greeted && !r->stopping &&
+			    ++r->failed_starts >= MAX_FAILED_STARTS) {
+				render_note(&r->view, "workers fail to start; "
+				    "giving up");
+				r->system_error = 1;
+			}
 		}
 		worker_reset(w);
 	}
@@ -750,7 +765,7 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 	pool_init(&r.pool, o->jobs);
 	progress_init(&r.pm, o->jobs, r.q.njobs, start);
 	render_init(&r.view, o->mode, term_width(o->progress_fd), o->color,
-	    o->jobs);
+	    o->verbosity, o->jobs);
 	r.pfd = xcalloc(1 + POOL_FDS_PER_WORKER * o->jobs, sizeof(*r.pfd));
 	if (o->notes != NULL)
 		render_note(&r.view, o->notes);
@@ -768,9 +783,8 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 	res->exit_code = exit_code(&r);
 	if (o->finish != NULL)
 		o->finish(&r.q, o->finish_arg, &r.out, &res->exit_code);
-	else
-		render_summary(&r.out, &r.q, &r.pm, now, o->color &&
-		    isatty(o->summary_fd));
+	else if (o->verbosity >= 0 || res->exit_code != 0)
+		render_summary(&r.out, &r.q, &r.pm, now, o->summary_color);
 	write_all(o->summary_fd, r.out.data, r.out.len, NULL);
 	res->signal = r.stop_signal;
 	write_report(&r, started, now - start, r.stop_signal ? 128 +

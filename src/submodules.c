@@ -137,8 +137,7 @@ update_one(struct gitctx *c, git_repository *repo, const char *name,
 	}
 	git_submodule_update_options_init(&uo,
 	    GIT_SUBMODULE_UPDATE_OPTIONS_VERSION);
-	gitops_callbacks(c, &uo.fetch_opts.callbacks);
-	uo.fetch_opts.follow_redirects = GIT_REMOTE_REDIRECT_INITIAL;
+	gitops_fetch_options(c, &uo.fetch_opts);
 	gitops_checkout_options(c, &uo.checkout_opts);
 	c->counters.received_bytes = c->fetched_bytes;
 	if ((err = git_submodule_update(sm, 1, &uo)) < 0) {

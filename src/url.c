@@ -480,3 +480,29 @@ url_host(const char *url)
 	free(n);
 	return host;
 }
+
+/* url_host() split: host (no brackets) and port (the scheme's default). */
+void
+url_host_port(const char *url, char *host, size_t hostlen, char *port,
+    size_t portlen)
+{
+	static const char *const defaults[] = {
+		[URL_HTTPS] = "443", [URL_HTTP] = "80", [URL_GIT] = "9418",
+		[URL_SSH] = "22", [URL_SCP] = "22",
+	};
+	enum url_scheme s = url_scheme(url);
+	char *hp = url_host(url), *colon = NULL, *h = hp;
+
+	if (hp[0] == '[' && (colon = strchr(hp, ']')) != NULL) {
+		*colon++ = '\0';
+		h = hp + 1;
+		colon = *colon == ':' ? colon : NULL;
+	} else
+		colon = strrchr(hp, ':');
+	if (colon != NULL)
+		*colon++ = '\0';
+	snprintf(host, hostlen, "%s", h);
+	snprintf(port, portlen, "%s", colon != NULL ? colon :
+	    s <= URL_SCP && defaults[s] != NULL ? defaults[s] : "");
+	free(hp);
+}

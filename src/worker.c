@@ -112,11 +112,11 @@ ev_cancelled(void *ctx)
 }
 
 static void
-run_job(int fd, const struct wire_msg *job)
+run_job(int fd, const struct wire_msg *job, const struct worker_config *cfg)
 {
 	struct job_ctx jc = { fd, job->job, 0, false };
 	struct gitops_events ev = {
-		ev_phase, ev_progress, ev_warn, ev_cancelled, &jc
+		ev_phase, ev_progress, ev_warn, ev_cancelled, &jc, &cfg->auth
 	};
 	struct gitops_result res;
 	struct wire_msg m;
@@ -193,12 +193,16 @@ worker_main(int fd, void *arg)
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0;	/* no SA_RESTART: a blocked read must return */
 	sigaction(SIGTERM, &sa, NULL);
-	set_limits(cfg);
 	if (gitops_global_init(cfg->connect_timeout_ms, cfg->read_timeout_ms,
-	    cfg->max_objects) == -1 ||
-	    netstream_register(&cancelled, cfg->connect_timeout_ms,
+	    cfg->max_objects, cfg->ca_file, err, sizeof(err)) == -1) {
+		fprintf(stderr, "githerd: worker: %s\n", err);
+		return 3;
+	}
+	if (netstream_register(&cancelled, cfg->connect_timeout_ms,
 	    cfg->read_timeout_ms) < 0)
 		return 3;
+	/* After the set-up, which writes a CA bundle of its own. */
+	set_limits(cfg);
 	wire_reader_init(&rd);
 	if (say_hello(fd) == -1)
 		cancelled = 1;
@@ -213,7 +217,7 @@ worker_main(int fd, void *arg)
 			rc = 3;
 			break;
 		}
-		run_job(fd, &m);
+		run_job(fd, &m, cfg);
 		wire_msg_release(&m);
 	}
 	wire_reader_release(&rd);

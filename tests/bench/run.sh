@@ -71,7 +71,7 @@ export BENCH_DIR=$SCRATCH GITHERD=$TOP/githerd GIT_SMALL HTTP_SMALL GIT_MIXED GI
     GIT_TINY TINY_COUNT SMALL_REPOS=$B/small/repos MIXED_REPOS=$B/mixed/repos UP_REPOS=$B/up
 
 {
-	echo "githerd $("$TOP/githerd" version | head -n 1 | cut -d' ' -f2-), $(git --version),"
+	echo "githerd $("$TOP/githerd" version | sed -n 's/^githerd //p') (libgit2 $("$TOP/githerd" version | sed -n 's/^libgit2 //p')), $(git --version),"
 	echo "vcstool $(dpkg-query -W -f '${Version}' vcstool 2>/dev/null || echo 'not installed');"
 	echo "$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
 	echo "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM,"

@@ -21,11 +21,14 @@ setup_env() {
 	export GIT_TERMINAL_PROMPT=0
 	export XDG_CONFIG_HOME=$HOME/.config
 	unset GIT_DIR GIT_WORK_TREE http_proxy https_proxy HTTP_PROXY HTTPS_PROXY
+	# Extra CAs and tokens come only from the tests that set them.
+	unset GIT_SSL_CAINFO SSL_CERT_FILE SSH_AUTH_SOCK GITHERD_TOKEN
 	export TERM=dumb
 	# Sanitizer reports (ASan build: parent and workers alike) land in
 	# files that run.sh checks after every test; a report fails it.
 	mkdir -p "$SCRATCH/san"
 	export ASAN_OPTIONS="log_path=$SCRATCH/san/asan:detect_leaks=1"
+	export LSAN_OPTIONS="suppressions=$TOP/tests/lsan.supp:print_suppressions=0"
 	export UBSAN_OPTIONS="log_path=$SCRATCH/san/ubsan:print_stacktrace=1"
 	git config --global user.name "githerd tests"
 	git config --global user.email "tests@githerd.invalid"

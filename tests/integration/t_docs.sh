@@ -41,8 +41,11 @@ test_make_install_honours_prefix_and_destdir() {
 	[ -x "$OUT/dest/opt/gh/bin/githerd" ] || fail "no binary in DESTDIR/PREFIX/bin"
 	[ -f "$OUT/dest/opt/gh/share/man/man1/githerd.1" ] || fail "no githerd.1"
 	[ -f "$OUT/dest/opt/gh/share/man/man5/githerd.yaml.5" ] || fail "no githerd.yaml.5"
-	"$OUT/dest/opt/gh/bin/githerd" version | grep -q '^githerd [0-9.]* (libgit2 1\.[7-9]' ||
+	[ -f "$OUT/dest/opt/gh/share/bash-completion/completions/githerd" ] || fail "no bash completion"
+	[ -f "$OUT/dest/opt/gh/share/zsh/site-functions/_githerd" ] || fail "no zsh completion"
+	"$OUT/dest/opt/gh/bin/githerd" version >"$OUT/version" 2>&1 ||
 	    fail "the installed binary does not run"
+	expect_grep '^libgit2 1\.[7-9]' "$OUT/version" "the installed binary's libgit2"
 	make -s -C "$TOP" uninstall PREFIX=/opt/gh DESTDIR="$OUT/dest" >/dev/null 2>&1
 	[ -z "$(find "$OUT/dest" -type f)" ] || fail "uninstall left files behind"
 }

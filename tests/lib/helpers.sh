@@ -42,6 +42,16 @@ start_proxy() {
 	PROXY_PORT=$HELPER_PORT
 }
 
+# start_http_proxy: tests/lib/httpproxy.py, a forward proxy (CONNECT and
+# absolute-form requests); sets HTTP_PROXY_PORT and HTTP_PROXY_LOG (the
+# first request line of every connection).
+start_http_proxy() {
+	HTTP_PROXY_LOG=$OUT/httpproxy.log
+	_start_helper "$OUT/httpproxy.ready" python3 "$TOP/tests/lib/httpproxy.py" \
+	    --ready "$OUT/httpproxy.ready" --log "$HTTP_PROXY_LOG" || return 1
+	HTTP_PROXY_PORT=$HELPER_PORT
+}
+
 stop_helpers() {
 	local p
 	# A run a failed case left behind.

@@ -79,7 +79,7 @@ script(enum render_mode mode, struct buf *out)
 	load(&m);
 	queue_init(&q, &m);
 	progress_init(&p, 2, q.njobs, 0);
-	render_init(&r, mode, 72, mode == RENDER_TTY, 2);
+	render_init(&r, mode, 72, mode == RENDER_TTY, 0, 2);
 
 	alpha = queue_next(&q, 0);
 	lng = queue_next(&q, 0);
@@ -194,7 +194,7 @@ Test(render, tty_area_lines_fit_the_width)
 	for (width = 20; width <= 100; width += 7) {
 		queue_init(&q, &m);
 		progress_init(&p, 3, q.njobs, 0);
-		render_init(&r, RENDER_TTY, width, true, 3);
+		render_init(&r, RENDER_TTY, width, true, 0, 3);
 		progress_start(&p, 0, queue_next(&q, 0), 0);
 		progress_start(&p, 1, queue_next(&q, 0), 0);
 		progress_start(&p, 2, queue_next(&q, 0), 0);

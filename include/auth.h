@@ -1,0 +1,40 @@
+/*
+ * Authentication without prompts, in the worker: which credentials to
+ * offer a server, each source at most once per connection, and the
+ * decision on an SSH host key or TLS certificate libgit2 did not trust.
+ *
+ * SSH: the agent (SSH_AUTH_SOCK), --ssh-key, then ~/.ssh/id_ed25519,
+ * id_ecdsa and id_rsa.  HTTP(S): a token from GITHERD_TOKEN_<HOST> or
+ * GITHERD_TOKEN, ~/.netrc, then `git credential fill` if asked for.
+ * Credentials in the URL are tried by libgit2 before any of these.
+ */
+#ifndef GITHERD_AUTH_H
+#define GITHERD_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Set from the command line; fixed for the life of a worker. */
+struct auth_config {
+	const char	*ssh_key;		/* --ssh-key, or NULL */
+	bool		 accept_new_host_keys;
+	bool		 credential_helper;	/* may run `git credential` */
+};
+
+/* Where one connection is in the list of sources; zeroed per connection. */
+struct auth_state {
+	unsigned	 ssh_step, http_step;
+	bool		 asked_username;
+	char		 tried[200];		/* "agent, ~/.ssh/id_rsa" */
+	char		 why[600];		/* our verdict, when we gave up */
+	bool		 host_key_failed;
+};
+
+/*
+ * The environment variable for a host's token: GITHERD_TOKEN_ and the
+ * host upper-cased, every character but a letter or digit becoming '_'
+ * ("git.example.org" -> GITHERD_TOKEN_GIT_EXAMPLE_ORG).
+ */
+void	auth_token_var(const char *host, char *out, size_t len);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * What `githerd list` and `githerd sync --dry-run` print: the selected
+ * entries, and what a sync would do to each.  Neither touches the network.
+ */
+#ifndef GITHERD_LISTING_H
+#define GITHERD_LISTING_H
+
+#include <stdbool.h>
+
+#include "buf.h"
+#include "manifest.h"
+#include "queue.h"
+
+/* One line per entry: path, URL (credentials redacted), ref, groups. */
+void	listing_text(struct buf *, const struct manifest *);
+/* The same as a JSON array of objects. */
+void	listing_json(struct buf *, const struct manifest *);
+
+/*
+ * From an offline status of the workspace: clone, update, skip or
+ * conflict for each entry, in the order a sync would start them.
+ * Returns the number of conflicts (entries a sync would fail).
+ */
+size_t	listing_dry_run(struct buf *, const struct queue *,
+	    const unsigned *order, bool color);
+
+#endif

@@ -1,0 +1,462 @@
+#include <sys/wait.h>
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <git2.h>
+#include <git2/sys/errors.h>
+
+#include "authcb.h"
+#include "buf.h"
+#include "compat.h"
+#include "hostkey.h"
+#include "netrc.h"
+#include "url.h"
+#include "xmalloc.h"
+
+#define SECRET_MAX	4096
+#define HELPER_OUT_MAX	65536
+
+void
+auth_token_var(const char *host, char *out, size_t len)
+{
+	size_t n = (size_t)snprintf(out, len, "GITHERD_TOKEN_"), i;
+
+	for (i = 0; host[i] != '\0' && host[i] != ':' && n + 1 < len; i++)
+		out[n++] = isalnum((unsigned char)host[i]) ?
+		    (char)toupper((unsigned char)host[i]) : '_';
+	out[n < len ? n : len - 1] = '\0';
+}
+
+/* host and port of url; the port as a number. */
+static void
+split_host(const char *url, char *host, size_t len, int *port)
+{
+	char p[16];
+
+	url_host_port(url, host, len, p, sizeof(p));
+	*port = atoi(p);
+}
+
+/* Why we gave up, for the error message (long paths are cut, not lost). */
+static void say(struct auth_state *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+say(struct auth_state *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(st->why, sizeof(st->why), fmt, ap);
+	va_end(ap);
+}
+
+static void
+tried(struct auth_state *st, const char *what)
+{
+	size_t n = strlen(st->tried);
+
+	snprintf(st->tried + n, sizeof(st->tried) - n, "%s%s", n ? ", " : "",
+	    what);
+}
+
+static const char *
+home(void)
+{
+	const char *h = getenv("HOME");
+	struct passwd *pw;
+
+	if (h != NULL && *h != '\0')
+		return h;
+	pw = getpwuid(getuid());
+	return pw != NULL ? pw->pw_dir : "/";
+}
+
+static const char *
+login_name(const char *from_url)
+{
+	struct passwd *pw;
+
+	if (from_url != NULL && *from_url != '\0')
+		return from_url;
+	pw = getpwuid(getuid());
+	return pw != NULL ? pw->pw_name : "git";
+}
+
+/* --- ssh ------------------------------------------------------------------ */
+
+/* The next key source not tried yet: 0 with *out, 1 when none is left. */
+static int
+next_ssh_key(git_credential **out, const char *user, struct auth_state *st,
+    const struct auth_config *cfg)
+{
+	static const char *const defaults[] = { "id_ed25519", "id_ecdsa",
+	    "id_rsa" };
+	char path[4096], label[300];
+	const char *sock;
+	unsigned step;
+
+	for (step = st->ssh_step; step < 2 + 3; step++) {
+		st->ssh_step = step + 1;
+		if (step == 0) {
+			sock = getenv("SSH_AUTH_SOCK");
+			if (sock == NULL || *sock == '\0')
+				continue;
+			tried(st, "ssh-agent");
+			return git_credential_ssh_key_from_agent(out, user) < 0 ?
+			    -1 : 0;
+		}
+		if (step == 1) {
+			if (cfg->ssh_key == NULL)
+				continue;
+			snprintf(path, sizeof(path), "%s", cfg->ssh_key);
+			snprintf(label, sizeof(label), "%s", cfg->ssh_key);
+		} else {
+			snprintf(path, sizeof(path), "%s/.ssh/%s", home(),
+			    defaults[step - 2]);
+			snprintf(label, sizeof(label), "~/.ssh/%s",
+			    defaults[step - 2]);
+			if (access(path, R_OK) == -1)
+				continue;
+		}
+		tried(st, label);
+		return git_credential_ssh_key_new(out, user, NULL, path, NULL) <
+		    0 ? -1 : 0;
+	}
+	return 1;
+}
+
+/* --- http(s) -------------------------------------------------------------- */
+
+static int
+userpass(git_credential **out, const char *user, char *pass)
+{
+	int rc = git_credential_userpass_plaintext_new(out, user, pass);
+
+	compat_wipe(pass, strlen(pass));
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+token_from_env(git_credential **out, const char *host, const char *user,
+    struct auth_state *st)
+{
+	char var[300], secret[SECRET_MAX];
+	const char *v;
+
+	auth_token_var(host, var, sizeof(var));
+	if ((v = getenv(var)) == NULL || *v == '\0') {
+		snprintf(var, sizeof(var), "GITHERD_TOKEN");
+		if ((v = getenv(var)) == NULL || *v == '\0')
+			return 1;
+	}
+	tried(st, var);
+	snprintf(secret, sizeof(secret), "%s", v);
+	/* Forges take any user name with a token; one from the URL wins. */
+	return userpass(out, user != NULL ? user : "x-access-token", secret);
+}
+
+static char *
+read_small_file(const char *path, size_t max)
+{
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	buf_init(&b);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && b.len < max)
+		buf_add(&b, chunk, (size_t)n);
+	close(fd);
+	return buf_detach(&b);
+}
+
+static int
+token_from_netrc(git_credential **out, const char *host, const char *user,
+    struct auth_state *st)
+{
+	char path[4096], login[512], secret[SECRET_MAX], *text;
+	int rc = 1;
+
+	snprintf(path, sizeof(path), "%s/.netrc", home());
+	if ((text = read_small_file(path, 1 << 20)) == NULL)
+		return 1;
+	if (netrc_lookup(text, host, login, sizeof(login), secret,
+	    sizeof(secret)) == 0 && secret[0] != '\0' &&
+	    (user == NULL || login[0] == '\0' || strcmp(user, login) == 0)) {
+		tried(st, "~/.netrc");
+		rc = userpass(out, login[0] ? login : user ? user :
+		    "x-access-token", secret);
+	}
+	compat_wipe(text, strlen(text));
+	free(text);
+	return rc;
+}
+
+/*
+ * `git credential fill`, never prompting: its stdin is our request and
+ * GIT_TERMINAL_PROMPT=0 stops git asking on a terminal.
+ */
+static int
+run_helper(const char *request, struct buf *answer)
+{
+	int in[2], out[2], status;
+	char chunk[4096];
+	ssize_t n;
+	pid_t pid;
+
+	if (compat_pipe_cloexec(in) == -1)
+		return -1;
+	if (compat_pipe_cloexec(out) == -1) {
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		close(in[0]);
+		close(in[1]);
+		close(out[0]);
+		close(out[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		if (dup2(in[0], 0) == -1 || dup2(out[1], 1) == -1)
+			_exit(127);
+		setenv("GIT_TERMINAL_PROMPT", "0", 1);
+		unsetenv("GIT_ASKPASS");
+		unsetenv("SSH_ASKPASS");
+		execlp("git", "git", "credential", "fill", (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	if (write(in[1], request, strlen(request)) < 0)
+		(void)0;	/* it will say what it lacks on its own */
+	close(in[1]);
+	while ((n = read(out[0], chunk, sizeof(chunk))) > 0 &&
+	    answer->len < HELPER_OUT_MAX)
+		buf_add(answer, chunk, (size_t)n);
+	compat_wipe(chunk, sizeof(chunk));
+	close(out[0]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static void
+answer_field(const char *answer, const char *key, char *out, size_t len)
+{
+	size_t k = strlen(key);
+	const char *p;
+
+	out[0] = '\0';
+	for (p = answer; p != NULL && *p; p = strchr(p, '\n'), p = p ? p + 1 :
+	    NULL)
+		if (strncmp(p, key, k) == 0 && p[k] == '=') {
+			snprintf(out, len, "%.*s", (int)strcspn(p + k + 1, "\n"),
+			    p + k + 1);
+			return;
+		}
+}
+
+static int
+token_from_helper(git_credential **out, const char *url, const char *user,
+    struct auth_state *st)
+{
+	struct buf req = BUF_INIT, ans = BUF_INIT;
+	char login[512], secret[SECRET_MAX], *clean;
+	int rc = 1;
+
+	buf_init(&req);
+	buf_init(&ans);
+	clean = url_strip_secrets(url);
+	buf_addf(&req, "url=%s\n", clean);
+	if (user != NULL)
+		buf_addf(&req, "username=%s\n", user);
+	buf_addstr(&req, "\n");
+	free(clean);
+	tried(st, "git credential fill");
+	if (run_helper(req.data, &ans) == 0) {
+		answer_field(ans.data, "username", login, sizeof(login));
+		answer_field(ans.data, "password", secret, sizeof(secret));
+		if (secret[0] != '\0')
+			rc = userpass(out, login[0] ? login : user ? user :
+			    "x-access-token", secret);
+		compat_wipe(secret, sizeof(secret));
+	}
+	compat_wipe(ans.data, ans.len);
+	buf_release(&ans);
+	buf_release(&req);
+	return rc;
+}
+
+static int
+next_http_credential(git_credential **out, const char *url, const char *user,
+    struct auth_state *st, const struct auth_config *cfg)
+{
+	char host[300];
+	int port, rc;
+
+	split_host(url, host, sizeof(host), &port);
+	while (st->http_step < 3) {
+		switch (st->http_step++) {
+		case 0:
+			rc = token_from_env(out, host, user, st);
+			break;
+		case 1:
+			rc = token_from_netrc(out, host, user, st);
+			break;
+		default:
+			if (!cfg->credential_helper)
+				continue;
+			rc = token_from_helper(out, url, user, st);
+			break;
+		}
+		if (rc != 1)
+			return rc;
+	}
+	return 1;
+}
+
+int
+auth_credentials(git_credential **out, const char *url,
+    const char *user_from_url, unsigned int allowed, struct auth_state *st,
+    const struct auth_config *cfg)
+{
+	char host[300];
+	int port, rc = 1;
+
+	*out = NULL;
+	if ((allowed & GIT_CREDENTIAL_USERNAME) && !st->asked_username) {
+		st->asked_username = true;
+		return git_credential_username_new(out,
+		    login_name(user_from_url)) < 0 ? -1 : 0;
+	}
+	if (allowed & GIT_CREDENTIAL_SSH_KEY)
+		rc = next_ssh_key(out, login_name(user_from_url), st, cfg);
+	else if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT)
+		rc = next_http_credential(out, url, user_from_url, st, cfg);
+	if (rc == 0)
+		return 0;
+	split_host(url, host, sizeof(host), &port);
+	if (st->tried[0] != '\0')
+		say(st, "%s refused every credential "
+		    "offered (tried: %s)", host, st->tried);
+	else if (allowed & GIT_CREDENTIAL_SSH_KEY)
+		say(st, "%s wants an ssh key and "
+		    "there is none: no SSH_AUTH_SOCK, no --ssh-key, no "
+		    "~/.ssh/id_ed25519, id_ecdsa or id_rsa", host);
+	else {
+		char var[300];
+
+		auth_token_var(host, var, sizeof(var));
+		say(st, "%s wants credentials and "
+		    "there are none: set %s or GITHERD_TOKEN, add %s to "
+		    "~/.netrc, or use --credential-helper", host, var, host);
+	}
+	git_error_set_str(GIT_ERROR_NET, st->why);
+	return -1;
+}
+
+/* --- host keys ------------------------------------------------------------ */
+
+static const char *
+key_type_name(git_cert_ssh_raw_type_t t)
+{
+	switch (t) {
+	case GIT_CERT_SSH_RAW_TYPE_RSA:
+		return "ssh-rsa";
+	case GIT_CERT_SSH_RAW_TYPE_DSS:
+		return "ssh-dss";
+	case GIT_CERT_SSH_RAW_TYPE_KEY_ECDSA_256:
+		return "ecdsa-sha2-nistp256";
+	case GIT_CERT_SSH_RAW_TYPE_KEY_ECDSA_384:
+		return "ecdsa-sha2-nistp384";
+	case GIT_CERT_SSH_RAW_TYPE_KEY_ECDSA_521:
+		return "ecdsa-sha2-nistp521";
+	case GIT_CERT_SSH_RAW_TYPE_KEY_ED25519:
+		return "ssh-ed25519";
+	default:
+		return NULL;
+	}
+}
+
+static int
+refuse(struct auth_state *st, bool changed, const char *name,
+    const char *type, const char *fp, const char *file)
+{
+	st->host_key_failed = true;
+	if (changed)
+		say(st, "the ssh host key of %s has "
+		    "CHANGED: it now offers %s key %s, which does not match %s; "
+		    "someone may be intercepting the connection, or the "
+		    "server's key was replaced (check, then remove the old "
+		    "line)", name, type, fp, file);
+	else
+		say(st, "the ssh host key of %s is "
+		    "unknown: %s key %s is not in %s (check the fingerprint, "
+		    "then add it, or use --accept-new-host-keys)", name, type,
+		    fp, file);
+	git_error_set_str(GIT_ERROR_SSH, st->why);
+	return -1;
+}
+
+int
+auth_host_key(const git_cert_hostkey *key, const char *hostname,
+    const char *url, struct auth_state *st, const struct auth_config *cfg)
+{
+	char host[300], name[320], file[4096], fp[64], err[300];
+	const char *type = (key->type & GIT_CERT_SSH_RAW) ?
+	    key_type_name(key->raw_type) : NULL;
+	int port;
+
+	split_host(url, host, sizeof(host), &port);
+	if (hostname != NULL && *hostname != '\0')
+		snprintf(host, sizeof(host), "%s", hostname);
+	if (port != 22)
+		snprintf(name, sizeof(name), "[%s]:%d", host, port);
+	else
+		snprintf(name, sizeof(name), "%s", host);
+	snprintf(file, sizeof(file), "%s/.ssh/known_hosts", home());
+	if (!(key->type & GIT_CERT_SSH_SHA256) || type == NULL)
+		return GIT_PASSTHROUGH;
+	hostkey_fingerprint(key->hash_sha256, fp, sizeof(fp));
+	switch (hostkey_check(file, host, port, type, key->hostkey,
+	    key->hostkey_len, err, sizeof(err))) {
+	case HOSTKEY_MATCH:
+		return GIT_PASSTHROUGH;
+	case HOSTKEY_CHANGED:
+		return refuse(st, true, name, type, fp, file);
+	case HOSTKEY_UNKNOWN:
+		if (!cfg->accept_new_host_keys)
+			return refuse(st, false, name, type, fp,
+			    file);
+		if (hostkey_add(file, host, port, type, key->hostkey,
+		    key->hostkey_len, err, sizeof(err)) == -1) {
+			st->host_key_failed = true;
+			say(st, "%s", err);
+			git_error_set_str(GIT_ERROR_SSH, st->why);
+			return -1;
+		}
+		return 0;
+	default:
+		st->host_key_failed = true;
+		say(st, "host key of %s: %s", name,
+		    err);
+		git_error_set_str(GIT_ERROR_SSH, st->why);
+		return -1;
+	}
+}

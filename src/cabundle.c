@@ -1,0 +1,144 @@
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cabundle.h"
+#include "xmalloc.h"
+
+#define CA_MAX_BYTES	(16u << 20)
+
+static int
+slurp(const char *file, struct buf *b, char *err, size_t errlen)
+{
+	char chunk[8192];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return -1;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
+		if (b->len + (size_t)n > CA_MAX_BYTES) {
+			close(fd);
+			snprintf(err, errlen, "%s: over 16 MiB", file);
+			return -1;
+		}
+		buf_add(b, chunk, (size_t)n);
+	}
+	close(fd);
+	if (n == -1) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return -1;
+	}
+	if (b->len > 0 && b->data[b->len - 1] != '\n')
+		buf_addch(b, '\n');
+	return 0;
+}
+
+int
+cabundle_check(const char *file, char *err, size_t errlen)
+{
+	struct buf b = BUF_INIT;
+	int rc = -1;
+
+	buf_init(&b);
+	if (slurp(file, &b, err, errlen) == 0) {
+		if (strstr(b.data, "-----BEGIN CERTIFICATE-----") != NULL)
+			rc = 0;
+		else
+			snprintf(err, errlen, "%s: no PEM certificate in it",
+			    file);
+	}
+	buf_release(&b);
+	return rc;
+}
+
+static const char *
+system_bundle(void)
+{
+	/* Lets a test stand a CA of its own in for the system's. */
+	const char *t = getenv("GITHERD_TEST_SYSTEM_CA");
+
+	return t != NULL && *t != '\0' ? t : CABUNDLE_SYSTEM;
+}
+
+/*
+ * An empty source, or one naming the system bundle or an earlier source
+ * (GIT_SSL_CAINFO and SSL_CERT_FILE often both name the system's): none
+ * of these adds anything.
+ */
+static bool
+same_file_as_earlier(const char *const *extra, size_t i)
+{
+	struct stat a, b;
+	size_t k;
+
+	if (extra[i] == NULL || *extra[i] == '\0')
+		return true;
+	if (stat(extra[i], &a) == -1)
+		return false;	/* reading it will say why */
+	if (stat(system_bundle(), &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino)
+		return true;
+	for (k = 0; k < i; k++)
+		if (extra[k] != NULL && stat(extra[k], &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			return true;
+	return false;
+}
+
+char *
+cabundle_combine(const char *ca_file, const char *tmpdir, char *err,
+    size_t errlen)
+{
+	const char *extra[3] = { ca_file, getenv("GIT_SSL_CAINFO"),
+	    getenv("SSL_CERT_FILE") };
+	struct buf b = BUF_INIT;
+	char *path = NULL;
+	size_t i, nextra = 0;
+	int fd = -1;
+
+	err[0] = '\0';
+	for (i = 0; i < 3; i++)
+		if (same_file_as_earlier(extra, i))
+			extra[i] = NULL;
+		else
+			nextra++;
+	if (nextra == 0)
+		return NULL;
+	buf_init(&b);
+	/* No system bundle is no reason to refuse the extra CAs. */
+	if (access(system_bundle(), R_OK) == 0 &&
+	    slurp(system_bundle(), &b, err, errlen) == -1)
+		goto fail;
+	for (i = 0; i < 3; i++)
+		if (extra[i] != NULL && *extra[i] != '\0' &&
+		    slurp(extra[i], &b, err, errlen) == -1)
+			goto fail;
+	path = xasprintf("%s/githerd-ca.XXXXXX", tmpdir);
+	if ((fd = mkstemp(path)) == -1 ||
+	    write(fd, b.data, b.len) != (ssize_t)b.len) {
+		snprintf(err, errlen, "cannot write a CA bundle in %s: %s",
+		    tmpdir, strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	buf_release(&b);
+	return path;
+fail:
+	if (fd != -1) {
+		close(fd);
+		unlink(path);
+	}
+	free(path);
+	buf_release(&b);
+	return NULL;
+}

@@ -1,0 +1,173 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "listing.h"
+#include "report.h"
+#include "term.h"
+#include "url.h"
+#include "wire.h"
+#include "xmalloc.h"
+
+#define GREEN	"\033[32m"
+#define YELLOW	"\033[33m"
+#define RED	"\033[31m"
+#define RESET	"\033[0m"
+
+/* "branch main", "tag v1", "commit 1234...", "default" */
+static void
+ref_text(struct buf *b, const struct repo_spec *r)
+{
+	buf_addstr(b, ref_kind_name(r->ref_kind));
+	if (r->ref != NULL)
+		buf_addf(b, " %s", r->ref);
+	if (r->depth > 0)
+		buf_addf(b, ", depth %d", r->depth);
+	if (r->mirror)
+		buf_addstr(b, ", mirror");
+	else if (r->bare)
+		buf_addstr(b, ", bare");
+}
+
+static size_t
+path_width(const struct manifest *m)
+{
+	size_t i, n, w = 4;
+
+	for (i = 0; i < m->nrepos; i++) {
+		n = term_columns(m->repos[i].path, strlen(m->repos[i].path));
+		if (n > w)
+			w = n;
+	}
+	return w > 40 ? 40 : w;
+}
+
+void
+listing_text(struct buf *b, const struct manifest *m)
+{
+	const struct repo_spec *r;
+	size_t i, k, w = path_width(m), n;
+	char *url;
+
+	for (i = 0; i < m->nrepos; i++) {
+		r = &m->repos[i];
+		url = url_redact(r->url);
+		n = term_columns(r->path, strlen(r->path));
+		buf_addf(b, "%s%*s  %s  ", r->path, (int)(n < w ? w - n : 0), "",
+		    url);
+		ref_text(b, r);
+		for (k = 0; k < r->ngroups; k++)
+			buf_addf(b, "%s%s", k ? "," : "  [", r->groups[k]);
+		if (r->ngroups > 0)
+			buf_addch(b, ']');
+		buf_addch(b, '\n');
+		free(url);
+	}
+}
+
+void
+listing_json(struct buf *b, const struct manifest *m)
+{
+	const struct repo_spec *r;
+	size_t i, k;
+	char *url;
+
+	buf_addstr(b, "[");
+	for (i = 0; i < m->nrepos; i++) {
+		r = &m->repos[i];
+		url = url_redact(r->url);
+		buf_addstr(b, i ? ",\n  {" : "\n  {");
+		buf_addstr(b, "\"path\": ");
+		json_string(b, r->path);
+		buf_addstr(b, ", \"url\": ");
+		json_string(b, url);
+		buf_addf(b, ", \"ref_kind\": \"%s\", \"ref\": ",
+		    ref_kind_name(r->ref_kind));
+		json_string(b, r->ref);
+		buf_addf(b, ", \"depth\": %d, \"bare\": %s, \"mirror\": %s, "
+		    "\"submodules\": %s, \"groups\": [", r->depth,
+		    r->bare ? "true" : "false", r->mirror ? "true" : "false",
+		    r->submodules ? "true" : "false");
+		for (k = 0; k < r->ngroups; k++) {
+			if (k)
+				buf_addstr(b, ", ");
+			json_string(b, r->groups[k]);
+		}
+		buf_addf(b, "], \"line\": %u}", r->line);
+		free(url);
+	}
+	buf_addstr(b, m->nrepos ? "\n]\n" : "]\n");
+}
+
+enum action { ACT_CLONE, ACT_UPDATE, ACT_SKIP, ACT_CONFLICT, ACT_MAX };
+
+/*
+ * Offline, "up to date" only means "as of the last fetch": a sync asks
+ * the remote, so every present entry is an update, and one with local
+ * work would be skipped should the remote have moved.
+ */
+static enum action
+action_of(const struct job *j)
+{
+	if (j->state != JOB_CHECKED)
+		return ACT_CONFLICT;
+	switch (j->entry_state) {
+	case ES_MISSING:
+		return ACT_CLONE;
+	case ES_OK:
+	case ES_BEHIND:
+	case ES_OTHER_REF:
+		return ACT_UPDATE;
+	case ES_DIRTY:
+	case ES_AHEAD:
+	case ES_DIVERGED:
+		return ACT_SKIP;
+	default:
+		return ACT_CONFLICT;
+	}
+}
+
+size_t
+listing_dry_run(struct buf *b, const struct queue *q, const unsigned *order,
+    bool color)
+{
+	static const char *const word[ACT_MAX] = { "clone   ", "update  ",
+	    "skip?   ", "conflict" };
+	static const char *const paint[ACT_MAX] = { GREEN, "", YELLOW, RED };
+	size_t i, count[ACT_MAX] = { 0 };
+	const struct job *j;
+	enum action a;
+	char *url;
+
+	for (i = 0; i < q->njobs; i++) {
+		j = &q->jobs[order != NULL ? order[i] : i];
+		a = action_of(j);
+		count[a]++;
+		buf_addf(b, "%s%s%s %s", color ? paint[a] : "", word[a],
+		    color ? RESET : "", j->spec->path);
+		switch (a) {
+		case ACT_CLONE:
+			url = url_redact(j->spec->url);
+			buf_addf(b, " from %s (", url);
+			ref_text(b, j->spec);
+			buf_addch(b, ')');
+			free(url);
+			break;
+		case ACT_UPDATE:
+			if (j->where != NULL)
+				buf_addf(b, " (now %s)", j->where);
+			break;
+		default:
+			buf_addstr(b, ": ");
+			if (j->message != NULL)
+				term_sanitize(b, j->message, strlen(j->message));
+			break;
+		}
+		buf_addch(b, '\n');
+	}
+	buf_addf(b, "dry run: %zu to clone, %zu to update, %zu with local "
+	    "work (skipped if the remote moved), %zu in conflict; nothing was "
+	    "done\n", count[ACT_CLONE], count[ACT_UPDATE], count[ACT_SKIP],
+	    count[ACT_CONFLICT]);
+	return count[ACT_CONFLICT];
+}

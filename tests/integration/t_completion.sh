@@ -1,0 +1,67 @@
+# shellcheck shell=bash
+# Shell completion: the bash and zsh scripts, driven for real (bash by
+# calling the completion function as readline would, zsh through a pty),
+# with groups and entry paths read from a manifest by the built githerd.
+
+completion_fixture() {
+	mkdir -p "$OUT/c"
+	cat >"$OUT/c/m.yaml" <<'EOM'
+repos:
+  - url: https://example.org/a.git
+    groups: [core, docs]
+  - url: https://example.org/b.git
+    path: lib/b
+    groups: [extra]
+EOM
+	mkdir -p "$OUT/bin"
+	ln -sf "$BIN" "$OUT/bin/githerd"
+}
+
+# bash_complete WORDS...: the candidates for the last word, one per line.
+bash_complete() {
+	(cd "$OUT/c" && PATH=$OUT/bin:$PATH bash -c '
+		source "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		_githerd; printf "%s\n" "${COMPREPLY[@]}"' _ "$TOP/completion/githerd.bash" "$@") | sort -u
+}
+
+test_bash_completion_registers_and_completes() {
+	completion_fixture
+	expect_eq "complete -o filenames -F _githerd githerd" \
+	    "$(bash -c "source '$TOP/completion/githerd.bash'; complete -p githerd")" "complete -p"
+	# Alongside bash-completion itself, as a login shell would have it.
+	if [ -r /usr/share/bash-completion/bash_completion ]; then
+		expect_eq "complete -o filenames -F _githerd githerd" \
+		    "$(bash -c "source /usr/share/bash-completion/bash_completion; source '$TOP/completion/githerd.bash'; complete -p githerd")" \
+		    "with bash-completion"
+	fi
+	expect_eq "status sync" "$(bash_complete githerd s | paste -sd' ' -)" "commands"
+	expect_eq "--group" "$(bash_complete githerd sync m.yaml --gro | paste -sd' ' -)" "an option"
+	expect_eq "--dry-run" "$(bash_complete githerd sync --dr | paste -sd' ' -)" "a sync-only option"
+	expect_eq "" "$(bash_complete githerd list --dr)" "list takes no --dry-run"
+	expect_eq "core docs extra" "$(bash_complete githerd list m.yaml --group '' | paste -sd' ' -)" \
+	    "groups from the manifest"
+	expect_eq "core docs" "$(bash_complete githerd status --exclude extra m.yaml --group '' | grep -v extra | paste -sd' ' -)" \
+	    "groups, manifest after the option"
+	expect_eq "lib/b" "$(bash_complete githerd status m.yaml li | paste -sd' ' -)" "entry paths"
+	expect_eq "plain" "$(bash_complete githerd sync --progress pl)" "--progress values"
+	expect_eq "always" "$(bash_complete githerd sync --color al)" "--color values"
+	expect_eq "m.yaml" "$(bash_complete githerd check m.)" "manifest files"
+}
+
+test_zsh_completion_completes() {
+	command -v zsh >/dev/null || { skip_case "zsh is not installed"; return; }
+	completion_fixture
+	local z
+	z() {
+		rm -f "$OUT/z.out"
+		(cd "$OUT/c" && zsh -f "$TOP/tests/lib/zcomplete.zsh" "$TOP/completion" "$OUT/bin" "$OUT/z.out" "$1")
+		grep -v '^$' "$OUT/z.out" 2>/dev/null | sort -u | paste -sd' ' -
+	}
+	expect_eq "sync" "$(z 'githerd sy')" "commands"
+	expect_eq "core docs extra" "$(z 'githerd list m.yaml --group ')" "groups from the manifest"
+	expect_eq "lib/b" "$(z 'githerd status m.yaml li')" "entry paths"
+	expect_eq "--progress" "$(z 'githerd sync --pro')" "an option"
+	expect_eq "always" "$(z 'githerd status --color al')" "--color values"
+}
