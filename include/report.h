@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "manifest.h"
 #include "queue.h"
 
 struct report_meta {
@@ -30,5 +31,8 @@ void	report_json(struct buf *, const struct queue *,
 int	report_write(const char *file, const struct queue *,
 	    const struct report_meta *, char *err, size_t errlen);
 void	json_string(struct buf *, const char *);
+/* An entry as the manifest asks for it: path, url (redacted), ref, flags,
+ * groups; the members only, for report and `list --json` alike. */
+void	report_spec(struct buf *, const struct repo_spec *);
 
 #endif

@@ -69,32 +69,14 @@ void
 listing_json(struct buf *b, const struct manifest *m)
 {
 	const struct repo_spec *r;
-	size_t i, k;
-	char *url;
+	size_t i;
 
 	buf_addstr(b, "[");
 	for (i = 0; i < m->nrepos; i++) {
 		r = &m->repos[i];
-		url = url_redact(r->url);
 		buf_addstr(b, i ? ",\n  {" : "\n  {");
-		buf_addstr(b, "\"path\": ");
-		json_string(b, r->path);
-		buf_addstr(b, ", \"url\": ");
-		json_string(b, url);
-		buf_addf(b, ", \"ref_kind\": \"%s\", \"ref\": ",
-		    ref_kind_name(r->ref_kind));
-		json_string(b, r->ref);
-		buf_addf(b, ", \"depth\": %d, \"bare\": %s, \"mirror\": %s, "
-		    "\"submodules\": %s, \"groups\": [", r->depth,
-		    r->bare ? "true" : "false", r->mirror ? "true" : "false",
-		    r->submodules ? "true" : "false");
-		for (k = 0; k < r->ngroups; k++) {
-			if (k)
-				buf_addstr(b, ", ");
-			json_string(b, r->groups[k]);
-		}
-		buf_addf(b, "], \"line\": %u}", r->line);
-		free(url);
+		report_spec(b, r);
+		buf_addf(b, ", \"depth\": %d, \"line\": %u}", r->depth, r->line);
 	}
 	buf_addstr(b, m->nrepos ? "\n]\n" : "]\n");
 }

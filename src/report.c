@@ -50,14 +50,13 @@ json_string(struct buf *b, const char *s)
 	buf_addch(b, '"');
 }
 
-static void
-json_repo(struct buf *b, const struct job *j)
+void
+report_spec(struct buf *b, const struct repo_spec *r)
 {
-	const struct repo_spec *r = j->spec;
 	char *url = url_redact(r->url);
 	size_t i;
 
-	buf_addstr(b, "    {\"path\": ");
+	buf_addstr(b, "\"path\": ");
 	json_string(b, r->path);
 	buf_addstr(b, ", \"url\": ");
 	json_string(b, url);
@@ -74,6 +73,16 @@ json_repo(struct buf *b, const struct job *j)
 		json_string(b, r->groups[i]);
 	}
 	buf_addch(b, ']');
+	free(url);
+}
+
+static void
+json_repo(struct buf *b, const struct job *j)
+{
+	size_t i;
+
+	buf_addstr(b, "    {");
+	report_spec(b, j->spec);
 	buf_addf(b, ",\n     \"status\": \"%s\", \"error\": ",
 	    job_state_name(j->state));
 	if (j->state == JOB_FAILED || j->state == JOB_CANCELLED) {
@@ -111,9 +120,8 @@ json_repo(struct buf *b, const struct job *j)
 	    (unsigned long long)j->bytes, (unsigned long long)j->objects);
 	buf_addstr(b, ", \"head\": ");
 	json_string(b, j->head[0] ? j->head : NULL);
-	buf_addf(b, ", \"depth\": %d, \"shallow\": %s}", r->depth,
+	buf_addf(b, ", \"depth\": %d, \"shallow\": %s}", j->spec->depth,
 	    j->shallow ? "true" : "false");
-	free(url);
 }
 
 /*

@@ -81,7 +81,8 @@ import json, sys
 v = json.load(open(sys.argv[1]))
 assert [e["path"] for e in v] == ["alpha", "lib/beta", "tiny01"], v
 assert v[1]["groups"] == ["core", "docs"], v[1]
-assert v[0]["ref_kind"] == "default" and v[0]["ref"] is None, v[0]
+assert v[0]["ref"] == {"kind": "default", "name": None}, v[0]
+assert v[0]["line"] == 4 and v[0]["depth"] == 0, v[0]
 PY
 	# After a sync, list defaults to the saved manifest: no network at all
 	# (tiny02's server does not exist).

@@ -79,18 +79,23 @@ EOC
 	export SSHD_AUTHORIZED=$state/authorized_keys
 }
 
-start_https() {		# ROOT STATEDIR CERT KEY [USERS]
-	_srv_prepare start_https "${1-}" "${2-}" https || return
-	local root=$_SRV_ROOT state=$_SRV_STATE cert=$3 key=$4 users=${5:-}
-	local lighttpd backend port pid auth=
-	lighttpd=$(_srv_lighttpd) || { _srv_err "start_https: no lighttpd"; return 1; }
+# _authsrv_lighttpd KIND ROOT STATEDIR CERT KEY USERS: lighttpd in front of
+# git-http-backend, with TLS when CERT is given and Basic auth when USERS
+# is; sets _AUTHSRV_PORT.
+_authsrv_lighttpd() {
+	local kind=$1 cert=$4 key=$5 users=$6
+	_srv_prepare "start_$kind" "$2" "$3" "$kind" || return
+	local root=$_SRV_ROOT state=$_SRV_STATE lighttpd backend port pid extra=
+	lighttpd=$(_srv_lighttpd) || { _srv_err "start_$kind: no lighttpd"; return 1; }
 	backend=$(git --exec-path)/git-http-backend
 	mkdir -p "$state/htdocs" "$state/tmp"
-	if [ -n "$users" ]; then
-		auth='auth.backend = "plain"
-auth.backend.plain.userfile = "'$users'"
-auth.require = ( "/git/" => ( "method" => "basic", "realm" => "git", "require" => "valid-user" ) )'
-	fi
+	[ -z "$cert" ] || extra="ssl.engine = \"enable\"
+ssl.pemfile = \"$cert\"
+ssl.privkey = \"$key\""
+	[ -z "$users" ] || extra="$extra
+auth.backend = \"plain\"
+auth.backend.plain.userfile = \"$users\"
+auth.require = ( \"/git/\" => ( \"method\" => \"basic\", \"realm\" => \"git\", \"require\" => \"valid-user\" ) )"
 	port=$(free_port) || return 1
 	cat >"$state/lighttpd.conf" <<EOC
 server.modules = ( "mod_alias", "mod_setenv", "mod_cgi", "mod_accesslog", "mod_auth", "mod_authn_file", "mod_openssl" )
@@ -102,10 +107,7 @@ server.errorlog = "$state/error.log"
 server.upload-dirs = ( "$state/tmp" )
 accesslog.filename = "$state/access.log"
 accesslog.format = "%h %u \"%r\" %>s"
-ssl.engine = "enable"
-ssl.pemfile = "$cert"
-ssl.privkey = "$key"
-$auth
+$extra
 alias.url = ( "/git" => "$backend" )
 \$HTTP["url"] =~ "^/git/" {
 	cgi.assign = ( "" => "" )
@@ -115,50 +117,25 @@ EOC
 	: >"$state/lighttpd.out"
 	_srv_spawn "$state/lighttpd.out" "$lighttpd" -D -f "$state/lighttpd.conf"
 	pid=$_SRV_PID
-	_srv_record "$state" https "$pid"
+	_srv_record "$state" "$kind" "$pid"
 	if ! _authsrv_wait_port "$port" "$pid"; then
-		_srv_err "start_https: lighttpd did not listen on $port"
+		_srv_err "start_$kind: lighttpd did not listen on $port"
 		_srv_tail "$state/lighttpd.out" "$state/error.log"
-		_srv_stop_group "$state/https.group"
+		_srv_stop_group "$state/$kind.group"
 		return 1
 	fi
-	export HTTPS_PORT=$port HTTPS_URL=https://127.0.0.1:$port/git
-	export HTTPS_ACCESS_LOG=$state/access.log
+	_AUTHSRV_PORT=$port
+}
+
+start_https() {		# ROOT STATEDIR CERT KEY [USERS]
+	_authsrv_lighttpd https "${1-}" "${2-}" "${3-}" "${4-}" "${5-}" || return
+	export HTTPS_PORT=$_AUTHSRV_PORT HTTPS_URL=https://127.0.0.1:$_AUTHSRV_PORT/git
+	export HTTPS_ACCESS_LOG=$_SRV_STATE/access.log
 }
 
 # A plain-HTTP lighttpd with Basic auth in front of git-http-backend.
 start_http_auth() {	# ROOT STATEDIR USERS
-	_srv_prepare start_http_auth "${1-}" "${2-}" http-auth || return
-	local root=$_SRV_ROOT state=$_SRV_STATE users=$3 lighttpd backend port pid
-	lighttpd=$(_srv_lighttpd) || return 1
-	backend=$(git --exec-path)/git-http-backend
-	mkdir -p "$state/htdocs" "$state/tmp"
-	port=$(free_port) || return 1
-	cat >"$state/lighttpd.conf" <<EOC
-server.modules = ( "mod_alias", "mod_setenv", "mod_cgi", "mod_accesslog", "mod_auth", "mod_authn_file" )
-server.bind = "127.0.0.1"
-server.port = $port
-server.document-root = "$state/htdocs"
-server.pid-file = "$state/lighttpd.pid"
-server.errorlog = "$state/error.log"
-server.upload-dirs = ( "$state/tmp" )
-accesslog.filename = "$state/access.log"
-accesslog.format = "%h %u \"%r\" %>s"
-auth.backend = "plain"
-auth.backend.plain.userfile = "$users"
-auth.require = ( "/git/" => ( "method" => "basic", "realm" => "git", "require" => "valid-user" ) )
-alias.url = ( "/git" => "$backend" )
-\$HTTP["url"] =~ "^/git/" {
-	cgi.assign = ( "" => "" )
-	setenv.set-environment = ( "GIT_PROJECT_ROOT" => "$root", "GIT_HTTP_EXPORT_ALL" => "1" )
+	_authsrv_lighttpd http-auth "${1-}" "${2-}" "" "" "${3-}" || return
+	export AUTH_PORT=$_AUTHSRV_PORT AUTH_URL=http://127.0.0.1:$_AUTHSRV_PORT/git
+	export AUTH_ACCESS_LOG=$_SRV_STATE/access.log
 }
-EOC
-	: >"$state/lighttpd.out"
-	_srv_spawn "$state/lighttpd.out" "$lighttpd" -D -f "$state/lighttpd.conf"
-	pid=$_SRV_PID
-	_srv_record "$state" http-auth "$pid"
-	_authsrv_wait_port "$port" "$pid" || { _srv_tail "$state/error.log"; return 1; }
-	export AUTH_PORT=$port AUTH_URL=http://127.0.0.1:$port/git
-	export AUTH_ACCESS_LOG=$state/access.log
-}
-
