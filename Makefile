@@ -46,7 +46,7 @@ UNIT_OBJS = $(filter-out $(GIT_SRCS:src/%.c=$(BUILD)/%.o),$(LIB_OBJS))
 MAIN_OBJ = $(MAIN_SRC:src/%.c=$(BUILD)/%.o)
 
 UNIT_TESTS = buf url path manifest queue wire progress render report fsutil \
-	     freeze history schedule select netrc hostkey proxy
+	     freeze history schedule select netrc hostkey proxy cabundle cli
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 PROG	= githerd

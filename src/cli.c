@@ -127,7 +127,7 @@ cli_usage(FILE *f)
 	    "[path...]\n"
 	    "       githerd list [-C workspace] [--json file] [manifest] "
 	    "[path...]\n"
-	    "       githerd check [--allow-local] manifest\n"
+	    "       githerd check [-q] [--allow-local] manifest\n"
 	    "       githerd version\n"
 	    "       githerd help\n");
 }

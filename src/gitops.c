@@ -301,25 +301,69 @@ gitops_proxy_options(struct gitctx *c, git_proxy_options *po)
 	po->payload = c;
 }
 
+/* The best http.<url>.proxy for the job's URL, found so far. */
+struct url_proxy {
+	const char	*url;
+	size_t		 best;
+	char		*value;
+};
+
+static int
+url_proxy_entry(const git_config_entry *e, void *arg)
+{
+	struct url_proxy *up = arg;
+	size_t n = strlen(e->name), fit;
+	char *pattern;
+
+	/* "http." URL ".proxy"; the URL keeps its case. */
+	if (n <= 11)
+		return 0;
+	pattern = xstrndup(e->name + 5, n - 11);
+	fit = proxy_url_match(pattern, up->url);
+	if (fit > up->best) {
+		up->best = fit;
+		free(up->value);
+		up->value = xstrdup(e->value != NULL ? e->value : "");
+	}
+	free(pattern);
+	return 0;
+}
+
+/* git's http.<url>.proxy, then http.proxy, with "" for none; or NULL. */
+static char *
+config_proxy(const char *url)
+{
+	struct url_proxy up = { url, 0, NULL };
+	git_config *cfg = NULL;
+	git_buf v = GIT_BUF_INIT;
+
+	if (git_config_open_default(&cfg) < 0) {
+		git_error_clear();
+		return NULL;
+	}
+	git_config_foreach_match(cfg, "^http\\..+\\.proxy$", url_proxy_entry,
+	    &up);
+	if (up.value == NULL && git_config_get_string_buf(&v, cfg,
+	    "http.proxy") == 0)
+		up.value = xstrdup(v.ptr);
+	git_error_clear();
+	git_buf_dispose(&v);
+	git_config_free(cfg);
+	return up.value;
+}
+
 /*
- * git's http.proxy, else the environment (proxy.c).  A plain-http server
- * is reached through the proxy by githerd's TCP stream (netstream.c).
+ * git config, else the environment (proxy.c).  A plain-http server is
+ * reached through the proxy by githerd's TCP stream (netstream.c).
  */
 static void
 job_proxy(struct gitctx *c)
 {
-	git_config *cfg = NULL;
-	git_buf v = GIT_BUF_INIT;
 	char host[256], port[16], phost[256], pport[16];
+	char *cfg = config_proxy(c->job->url);
 
-	if (git_config_open_default(&cfg) == 0 &&
-	    git_config_get_string_buf(&v, cfg, "http.proxy") == 0)
-		c->proxy = proxy_for(c->job->url, v.ptr);
-	else
-		c->proxy = proxy_for(c->job->url, NULL);
-	git_error_clear();
-	git_buf_dispose(&v);
-	git_config_free(cfg);
+	c->proxy = proxy_for(c->job->url, cfg);
+	free(cfg);
 	netstream_http_proxy(NULL, NULL, NULL, NULL);
 	if (c->proxy == NULL || url_scheme(c->job->url) != URL_HTTP ||
 	    proxy_host_port(c->proxy, phost, sizeof(phost), pport,

@@ -362,6 +362,21 @@ test_http_and_https_proxies_and_no_proxy() {
 	expect_exit 0 $? "http.proxy"
 	expect_grep "^GET http://127\.0\.0\.1:$HTTP_PORT/" "$HTTP_PROXY_LOG" "through http.proxy"
 	git config --global --unset http.proxy
+	# http.<url>.proxy: for that server only; empty means none.
+	rm -rf "$WS"
+	: >"$HTTP_PROXY_LOG"
+	git config --global "http.$HTTP_URL/.proxy" "http://127.0.0.1:$HTTP_PROXY_PORT"
+	"$BIN" sync -C "$WS" "$OUT/m.yaml" alpha >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 0 $? "http.<url>.proxy"
+	expect_grep "^GET http://127\.0\.0\.1:$HTTP_PORT/" "$HTTP_PROXY_LOG" "through http.<url>.proxy"
+	git config --global "http.$HTTP_URL/.proxy" ""
+	rm -rf "$WS"
+	: >"$HTTP_PROXY_LOG"
+	env -u no_proxy -u NO_PROXY http_proxy="http://127.0.0.1:$(free_port)" \
+	    "$BIN" sync -C "$WS" "$OUT/m.yaml" alpha >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 0 $? "an empty http.<url>.proxy overrides http_proxy"
+	expect_eq "" "$(cat "$HTTP_PROXY_LOG")" "no proxy for that server"
+	git config --global --remove-section "http.$HTTP_URL/"
 	# no_proxy: straight to the servers.
 	rm -rf "$WS"
 	: >"$HTTP_PROXY_LOG"
