@@ -356,20 +356,21 @@ config_proxy(const char *url)
  * git config, else the environment (proxy.c).  A plain-http server is
  * reached through the proxy by githerd's TCP stream (netstream.c).
  */
-static void
-job_proxy(struct gitctx *c)
+void
+gitops_route_proxy(struct gitctx *c, const char *url)
 {
 	char host[256], port[16], phost[256], pport[16];
-	char *cfg = config_proxy(c->job->url);
+	char *cfg = config_proxy(url);
 
-	c->proxy = proxy_for(c->job->url, cfg);
+	free(c->proxy);
+	c->proxy = proxy_for(url, cfg);
 	free(cfg);
 	netstream_http_proxy(NULL, NULL, NULL, NULL);
-	if (c->proxy == NULL || url_scheme(c->job->url) != URL_HTTP ||
+	if (c->proxy == NULL || url_scheme(url) != URL_HTTP ||
 	    proxy_host_port(c->proxy, phost, sizeof(phost), pport,
 	    sizeof(pport)) == -1)
 		return;
-	url_host_port(c->job->url, host, sizeof(host), port, sizeof(port));
+	url_host_port(url, host, sizeof(host), port, sizeof(port));
 	netstream_http_proxy(host, port, phost, pport);
 }
 
@@ -822,7 +823,7 @@ ctx_init(struct gitctx *c, const struct wire_job *job,
 	c->mirror = (job->flags & JOBF_MIRROR) != 0;
 	c->bare = c->mirror || (job->flags & JOBF_BARE) != 0;
 	c->depth = job->depth;
-	job_proxy(c);
+	gitops_route_proxy(c, job->url);
 }
 
 static void

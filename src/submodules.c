@@ -119,6 +119,7 @@ update_one(struct gitctx *c, git_repository *repo, const char *name,
 	git_submodule_update_options uo;
 	git_submodule *sm = NULL;
 	git_repository *sub = NULL;
+	git_buf url = GIT_BUF_INIT;
 	struct buf label = BUF_INIT;
 	int err, rc = -1;
 
@@ -137,10 +138,15 @@ update_one(struct gitctx *c, git_repository *repo, const char *name,
 	}
 	git_submodule_update_options_init(&uo,
 	    GIT_SUBMODULE_UPDATE_OPTIONS_VERSION);
+	/* A submodule's server may want another proxy, or none. */
+	if (git_submodule_resolve_url(&url, repo, git_submodule_url(sm)) == 0)
+		gitops_route_proxy(c, url.ptr);
 	gitops_fetch_options(c, &uo.fetch_opts);
 	gitops_checkout_options(c, &uo.checkout_opts);
 	c->counters.received_bytes = c->fetched_bytes;
-	if ((err = git_submodule_update(sm, 1, &uo)) < 0) {
+	err = git_submodule_update(sm, 1, &uo);
+	gitops_route_proxy(c, c->job->url);
+	if (err < 0) {
 		gitops_fail(c, err, label.data);
 		goto out;
 	}
@@ -153,6 +159,7 @@ update_one(struct gitctx *c, git_repository *repo, const char *name,
 	buf_addf(&label, "%s%s/", where, git_submodule_path(sm));
 	rc = submodules_update(c, sub, label.data, level + 1);
 out:
+	git_buf_dispose(&url);
 	git_repository_free(sub);
 	git_submodule_free(sm);
 	buf_release(&label);

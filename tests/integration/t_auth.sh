@@ -395,6 +395,27 @@ test_http_and_https_proxies_and_no_proxy() {
 	tls_teardown
 }
 
+# The proxy is chosen per server: a superproject over git:// goes direct,
+# its submodule over plain http through http_proxy.
+test_submodule_proxy_is_chosen_for_its_own_url() {
+	start_upstreams || { fail "upstreams"; return; }
+	start_http_proxy || { fail "http proxy"; return; }
+	up_new sup alpha
+	up_new subm beta
+	up_git sup -c protocol.file.allow=always submodule add -q "$UP_HTTP/$T_NAME/subm.git" lib/subm \
+	    >/dev/null 2>&1 || { fail "submodule add"; return; }
+	up_git sup commit -q -m "add a submodule over http"
+	up_git sup push -q origin HEAD 2>/dev/null
+	printf 'repos:\n  - url: %s/%s/sup.git\n    submodules: true\n' "$UP_GIT" "$T_NAME" >"$OUT/m.yaml"
+	env -u no_proxy -u NO_PROXY http_proxy="http://127.0.0.1:$HTTP_PROXY_PORT" \
+	    "$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 0 $? "sync with a submodule behind the proxy"
+	[ -f "$WS/sup/lib/subm/README.md" ] || fail "the submodule is not checked out"
+	expect_grep "^GET http://127\.0\.0\.1:[0-9]+/git/$T_NAME/subm\.git/info/refs" "$HTTP_PROXY_LOG" \
+	    "the submodule went through the proxy"
+	expect_no_grep "sup\.git" "$HTTP_PROXY_LOG" "the git:// superproject did not"
+}
+
 test_url_instead_of_from_git_config() {
 	git config --global "url.$GIT_URL/.insteadOf" "fleet:"
 	printf 'repos:\n  - url: fleet:alpha.git\n    path: alpha\n' >"$OUT/m.yaml"
