@@ -30,11 +30,4 @@ struct auth_state {
 	bool		 host_key_failed;
 };
 
-/*
- * The environment variable for a host's token: GITHERD_TOKEN_ and the
- * host upper-cased, every character but a letter or digit becoming '_'
- * ("git.example.org" -> GITHERD_TOKEN_GIT_EXAMPLE_ORG).
- */
-void	auth_token_var(const char *host, char *out, size_t len);
-
 #endif

@@ -42,5 +42,11 @@ int		fs_atomic_commit(struct fs_atomic *);
 void		fs_atomic_abort(struct fs_atomic *);
 int		fs_write_atomic(const char *file, const void *, size_t);
 int		fs_write_all(int fd, const void *, size_t);
+struct buf;
+/*
+ * Append what is left to read from fd to out, at most max bytes: 0, or
+ * -1 with errno (EFBIG when there is more).  The caller closes fd.
+ */
+int		fs_read_fd(int fd, size_t max, struct buf *out);
 
 #endif

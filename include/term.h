@@ -10,6 +10,14 @@
 
 #include "buf.h"
 
+/* SGR colours, for text that goes to a terminal with colour wanted. */
+#define TERM_GREEN	"\033[32m"
+#define TERM_RED	"\033[31m"
+#define TERM_YELLOW	"\033[33m"
+#define TERM_DIM	"\033[2m"
+#define TERM_BOLD	"\033[1m"
+#define TERM_RESET	"\033[0m"
+
 bool	term_is_smart(int fd);
 int	term_width(int fd);
 bool	term_color(int fd);

@@ -18,6 +18,7 @@
 #include "authcb.h"
 #include "buf.h"
 #include "compat.h"
+#include "fsutil.h"
 #include "hostkey.h"
 #include "netrc.h"
 #include "url.h"
@@ -26,7 +27,12 @@
 #define SECRET_MAX	4096
 #define HELPER_OUT_MAX	65536
 
-void
+/*
+ * The environment variable for a host's token: GITHERD_TOKEN_ and the
+ * host upper-cased, every character but a letter or digit becoming '_'
+ * ("git.example.org" -> GITHERD_TOKEN_GIT_EXAMPLE_ORG).
+ */
+static void
 auth_token_var(const char *host, char *out, size_t len)
 {
 	size_t n = (size_t)snprintf(out, len, "GITHERD_TOKEN_"), i;
@@ -166,20 +172,23 @@ token_from_env(git_credential **out, const char *host, const char *user,
 	return userpass(out, user != NULL ? user : "x-access-token", secret);
 }
 
+/* A small file as a string, or NULL. */
 static char *
 read_small_file(const char *path, size_t max)
 {
 	struct buf b = BUF_INIT;
-	char chunk[4096];
-	ssize_t n;
-	int fd;
+	int fd, rc;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return NULL;
 	buf_init(&b);
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && b.len < max)
-		buf_add(&b, chunk, (size_t)n);
+	rc = fs_read_fd(fd, max, &b);
 	close(fd);
+	if (rc == -1) {
+		compat_wipe(b.data, b.len);
+		buf_release(&b);
+		return NULL;
+	}
 	return buf_detach(&b);
 }
 

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "cabundle.h"
+#include "fsutil.h"
 #include "xmalloc.h"
 
 #define CA_MAX_BYTES	(16u << 20)
@@ -17,30 +18,20 @@
 static int
 slurp(const char *file, struct buf *b, char *err, size_t errlen)
 {
-	char chunk[8192];
-	ssize_t n;
-	int fd;
+	int fd, rc;
 
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		return -1;
 	}
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
-		if (b->len + (size_t)n > CA_MAX_BYTES) {
-			close(fd);
-			snprintf(err, errlen, "%s: over 16 MiB", file);
-			return -1;
-		}
-		buf_add(b, chunk, (size_t)n);
-	}
+	rc = fs_read_fd(fd, CA_MAX_BYTES, b);
+	if (rc == -1)
+		snprintf(err, errlen, "%s: %s", file, errno == EFBIG ?
+		    "over 16 MiB" : strerror(errno));
 	close(fd);
-	if (n == -1) {
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
-		return -1;
-	}
-	if (b->len > 0 && b->data[b->len - 1] != '\n')
+	if (rc == 0 && b->len > 0 && b->data[b->len - 1] != '\n')
 		buf_addch(b, '\n');
-	return 0;
+	return rc;
 }
 
 int

@@ -305,3 +305,26 @@ fs_write_atomic(const char *file, const void *data, size_t len)
 	}
 	return fs_atomic_commit(&a);
 }
+
+int
+fs_read_fd(int fd, size_t max, struct buf *out)
+{
+	char chunk[65536];
+	size_t start = out->len;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			return 0;
+		if (out->len - start + (size_t)n > max) {
+			errno = EFBIG;
+			return -1;
+		}
+		buf_add(out, chunk, (size_t)n);
+	}
+}

@@ -157,8 +157,6 @@ int
 history_load(struct history *h, const char *file, char *warn, size_t warnlen)
 {
 	struct buf b = BUF_INIT;
-	char chunk[65536];
-	ssize_t n;
 	int fd, rc;
 
 	history_init(h);
@@ -169,17 +167,12 @@ history_load(struct history *h, const char *file, char *warn, size_t warnlen)
 		return -1;
 	}
 	buf_init(&b);
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 || b.len + (size_t)n > HISTORY_MAX_BYTES) {
-			snprintf(warn, warnlen, "%s", n == -1 ? strerror(errno) :
-			    "larger than 32 MiB");
-			close(fd);
-			buf_release(&b);
-			return -1;
-		}
-		buf_add(&b, chunk, (size_t)n);
+	if (fs_read_fd(fd, HISTORY_MAX_BYTES, &b) == -1) {
+		snprintf(warn, warnlen, "%s", errno == EFBIG ?
+		    "larger than 32 MiB" : strerror(errno));
+		close(fd);
+		buf_release(&b);
+		return -1;
 	}
 	close(fd);
 	rc = history_parse(h, b.data, b.len, warn, warnlen);

@@ -9,11 +9,6 @@
 #include "wire.h"
 #include "xmalloc.h"
 
-#define GREEN	"\033[32m"
-#define YELLOW	"\033[33m"
-#define RED	"\033[31m"
-#define RESET	"\033[0m"
-
 /* "branch main", "tag v1", "commit 1234...", "default" */
 static void
 ref_text(struct buf *b, const struct repo_spec *r)
@@ -115,7 +110,8 @@ listing_dry_run(struct buf *b, const struct queue *q, const unsigned *order,
 {
 	static const char *const word[ACT_MAX] = { "clone   ", "update  ",
 	    "skip?   ", "conflict" };
-	static const char *const paint[ACT_MAX] = { GREEN, "", YELLOW, RED };
+	static const char *const paint[ACT_MAX] = { TERM_GREEN, "",
+	    TERM_YELLOW, TERM_RED };
 	size_t i, count[ACT_MAX] = { 0 };
 	const struct job *j;
 	enum action a;
@@ -126,7 +122,7 @@ listing_dry_run(struct buf *b, const struct queue *q, const unsigned *order,
 		a = action_of(j);
 		count[a]++;
 		buf_addf(b, "%s%s%s %s", color ? paint[a] : "", word[a],
-		    color ? RESET : "", j->spec->path);
+		    color ? TERM_RESET : "", j->spec->path);
 		switch (a) {
 		case ACT_CLONE:
 			url = url_redact(j->spec->url);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fsutil.h"
 #include "manifest.h"
 #include "path.h"
 #include "units.h"
@@ -1084,8 +1085,7 @@ manifest_load_flags(struct manifest *m, const char *file, unsigned flags,
     struct diags *d)
 {
 	struct buf b = BUF_INIT;
-	char chunk[65536], *text;
-	ssize_t n;
+	char *text;
 	size_t len;
 	int fd, rc = -1;
 
@@ -1097,23 +1097,14 @@ manifest_load_flags(struct manifest *m, const char *file, unsigned flags,
 		diags_add(d, 0, 0, "cannot open manifest: %s", strerror(errno));
 		return -1;
 	}
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			diags_add(d, 0, 0, "cannot read manifest: %s",
-			    strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (b.len + (size_t)n > MANIFEST_MAX_BYTES) {
+	if (fs_read_fd(fd, MANIFEST_MAX_BYTES, &b) == -1) {
+		if (errno == EFBIG)
 			diags_add(d, 0, 0, "manifest is larger than %u MiB",
 			    MANIFEST_MAX_BYTES >> 20);
-			goto out;
-		}
-		buf_add(&b, chunk, (size_t)n);
+		else
+			diags_add(d, 0, 0, "cannot read manifest: %s",
+			    strerror(errno));
+		goto out;
 	}
 	close(fd);
 	/* The text is kept (to save a copy in the workspace): at its size. */

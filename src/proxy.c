@@ -55,27 +55,12 @@ proxy_bypassed(const char *list, const char *host)
 	return false;
 }
 
-/* The host of url, without port or brackets. */
-static char *
-host_of(const char *url)
-{
-	char *hp = url_host(url), *end;
-
-	if (hp[0] == '[' && (end = strchr(hp, ']')) != NULL) {
-		*end = '\0';
-		memmove(hp, hp + 1, strlen(hp + 1) + 1);
-	} else if ((end = strrchr(hp, ':')) != NULL)
-		*end = '\0';
-	return hp;
-}
-
 char *
 proxy_for(const char *url, const char *config_proxy)
 {
 	enum url_scheme s = url_scheme(url);
+	char host[256], port[16];
 	const char *p;
-	char *host;
-	bool bypass;
 
 	if (s != URL_HTTP && s != URL_HTTPS)
 		return NULL;
@@ -88,10 +73,8 @@ proxy_for(const char *url, const char *config_proxy)
 		    env2("http_proxy", "HTTP_PROXY");
 		if (p == NULL)
 			return NULL;
-		host = host_of(url);
-		bypass = proxy_bypassed(env2("no_proxy", "NO_PROXY"), host);
-		free(host);
-		if (bypass)
+		url_host_port(url, host, sizeof(host), port, sizeof(port));
+		if (proxy_bypassed(env2("no_proxy", "NO_PROXY"), host))
 			return NULL;
 	}
 	return strstr(p, "://") != NULL ? xstrdup(p) : xasprintf("http://%s",

@@ -11,12 +11,6 @@
 #define CLEAR_EOS	ESC "[J"
 #define HIDE_CURSOR	ESC "[?25l"
 #define SHOW_CURSOR	ESC "[?25h"
-#define GREEN		ESC "[32m"
-#define RED		ESC "[31m"
-#define YELLOW		ESC "[33m"
-#define DIM		ESC "[2m"
-#define BOLD		ESC "[1m"
-#define RESET		ESC "[0m"
 
 void
 render_init(struct render *r, enum render_mode mode, int width, bool color,
@@ -82,7 +76,7 @@ paint(const struct render *r, struct buf *b, const char *color,
     const char *text)
 {
 	if (r->color)
-		buf_addf(b, "%s%s%s", color, text, RESET);
+		buf_addf(b, "%s%s%s", color, text, TERM_RESET);
 	else
 		buf_addstr(b, text);
 }
@@ -217,7 +211,7 @@ render_job_done(struct render *r, const struct job *j, const struct progress *p)
 	switch (j->state) {
 	case JOB_CLONED:
 	case JOB_UPDATED:
-		paint(r, &line, GREEN, j->state == JOB_CLONED ? "cloned " :
+		paint(r, &line, TERM_GREEN, j->state == JOB_CLONED ? "cloned " :
 		    "updated");
 		buf_addf(&line, " %s (", j->spec->path);
 		render_duration(&line, j->end_ms - j->start_ms);
@@ -226,23 +220,23 @@ render_job_done(struct render *r, const struct job *j, const struct progress *p)
 		buf_addstr(&line, ")");
 		break;
 	case JOB_UNCHANGED:
-		paint(r, &line, DIM, "ok     ");
+		paint(r, &line, TERM_DIM, "ok     ");
 		buf_addf(&line, " %s (up to date", j->spec->path);
 		if (j->where != NULL)
 			buf_addf(&line, ", %s", j->where);
 		buf_addstr(&line, ")");
 		break;
 	case JOB_SKIPPED:
-		paint(r, &line, YELLOW, "SKIP   ");
+		paint(r, &line, TERM_YELLOW, "SKIP   ");
 		buf_addf(&line, " %s: ", j->spec->path);
 		sanitized(&line, j->message);
 		break;
 	case JOB_CANCELLED:
-		paint(r, &line, YELLOW, "cancel ");
+		paint(r, &line, TERM_YELLOW, "cancel ");
 		buf_addf(&line, " %s", j->spec->path);
 		break;
 	default:
-		paint(r, &line, RED, "FAIL   ");
+		paint(r, &line, TERM_RED, "FAIL   ");
 		buf_addf(&line, " %s (", j->spec->path);
 		render_duration(&line, j->end_ms - j->start_ms);
 		buf_addf(&line, "): %s: ", errclass_name(j->err_class));
@@ -278,7 +272,7 @@ render_retry(struct render *r, const struct job *j, int64_t delay_ms,
 		return;
 	buf_init(&line);
 	counter(&line, p);
-	paint(r, &line, YELLOW, "retry  ");
+	paint(r, &line, TERM_YELLOW, "retry  ");
 	buf_addf(&line, " %s in ", j->spec->path);
 	render_duration(&line, delay_ms);
 	buf_addf(&line, " (try %u of %u): %s: ", j->tries + 1, max_tries,
@@ -294,7 +288,7 @@ render_warning(struct render *r, const char *path, const char *text)
 	struct buf line = BUF_INIT;
 
 	buf_init(&line);
-	paint(r, &line, YELLOW, "warning:");
+	paint(r, &line, TERM_YELLOW, "warning:");
 	if (path != NULL)
 		buf_addf(&line, " %s:", path);
 	buf_addch(&line, ' ');
@@ -432,12 +426,12 @@ area_total_line(const struct render *r, struct buf *b,
 	if (p->count[JOB_FAILED] > 0) {
 		snprintf(tmp, sizeof(tmp), "%zu failed", p->count[JOB_FAILED]);
 		buf_addstr(b, ", ");
-		paint(r, b, RED, tmp);
+		paint(r, b, TERM_RED, tmp);
 	}
 	if (p->count[JOB_SKIPPED] > 0) {
 		snprintf(tmp, sizeof(tmp), "%zu skipped", p->count[JOB_SKIPPED]);
 		buf_addstr(b, ", ");
-		paint(r, b, YELLOW, tmp);
+		paint(r, b, TERM_YELLOW, tmp);
 	}
 	if (rate > 0) {
 		buf_addstr(b, ", ");
@@ -543,11 +537,11 @@ render_summary(struct buf *out, const struct queue *q,
 	    q->count[JOB_UNCHANGED]);
 	if (q->count[JOB_SKIPPED] > 0)
 		buf_addf(out, ", %s%zu skipped to protect local work%s",
-		    color ? YELLOW : "", q->count[JOB_SKIPPED],
-		    color ? RESET : "");
+		    color ? TERM_YELLOW : "", q->count[JOB_SKIPPED],
+		    color ? TERM_RESET : "");
 	if (q->count[JOB_FAILED] > 0)
-		buf_addf(out, ", %s%zu failed%s", color ? RED : "",
-		    q->count[JOB_FAILED], color ? RESET : "");
+		buf_addf(out, ", %s%zu failed%s", color ? TERM_RED : "",
+		    q->count[JOB_FAILED], color ? TERM_RESET : "");
 	if (q->count[JOB_CANCELLED] > 0)
 		buf_addf(out, ", %zu cancelled", q->count[JOB_CANCELLED]);
 	buf_addstr(out, " (");
@@ -556,11 +550,13 @@ render_summary(struct buf *out, const struct queue *q,
 	for (i = 0; i < q->njobs; i++) {
 		j = &q->jobs[i];
 		if (j->state == JOB_SKIPPED)
-			buf_addf(out, "  %sSKIP%s %s: ", color ? YELLOW : "",
-			    color ? RESET : "", j->spec->path);
+			buf_addf(out, "  %sSKIP%s %s: ",
+			    color ? TERM_YELLOW : "",
+			    color ? TERM_RESET : "", j->spec->path);
 		else if (j->state == JOB_FAILED)
-			buf_addf(out, "  %sFAIL%s %s: %s: ", color ? RED : "",
-			    color ? RESET : "", j->spec->path,
+			buf_addf(out, "  %sFAIL%s %s: %s: ",
+			    color ? TERM_RED : "",
+			    color ? TERM_RESET : "", j->spec->path,
 			    errclass_name(j->err_class));
 		else
 			continue;
@@ -591,21 +587,22 @@ render_status(struct buf *out, const struct queue *q, bool color)
 		buf_addf(out, "%s%*s  ", j->spec->path, (int)(n < w ? w - n : 0),
 		    "");
 		if (j->state != JOB_CHECKED) {
-			c = RED;
+			c = TERM_RED;
 			if (color)
 				buf_addstr(out, c);
 			buf_addf(out, "%s: %s: ", job_state_name(j->state),
 			    errclass_name(j->err_class));
 			sanitized(out, j->message);
 		} else {
-			c = j->entry_state == ES_OK ? GREEN :
-			    j->entry_state == ES_MISSING ? DIM : YELLOW;
+			c = j->entry_state == ES_OK ? TERM_GREEN :
+			    j->entry_state == ES_MISSING ? TERM_DIM :
+			    TERM_YELLOW;
 			if (color)
 				buf_addstr(out, c);
 			sanitized(out, j->message);
 		}
 		if (color)
-			buf_addstr(out, RESET);
+			buf_addstr(out, TERM_RESET);
 		buf_addch(out, '\n');
 	}
 }
