@@ -26,7 +26,8 @@ SAN	?=
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) -Iinclude $(PKG_CFLAGS) -MMD -MP
 
 LIB_SRCS = src/buf.c src/xmalloc.c src/compat.c src/fsutil.c src/clock.c \
-	   src/errclass.c src/units.c src/url.c src/path.c src/yamltree.c \
+	   src/errclass.c src/units.c src/sanitize.c src/url.c src/path.c \
+	   src/yamltree.c \
 	   src/manifest.c src/history.c src/schedule.c src/plan.c src/select.c \
 	   src/cli.c src/listing.c src/netrc.c src/cabundle.c src/proxy.c \
 	   src/freeze.c src/workspace.c \
@@ -45,7 +46,7 @@ GIT_SRCS = src/gitops.c src/clone.c src/update.c src/quarantine.c \
 UNIT_OBJS = $(filter-out $(GIT_SRCS:src/%.c=$(BUILD)/%.o),$(LIB_OBJS))
 MAIN_OBJ = $(MAIN_SRC:src/%.c=$(BUILD)/%.o)
 
-UNIT_TESTS = buf url path manifest queue wire progress render report fsutil \
+UNIT_TESTS = buf sanitize url path manifest queue wire progress render report fsutil \
 	     freeze history schedule select netrc hostkey proxy cabundle cli
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 

@@ -1,6 +1,6 @@
 /*
  * Terminal facts: is this a terminal we may draw on, how wide is it, may
- * we use colour, and text made safe to print.
+ * we use colour.  Text from outside is made safe by sanitize.h.
  */
 #ifndef GITHERD_TERM_H
 #define GITHERD_TERM_H
@@ -22,7 +22,6 @@ bool	term_is_smart(int fd);
 int	term_width(int fd);
 bool	term_color(int fd);
 bool	term_foreground(int fd);
-void	term_sanitize(struct buf *, const char *text, size_t len);
 size_t	term_columns(const char *s, size_t len);
 
 #endif

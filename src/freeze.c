@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "freeze.h"
+#include "sanitize.h"
 #include "wire.h"
 
 /* A YAML double-quoted scalar: safe for any text, control bytes escaped. */
@@ -49,8 +50,9 @@ check(const struct job *j, struct buf *warnings)
 	    j->entry_state == ES_WRONG_ORIGIN || j->entry_state == ES_BROKEN;
 
 	if (unusable || (!j->spec->mirror && j->head[0] == '\0')) {
-		buf_addf(warnings, "githerd: freeze: %s: %s; kept unpinned\n",
-		    path, j->message ? j->message : "no commit");
+		buf_addf(warnings, "githerd: freeze: %s: ", path);
+		sanitize_str(warnings, j->message ? j->message : "no commit");
+		buf_addstr(warnings, "; kept unpinned\n");
 		return -1;
 	}
 	if (j->spec->mirror)

@@ -4,6 +4,7 @@
 
 #include "listing.h"
 #include "report.h"
+#include "sanitize.h"
 #include "term.h"
 #include "url.h"
 #include "wire.h"
@@ -14,8 +15,10 @@ static void
 ref_text(struct buf *b, const struct repo_spec *r)
 {
 	buf_addstr(b, ref_kind_name(r->ref_kind));
-	if (r->ref != NULL)
-		buf_addf(b, " %s", r->ref);
+	if (r->ref != NULL) {
+		buf_addch(b, ' ');
+		sanitize_str(b, r->ref);
+	}
 	if (r->depth > 0)
 		buf_addf(b, ", depth %d", r->depth);
 	if (r->mirror)
@@ -48,8 +51,9 @@ listing_text(struct buf *b, const struct manifest *m)
 		r = &m->repos[i];
 		url = url_redact(r->url);
 		n = term_columns(r->path, strlen(r->path));
-		buf_addf(b, "%s%*s  %s  ", r->path, (int)(n < w ? w - n : 0), "",
-		    url);
+		buf_addf(b, "%s%*s  ", r->path, (int)(n < w ? w - n : 0), "");
+		sanitize_str(b, url);
+		buf_addstr(b, "  ");
 		ref_text(b, r);
 		for (k = 0; k < r->ngroups; k++)
 			buf_addf(b, "%s%s", k ? "," : "  [", r->groups[k]);
@@ -126,19 +130,23 @@ listing_dry_run(struct buf *b, const struct queue *q, const unsigned *order,
 		switch (a) {
 		case ACT_CLONE:
 			url = url_redact(j->spec->url);
-			buf_addf(b, " from %s (", url);
+			buf_addstr(b, " from ");
+			sanitize_str(b, url);
+			buf_addstr(b, " (");
 			ref_text(b, j->spec);
 			buf_addch(b, ')');
 			free(url);
 			break;
 		case ACT_UPDATE:
-			if (j->where != NULL)
-				buf_addf(b, " (now %s)", j->where);
+			if (j->where != NULL) {
+				buf_addstr(b, " (now ");
+				sanitize_str(b, j->where);
+				buf_addch(b, ')');
+			}
 			break;
 		default:
 			buf_addstr(b, ": ");
-			if (j->message != NULL)
-				term_sanitize(b, j->message, strlen(j->message));
+			sanitize_str(b, j->message);
 			break;
 		}
 		buf_addch(b, '\n');

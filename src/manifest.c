@@ -16,6 +16,7 @@
 #include "fsutil.h"
 #include "manifest.h"
 #include "path.h"
+#include "sanitize.h"
 #include "units.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -140,14 +141,14 @@ diags_format(const struct diags *d)
 	sorted = xreallocarray(NULL, d->n, sizeof(*sorted));
 	memcpy(sorted, d->v, d->n * sizeof(*sorted));
 	qsort(sorted, d->n, sizeof(*sorted), diag_cmp);
+	/* Messages quote the manifest, which may come from anyone. */
 	for (i = 0; i < d->n; i++) {
-		if (sorted[i].line == 0)	/* about the file as a whole */
-			buf_addf(&b, "%s: %s\n", d->file ? d->file :
-			    "<manifest>", sorted[i].msg);
-		else
-			buf_addf(&b, "%s:%u:%u: %s\n", d->file ? d->file :
-			    "<manifest>", sorted[i].line, sorted[i].col,
-			    sorted[i].msg);
+		sanitize_str(&b, d->file ? d->file : "<manifest>");
+		if (sorted[i].line != 0)	/* else about the file as a whole */
+			buf_addf(&b, ":%u:%u", sorted[i].line, sorted[i].col);
+		buf_addstr(&b, ": ");
+		sanitize_str(&b, sorted[i].msg);
+		buf_addch(&b, '\n');
 	}
 	free(sorted);
 	return buf_detach(&b);
@@ -318,9 +319,9 @@ refname_problem(const char *s)
 		return "contains '..' or '@{' (revision syntax)";
 	if (strstr(s, "/.") != NULL || s[0] == '.')
 		return "has a component starting with '.'";
+	if (sanitize_problem(s, len) != NULL)
+		return "contains a control character or invalid UTF-8";
 	for (c = s; *c; c++) {
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			return "contains a control character";
 		if (strchr(" ~^:?*[\\", *c) != NULL)
 			return "contains one of ' ~^:?*[\\'";
 	}

@@ -4,22 +4,58 @@
 #include <strings.h>
 
 #include "path.h"
+#include "sanitize.h"
 
 /*
- * ".git" in any case, and the aliases NTFS/HFS resolve to it (git~1,
- * ".git." and ".git "): libgit2 refuses them in trees, and a manifest must
- * not be able to name them either (git-repo checks lower-cased paths too).
+ * Code points HFS+ ignores when it compares names: ".g\u200cit" is ".git"
+ * there.  Their length at c, or 0.
+ */
+static size_t
+hfs_ignorable(const unsigned char *c, size_t len)
+{
+	if (len >= 3 && c[0] == 0xe2 && c[1] == 0x80 &&
+	    ((c[2] >= 0x8c && c[2] <= 0x8f) || (c[2] >= 0xaa && c[2] <= 0xae)))
+		return 3;		/* U+200C-U+200F, U+202A-U+202E */
+	if (len >= 3 && c[0] == 0xe2 && c[1] == 0x81 && c[2] >= 0xaa &&
+	    c[2] <= 0xaf)
+		return 3;		/* U+206A-U+206F */
+	if (len >= 3 && c[0] == 0xef && c[1] == 0xbb && c[2] == 0xbf)
+		return 3;		/* U+FEFF */
+	return 0;
+}
+
+/*
+ * ".git" in any case, and every name NTFS or HFS+ resolves to it: with
+ * trailing dots or spaces (".git. "), an alternate data stream
+ * (".git::$INDEX_ALLOCATION"), a short name ("GIT~1", "git~2"), or HFS+
+ * ignorable code points inside.  libgit2 refuses these in trees; a
+ * manifest must not be able to name them either (git-repo checks
+ * lower-cased paths too).
  */
 static bool
 is_dotgit(const char *c, size_t len)
 {
-	size_t n = len;
+	char name[PATH_MAX_COMPONENT + 1];
+	size_t i, n = 0, skip;
 
-	while (n > 4 && (c[n - 1] == '.' || c[n - 1] == ' '))
+	for (i = 0; i < len && n < sizeof(name) - 1;) {
+		if ((skip = hfs_ignorable((const unsigned char *)c + i,
+		    len - i)) > 0) {
+			i += skip;
+			continue;
+		}
+		if (c[i] == ':')
+			break;		/* NTFS: the stream's name follows */
+		name[n++] = c[i++];
+	}
+	while (n > 0 && (name[n - 1] == '.' || name[n - 1] == ' '))
 		n--;
-	if (n == 4 && strncasecmp(c, ".git", 4) == 0)
+	name[n] = '\0';
+	if (strcasecmp(name, ".git") == 0)
 		return true;
-	return len == 5 && strncasecmp(c, "git~1", 5) == 0;
+	return n >= 5 && strncasecmp(name, "git~", 4) == 0 &&
+	    name[4] >= '1' && name[4] <= '9' &&
+	    strspn(name + 5, "0123456789") == n - 5;
 }
 
 static int
@@ -64,7 +100,7 @@ check_component(const char *path, const char *c, size_t len, char *err,
 int
 path_check(const char *path, char *err, size_t errlen)
 {
-	const char *p, *c;
+	const char *p, *c, *bad;
 	size_t len = strlen(path);
 
 	if (len == 0) {
@@ -75,11 +111,11 @@ path_check(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "path is longer than %d bytes", PATH_MAX_LEN);
 		return -1;
 	}
+	if ((bad = sanitize_problem(path, len)) != NULL) {
+		snprintf(err, errlen, "path contains %s", bad);
+		return -1;
+	}
 	for (p = path; *p; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			snprintf(err, errlen, "path contains a control character");
-			return -1;
-		}
 		if (*p == '\\') {
 			snprintf(err, errlen, "path '%s' contains a backslash", path);
 			return -1;

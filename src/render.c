@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "render.h"
+#include "sanitize.h"
 #include "term.h"
 #include "xmalloc.h"
 
@@ -165,8 +166,7 @@ emit(struct render *r, const struct buf *line)
 static void
 sanitized(struct buf *b, const char *s)
 {
-	if (s != NULL)
-		term_sanitize(b, s, strlen(s));
+	sanitize_str(b, s);
 }
 
 /* -v: "[3/30] start   path" as each job is handed to a worker. */
@@ -222,8 +222,10 @@ render_job_done(struct render *r, const struct job *j, const struct progress *p)
 	case JOB_UNCHANGED:
 		paint(r, &line, TERM_DIM, "ok     ");
 		buf_addf(&line, " %s (up to date", j->spec->path);
-		if (j->where != NULL)
-			buf_addf(&line, ", %s", j->where);
+		if (j->where != NULL) {
+			buf_addstr(&line, ", ");
+			sanitized(&line, j->where);
+		}
 		buf_addstr(&line, ")");
 		break;
 	case JOB_SKIPPED:
@@ -251,7 +253,7 @@ render_job_done(struct render *r, const struct job *j, const struct progress *p)
 			nl = s + strlen(s);
 		buf_reset(&line);
 		buf_addstr(&line, "    | ");
-		term_sanitize(&line, s, (size_t)(nl - s));
+		sanitize_add(&line, s, (size_t)(nl - s));
 		emit(r, &line);
 		if (*nl == '\0')
 			break;

@@ -9,45 +9,36 @@
 
 #include "fsutil.h"
 #include "report.h"
+#include "sanitize.h"
 #include "wire.h"
 #include "url.h"
 #include "version.h"
 
+/*
+ * Through the sanitiser first: whatever a server or a manifest put in a
+ * message, the report is valid UTF-8 JSON with no control characters for
+ * a consumer to print.  Only '"' and '\' are left to escape.
+ */
 void
 json_string(struct buf *b, const char *s)
 {
-	const unsigned char *p;
+	struct buf clean = BUF_INIT;
+	size_t i;
 
 	if (s == NULL) {
 		buf_addstr(b, "null");
 		return;
 	}
+	buf_init(&clean);
+	sanitize_str(&clean, s);
 	buf_addch(b, '"');
-	for (p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':
-			buf_addstr(b, "\\\"");
-			break;
-		case '\\':
-			buf_addstr(b, "\\\\");
-			break;
-		case '\n':
-			buf_addstr(b, "\\n");
-			break;
-		case '\r':
-			buf_addstr(b, "\\r");
-			break;
-		case '\t':
-			buf_addstr(b, "\\t");
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				buf_addf(b, "\\u%04x", *p);
-			else
-				buf_addch(b, (char)*p);
-		}
+	for (i = 0; i < clean.len; i++) {
+		if (clean.data[i] == '"' || clean.data[i] == '\\')
+			buf_addch(b, '\\');
+		buf_addch(b, clean.data[i]);
 	}
 	buf_addch(b, '"');
+	buf_release(&clean);
 }
 
 void

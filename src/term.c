@@ -47,39 +47,6 @@ term_foreground(int fd)
 	return tpgrp == -1 || tpgrp == getpgrp();
 }
 
-/*
- * Copy text, dropping escape sequences and control characters (remote
- * error messages are untrusted), tabs and newlines becoming spaces.
- */
-void
-term_sanitize(struct buf *b, const char *s, size_t len)
-{
-	size_t i;
-	unsigned char c;
-
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c == 0x1b) {
-			/* CSI: ESC [ params final; otherwise drop ESC + one */
-			if (i + 1 < len && s[i + 1] == '[') {
-				i += 2;
-				while (i < len && ((unsigned char)s[i] < 0x40 ||
-				    (unsigned char)s[i] > 0x7e))
-					i++;
-			} else
-				i++;
-			continue;
-		}
-		if (c == '\t' || c == '\n' || c == '\r') {
-			buf_addch(b, ' ');
-			continue;
-		}
-		if (c < 0x20 || c == 0x7f)
-			continue;
-		buf_addch(b, (char)c);
-	}
-}
-
 /* Display columns of UTF-8 text, counting every code point as one. */
 size_t
 term_columns(const char *s, size_t len)

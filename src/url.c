@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "sanitize.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -152,12 +153,11 @@ url_check(const char *url, bool allow_local, char *err, size_t errlen)
 		snprintf(err, errlen, "empty url");
 		return -1;
 	}
-	for (p = url; *p; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == ' ') {
-			snprintf(err, errlen, "url contains a control character "
-			    "or a space");
-			return -1;
-		}
+	if (sanitize_problem(url, strlen(url)) != NULL ||
+	    strchr(url, ' ') != NULL) {
+		snprintf(err, errlen, "url contains a control character, a "
+		    "space or invalid UTF-8");
+		return -1;
 	}
 	if (*url == '-') {
 		snprintf(err, errlen, "url must not start with '-'");

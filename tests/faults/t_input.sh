@@ -40,7 +40,7 @@ dash-url|  - url: -oProxyCommand=x\n    path: x|3:10: url must not start with '-
 dash-host|  - url: ssh://-oProxyCommand=x/y\n    path: x|3:10: host in url must not start with '-'
 dash-path|  - url: "h:-x"\n    path: x|3:10: path in url must not start with '-'
 bad-port|  - url: ssh://h:-22/x\n    path: x|3:10: port in url must be a number
-ext|  - url: "ext::sh -c x"\n    path: x|3:10: url contains a control character or a space
+ext|  - url: "ext::sh -c x"\n    path: x|3:10: url contains a control character, a space or invalid UTF-8
 scheme|  - url: ftp://h/x\n    path: x|3:10: unsupported url scheme
 EOF2
 	expect_eq "$before" "$(ws_listing)" "the workspace, byte for byte"

@@ -34,6 +34,9 @@ Test(path, accepts_ordinary_relative_paths)
 	ok(".gitignore-like");
 	ok("a.git");		/* bare repositories live in "x.git" */
 	ok("ünïcødé");
+	ok("git~x");
+	ok(".git-ish");
+	ok("a:b");
 }
 
 Test(path, refuses_escapes_and_dotgit)
@@ -58,6 +61,16 @@ Test(path, refuses_escapes_and_dotgit)
 	bad("a\nb", "control");
 	bad("a\x7f", "control");
 	bad(".githerd", ".githerd");
+	/* NTFS: alternate data streams, short names; HFS+: ignorables. */
+	bad(".git::$INDEX_ALLOCATION/hooks", ".git::$INDEX_ALLOCATION");
+	bad("a/.git:stream", "'.git:stream'");
+	bad("GIT~2", "GIT~2");
+	bad("x/git~12/y", "git~12");
+	bad(".g\xe2\x80\x8cit/hooks", "component");	/* U+200C */
+	bad("x/.gi\xef\xbb\xbft", "component");	/* U+FEFF */
+	/* C1 controls and bytes that are not UTF-8. */
+	bad("a\xc2\x9b" "2J", "control");
+	bad("a\x9b", "invalid UTF-8");
 	bad(".GitHerd/x", ".githerd");
 }
 

@@ -15,7 +15,11 @@ Test(report, json_escaping)
 
 	buf_init(&b);
 	json_string(&b, "a\"b\\c\nd\te\x01" "f");
-	cr_expect_str_eq(b.data, "\"a\\\"b\\\\c\\nd\\te\\u0001f\"");
+	cr_expect_str_eq(b.data, "\"a\\\"b\\\\c d ef\"");
+	buf_reset(&b);
+	/* Whatever a server sent, the report stays valid UTF-8 JSON. */
+	json_string(&b, "bad \xff byte, \033]52;c;eA==\007osc, \xc2\x9b" "2Jc1");
+	cr_expect_str_eq(b.data, "\"bad \\\\xff byte, osc, c1\"");
 	buf_reset(&b);
 	json_string(&b, NULL);
 	cr_expect_str_eq(b.data, "null");
