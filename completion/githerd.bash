@@ -36,7 +36,7 @@ _githerd_field() {
 
 _githerd_options() {
 	local common="-C --workspace -h --help"
-	local select="--group --exclude --shard"
+	local select="--group --exclude --shard --safe-directory"
 	local run="-j --jobs -q --quiet -v --verbose --progress --color --retries
 		--retry-delay --stall-timeout --timeout --wait --per-host --allow-local
 		--ssh-key --accept-new-host-keys --ca-file --credential-helper"

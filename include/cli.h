@@ -49,6 +49,8 @@ struct cli {
 	size_t			 npaths;
 	const char		**groups, **excludes;
 	size_t			 ngroups, nexcludes;
+	const char		**safe_dirs;	/* --safe-directory */
+	size_t			 nsafe_dirs;
 	size_t			 jobs;
 	bool			 fetch;		/* status --fetch */
 	bool			 allow_local;

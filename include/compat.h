@@ -15,6 +15,7 @@ int	compat_rename_noreplace(const char *from, const char *to);
 void	compat_close_from(int lowfd);
 int	compat_parent_death_signal(int sig);
 int	compat_flock_nb(int fd, bool exclusive);
+void	compat_random(void *, size_t);
 /* memset that the compiler may not drop: for secrets. */
 void	compat_wipe(void *, size_t);
 

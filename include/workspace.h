@@ -16,12 +16,15 @@ enum workspace_error {
 	WS_MISSING,		/* does not exist (status, freeze) */
 	WS_READONLY,		/* cannot be written */
 	WS_LOCKED,		/* another run holds the lock */
+	WS_FOREIGN,		/* owned by another user, or a link in the way */
 	WS_SYSTEM,
 };
 
 struct workspace {
-	char	*path;		/* absolute */
-	int	 lock_fd;	/* -1: not locked */
+	char			*path;		/* absolute */
+	int			 lock_fd;	/* -1: not locked */
+	/* trusted although another user owns them; NULL-terminated */
+	const char *const	*safe;
 };
 
 void	workspace_init(struct workspace *);

@@ -37,6 +37,7 @@ enum long_only {
 	OPT_ACCEPT_NEW,
 	OPT_CA_FILE,
 	OPT_CRED_HELPER,
+	OPT_SAFE_DIR,
 };
 
 static const struct option longopts[] = {
@@ -67,6 +68,7 @@ static const struct option longopts[] = {
 	{ "accept-new-host-keys", no_argument, NULL, OPT_ACCEPT_NEW },
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "credential-helper", no_argument, NULL, OPT_CRED_HELPER },
+	{ "safe-directory", required_argument, NULL, OPT_SAFE_DIR },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -76,6 +78,7 @@ takers(int ch)
 {
 	switch (ch) {
 	case 'C':
+	case OPT_SAFE_DIR:
 	case OPT_GROUP:
 	case OPT_EXCLUDE:
 	case OPT_SHARD:
@@ -175,7 +178,10 @@ cli_help(void)
 	    "keys\n"
 	    "      --ca-file FILE  trust these CA certificates too, for https\n"
 	    "      --credential-helper  ask 'git credential fill' for https "
-	    "credentials\n\n"
+	    "credentials\n"
+	    "      --safe-directory DIR  use the workspace DIR although another "
+	    "user owns it\n"
+	    "                      ('*': any; also GITHERD_SAFE_DIRECTORY)\n\n"
 	    "status, freeze and list default to the manifest of the last sync.\n"
 	    "Exit status: 0 OK, 1 some repository failed (status: differs),\n"
 	    "2 usage or manifest error (nothing touched), 3 internal or system\n"
@@ -484,6 +490,9 @@ option(struct cli *cli, int ch, const char *arg)
 	case OPT_CRED_HELPER:
 		cli->credential_helper = true;
 		return 0;
+	case OPT_SAFE_DIR:
+		push(&cli->safe_dirs, &cli->nsafe_dirs, arg);
+		return 0;
 	default:
 		return -1;
 	}
@@ -551,5 +560,6 @@ cli_release(struct cli *cli)
 	free(cli->paths);
 	free(cli->groups);
 	free(cli->excludes);
+	free(cli->safe_dirs);
 	memset(cli, 0, sizeof(*cli));
 }

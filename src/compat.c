@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "compat.h"
@@ -76,6 +78,24 @@ int
 compat_parent_death_signal(int sig)
 {
 	return prctl(PR_SET_PDEATHSIG, sig);
+}
+
+/* Bytes nobody can guess, for the names of temporary files. */
+void
+compat_random(void *p, size_t len)
+{
+	static unsigned long counter;
+	unsigned long mix;
+	unsigned char *c = p;
+	size_t i;
+
+	if (getrandom(p, len, GRND_NONBLOCK) == (ssize_t)len)
+		return;
+	/* No entropy yet (early boot): unique, if guessable; O_EXCL holds. */
+	mix = (unsigned long)getpid() * 2654435761UL ^ ++counter ^
+	    (unsigned long)time(NULL);
+	for (i = 0; i < len; i++, mix = mix * 6364136223846793005UL + 1)
+		c[i] = (unsigned char)(mix >> 33);
 }
 
 int

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "compat.h"
 #include "fsutil.h"
 #include "xmalloc.h"
 
@@ -227,22 +228,53 @@ fs_write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+/*
+ * The temporary file is a new hidden sibling with a name nobody can
+ * guess, created with O_EXCL | O_NOFOLLOW: another user who can write
+ * in the directory can neither make us write through a symlink nor into
+ * a file of theirs.
+ */
 int
-fs_atomic_open(struct fs_atomic *a, const char *file)
+fs_atomic_open(struct fs_atomic *a, const char *file, mode_t mode)
 {
+	static const char hex[] = "0123456789abcdef";
+	const char *base = strrchr(file, '/');
+	unsigned char rnd[8];
+	char name[2 * sizeof(rnd) + 1];
+	int tries, e;
+	size_t i;
+
 	memset(a, 0, sizeof(*a));
+	a->fd = -1;
 	a->file = xstrdup(file);
 	if (strcmp(file, "-") == 0) {
 		a->fd = STDOUT_FILENO;
 		return 0;
 	}
-	a->tmp = xasprintf("%s.tmp.%ld", file, (long)getpid());
-	a->fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (a->fd == -1) {
-		fs_atomic_abort(a);
-		return -1;
+	base = base != NULL ? base + 1 : file;
+	for (tries = 0; tries < 16; tries++) {
+		compat_random(rnd, sizeof(rnd));
+		for (i = 0; i < sizeof(rnd); i++) {
+			name[2 * i] = hex[rnd[i] >> 4];
+			name[2 * i + 1] = hex[rnd[i] & 0xf];
+		}
+		name[sizeof(name) - 1] = '\0';
+		free(a->tmp);
+		a->tmp = xasprintf("%.*s.%s.tmp.%s", (int)(base - file), file,
+		    base, name);
+		a->fd = open(a->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, mode);
+		if (a->fd != -1)
+			return 0;
+		if (errno != EEXIST)
+			break;
 	}
-	return 0;
+	e = errno;
+	free(a->tmp);
+	a->tmp = NULL;
+	fs_atomic_abort(a);
+	errno = e;
+	return -1;
 }
 
 int
@@ -293,11 +325,11 @@ fs_atomic_abort(struct fs_atomic *a)
 }
 
 int
-fs_write_atomic(const char *file, const void *data, size_t len)
+fs_write_atomic(const char *file, const void *data, size_t len, mode_t mode)
 {
 	struct fs_atomic a;
 
-	if (fs_atomic_open(&a, file) == -1)
+	if (fs_atomic_open(&a, file, mode) == -1)
 		return -1;
 	if (fs_atomic_write(&a, data, len) == -1) {
 		fs_atomic_abort(&a);

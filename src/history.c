@@ -232,7 +232,7 @@ history_save(struct history *h, const char *file, char *err, size_t errlen)
 
 	buf_init(&b);
 	history_format(h, &b);
-	rc = fs_write_atomic(file, b.data, b.len);
+	rc = fs_write_atomic(file, b.data, b.len, FS_PRIVATE);
 	if (rc == -1)
 		snprintf(err, errlen, "cannot save %s: %s", file,
 		    strerror(errno));

@@ -189,7 +189,8 @@ finish_freeze(const struct queue *q, void *arg, struct buf *out, int *code)
 	else
 		*code = EXIT_OK;
 	if (fc->output != NULL) {
-		if (fs_write_atomic(fc->output, out->data, out->len) == -1) {
+		if (fs_write_atomic(fc->output, out->data, out->len,
+		    FS_PUBLIC) == -1) {
 			buf_addf(&warnings, "githerd: freeze: cannot write %s: "
 			    "%s\n", fc->output, strerror(errno));
 			*code = EXIT_SYSTEM;
@@ -347,6 +348,8 @@ struct command {
 	const char		**paths;	/* workspace-relative */
 	char			**owned;	/* what paths[] allocated */
 	size_t			 nowned;
+	const char		**safe;		/* trusted workspaces, NULL-ended */
+	char			*safe_env;	/* GITHERD_SAFE_DIRECTORY, split */
 };
 
 static void
@@ -364,7 +367,35 @@ command_release(struct command *c)
 		free(c->owned[i]);
 	free(c->owned);
 	free(c->paths);
+	free(c->safe);
+	free(c->safe_env);
 	cli_release(&c->cli);
+}
+
+/*
+ * The workspaces the user trusts although another user owns them:
+ * --safe-directory, then GITHERD_SAFE_DIRECTORY (a ':'-separated list,
+ * for CI jobs whose checkout belongs to the runner's user).
+ */
+static void
+trust_list(struct command *c)
+{
+	const char *env = getenv("GITHERD_SAFE_DIRECTORY");
+	size_t i, n = 0, cap = c->cli.nsafe_dirs + 2;
+	char *p, *save = NULL;
+
+	if (env != NULL && *env != '\0') {
+		c->safe_env = xstrdup(env);
+		cap += strlen(env);
+	}
+	c->safe = xcalloc(cap, sizeof(*c->safe));
+	for (i = 0; i < c->cli.nsafe_dirs; i++)
+		c->safe[n++] = c->cli.safe_dirs[i];
+	if (c->safe_env != NULL)
+		for (p = strtok_r(c->safe_env, ":", &save); p != NULL;
+		    p = strtok_r(NULL, ":", &save))
+			c->safe[n++] = p;
+	c->ws.safe = c->safe;
 }
 
 /*
@@ -494,7 +525,8 @@ cmd_list(struct command *c)
 	listing_json(&out, &c->m);
 	if (strcmp(c->cli.json, "-") == 0)
 		fwrite(out.data, 1, out.len, stdout);
-	else if (fs_write_atomic(c->cli.json, out.data, out.len) == -1) {
+	else if (fs_write_atomic(c->cli.json, out.data, out.len,
+	    FS_PUBLIC) == -1) {
 		fprintf(stderr, "githerd: list: cannot write %s: %s\n",
 		    c->cli.json, strerror(errno));
 		code = EXIT_SYSTEM;
@@ -675,6 +707,7 @@ main(int argc, char **argv)
 		command_release(&c);
 		return EXIT_USAGE;
 	}
+	trust_list(&c);
 	switch (c.cli.cmd) {
 	case CMD_CHECK:
 		code = cmd_check(&c);

@@ -185,7 +185,7 @@ report_write(const char *file, const struct queue *q,
 	int rc = -1;
 
 	buf_init(&b);
-	if (fs_atomic_open(&a, file) == -1) {
+	if (fs_atomic_open(&a, file, FS_PUBLIC) == -1) {
 		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		goto out;
 	}

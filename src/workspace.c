@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ workspace_init(struct workspace *w)
 {
 	w->path = NULL;
 	w->lock_fd = -1;
+	w->safe = NULL;
 }
 
 void
@@ -39,20 +41,97 @@ workspace_release(struct workspace *w)
 	workspace_init(w);
 }
 
+/* Is dir (resolved) one the user trusts although someone else owns it? */
+static bool
+trusted(const char *dir, const char *const *safe)
+{
+	char real[PATH_MAX];
+
+	for (; safe != NULL && *safe != NULL; safe++)
+		if (strcmp(*safe, "*") == 0 || (realpath(*safe, real) != NULL &&
+		    strcmp(real, dir) == 0))
+			return true;
+	return false;
+}
+
+static void
+owner_name(uid_t uid, char *out, size_t len)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw != NULL)
+		snprintf(out, len, "uid %lu (%s)", (unsigned long)uid,
+		    pw->pw_name);
+	else
+		snprintf(out, len, "uid %lu", (unsigned long)uid);
+}
+
+/*
+ * git's safe.directory rule, for the workspace and its .githerd: whoever
+ * owns them could plant symbolic links or state that make githerd write
+ * where they want, so one owned by another user is refused unless the
+ * user says it is trusted.
+ */
+static enum workspace_error
+check_owner(const struct workspace *w, const char *what, const char *path,
+    const struct stat *st, char *err, size_t errlen)
+{
+	char owner[300];
+
+	if (st->st_uid == geteuid() || trusted(w->path, w->safe))
+		return WS_OK;
+	owner_name(st->st_uid, owner, sizeof(owner));
+	snprintf(err, errlen, "%s %s is owned by %s, not by you (uid %lu): "
+	    "another user could make githerd write or run what they want "
+	    "there; if you trust it, pass --safe-directory %s (or set "
+	    "GITHERD_SAFE_DIRECTORY)", what, path, owner,
+	    (unsigned long)geteuid(), w->path);
+	return WS_FOREIGN;
+}
+
 enum workspace_error
 workspace_open(struct workspace *w, const char *dir, bool create, char *err,
     size_t errlen)
 {
 	char real[PATH_MAX];
+	struct stat st;
 
 	if (create && fs_mkdir_p(dir, err, errlen) == -1)
 		return errno == EROFS || errno == EACCES ? WS_READONLY :
 		    WS_SYSTEM;
-	if (realpath(dir, real) == NULL) {
+	if (realpath(dir, real) == NULL || stat(real, &st) == -1) {
 		snprintf(err, errlen, "workspace %s: %s", dir, strerror(errno));
 		return errno == ENOENT ? WS_MISSING : WS_SYSTEM;
 	}
 	w->path = xstrdup(real);
+	return check_owner(w, "workspace", w->path, &st, err, errlen);
+}
+
+/*
+ * .githerd: a directory (not a link), ours, and for nobody else to read:
+ * it holds the saved manifest and the history.  -1 with err set.
+ */
+static enum workspace_error
+check_state_dir(const struct workspace *w, const char *dir, char *err,
+    size_t errlen)
+{
+	struct stat st;
+	enum workspace_error rc;
+
+	if (lstat(dir, &st) == -1) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return WS_SYSTEM;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a directory (a symbolic link?): "
+		    "refusing to use it", dir);
+		return WS_FOREIGN;
+	}
+	if ((rc = check_owner(w, "githerd's state directory", dir, &st, err,
+	    errlen)) != WS_OK)
+		return rc;
+	if (st.st_uid == geteuid() && (st.st_mode & 077) != 0)
+		chmod(dir, 0700);	/* made by an older githerd: tighten */
 	return WS_OK;
 }
 
@@ -81,35 +160,48 @@ workspace_lock(struct workspace *w, bool exclusive, int wait_s, char *err,
 	struct buf p = BUF_INIT;
 	enum workspace_error rc = WS_SYSTEM;
 	time_t deadline = time(NULL) + (wait_s > 0 ? wait_s : 0);
+	struct stat st;
 	char pid[32];
 	int fd = -1, n;
 
 	buf_init(&p);
 	buf_addf(&p, "%s/%s", w->path, PATH_STATE_DIR);
-	if (!exclusive && access(p.data, F_OK) == -1) {
+	if (!exclusive && lstat(p.data, &st) == -1) {
 		rc = WS_OK;	/* never synced, or read-only: nothing to share */
 		goto out;
 	}
-	if (mkdir(p.data, 0777) == -1 && errno != EEXIST) {
+	if (mkdir(p.data, 0700) == -1 && errno != EEXIST) {
 		snprintf(err, errlen, "cannot write to the workspace %s: %s",
 		    w->path, strerror(errno));
 		rc = errno == EROFS || errno == EACCES || errno == EPERM ?
 		    WS_READONLY : WS_SYSTEM;
 		goto out;
 	}
+	if ((rc = check_state_dir(w, p.data, err, errlen)) != WS_OK)
+		goto out;
+	rc = WS_SYSTEM;
 	buf_reset(&p);
 	buf_addf(&p, "%s/%s", w->path, LOCK_FILE);
-	fd = open(p.data, (exclusive ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC,
-	    0644);
-	if (fd == -1 && !exclusive) {
+	/* Never through a link, never truncated: the holder's pid is there. */
+	fd = open(p.data, (exclusive ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC |
+	    O_NOFOLLOW | O_NOCTTY, 0600);
+	if (fd == -1 && !exclusive && errno == ENOENT) {
 		rc = WS_OK;	/* no lock file: no sync has run here */
 		goto out;
 	}
 	if (fd == -1) {
-		snprintf(err, errlen, "cannot write to the workspace %s: %s",
-		    w->path, strerror(errno));
+		snprintf(err, errlen, "cannot %s %s: %s", exclusive ? "write" :
+		    "open", p.data, errno == ELOOP ? "it is a symbolic link" :
+		    strerror(errno));
 		rc = errno == EROFS || errno == EACCES || errno == EPERM ?
-		    WS_READONLY : WS_SYSTEM;
+		    WS_READONLY : errno == ELOOP ? WS_FOREIGN : WS_SYSTEM;
+		goto out;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (st.st_uid != geteuid() && !trusted(w->path, w->safe))) {
+		snprintf(err, errlen, "%s is not a file of yours: refusing to use "
+		    "it as the lock", p.data);
+		rc = WS_FOREIGN;
 		goto out;
 	}
 	while (compat_flock_nb(fd, exclusive) == -1) {
@@ -132,8 +224,11 @@ workspace_lock(struct workspace *w, bool exclusive, int wait_s, char *err,
 		nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
 	}
 	if (exclusive) {
-		n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-		if (ftruncate(fd, 0) == -1 || pwrite(fd, pid, (size_t)n, 0) != n) {
+		/* Fixed width: it covers what any earlier holder wrote. */
+		n = snprintf(pid, sizeof(pid), "%-20ld\n", (long)getpid());
+		if ((st.st_mode & 077) != 0)
+			fchmod(fd, 0600);
+		if (pwrite(fd, pid, (size_t)n, 0) != n) {
 			snprintf(err, errlen, "cannot write %s: %s", p.data,
 			    strerror(errno));
 			rc = errno == EROFS || errno == ENOSPC ? WS_READONLY :
@@ -265,7 +360,7 @@ workspace_save_manifest(const struct workspace *w, const struct manifest *m,
 	buf_init(&text);
 	buf_add(&text, m->text, m->textlen);
 	without_secrets(&text, m);
-	if (fs_write_atomic(file, text.data, text.len) == -1) {
+	if (fs_write_atomic(file, text.data, text.len, FS_PRIVATE) == -1) {
 		snprintf(err, errlen, "cannot save the manifest in %s: %s", file,
 		    strerror(errno));
 		rc = -1;
