@@ -39,7 +39,8 @@ _githerd_options() {
 	local select="--group --exclude --shard --safe-directory"
 	local run="-j --jobs -q --quiet -v --verbose --progress --color --retries
 		--retry-delay --stall-timeout --timeout --wait --per-host --allow-local
-		--ssh-key --accept-new-host-keys --ca-file --credential-helper"
+		--ssh-key --accept-new-host-keys --ca-file --credential-helper
+		--allow-http-auth --follow-redirects"
 	case $1 in
 	sync) echo "$common $select $run --json --dry-run --max-objects --max-file-size" ;;
 	status) echo "$common $select $run --json --fetch --max-objects --max-file-size" ;;

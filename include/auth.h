@@ -4,9 +4,10 @@
  * decision on an SSH host key or TLS certificate libgit2 did not trust.
  *
  * SSH: the agent (SSH_AUTH_SOCK), --ssh-key, then ~/.ssh/id_ed25519,
- * id_ecdsa and id_rsa.  HTTP(S): a token from GITHERD_TOKEN_<HOST> or
- * GITHERD_TOKEN, ~/.netrc, then `git credential fill` if asked for.
- * Credentials in the URL are tried by libgit2 before any of these.
+ * id_ecdsa and id_rsa.  HTTP(S): the URL's own user and password, then
+ * (https only, unless --allow-http-auth) a token from GITHERD_TOKEN_<HOST>
+ * or GITHERD_TOKEN, ~/.netrc, then `git credential fill` if asked for.
+ * Nothing goes to a server a redirect led to (netstream.h).
  */
 #ifndef GITHERD_AUTH_H
 #define GITHERD_AUTH_H
@@ -19,10 +20,13 @@ struct auth_config {
 	const char	*ssh_key;		/* --ssh-key, or NULL */
 	bool		 accept_new_host_keys;
 	bool		 credential_helper;	/* may run `git credential` */
+	bool		 allow_http_auth;	/* tokens over plain http too */
+	bool		 follow_redirects;	/* to another server */
 };
 
 /* Where one connection is in the list of sources; zeroed per connection. */
 struct auth_state {
+	const char	*owner_url;		/* the entry's or submodule's */
 	unsigned	 ssh_step, http_step;
 	bool		 asked_username;
 	char		 tried[200];		/* "agent, ~/.ssh/id_rsa" */

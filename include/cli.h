@@ -72,6 +72,8 @@ struct cli {
 	bool			 accept_new_host_keys;
 	const char		*ca_file;
 	bool			 credential_helper;
+	bool			 allow_http_auth;
+	bool			 follow_redirects;
 };
 
 /* 0, or -1 after a message on stderr (exit 2).  help exits 0 itself. */

@@ -46,6 +46,8 @@ struct gitctx {
 	char				 cert_host[256]; /* whose certificate failed */
 	struct auth_state		 auth;		/* this connection's */
 	char				*proxy;		/* this job's, or NULL */
+	char				*owner_url;	/* whose connections */
+	char				*conn_url;	/* job's, credentials off */
 };
 
 /* gitops.c: errors, progress, the remote */
@@ -57,8 +59,8 @@ void	gitops_phase(struct gitctx *, enum phase);
 void	gitops_callbacks(struct gitctx *, git_remote_callbacks *);
 void	gitops_fetch_options(struct gitctx *, git_fetch_options *);
 void	gitops_proxy_options(struct gitctx *, git_proxy_options *);
-/* The proxy for connections to url from now on (a submodule's, say). */
-void	gitops_route_proxy(struct gitctx *, const char *url);
+/* Connections from now on are for url (a submodule's, say). */
+void	gitops_owner(struct gitctx *, const char *url);
 void	gitops_checkout_options(struct gitctx *, git_checkout_options *);
 int	gitops_connect(struct gitctx *);
 const git_remote_head *gitops_advertised(struct gitctx *, const char *name);

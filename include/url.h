@@ -25,6 +25,12 @@ int		 url_check(const char *url, bool allow_local, char *err,
 bool		 url_supports_shallow(const char *url);
 char		*url_redact(const char *url);
 char		*url_strip_secrets(const char *url);
+/*
+ * The user and password a scheme:// URL carries, percent-decoded: 0, or
+ * -1 when it has no user (or they do not fit).  The caller wipes them.
+ */
+int		 url_credentials(const char *url, char *user, size_t userlen,
+		    char *pass, size_t passlen);
 void		 url_redact_text(char *text, const char *url);
 char		*url_default_path(const char *url, bool bare);
 char		*url_normalize(const char *url);

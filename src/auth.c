@@ -20,6 +20,7 @@
 #include "compat.h"
 #include "fsutil.h"
 #include "hostkey.h"
+#include "netstream.h"
 #include "netrc.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -312,26 +313,81 @@ token_from_helper(git_credential **out, const char *url, const char *user,
 	return rc;
 }
 
+/*
+ * The user and password written in the URL, to its own server only; a
+ * user alone is no credential, only the name tokens are sent for.
+ */
+static int
+from_url(git_credential **out, const char *owner, struct auth_state *st)
+{
+	char user[512], pass[SECRET_MAX];
+	int rc = 1;
+
+	if (url_credentials(owner, user, sizeof(user), pass, sizeof(pass)) ==
+	    0 && pass[0] != '\0') {
+		tried(st, "the URL's user and password");
+		rc = userpass(out, user, pass);
+	}
+	compat_wipe(user, sizeof(user));
+	compat_wipe(pass, sizeof(pass));
+	return rc;
+}
+
+/*
+ * Who gets which credential: only the server of the entry (or submodule)
+ * that owns the connection, never one a redirect led to; the URL's own
+ * credentials over any scheme that takes them, tokens over https only
+ * (plain http with --allow-http-auth).  1 when there is nothing to offer,
+ * with st->why saying so when a rule held one back.
+ */
 static int
 next_http_credential(git_credential **out, const char *url, const char *user,
     struct auth_state *st, const struct auth_config *cfg)
 {
-	char host[300];
+	const char *owner = st->owner_url != NULL ? st->owner_url : url;
+	enum url_scheme scheme = url_scheme(owner);
+	const char *offsite;
+	char host[300], url_user[512], url_pass[SECRET_MAX];
+	bool refused;
 	int port, rc;
 
-	split_host(url, host, sizeof(host), &port);
-	while (st->http_step < 3) {
+	split_host(owner, host, sizeof(host), &port);
+	/* libgit2 never saw the URL's user: tokens go out under it. */
+	if (user == NULL && url_credentials(owner, url_user, sizeof(url_user),
+	    url_pass, sizeof(url_pass)) == 0)
+		user = url_user;
+	compat_wipe(url_pass, sizeof(url_pass));
+	if ((offsite = netstream_offsite(&refused)) != NULL) {
+		say(st, "credentials are not sent to %s: a redirect from %s led "
+		    "there", offsite, host);
+		return 1;
+	}
+	while (st->http_step < 4) {
 		switch (st->http_step++) {
 		case 0:
-			rc = token_from_env(out, host, user, st);
+			rc = from_url(out, owner, st);
 			break;
 		case 1:
+			if (scheme == URL_HTTP && !cfg->allow_http_auth) {
+				if (st->tried[0] != '\0')
+					return 1;	/* the URL's, refused */
+				say(st, "%s wants credentials over plain http, "
+				    "where anyone on the way can read them: "
+				    "githerd sends tokens over https only (use an "
+				    "https URL, or --allow-http-auth)", host);
+				return 1;
+			}
+			if (scheme != URL_HTTP && scheme != URL_HTTPS)
+				return 1;	/* tokens are for http(s) */
+			rc = token_from_env(out, host, user, st);
+			break;
+		case 2:
 			rc = token_from_netrc(out, host, user, st);
 			break;
 		default:
 			if (!cfg->credential_helper)
 				continue;
-			rc = token_from_helper(out, url, user, st);
+			rc = token_from_helper(out, owner, user, st);
 			break;
 		}
 		if (rc != 1)
@@ -360,8 +416,11 @@ auth_credentials(git_credential **out, const char *url,
 		rc = next_http_credential(out, url, user_from_url, st, cfg);
 	if (rc == 0)
 		return 0;
-	split_host(url, host, sizeof(host), &port);
-	if (st->tried[0] != '\0')
+	split_host(st->owner_url != NULL ? st->owner_url : url, host,
+	    sizeof(host), &port);
+	if (st->why[0] != '\0')
+		;	/* a rule held the credentials back, and said why */
+	else if (st->tried[0] != '\0')
 		say(st, "%s refused every credential "
 		    "offered (tried: %s)", host, st->tried);
 	else if (allowed & GIT_CREDENTIAL_SSH_KEY)

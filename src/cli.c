@@ -38,6 +38,8 @@ enum long_only {
 	OPT_CA_FILE,
 	OPT_CRED_HELPER,
 	OPT_SAFE_DIR,
+	OPT_HTTP_AUTH,
+	OPT_FOLLOW_REDIRECTS,
 };
 
 static const struct option longopts[] = {
@@ -69,6 +71,8 @@ static const struct option longopts[] = {
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "credential-helper", no_argument, NULL, OPT_CRED_HELPER },
 	{ "safe-directory", required_argument, NULL, OPT_SAFE_DIR },
+	{ "allow-http-auth", no_argument, NULL, OPT_HTTP_AUTH },
+	{ "follow-redirects", no_argument, NULL, OPT_FOLLOW_REDIRECTS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -99,6 +103,8 @@ takers(int ch)
 	case OPT_ACCEPT_NEW:
 	case OPT_CA_FILE:
 	case OPT_CRED_HELPER:
+	case OPT_HTTP_AUTH:
+	case OPT_FOLLOW_REDIRECTS:
 		return ALL_RUNS;
 	case 'o':
 		return CMD_FREEZE;
@@ -179,6 +185,10 @@ cli_help(void)
 	    "      --ca-file FILE  trust these CA certificates too, for https\n"
 	    "      --credential-helper  ask 'git credential fill' for https "
 	    "credentials\n"
+	    "      --allow-http-auth  send tokens to plain http:// servers too\n"
+	    "      --follow-redirects  follow a redirect to another server "
+	    "(never\n"
+	    "                      with credentials)\n"
 	    "      --safe-directory DIR  use the workspace DIR although another "
 	    "user owns it\n"
 	    "                      ('*': any; also GITHERD_SAFE_DIRECTORY)\n\n"
@@ -492,6 +502,12 @@ option(struct cli *cli, int ch, const char *arg)
 		return 0;
 	case OPT_SAFE_DIR:
 		push(&cli->safe_dirs, &cli->nsafe_dirs, arg);
+		return 0;
+	case OPT_HTTP_AUTH:
+		cli->allow_http_auth = true;
+		return 0;
+	case OPT_FOLLOW_REDIRECTS:
+		cli->follow_redirects = true;
 		return 0;
 	default:
 		return -1;

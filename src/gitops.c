@@ -141,10 +141,20 @@ gitops_fail(struct gitctx *c, int code, const char *what)
 {
 	const git_error *e = git_error_last();
 	enum err_class cls = classify(code, e);
+	const char *offsite;
+	char host[256], port[16];
+	bool refused;
 
 	if (gitops_cancelled(c))
 		cls = ERR_CANCELLED;
-	if (c->auth.why[0] != '\0' && cls != ERR_CANCELLED)
+	offsite = netstream_offsite(&refused);
+	if (refused && cls != ERR_CANCELLED) {
+		url_host_port(c->owner_url, host, sizeof(host), port,
+		    sizeof(port));
+		gitops_error(c, ERR_REFUSED, "%s: %s:%s redirected to %s, another "
+		    "server: not followed (--follow-redirects follows it, and "
+		    "never sends it credentials)", what, host, port, offsite);
+	} else if (c->auth.why[0] != '\0' && cls != ERR_CANCELLED)
 		gitops_error(c, c->auth.host_key_failed ? ERR_CERTIFICATE :
 		    ERR_AUTH, "%s: %s", what, c->auth.why);
 	else if (cls == ERR_CANCELLED)
@@ -284,6 +294,7 @@ void
 gitops_callbacks(struct gitctx *c, git_remote_callbacks *cb)
 {
 	memset(&c->auth, 0, sizeof(c->auth));
+	c->auth.owner_url = c->owner_url;
 	cb->certificate_check = on_certificate;
 	cb->credentials = on_credentials;
 	cb->transfer_progress = on_transfer;
@@ -353,25 +364,32 @@ config_proxy(const char *url)
 }
 
 /*
- * git config, else the environment (proxy.c).  A plain-http server is
- * reached through the proxy by githerd's TCP stream (netstream.c).
+ * Connections from now on are for url (the entry's, or a submodule's):
+ * its proxy, from git config, else the environment (proxy.c); the only
+ * server githerd's TCP stream lets them reach (netstream.c), which also
+ * takes a plain-http server's connections to its proxy; and the owner
+ * the credential callback checks against.
  */
 void
-gitops_route_proxy(struct gitctx *c, const char *url)
+gitops_owner(struct gitctx *c, const char *url)
 {
-	char host[256], port[16], phost[256], pport[16];
+	char host[256], port[16], phost[256] = "", pport[16] = "";
 	char *cfg = config_proxy(url);
 
 	free(c->proxy);
 	c->proxy = proxy_for(url, cfg);
 	free(cfg);
-	netstream_http_proxy(NULL, NULL, NULL, NULL);
-	if (c->proxy == NULL || url_scheme(url) != URL_HTTP ||
-	    proxy_host_port(c->proxy, phost, sizeof(phost), pport,
-	    sizeof(pport)) == -1)
-		return;
+	if (c->owner_url != url) {
+		free(c->owner_url);
+		c->owner_url = xstrdup(url);
+		c->auth.owner_url = c->owner_url;
+	}
+	if (c->proxy != NULL && proxy_host_port(c->proxy, phost, sizeof(phost),
+	    pport, sizeof(pport)) == -1)
+		phost[0] = pport[0] = '\0';
 	url_host_port(url, host, sizeof(host), port, sizeof(port));
-	netstream_http_proxy(host, port, phost, pport);
+	netstream_server(host, port, phost, pport, phost[0] != '\0' &&
+	    url_scheme(url) == URL_HTTP, c->ev->auth->follow_redirects);
 }
 
 /*
@@ -411,7 +429,7 @@ gitops_connect(struct gitctx *c)
 	int err;
 
 	if ((err = git_remote_create_anonymous(&c->remote, c->repo,
-	    c->job->url)) < 0)
+	    c->conn_url)) < 0)
 		return gitops_fail(c, err, "remote");
 	git_remote_connect_options_init(&co, GIT_REMOTE_CONNECT_OPTIONS_VERSION);
 	gitops_callbacks(c, &co.callbacks);
@@ -823,7 +841,9 @@ ctx_init(struct gitctx *c, const struct wire_job *job,
 	c->mirror = (job->flags & JOBF_MIRROR) != 0;
 	c->bare = c->mirror || (job->flags & JOBF_BARE) != 0;
 	c->depth = job->depth;
-	gitops_route_proxy(c, job->url);
+	/* libgit2 never sees the URL's credentials: auth.c hands them out. */
+	c->conn_url = url_strip_secrets(job->url);
+	gitops_owner(c, job->url);
 }
 
 static void
@@ -834,7 +854,9 @@ ctx_release(struct gitctx *c)
 	free(c->branch);
 	free(c->default_ref);
 	free(c->proxy);
-	netstream_http_proxy(NULL, NULL, NULL, NULL);
+	free(c->owner_url);
+	free(c->conn_url);
+	netstream_server(NULL, NULL, NULL, NULL, false, false);
 }
 
 void

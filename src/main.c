@@ -293,6 +293,8 @@ fill_opts(struct run_opts *o, const struct cli *cli, const char *ws,
 	o->worker.auth.ssh_key = cli->ssh_key;
 	o->worker.auth.accept_new_host_keys = cli->accept_new_host_keys;
 	o->worker.auth.credential_helper = cli->credential_helper;
+	o->worker.auth.allow_http_auth = cli->allow_http_auth;
+	o->worker.auth.follow_redirects = cli->follow_redirects;
 	o->worker.ca_file = cli->ca_file;
 }
 

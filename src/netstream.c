@@ -7,7 +7,12 @@
  *   second even while the server sends nothing;
  * - the status line and Retry-After of plain-HTTP responses are seen, so
  *   a 429 is retried when the server asked (over https the bytes are
- *   encrypted here, and the backoff decides).
+ *   encrypted here, and the backoff decides);
+ * - every server a connection goes to is known: libgit2 follows an HTTP
+ *   redirect to another host on the first request (and 1.8.4 sends it
+ *   the credentials of the URL, CVE-2026-53586), so a connection to any
+ *   server but the job's and its proxy is refused, or with
+ *   --follow-redirects remembered so that no credential goes there.
  *
  * libgit2's stream registry takes no payload: the cancel flag and the
  * last Retry-After live in this file, one worker process each.
@@ -23,7 +28,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <git2.h>
@@ -38,9 +45,13 @@
 #define HEAD_MAX	8192	/* response headers kept for sniffing */
 
 static volatile sig_atomic_t *cancel_flag;
-/* This job's plain-http server and the proxy to reach it through. */
-static char http_server_host[256], http_server_port[16];
-static char http_proxy_host[256], http_proxy_port[16];
+/* This job's server, the proxy on the way, and where a redirect went. */
+static char server_host[256], server_port[16];
+static char proxy_host[256], proxy_port[16];
+static bool route_http;		/* plain http through the proxy */
+static bool follow_offsite;
+static char offsite[300];	/* "host:port", or "" */
+static bool offsite_refused;
 static int connect_timeout_ms = 30000;
 static int io_timeout_ms = 120000;
 static int last_retry_after_ms;
@@ -121,6 +132,40 @@ try_connect(struct netstream *s, const struct addrinfo *ai)
 	return rc == 0 ? -ETIMEDOUT : -(err ? err : ECONNREFUSED);
 }
 
+static bool
+is_server(const char *host, const char *port)
+{
+	if (server_host[0] == '\0')
+		return true;	/* no job yet: nothing to hold to */
+	if (strcasecmp(host, server_host) != 0)
+		return false;
+	/* The same host's https, after a redirect away from plain http. */
+	return strcmp(port, server_port) == 0 ||
+	    (strcmp(server_port, "80") == 0 && strcmp(port, "443") == 0);
+}
+
+static bool
+is_proxy(const char *host, const char *port)
+{
+	return proxy_host[0] != '\0' && strcasecmp(host, proxy_host) == 0 &&
+	    strcmp(port, proxy_port) == 0;
+}
+
+/* A connection (or CONNECT) to host:port: 0 if it may go, -1 if refused. */
+static int
+check_server(const char *host, const char *port)
+{
+	if (is_server(host, port) || is_proxy(host, port))
+		return 0;
+	snprintf(offsite, sizeof(offsite), "%s:%s", host, port);
+	if (follow_offsite)
+		return 0;
+	offsite_refused = true;
+	git_error_set(GIT_ERROR_NET, "redirected from %s:%s to %s, another "
+	    "server: not followed", server_host, server_port, offsite);
+	return -1;
+}
+
 /*
  * libgit2 writes proxy-style requests for a plain-http server behind a
  * proxy but connects to the server itself: go to the proxy instead.
@@ -130,11 +175,10 @@ route(const struct netstream *s, const char **host, const char **port)
 {
 	*host = s->host;
 	*port = s->port;
-	if (http_proxy_host[0] != '\0' &&
-	    strcmp(s->host, http_server_host) == 0 &&
-	    strcmp(s->port, http_server_port) == 0) {
-		*host = http_proxy_host;
-		*port = http_proxy_port;
+	if (route_http && proxy_host[0] != '\0' &&
+	    is_server(s->host, s->port)) {
+		*host = proxy_host;
+		*port = proxy_port;
 	}
 }
 
@@ -146,6 +190,8 @@ ns_connect(git_stream *stream)
 	const char *host, *port;
 	int rc, last = ECONNREFUSED;
 
+	if (check_server(s->host, s->port) == -1)
+		return -1;
 	route(s, &host, &port);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -261,6 +307,28 @@ ns_read(git_stream *stream, void *data, size_t len)
 	}
 }
 
+/* An https tunnel through the proxy: "CONNECT host:port HTTP/1.1". */
+static int
+connect_target(const char *data, size_t len)
+{
+	char host[256], port[16];
+	const char *p = data + 8, *end = data + len, *colon = NULL, *sp;
+
+	if (len < 8 || memcmp(data, "CONNECT ", 8) != 0)
+		return 0;
+	if ((sp = memchr(p, ' ', (size_t)(end - p))) == NULL)
+		return 0;
+	for (const char *q = p; q < sp; q++)
+		if (*q == ':')
+			colon = q;
+	if (colon == NULL || colon - p >= (ptrdiff_t)sizeof(host) ||
+	    sp - colon - 1 >= (ptrdiff_t)sizeof(port))
+		return 0;
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - p), p);
+	snprintf(port, sizeof(port), "%.*s", (int)(sp - colon - 1), colon + 1);
+	return check_server(host, port);
+}
+
 static ssize_t
 ns_write(git_stream *stream, const char *data, size_t len, int flags)
 {
@@ -272,6 +340,8 @@ ns_write(git_stream *stream, const char *data, size_t len, int flags)
 	/* A new request: its response is worth a look. */
 	s->sniffing = true;
 	s->headlen = 0;
+	if (is_proxy(s->host, s->port) && connect_target(data, len) == -1)
+		return -1;
 	for (;;) {
 		n = send(s->fd, data, len, MSG_NOSIGNAL);
 		if (n >= 0)
@@ -356,16 +426,24 @@ netstream_register(volatile sig_atomic_t *cancel, int connect_ms, int io_ms)
 }
 
 void
-netstream_http_proxy(const char *server_host, const char *server_port,
-    const char *proxy_host, const char *proxy_port)
+netstream_server(const char *host, const char *port, const char *phost,
+    const char *pport, bool http_via_proxy, bool follow)
 {
-	http_proxy_host[0] = '\0';
-	if (server_host == NULL || proxy_host == NULL)
-		return;
-	snprintf(http_server_host, sizeof(http_server_host), "%s", server_host);
-	snprintf(http_server_port, sizeof(http_server_port), "%s", server_port);
-	snprintf(http_proxy_port, sizeof(http_proxy_port), "%s", proxy_port);
-	snprintf(http_proxy_host, sizeof(http_proxy_host), "%s", proxy_host);
+	snprintf(server_host, sizeof(server_host), "%s", host ? host : "");
+	snprintf(server_port, sizeof(server_port), "%s", port ? port : "");
+	snprintf(proxy_host, sizeof(proxy_host), "%s", phost ? phost : "");
+	snprintf(proxy_port, sizeof(proxy_port), "%s", pport ? pport : "");
+	route_http = http_via_proxy;
+	follow_offsite = follow;
+	offsite[0] = '\0';
+	offsite_refused = false;
+}
+
+const char *
+netstream_offsite(bool *refused)
+{
+	*refused = offsite_refused;
+	return offsite[0] != '\0' ? offsite : NULL;
 }
 
 /* The Retry-After of the last 429 or 503 seen, in ms (0: none); reset. */

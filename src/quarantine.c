@@ -157,7 +157,7 @@ quarantine_fetch(struct gitctx *c, struct quarantine *q,
 	int err;
 
 	if ((err = git_remote_create_anonymous(&q->remote, q->repo,
-	    c->job->url)) < 0)
+	    c->conn_url)) < 0)
 		return gitops_fail(c, err, "remote");
 	if ((err = gitops_fetch(c, q->remote, specs, nspecs, depth, prune,
 	    "fetch")) < 0)

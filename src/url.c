@@ -308,6 +308,58 @@ url_strip_secrets(const char *url)
 	return buf_detach(&b);
 }
 
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Percent-decode n bytes of s into out; -1 if they do not fit. */
+static int
+unescape(const char *s, size_t n, char *out, size_t len)
+{
+	size_t i, o = 0;
+	int hi, lo;
+
+	for (i = 0; i < n; i++) {
+		if (o + 1 >= len)
+			return -1;
+		if (s[i] == '%' && i + 2 < n && (hi = hex_digit(s[i + 1])) >= 0 &&
+		    (lo = hex_digit(s[i + 2])) >= 0) {
+			out[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else
+			out[o++] = s[i];
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+int
+url_credentials(const char *url, char *user, size_t userlen, char *pass,
+    size_t passlen)
+{
+	const char *ui, *colon;
+	size_t len, ulen;
+
+	user[0] = pass[0] = '\0';
+	userinfo(url, &ui, &len);
+	if (len == 0)
+		return -1;
+	colon = memchr(ui, ':', len);
+	ulen = colon != NULL ? (size_t)(colon - ui) : len;
+	if (ulen == 0 || unescape(ui, ulen, user, userlen) == -1 ||
+	    (colon != NULL && unescape(colon + 1, len - ulen - 1, pass,
+	    passlen) == -1)) {
+		user[0] = pass[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Replace every copy of the url's secrets in text, in place: the whole
  * userinfo, the password, and over http(s) a lone user name (a token).

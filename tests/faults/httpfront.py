@@ -9,10 +9,12 @@ answered 500, the second 503, every later one is passed through to the
 HTTP server at 127.0.0.1:PORT (git http-backend behind lighttpd).  With
 --always the last code is answered forever.  429 and 503 answers carry
 "Retry-After: S" when --retry-after is given; 401 asks for Basic
-credentials; "302:PORT" redirects to the same path on another port.
+credentials; "302:PORT" redirects to the same path on another port of
+127.0.0.1, "302:HOST:PORT" to another host, "302:self" to this front.
 
 The log gets one line per connection: the request line, what was done,
-and whether an Authorization header came with it (never its value).
+and whether an Authorization header came with it; with --log-auth, the
+header's value too (for tests that must see which credential came).
 """
 import argparse
 import asyncio
@@ -33,7 +35,12 @@ class Front:
         self.always = a.always
         self.retry_after = a.retry_after
         self.log = a.log
+        self.log_auth = a.log_auth
+        self.port = None
         self.count = 0
+
+    def set_port(self, port):
+        self.port = port
 
     def note(self, line):
         if self.log:
@@ -56,7 +63,12 @@ class Front:
         if status in (429, 503) and self.retry_after is not None:
             head.append(f"Retry-After: {self.retry_after}")
         if status == 302:
-            head.append(f"Location: http://127.0.0.1:{code.split(':')[1]}{path}")
+            to = code.split(":")[1:]
+            if to == ["self"]:
+                to = [str(self.port)]
+            if len(to) == 1:
+                to = ["127.0.0.1"] + to
+            head.append(f"Location: http://{to[0]}:{to[1]}{path}")
         body = f"{status} from the test front\n".encode()
         head.append(f"Content-Length: {len(body)}")
         return ("\r\n".join(head) + "\r\n\r\n").encode() + body
@@ -71,10 +83,14 @@ class Front:
             return
         lines = head.decode("latin-1").split("\r\n")
         request = lines[0]
-        auth = any(l.lower().startswith("authorization:") for l in lines[1:])
+        auth = [l.split(":", 1)[1].strip() for l in lines[1:]
+                if l.lower().startswith("authorization:")]
         path = request.split(" ")[1] if " " in request else "/"
         code = self.pick()
-        self.note(f"{request} -> {code or 'pass'} auth={'yes' if auth else 'no'}")
+        shown = "yes" if auth else "no"
+        if auth and self.log_auth:
+            shown += " " + auth[0]
+        self.note(f"{request} -> {code or 'pass'} auth={shown}")
         if code is not None:
             writer.write(self.answer(code, path))
             await writer.drain()
@@ -116,9 +132,10 @@ async def main():
     ap.add_argument("--retry-after")
     ap.add_argument("--ready", required=True)
     ap.add_argument("--log")
+    ap.add_argument("--log-auth", action="store_true")
     a = ap.parse_args()
     front = Front(a)
-    await loopback.serve(front.handle, a.ready)
+    await loopback.serve(front.handle, a.ready, on_port=front.set_port)
 
 
 if __name__ == "__main__":

@@ -268,11 +268,18 @@ test_workers_that_cannot_start_end_the_run() {
 
 TOKEN=tok-$$-SeCrEt-7f3a
 
+# Tokens go over https only: an https server with Basic auth, signed by a
+# test CA that every run here is told about with --ca-file.
 token_setup() {
 	printf 'alice:%s\n' "$TOKEN" >"$OUT/users"
-	start_http_auth "$REPOS" "$OUT/auth" "$OUT/users" || { fail "http with auth"; return 1; }
+	mkdir -p "$OUT/ca"
+	make_ca "$OUT/ca" T && make_server_cert "$OUT/ca" T srv || { fail "test CA"; return 1; }
+	start_https "$REPOS" "$OUT/auth" "$OUT/ca/srv.pem" "$OUT/ca/srv.key" "$OUT/users" ||
+	    { fail "https with auth"; return 1; }
+	AUTH_PORT=$HTTPS_PORT AUTH_URL=$HTTPS_URL AUTH_ACCESS_LOG=$HTTPS_ACCESS_LOG
+	CA=$OUT/ca/T.pem
 	printf 'repos:\n  - url: %s/alpha.git\n' "$AUTH_URL" >"$OUT/m.yaml"
-	printf 'repos:\n  - url: http://alice@127.0.0.1:%s/git/alpha.git\n' "$AUTH_PORT" >"$OUT/mu.yaml"
+	printf 'repos:\n  - url: https://alice@127.0.0.1:%s/git/alpha.git\n' "$AUTH_PORT" >"$OUT/mu.yaml"
 }
 
 # The token never lands on disk or in any output.
@@ -284,21 +291,21 @@ no_token_anywhere() {	# WHAT
 
 test_tokens_from_the_environment() {
 	token_setup || return
-	env -u GITHERD_TOKEN "$BIN" sync --json "$OUT/r.json" -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	env -u GITHERD_TOKEN "$BIN" sync --ca-file "$CA" --json "$OUT/r.json" -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
 	expect_exit 1 $? "no token"
 	expect_grep "FAIL alpha: auth: .*set GITHERD_TOKEN_127_0_0_1 or GITHERD_TOKEN" "$OUT/stdout" "names the variables"
 	expect_eq 1 "$(report_field "$OUT/r.json" alpha tries)" "not retried"
-	GITHERD_TOKEN_127_0_0_1=$TOKEN "$BIN" sync --json "$OUT/r.json" -C "$WS" "$OUT/mu.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	GITHERD_TOKEN_127_0_0_1=$TOKEN "$BIN" sync --ca-file "$CA" --json "$OUT/r.json" -C "$WS" "$OUT/mu.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
 	expect_exit 0 $? "per-host token, user in the URL"
 	no_token_anywhere "per-host token"
 	rm -rf "$WS"
-	GITHERD_TOKEN=$TOKEN "$BIN" sync -C "$WS" "$OUT/mu.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	GITHERD_TOKEN=$TOKEN "$BIN" sync --ca-file "$CA" -C "$WS" "$OUT/mu.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
 	expect_exit 0 $? "general token"
 	no_token_anywhere "general token"
 	rm -rf "$WS"
 	# A wrong token: one try with it, then auth, not 15 replays.
 	sed 's/alpha/beta/' "$OUT/m.yaml" >"$OUT/beta.yaml"
-	GITHERD_TOKEN=wrong "$BIN" sync --retries 3 --json "$OUT/r.json" -C "$WS" "$OUT/beta.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	GITHERD_TOKEN=wrong "$BIN" sync --ca-file "$CA" --retries 3 --json "$OUT/r.json" -C "$WS" "$OUT/beta.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
 	expect_exit 1 $? "wrong token"
 	expect_grep "FAIL beta: auth: .*refused every credential offered \(tried: GITHERD_TOKEN\)" "$OUT/stdout" "message"
 	stop_servers "$OUT/auth"	# lighttpd writes its access log at exit
@@ -310,24 +317,24 @@ test_tokens_from_netrc_and_credential_helper() {
 	token_setup || return
 	printf 'machine 127.0.0.1\n  login alice\n  password %s\n' "$TOKEN" >"$HOME/.netrc"
 	chmod 600 "$HOME/.netrc"
-	"$BIN" sync --json "$OUT/r.json" -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	"$BIN" sync --ca-file "$CA" --json "$OUT/r.json" -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
 	expect_exit 0 $? "~/.netrc"
 	no_token_anywhere "netrc"
 	rm -f "$HOME/.netrc"
 	rm -rf "$WS"
 	# git's credential store, reached only with --credential-helper.
-	printf 'http://alice:%s@127.0.0.1:%s\n' "$TOKEN" "$AUTH_PORT" >"$OUT/creds"
+	printf 'https://alice:%s@127.0.0.1:%s\n' "$TOKEN" "$AUTH_PORT" >"$OUT/creds"
 	git config --global credential.helper "store --file=$OUT/creds"
-	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	"$BIN" sync --ca-file "$CA" -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
 	expect_exit 1 $? "a helper is not run unasked"
 	rm -rf "$WS"
-	"$BIN" sync --credential-helper --json "$OUT/r.json" -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	"$BIN" sync --ca-file "$CA" --credential-helper --json "$OUT/r.json" -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
 	expect_exit 0 $? "--credential-helper"
 	no_token_anywhere "credential helper"
 	# No prompt when the helper has nothing: it fails at once.
 	: >"$OUT/creds"
 	rm -rf "$WS"
-	timeout 30 "$BIN" sync --credential-helper -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr" </dev/null
+	timeout 30 "$BIN" sync --ca-file "$CA" --credential-helper -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr" </dev/null
 	expect_exit 1 $? "an empty helper"
 	expect_grep "tried: git credential fill" "$OUT/stdout" "message"
 	git config --global --unset credential.helper
