@@ -42,7 +42,7 @@ _githerd_options() {
 		--ssh-key --accept-new-host-keys --ca-file --credential-helper
 		--allow-http-auth --follow-redirects"
 	case $1 in
-	sync) echo "$common $select $run --json --dry-run --max-objects --max-file-size" ;;
+	sync) echo "$common $select $run --json --dry-run --fetch --max-objects --max-file-size" ;;
 	status) echo "$common $select $run --json --fetch --max-objects --max-file-size" ;;
 	freeze) echo "$common $select $run -o --output" ;;
 	list) echo "$common $select --json --allow-local" ;;

@@ -21,6 +21,12 @@
 /* What our callbacks return to make libgit2 unwind on cancellation. */
 #define GITCTX_CANCEL	(-7777)
 
+/*
+ * Every checkout: SAFE never overwrites changed files; githerd also keeps
+ * ignored ones, which git (and SAFE alone) treats as expendable.
+ */
+#define GITCTX_CHECKOUT	(GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DONT_OVERWRITE_IGNORED)
+
 struct gitctx {
 	const struct wire_job		*job;
 	const struct gitops_events	*ev;
@@ -60,7 +66,7 @@ void	gitops_callbacks(struct gitctx *, git_remote_callbacks *);
 void	gitops_fetch_options(struct gitctx *, git_fetch_options *);
 void	gitops_proxy_options(struct gitctx *, git_proxy_options *);
 /* Connections from now on are for url (a submodule's, say). */
-void	gitops_owner(struct gitctx *, const char *url);
+void	gitops_owner(struct gitctx *, git_repository *, const char *url);
 void	gitops_checkout_options(struct gitctx *, git_checkout_options *);
 int	gitops_connect(struct gitctx *);
 const git_remote_head *gitops_advertised(struct gitctx *, const char *name);

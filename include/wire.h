@@ -75,6 +75,7 @@ enum entry_state {
 	ES_DIVERGED,
 	ES_OTHER_REF,		/* on another branch, tag or commit */
 	ES_BROKEN,		/* cannot be read */
+	ES_BLOCKED,		/* behind, but moving would lose local files */
 	ES_MAX
 };
 

@@ -111,7 +111,7 @@ takers(int ch)
 	case OPT_JSON:
 		return CMD_SYNC | CMD_STATUS | CMD_LIST;
 	case OPT_FETCH:
-		return CMD_STATUS;
+		return CMD_STATUS | CMD_SYNC;	/* sync: with --dry-run */
 	case OPT_DRY_RUN:
 		return CMD_SYNC;
 	case OPT_ALLOW_LOCAL:
@@ -156,7 +156,7 @@ cli_help(void)
 	    "  -C, --workspace DIR the workspace (default: the current "
 	    "directory)\n"
 	    "      --json FILE     write a JSON report to FILE ('-': stdout)\n"
-	    "      --fetch         status: ask the remotes too\n"
+	    "      --fetch         status, sync --dry-run: ask the remotes too\n"
 	    "  -o, --output FILE   freeze: write to FILE instead of stdout\n"
 	    "      --group G       only entries in group G (repeatable)\n"
 	    "      --exclude G     leave out entries in group G (repeatable)\n"
@@ -564,6 +564,11 @@ cli_parse(struct cli *cli, int argc, char **argv)
 	}
 	if (operands(cli, argc, argv) == -1)
 		goto usage;
+	if (cli->cmd == CMD_SYNC && cli->fetch && !cli->dry_run) {
+		fprintf(stderr, "githerd: sync: --fetch goes with --dry-run (a "
+		    "sync always asks the remotes)\n");
+		goto usage;
+	}
 	return 0;
 usage:
 	cli_usage(stderr);

@@ -364,20 +364,40 @@ config_proxy(const char *url)
 }
 
 /*
- * Connections from now on are for url (the entry's, or a submodule's):
- * its proxy, from git config, else the environment (proxy.c); the only
- * server githerd's TCP stream lets them reach (netstream.c), which also
- * takes a plain-http server's connections to its proxy; and the owner
- * the credential callback checks against.
+ * The URL libgit2 will really connect to: url after the insteadOf rules
+ * of the git configuration, which libgit2 applies to every remote.
+ */
+static char *
+effective_url(git_repository *repo, const char *url)
+{
+	git_remote *r = NULL;
+	char *eff;
+
+	if (repo == NULL || git_remote_create_anonymous(&r, repo, url) < 0) {
+		git_error_clear();
+		return xstrdup(url);
+	}
+	eff = xstrdup(git_remote_url(r));
+	git_remote_free(r);
+	return eff;
+}
+
+/*
+ * Connections from now on are for url (the entry's, or a submodule's,
+ * seen from repo's configuration when there is one): its proxy, from git
+ * config, else the environment (proxy.c); the only server githerd's TCP
+ * stream lets them reach (netstream.c), which also takes a plain-http
+ * server's connections to its proxy; and the owner whose credentials
+ * the credential callback may offer.
  */
 void
-gitops_owner(struct gitctx *c, const char *url)
+gitops_owner(struct gitctx *c, git_repository *repo, const char *url)
 {
 	char host[256], port[16], phost[256] = "", pport[16] = "";
-	char *cfg = config_proxy(url);
+	char *eff = effective_url(repo, url), *cfg = config_proxy(eff);
 
 	free(c->proxy);
-	c->proxy = proxy_for(url, cfg);
+	c->proxy = proxy_for(eff, cfg);
 	free(cfg);
 	if (c->owner_url != url) {
 		free(c->owner_url);
@@ -387,9 +407,10 @@ gitops_owner(struct gitctx *c, const char *url)
 	if (c->proxy != NULL && proxy_host_port(c->proxy, phost, sizeof(phost),
 	    pport, sizeof(pport)) == -1)
 		phost[0] = pport[0] = '\0';
-	url_host_port(url, host, sizeof(host), port, sizeof(port));
+	url_host_port(eff, host, sizeof(host), port, sizeof(port));
 	netstream_server(host, port, phost, pport, phost[0] != '\0' &&
-	    url_scheme(url) == URL_HTTP, c->ev->auth->follow_redirects);
+	    url_scheme(eff) == URL_HTTP, c->ev->auth->follow_redirects);
+	free(eff);
 }
 
 /*
@@ -411,7 +432,7 @@ void
 gitops_checkout_options(struct gitctx *c, git_checkout_options *co)
 {
 	git_checkout_options_init(co, GIT_CHECKOUT_OPTIONS_VERSION);
-	co->checkout_strategy = GIT_CHECKOUT_SAFE;
+	co->checkout_strategy = GITCTX_CHECKOUT;
 	co->progress_cb = on_checkout_progress;
 	co->progress_payload = c;
 	co->notify_flags = GIT_CHECKOUT_NOTIFY_UPDATED;
@@ -428,6 +449,8 @@ gitops_connect(struct gitctx *c)
 	git_remote_connect_options co;
 	int err;
 
+	/* Now that there is a repository, its insteadOf rules apply. */
+	gitops_owner(c, c->repo, c->job->url);
 	if ((err = git_remote_create_anonymous(&c->remote, c->repo,
 	    c->conn_url)) < 0)
 		return gitops_fail(c, err, "remote");
@@ -843,7 +866,7 @@ ctx_init(struct gitctx *c, const struct wire_job *job,
 	c->depth = job->depth;
 	/* libgit2 never sees the URL's credentials: auth.c hands them out. */
 	c->conn_url = url_strip_secrets(job->url);
-	gitops_owner(c, job->url);
+	gitops_owner(c, NULL, job->url);
 }
 
 static void

@@ -102,6 +102,7 @@ action_of(const struct job *j)
 	case ES_DIRTY:
 	case ES_AHEAD:
 	case ES_DIVERGED:
+	case ES_BLOCKED:
 		return ACT_SKIP;
 	default:
 		return ACT_CONFLICT;

@@ -1,6 +1,9 @@
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <git2.h>
 #include <git2/sys/errors.h>
@@ -9,6 +12,7 @@
 #include "fsutil.h"
 #include "gitctx.h"
 #include "localwork.h"
+#include "xmalloc.h"
 
 #define LIST_MAX	8	/* files or commits named in a reason */
 
@@ -243,32 +247,162 @@ localwork_detached_orphans(struct gitctx *c, git_repository *repo,
 	return n > 0 ? 1 : n;
 }
 
+/* What a checkout would overwrite or delete that git does not track. */
 struct way {
-	struct buf	list;
-	unsigned	n, listed;
+	git_repository	*repo;
+	struct buf	 list;
+	unsigned	 n, listed;
+	bool		 untracked, ignored, overwritten, deleted;
+	char		**dirs;		/* directories a non-directory replaces */
+	size_t		 ndirs, cap;
 };
 
+static void
+way_add(struct way *w, const char *path, bool ignored, bool deleted)
+{
+	char item[600];
+
+	w->n++;
+	if (ignored)
+		w->ignored = true;
+	else
+		w->untracked = true;
+	if (deleted)
+		w->deleted = true;
+	else
+		w->overwritten = true;
+	/* git status --ignored's marks: "!!" ignored, "??" untracked. */
+	snprintf(item, sizeof(item), "%s %s", ignored ? "!!" : "??", path);
+	list_add(&w->list, &w->listed, w->n + 1, item);
+}
+
+static bool
+is_ignored(git_repository *repo, const char *path)
+{
+	int ignored = 0;
+
+	if (git_ignore_path_is_ignored(&ignored, repo, path) < 0)
+		git_error_clear();
+	return ignored == 1;
+}
+
+static bool
+is_directory(git_repository *repo, const char *path)
+{
+	struct buf p = BUF_INIT;
+	bool dir;
+
+	buf_init(&p);
+	buf_addf(&p, "%s%s", git_repository_workdir(repo), path);
+	dir = fs_kind(p.data) == FS_DIR;
+	buf_release(&p);
+	return dir;
+}
+
+/*
+ * A SAFE checkout with GIT_CHECKOUT_DONT_OVERWRITE_IGNORED reports an
+ * untracked or ignored file in the way as a conflict.  It does not see
+ * what a tracked directory holds besides its tracked files when a file,
+ * link or submodule replaces that directory (libgit2 1.8 deletes the
+ * tracked files and then fails): those directories are noted here and
+ * looked into afterwards.
+ */
 static int
-on_conflict(git_checkout_notify_t why, const char *path,
+on_way(git_checkout_notify_t why, const char *path,
     const git_diff_file *baseline, const git_diff_file *target,
     const git_diff_file *workdir, void *payload)
 {
 	struct way *w = payload;
-	char item[600];
 
-	(void)why;
 	(void)baseline;
-	(void)target;
 	(void)workdir;
-	w->n++;
-	snprintf(item, sizeof(item), "?? %s", path);
-	list_add(&w->list, &w->listed, w->n + 1, item);
+	if (why == GIT_CHECKOUT_NOTIFY_CONFLICT) {
+		way_add(w, path, is_ignored(w->repo, path), false);
+		return 0;
+	}
+	/* A file or a link where a directory is (a submodule's stays). */
+	if (target != NULL && ((target->mode & 0170000) == 0100000 ||
+	    (target->mode & 0170000) == 0120000) &&
+	    is_directory(w->repo, path)) {
+		XGROW(w->dirs, w->ndirs + 1, w->cap);
+		w->dirs[w->ndirs++] = xstrdup(path);
+	}
 	return 0;
 }
 
+/* Everything below rel (a directory) that the index does not have. */
+static void
+untracked_below(struct way *w, git_index *index, int dirfd, const char *rel,
+    int depth)
+{
+	struct buf p = BUF_INIT;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if (depth > 64 || (d = fdopendir(dirfd)) == NULL) {
+		close(dirfd);
+		return;
+	}
+	buf_init(&p);
+	while ((de = readdir(d)) != NULL && w->n <= LIST_MAX) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		buf_reset(&p);
+		buf_addf(&p, "%s/%s", rel, de->d_name);
+		fd = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+		if (fd != -1) {
+			untracked_below(w, index, fd, p.data, depth + 1);
+			continue;
+		}
+		if (git_index_get_bypath(index, p.data, 0) == NULL)
+			way_add(w, p.data, is_ignored(w->repo, p.data), true);
+	}
+	closedir(d);
+	buf_release(&p);
+}
+
+static void
+look_into_dirs(struct way *w)
+{
+	git_index *index = NULL;
+	struct buf p = BUF_INIT;
+	size_t i;
+	int fd;
+
+	if (git_repository_index(&index, w->repo) < 0) {
+		git_error_clear();
+		return;
+	}
+	buf_init(&p);
+	for (i = 0; i < w->ndirs; i++) {
+		buf_reset(&p);
+		buf_addf(&p, "%s%s", git_repository_workdir(w->repo), w->dirs[i]);
+		fd = open(p.data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd != -1)
+			untracked_below(w, index, fd, w->dirs[i], 0);
+	}
+	buf_release(&p);
+	git_index_free(index);
+}
+
+static void
+way_release(struct way *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->ndirs; i++)
+		free(w->dirs[i]);
+	free(w->dirs);
+	buf_release(&w->list);
+}
+
 /*
- * Files a checkout of target would overwrite (untracked ones in the way
- * of new files), from a dry run of the same SAFE checkout.
+ * Files a checkout of target would overwrite or delete that git does not
+ * track, untracked and ignored ones alike (git treats ignored files as
+ * expendable; githerd does not), from a dry run of the very checkout an
+ * update makes.  1 with why filled in, 0 if none, -1 on error.
  */
 int
 localwork_in_the_way(struct gitctx *c, git_repository *repo,
@@ -282,18 +416,24 @@ localwork_in_the_way(struct gitctx *c, git_repository *repo,
 	if ((err = git_commit_lookup(&commit, repo, target)) < 0)
 		return gitops_fail(c, err, "looking up the target commit");
 	memset(&w, 0, sizeof(w));
+	w.repo = repo;
 	buf_init(&w.list);
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-	co.checkout_strategy = GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DRY_RUN;
-	co.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT;
-	co.notify_cb = on_conflict;
+	co.checkout_strategy = GITCTX_CHECKOUT | GIT_CHECKOUT_DRY_RUN;
+	co.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT |
+	    GIT_CHECKOUT_NOTIFY_UPDATED;
+	co.notify_cb = on_way;
 	co.notify_payload = &w;
 	git_checkout_tree(repo, (git_object *)commit, &co);
 	git_error_clear();
 	git_commit_free(commit);
+	look_into_dirs(&w);
 	if (w.n > 0)
-		buf_addf(why, "untracked files would be overwritten: %s",
-		    w.list.data);
-	buf_release(&w.list);
+		buf_addf(why, "%s files would be %s: %s", w.untracked &&
+		    w.ignored ? "untracked and ignored" : w.ignored ? "ignored" :
+		    "untracked", w.overwritten && w.deleted ?
+		    "overwritten or deleted" : w.deleted ? "deleted" :
+		    "overwritten", w.list.data);
+	way_release(&w);
 	return w.n > 0 ? 1 : 0;
 }

@@ -274,7 +274,8 @@ status_bare(struct gitctx *c)
 }
 
 static void
-compose(struct gitctx *c, const struct localwork *lw, const char *wanted)
+compose(struct gitctx *c, const struct localwork *lw, const char *wanted,
+    const char *blocked)
 {
 	struct buf m = BUF_INIT;
 	unsigned dirty = lw->tracked + lw->untracked;
@@ -282,6 +283,14 @@ compose(struct gitctx *c, const struct localwork *lw, const char *wanted)
 	buf_init(&m);
 	c->res->dirty = dirty;
 	switch (c->res->state) {
+	case ES_BLOCKED:
+		if (c->res->behind > 0)
+			buf_addf(&m, "behind %u: %s; a sync would skip it: %s",
+			    c->res->behind, c->res->where, blocked);
+		else
+			buf_addf(&m, "on %s, the manifest wants %s; a sync would "
+			    "skip it: %s", c->res->where, wanted, blocked);
+		break;
 	case ES_OTHER_REF:
 		buf_addf(&m, "on %s, the manifest wants %s", c->res->where,
 		    wanted);
@@ -329,6 +338,7 @@ status_entry(struct gitctx *c)
 {
 	struct quarantine q;
 	struct localwork lw;
+	struct buf blocked;
 	git_oid head, upstream;
 	char *head_branch = NULL, *want_branch = NULL, id[8], wanted[300];
 	bool have_upstream = false;
@@ -381,7 +391,14 @@ status_entry(struct gitctx *c)
 			    wanted, id);
 	} else
 		snprintf(wanted, sizeof(wanted), "the default branch");
-	compose(c, &lw, wanted);
+	/* Where a sync would move it, would that lose any local file? */
+	buf_init(&blocked);
+	if (have_upstream && lw.tracked == 0 && (c->res->state == ES_BEHIND ||
+	    c->res->state == ES_OTHER_REF) &&
+	    localwork_in_the_way(c, c->repo, &upstream, &blocked) == 1)
+		c->res->state = ES_BLOCKED;
+	compose(c, &lw, wanted, blocked.data);
+	buf_release(&blocked);
 out:
 	git_error_clear();
 	if (c->res->result == RESULT_CHECKED && c->repo != NULL)

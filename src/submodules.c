@@ -140,12 +140,12 @@ update_one(struct gitctx *c, git_repository *repo, const char *name,
 	    GIT_SUBMODULE_UPDATE_OPTIONS_VERSION);
 	/* A submodule's server: its own proxy, and its own credentials. */
 	if (git_submodule_resolve_url(&url, repo, git_submodule_url(sm)) == 0)
-		gitops_owner(c, url.ptr);
+		gitops_owner(c, repo, url.ptr);
 	gitops_fetch_options(c, &uo.fetch_opts);
 	gitops_checkout_options(c, &uo.checkout_opts);
 	c->counters.received_bytes = c->fetched_bytes;
 	err = git_submodule_update(sm, 1, &uo);
-	gitops_owner(c, c->job->url);
+	gitops_owner(c, c->repo, c->job->url);
 	if (err < 0) {
 		gitops_fail(c, err, label.data);
 		goto out;

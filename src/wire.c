@@ -497,6 +497,7 @@ entry_state_name(enum entry_state s)
 		[ES_DIVERGED] = "diverged",
 		[ES_OTHER_REF] = "other-ref",
 		[ES_BROKEN] = "broken",
+		[ES_BLOCKED] = "blocked",
 	};
 
 	return (unsigned)s < ES_MAX ? names[s] : "?";
