@@ -35,6 +35,7 @@ LIB_SRCS = src/buf.c src/xmalloc.c src/compat.c src/fsutil.c src/clock.c \
 	   src/report.c src/sig.c src/pool.c src/run.c src/worker.c \
 	   src/gitops.c src/clone.c src/update.c src/quarantine.c \
 	   src/localwork.c src/submodules.c src/status.c src/netstream.c \
+	   src/treecheck.c src/protect.c \
 	   src/auth.c src/hostkey.c
 MAIN_SRC = src/main.c
 LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
@@ -42,6 +43,7 @@ LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 # itself links libgit2 1.5, which must not meet our 1.8 in one process.
 GIT_SRCS = src/gitops.c src/clone.c src/update.c src/quarantine.c \
 	   src/localwork.c src/submodules.c src/status.c src/netstream.c \
+	   src/treecheck.c src/protect.c \
 	   src/worker.c src/run.c src/auth.c src/hostkey.c
 UNIT_OBJS = $(filter-out $(GIT_SRCS:src/%.c=$(BUILD)/%.o),$(LIB_OBJS))
 MAIN_OBJ = $(MAIN_SRC:src/%.c=$(BUILD)/%.o)

@@ -12,6 +12,7 @@
 
 int	compat_pipe_cloexec(int fds[2]);
 int	compat_rename_noreplace(const char *from, const char *to);
+int	compat_renameat_noreplace(int dirfd, const char *from, const char *to);
 void	compat_close_from(int lowfd);
 int	compat_parent_death_signal(int sig);
 int	compat_flock_nb(int fd, bool exclusive);

@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum fs_kind {
@@ -20,10 +21,25 @@ enum fs_kind {
 enum fs_kind	fs_kind(const char *path);
 int		fs_dir_is_empty(const char *path);	/* 1, 0, or -1 */
 int		fs_is_git_repo(const char *path);	/* work tree or bare */
+int		fs_dotgit_is_link(const char *path);	/* path/.git */
 int		fs_rmtree(const char *path);
-/* -1 with errno ELOOP (symlink), ENOTDIR (a file in the way) or mkdir's. */
-int		fs_mkparents(const char *root, const char *relpath,
-		    char *err, size_t errlen);
+int		fs_rmtree_at(int dirfd, const char *name);
+/* root/relpath, reached through fs_walk: never through a link. */
+int		fs_rmtree_below(const char *root, const char *relpath);
+/*
+ * The one way githerd goes into a directory below another: the
+ * directory relpath names below dirfd, reached one component at a time
+ * with openat(O_NOFOLLOW | O_DIRECTORY), so that no symbolic link on the
+ * way is followed.  Its descriptor (close-on-exec), or -1 with errno
+ * ELOOP (a component is a symbolic link), ENOTDIR (a component is not a
+ * directory), EXDEV (a ".." component), ENOENT (a component is missing;
+ * with create, missing ones are made) or another; bad, when given, gets
+ * relpath up to the component that failed.  "" names dirfd itself.
+ */
+int		fs_walk(int dirfd, const char *relpath, bool create, char *bad,
+		    size_t badlen);
+/* Why fs_walk failed, in words: "a/b is a symbolic link: ...". */
+void		fs_walk_why(int err, const char *bad, char *out, size_t len);
 int		fs_mkdir_p(const char *path, char *err, size_t errlen);
 
 /*

@@ -54,6 +54,7 @@ struct gitctx {
 	char				*proxy;		/* this job's, or NULL */
 	char				*owner_url;	/* whose connections */
 	char				*conn_url;	/* job's, credentials off */
+	int				 parent_fd;	/* the entry's directory's */
 };
 
 /* gitops.c: errors, progress, the remote */
@@ -78,6 +79,8 @@ void	gitops_head(struct gitctx *, git_repository *);
 int	gitops_origin(struct gitctx *, git_repository *, char *have,
 	    size_t len);
 int	gitops_find_commit(struct gitctx *, git_repository *, git_oid *);
+int	gitops_check_gitdir(struct gitctx *, git_repository *, const char *top,
+	    const char *label);
 int	gitops_peel(struct gitctx *, git_repository *, const char *refname,
 	    git_oid *);
 bool	gitops_cancelled(const struct gitctx *);

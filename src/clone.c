@@ -12,6 +12,8 @@
 
 #include "buf.h"
 #include "gitctx.h"
+#include "protect.h"
+#include "treecheck.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -211,11 +213,16 @@ static int
 checkout(struct gitctx *c)
 {
 	git_checkout_options co;
+	git_oid head;
 	int err;
 
 	if (c->bare || git_repository_head_unborn(c->repo) == 1)
 		return 0;
 	gitops_phase(c, PHASE_CHECKOUT);
+	if ((err = git_reference_name_to_id(&head, c->repo, "HEAD")) < 0)
+		return gitops_fail(c, err, "reading HEAD");
+	if (treecheck(c, c->repo, &head, NULL, "") == -1)
+		return -1;
 	gitops_checkout_options(c, &co);
 	if ((err = git_checkout_head(c->repo, &co)) < 0)
 		return gitops_fail(c, err, "checkout");
@@ -234,6 +241,8 @@ clone_into(struct gitctx *c, const char *dir)
 		io.flags |= GIT_REPOSITORY_INIT_BARE;
 	if ((err = git_repository_init_ext(&c->repo, dir, &io)) < 0)
 		return gitops_fail(c, err, "creating the repository");
+	if ((err = protect_repo(c->repo)) < 0)
+		return gitops_fail(c, err, "protecting the checkout");
 	if (gitops_connect(c) == -1 || gitops_resolve(c) == -1)
 		return -1;
 	if (!c->remote_empty && download(c) == -1)

@@ -48,6 +48,23 @@ compat_rename_noreplace(const char *from, const char *to)
 	return rename(from, to);
 }
 
+/* The same within one directory, by descriptor. */
+int
+compat_renameat_noreplace(int dirfd, const char *from, const char *to)
+{
+	struct stat st;
+
+	if (renameat2(dirfd, from, dirfd, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	if (fstatat(dirfd, to, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return renameat(dirfd, from, dirfd, to);
+}
+
 /* Close every descriptor >= lowfd (git's close_fd_above_stderr). */
 void
 compat_close_from(int lowfd)

@@ -60,6 +60,12 @@ has_entry(const char *dir, const char *name, enum fs_kind want)
 }
 
 int
+fs_dotgit_is_link(const char *path)
+{
+	return has_entry(path, ".git", FS_SYMLINK);
+}
+
+int
 fs_is_git_repo(const char *path)
 {
 	if (has_entry(path, ".git", FS_DIR) || has_entry(path, ".git", FS_FILE))
@@ -106,6 +112,46 @@ rmtree_at(int dirfd)
 }
 
 int
+fs_rmtree_at(int dirfd, const char *name)
+{
+	int fd;
+
+	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (rmtree_at(fd) == -1)
+		return -1;
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) == -1 && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+int
+fs_rmtree_below(const char *root, const char *relpath)
+{
+	const char *slash = strrchr(relpath, '/');
+	char *dir = xstrndup(relpath, slash != NULL ?
+	    (size_t)(slash - relpath) : 0);
+	int rootfd, fd, rc = 0;
+
+	if ((rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		free(dir);
+		return errno == ENOENT ? 0 : -1;
+	}
+	fd = fs_walk(rootfd, dir, false, NULL, 0);
+	close(rootfd);
+	free(dir);
+	if (fd == -1)
+		return errno == ENOENT ? 0 : -1;
+	rc = fs_rmtree_at(fd, slash != NULL ? slash + 1 : relpath);
+	close(fd);
+	return rc;
+}
+
+int
 fs_rmtree(const char *path)
 {
 	int fd;
@@ -122,59 +168,94 @@ fs_rmtree(const char *path)
 	return 0;
 }
 
+/* What a component that cannot be entered is: ELOOP, ENOTDIR or errno. */
+static int
+why_not(int dirfd, const char *name, int err)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return err;
+	if (S_ISLNK(st.st_mode))
+		return ELOOP;
+	if (!S_ISDIR(st.st_mode))
+		return ENOTDIR;
+	return err;
+}
+
 /*
- * Create the missing parents of root/relpath one component at a time,
- * refusing to pass through a symbolic link: an earlier clone may contain
- * a link that would otherwise send a later entry outside the workspace.
+ * openat(2) one component at a time with O_NOFOLLOW | O_DIRECTORY: the
+ * safe way into a directory below dirfd, which a symbolic link planted
+ * anywhere on the way (by a repository's tree, or a race) cannot divert.
  */
 int
-fs_mkparents(const char *root, const char *relpath, char *err, size_t errlen)
+fs_walk(int dirfd, const char *relpath, bool create, char *bad,
+    size_t badlen)
 {
-	struct buf p = BUF_INIT;
-	const char *s, *slash;
-	struct stat st;
-	int rc = -1;
+	const char *c = relpath, *end;
+	char name[256];
+	size_t len;
+	int fd, next, e;
 
-	buf_init(&p);
-	buf_addstr(&p, root);
-	for (s = relpath; (slash = strchr(s, '/')) != NULL; s = slash + 1) {
-		buf_addch(&p, '/');
-		buf_add(&p, s, (size_t)(slash - s));
-		if (lstat(p.data, &st) == 0) {
-			if (S_ISLNK(st.st_mode)) {
-				snprintf(err, errlen, "%.*s is a symbolic link: "
-				    "refusing to clone through it",
-				    (int)(slash - relpath), relpath);
-				errno = ELOOP;
-				goto out;
-			}
-			if (!S_ISDIR(st.st_mode)) {
-				snprintf(err, errlen, "%.*s exists and is not "
-				    "a directory", (int)(slash - relpath), relpath);
-				errno = ENOTDIR;
-				goto out;
-			}
+	if (bad != NULL && badlen > 0)
+		bad[0] = '\0';
+	if ((fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0)) == -1)
+		return -1;
+	for (; *c != '\0'; c = *end ? end + 1 : end) {
+		end = c + strcspn(c, "/");
+		len = (size_t)(end - c);
+		if (len == 0 || (len == 1 && c[0] == '.'))
 			continue;
+		if (bad != NULL)
+			snprintf(bad, badlen, "%.*s", (int)(end - relpath), relpath);
+		if (len >= sizeof(name) || (len == 2 && c[0] == '.' &&
+		    c[1] == '.')) {
+			e = len >= sizeof(name) ? ENAMETOOLONG : EXDEV;
+			goto fail;
 		}
-		if (errno != ENOENT || (mkdir(p.data, 0777) == -1 &&
-		    errno != EEXIST)) {
-			int saved = errno;
-
-			snprintf(err, errlen, "cannot create %.*s: %s",
-			    (int)(slash - relpath), relpath, strerror(saved));
-			errno = saved;
-			goto out;
+		memcpy(name, c, len);
+		name[len] = '\0';
+		next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (next == -1 && errno == ENOENT && create &&
+		    (mkdirat(fd, name, 0777) == 0 || errno == EEXIST))
+			next = openat(fd, name, O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC);
+		if (next == -1) {
+			e = why_not(fd, name, errno);
+			goto fail;
 		}
+		close(fd);
+		fd = next;
 	}
-	rc = 0;
-out:
-	{
-		int saved = errno;
+	if (bad != NULL && badlen > 0)
+		bad[0] = '\0';
+	return fd;
+fail:
+	close(fd);
+	errno = e;
+	return -1;
+}
 
-		buf_release(&p);
-		errno = saved;
+void
+fs_walk_why(int err, const char *bad, char *out, size_t len)
+{
+	switch (err) {
+	case ELOOP:
+		snprintf(out, len, "%s is a symbolic link: refusing to go "
+		    "through it", bad);
+		break;
+	case ENOTDIR:
+		snprintf(out, len, "%s is not a directory", bad);
+		break;
+	case EXDEV:
+		snprintf(out, len, "%s leaves the directory", bad);
+		break;
+	default:
+		snprintf(out, len, "cannot enter or create %s: %s", bad,
+		    strerror(err));
+		break;
 	}
-	return rc;
 }
 
 int

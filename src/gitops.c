@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,8 @@
 #include "url.h"
 #include "version.h"
 #include "xmalloc.h"
+
+static int	fail_errno(struct gitctx *, const char *what);
 
 #define CONNECT_TIMEOUT_MS	30000
 #define READ_TIMEOUT_MS		120000
@@ -681,6 +685,40 @@ out:
 	return rc;
 }
 
+/*
+ * A repository's git directory must be inside top (the entry's work
+ * tree, or the directory of a bare entry): a ".git" that is a symbolic
+ * link, or a gitfile ("gitdir: /elsewhere") that leads out, would have
+ * githerd read and write another repository.  0, or -1 with the job's
+ * error set (refused).
+ */
+int
+gitops_check_gitdir(struct gitctx *c, git_repository *repo, const char *top,
+    const char *label)
+{
+	char gitdir[PATH_MAX], root[PATH_MAX], dotgit[PATH_MAX + 8];
+	size_t n;
+
+	snprintf(dotgit, sizeof(dotgit), "%s/.git", top);
+	if (fs_kind(dotgit) == FS_SYMLINK) {
+		gitops_error(c, ERR_REFUSED, "%s/.git is a symbolic link: refusing "
+		    "to use it", label);
+		return -1;
+	}
+	if (realpath(top, root) == NULL ||
+	    realpath(git_repository_path(repo), gitdir) == NULL)
+		return fail_errno(c, label);
+	n = strlen(root);
+	if (strncmp(gitdir, root, n) != 0 || (gitdir[n] != '/' &&
+	    gitdir[n] != '\0')) {
+		gitops_error(c, ERR_REFUSED, "%s: its git directory is %s, outside "
+		    "it (a .git file points there): refusing to use it", label,
+		    gitdir);
+		return -1;
+	}
+	return 0;
+}
+
 /* --- objects ------------------------------------------------------------------ */
 
 void
@@ -750,6 +788,22 @@ gitops_find_commit(struct gitctx *c, git_repository *repo, git_oid *out)
 
 /* --- the job ------------------------------------------------------------------ */
 
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
+static int
+fail_errno(struct gitctx *c, const char *what)
+{
+	gitops_error(c, gitops_errno_class(errno), "%s: %s", what,
+	    strerror(errno));
+	return -1;
+}
+
 /*
  * What is at the destination decides: nothing (clone), an empty directory
  * (clone, then replace it), a repository (update), or anything else (a
@@ -759,12 +813,23 @@ static int
 check_destination(struct gitctx *c, bool *empty_dir)
 {
 	const char *d = c->job->dest, *p = c->job->path;
+	struct stat st;
 
 	*empty_dir = false;
-	switch (fs_kind(d)) {
-	case FS_NONE:
-		return 0;
+	if (fstatat(c->parent_fd, base_name(d), &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return errno == ENOENT ? 0 : fail_errno(c, d);
+	if (S_ISLNK(st.st_mode)) {
+		gitops_error(c, ERR_LOCAL_CONFLICT, "%s is a symbolic link: left "
+		    "untouched", p);
+		return -1;
+	}
+	switch (S_ISDIR(st.st_mode) ? FS_DIR : FS_FILE) {
 	case FS_DIR:
+		if (fs_dotgit_is_link(d)) {
+			gitops_error(c, ERR_REFUSED, "%s/.git is a symbolic link: "
+			    "refusing to use it", p);
+			return -1;
+		}
 		if (fs_is_git_repo(d))
 			return 1;
 		if (fs_dir_is_empty(d) == 1) {
@@ -773,10 +838,6 @@ check_destination(struct gitctx *c, bool *empty_dir)
 		}
 		gitops_error(c, ERR_LOCAL_CONFLICT, "%s exists and is not a git "
 		    "repository: left untouched", p);
-		return -1;
-	case FS_SYMLINK:
-		gitops_error(c, ERR_LOCAL_CONFLICT, "%s is a symbolic link: left "
-		    "untouched", p);
 		return -1;
 	default:
 		gitops_error(c, ERR_LOCAL_CONFLICT, "%s exists and is not a "
@@ -796,19 +857,54 @@ workspace_root(const struct wire_job *j)
 	return xstrndup(j->dest, dl - pl - 1);
 }
 
+/*
+ * The entry's parent directory, through the walker from the workspace
+ * (made if missing): the destination, its temporary sibling and the
+ * rename between them are then all relative to it, and no symbolic link
+ * an earlier clone holds can send them elsewhere.  Sets c->parent_fd.
+ */
+static int
+open_parent(struct gitctx *c, bool create)
+{
+	const struct wire_job *j = c->job;
+	char *root = workspace_root(j), *parent, bad[1100], why[1300];
+	int rootfd, e;
+
+	parent = xstrndup(j->path, (size_t)(base_name(j->path) - j->path));
+	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd == -1)
+		fail_errno(c, root);
+	else if ((c->parent_fd = fs_walk(rootfd, parent, create, bad,
+	    sizeof(bad))) == -1) {
+		e = errno;
+		fs_walk_why(e, bad, why, sizeof(why));
+		if (e == ELOOP || e == ENOTDIR || e == EXDEV)
+			gitops_error(c, ERR_REFUSED, "%s", why);
+		else
+			gitops_error(c, gitops_errno_class(e), "%s", why);
+	}
+	if (rootfd != -1)
+		close(rootfd);
+	free(root);
+	free(parent);
+	return c->parent_fd == -1 ? -1 : 0;
+}
+
 static int
 install(struct gitctx *c, bool empty_dir)
 {
 	const struct wire_job *j = c->job;
 
-	if (empty_dir && rmdir(j->dest) == -1) {
+	if (empty_dir && unlinkat(c->parent_fd, base_name(j->dest),
+	    AT_REMOVEDIR) == -1) {
 		gitops_error(c, errno == ENOTEMPTY || errno == EEXIST ?
 		    ERR_LOCAL_CONFLICT : gitops_errno_class(errno), "%s: %s (it "
 		    "changed while cloning): left untouched", j->path,
 		    strerror(errno));
 		return -1;
 	}
-	if (compat_rename_noreplace(j->tmp, j->dest) == -1) {
+	if (compat_renameat_noreplace(c->parent_fd, base_name(j->tmp),
+	    base_name(j->dest)) == -1) {
 		gitops_error(c, errno == EEXIST || errno == ENOTEMPTY ?
 		    ERR_LOCAL_CONFLICT : gitops_errno_class(errno), "cannot move "
 		    "the clone into %s: %s", j->path, strerror(errno));
@@ -824,7 +920,7 @@ clone_entry(struct gitctx *c, bool empty_dir)
 	const struct wire_job *job = c->job;
 	bool made_tmp = false;
 
-	if (mkdir(job->tmp, 0777) == -1) {
+	if (mkdirat(c->parent_fd, base_name(job->tmp), 0777) == -1) {
 		gitops_error(c, gitops_errno_class(errno), "cannot create %s: %s",
 		    job->tmp, strerror(errno));
 		return;
@@ -845,7 +941,7 @@ clone_entry(struct gitctx *c, bool empty_dir)
 		goto out;
 	made_tmp = false;
 out:
-	if (made_tmp && fs_rmtree(job->tmp) == -1 &&
+	if (made_tmp && fs_rmtree_at(c->parent_fd, base_name(job->tmp)) == -1 &&
 	    c->res->result == RESULT_CLONED)
 		gitops_error(c, gitops_errno_class(errno), "cannot remove %s: %s",
 		    job->tmp, strerror(errno));
@@ -860,6 +956,7 @@ ctx_init(struct gitctx *c, const struct wire_job *job,
 	c->job = job;
 	c->ev = ev;
 	c->res = res;
+	c->parent_fd = -1;
 	c->phase = PHASE_QUEUED;
 	c->mirror = (job->flags & JOBF_MIRROR) != 0;
 	c->bare = c->mirror || (job->flags & JOBF_BARE) != 0;
@@ -879,6 +976,8 @@ ctx_release(struct gitctx *c)
 	free(c->proxy);
 	free(c->owner_url);
 	free(c->conn_url);
+	if (c->parent_fd != -1)
+		close(c->parent_fd);
 	netstream_server(NULL, NULL, NULL, NULL, false, false);
 }
 
@@ -888,7 +987,6 @@ gitops_sync(const struct wire_job *job, const struct gitops_events *ev,
 {
 	struct gitctx c;
 	char err[512];
-	char *root = NULL;
 	bool empty_dir;
 	int dest;
 
@@ -902,20 +1000,13 @@ gitops_sync(const struct wire_job *job, const struct gitops_events *ev,
 		c.depth = 0;
 	}
 	/* Parents first: never look at a destination through a symlink. */
-	root = workspace_root(job);
-	if (fs_mkparents(root, job->path, err, sizeof(err)) == -1) {
-		gitops_error(&c, errno == ELOOP || errno == ENOTDIR ||
-		    errno == EEXIST ? ERR_LOCAL_CONFLICT :
-		    gitops_errno_class(errno), "%s", err);
-		goto out;
+	if (open_parent(&c, true) == 0) {
+		dest = check_destination(&c, &empty_dir);
+		if (dest == 0)
+			clone_entry(&c, empty_dir);
+		else if (dest == 1)
+			update_entry(&c);
 	}
-	dest = check_destination(&c, &empty_dir);
-	if (dest == 0)
-		clone_entry(&c, empty_dir);
-	else if (dest == 1)
-		update_entry(&c);
-out:
-	free(root);
 	ctx_release(&c);
 }
 
@@ -928,7 +1019,14 @@ gitops_status(const struct wire_job *job, const struct gitops_events *ev,
 	ctx_init(&c, job, ev, res);
 	if (c.depth > 0 && !url_supports_shallow(job->url))
 		c.depth = 0;
-	status_entry(&c);
+	if (open_parent(&c, false) == -1 && c.res->err_class != ERR_REFUSED) {
+		/* No parent directory: nothing there yet. */
+		memset(res, 0, sizeof(*res));
+		res->result = RESULT_CHECKED;
+		res->state = ES_MISSING;
+		snprintf(res->message, sizeof(res->message), "missing");
+	} else if (c.parent_fd != -1)
+		status_entry(&c);
 	ctx_release(&c);
 }
 

@@ -143,6 +143,21 @@ job_failed(struct run *r, size_t slot, struct job *j, enum err_class cls,
 	r->dirty = true;
 }
 
+/*
+ * A dead worker's temporary directory, reached from the workspace
+ * through the walker: a link an entry's tree holds on the way to it
+ * cannot send the removal elsewhere.
+ */
+static void
+remove_tmp(const struct run *r, const struct job *j)
+{
+	size_t n = strlen(r->o->workspace);
+
+	if (j->tmp != NULL && strncmp(j->tmp, r->o->workspace, n) == 0 &&
+	    j->tmp[n] == '/')
+		fs_rmtree_below(r->o->workspace, j->tmp + n + 1);
+}
+
 static char *
 tmp_path(const struct run *r, const struct job *j)
 {
@@ -409,7 +424,7 @@ protocol_error(struct run *r, size_t slot, const char *why, int64_t now)
 	close_worker(w, now);
 	if (w->job != NULL) {
 		snprintf(msg, sizeof(msg), "worker protocol error: %s", why);
-		fs_rmtree(w->job->tmp);
+		remove_tmp(r, w->job);
 		job_failed(r, slot, w->job, ERR_PROTOCOL, msg, 0, now);
 	}
 }
@@ -497,7 +512,7 @@ retire(struct run *r, int64_t now)
 				describe_status(w->wstatus, why, sizeof(why));
 			else
 				snprintf(why, sizeof(why), "%s", w->kill_why);
-			fs_rmtree(w->job->tmp);
+			remove_tmp(r, w->job);
 			job_failed(r, i, w->job, w->kill_why[0] ? ERR_TIMEOUT :
 			    ERR_CRASHED, why, 0, now);
 		} else if (w->errbuf.len > 0 || (WIFEXITED(w->wstatus) &&

@@ -216,7 +216,7 @@ out:
 static int
 open_checked(struct gitctx *c)
 {
-	char have[2048];
+	char have[2048], why[1024];
 	int err;
 
 	switch (fs_kind(c->job->dest)) {
@@ -224,6 +224,11 @@ open_checked(struct gitctx *c)
 		state(c, ES_MISSING, "missing");
 		return -1;
 	case FS_DIR:
+		if (fs_dotgit_is_link(c->job->dest)) {
+			state(c, ES_BROKEN, "%s/.git is a symbolic link: refusing "
+			    "to use it", c->job->path);
+			return -1;
+		}
 		if (fs_is_git_repo(c->job->dest))
 			break;
 		/* FALLTHROUGH */
@@ -237,6 +242,14 @@ open_checked(struct gitctx *c)
 		state(c, ES_BROKEN, "cannot be opened: %s", git_error_last() ?
 		    git_error_last()->message : "unknown error");
 		git_error_clear();
+		return -1;
+	}
+	if (gitops_check_gitdir(c, c->repo, c->job->dest, c->job->path) == -1) {
+		/* Not a failure of status: what it found. */
+		snprintf(why, sizeof(why), "%s", c->res->message);
+		c->res->result = RESULT_CHECKED;
+		c->res->err_class = ERR_NONE;
+		state(c, ES_BROKEN, "%s", why);
 		return -1;
 	}
 	if (git_repository_is_bare(c->repo) != c->bare) {

@@ -3,18 +3,24 @@
  * superproject.  Their paths and URLs come from the (untrusted) repository
  * and are checked like manifest entries before libgit2 acts on them.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <git2.h>
 #include <git2/sys/errors.h>
 
 #include "buf.h"
+#include "fsutil.h"
 #include "gitctx.h"
 #include "localwork.h"
 #include "path.h"
+#include "protect.h"
+#include "treecheck.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -112,15 +118,149 @@ out:
 	return rc;
 }
 
+/*
+ * Every component of the submodule's path, from the superproject's work
+ * tree, must be a directory or not there yet: a symbolic link on the way
+ * (a tree's "m -> .git", or one swapped in later) would send the clone
+ * elsewhere, and libgit2 only looks at the path string.
+ */
+static int
+walk_path(struct gitctx *c, git_repository *repo, git_submodule *sm,
+    const char *label)
+{
+	char bad[1100], why[1300];
+	int top, fd, e;
+
+	if ((top = open(git_repository_workdir(repo), O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		gitops_error(c, ERR_INTERNAL, "%s: %s", label, strerror(errno));
+		return -1;
+	}
+	fd = fs_walk(top, git_submodule_path(sm), false, bad, sizeof(bad));
+	e = errno;
+	close(top);
+	if (fd != -1 || e == ENOENT) {
+		if (fd != -1)
+			close(fd);
+		return 0;	/* missing parts are made by libgit2, plainly */
+	}
+	fs_walk_why(e, bad, why, sizeof(why));
+	gitops_error(c, e == ELOOP || e == ENOTDIR || e == EXDEV ? ERR_REFUSED :
+	    ERR_INTERNAL, "%s (submodule '%s'): %s", label,
+	    git_submodule_name(sm), why);
+	return -1;
+}
+
+/*
+ * A submodule not checked out yet: libgit2 clones it (with our fetch
+ * options) and points its HEAD at the commit the superproject records,
+ * but checks nothing out: githerd does, after looking at the tree.
+ */
+static int
+clone_one(struct gitctx *c, git_submodule *sm, git_repository **sub,
+    const char *label)
+{
+	git_submodule_update_options uo;
+	int err;
+
+	git_submodule_update_options_init(&uo,
+	    GIT_SUBMODULE_UPDATE_OPTIONS_VERSION);
+	gitops_fetch_options(c, &uo.fetch_opts);
+	gitops_checkout_options(c, &uo.checkout_opts);
+	/* Nothing at all: a written index would make the real checkout take
+	 * every file as deleted by the user. */
+	uo.checkout_opts.checkout_strategy = GIT_CHECKOUT_NONE |
+	    GIT_CHECKOUT_DONT_WRITE_INDEX;
+	c->counters.received_bytes = c->fetched_bytes;
+	if ((err = git_submodule_update(sm, 1, &uo)) < 0 ||
+	    (err = git_submodule_open(sub, sm)) < 0)
+		return gitops_fail(c, err, label);
+	c->fetched_bytes = c->counters.received_bytes;
+	return 0;
+}
+
+/* A submodule checked out already: fetch its new commit if it lacks it. */
+static int
+open_one(struct gitctx *c, git_submodule *sm, const git_oid *want,
+    git_repository **sub, const char *label)
+{
+	git_remote *remote = NULL;
+	git_odb *odb = NULL;
+	bool have;
+	int err;
+
+	if ((err = git_submodule_open(sub, sm)) < 0 ||
+	    (err = git_repository_odb(&odb, *sub)) < 0)
+		return gitops_fail(c, err, label);
+	have = git_odb_exists(odb, want) == 1;
+	git_odb_free(odb);
+	if (have)
+		return 0;
+	if ((err = git_remote_lookup(&remote, *sub, "origin")) < 0 ||
+	    (err = gitops_fetch(c, remote, NULL, 0, 0, false,
+	    "submodule fetch")) < 0) {
+		git_remote_free(remote);
+		return gitops_fail(c, err, label);
+	}
+	git_remote_free(remote);
+	return 0;
+}
+
+/*
+ * Where the submodule's git directory is, its path protections, its
+ * tree, then the checkout and HEAD: git_submodule_update's last steps,
+ * with every check before the first file is written.
+ */
+static int
+settle(struct gitctx *c, git_repository *sub, const git_oid *want, bool fresh,
+    const char *label)
+{
+	git_checkout_options co;
+	git_commit *commit = NULL;
+	git_oid old;
+	char where[1100];
+	bool has_old;
+	int err, rc = -1;
+
+	if (gitops_check_gitdir(c, sub, git_repository_workdir(c->repo),
+	    label) == -1)
+		return -1;
+	if ((err = protect_repo(sub)) < 0)
+		return gitops_fail(c, err, label);
+	has_old = !fresh && git_reference_name_to_id(&old, sub, "HEAD") == 0;
+	git_error_clear();
+	snprintf(where, sizeof(where), "%s: ", label);
+	if ((err = git_commit_lookup(&commit, sub, want)) < 0) {
+		gitops_fail(c, err, label);
+		goto out;
+	}
+	if (treecheck(c, sub, want, has_old ? &old : NULL, where) == -1)
+		goto out;
+	gitops_checkout_options(c, &co);
+	err = fresh ? git_checkout_head(sub, &co) :
+	    git_checkout_tree(sub, (git_object *)commit, &co);
+	if (err < 0 || (!fresh && (err = git_repository_set_head_detached(sub,
+	    want)) < 0)) {
+		gitops_fail(c, err, label);
+		goto out;
+	}
+	rc = 0;
+out:
+	git_commit_free(commit);
+	return rc;
+}
+
 static int
 update_one(struct gitctx *c, git_repository *repo, const char *name,
     const char *where, int level)
 {
-	git_submodule_update_options uo;
 	git_submodule *sm = NULL;
 	git_repository *sub = NULL;
 	git_buf url = GIT_BUF_INIT;
 	struct buf label = BUF_INIT;
+	const git_oid *want;
+	unsigned status = 0;
+	bool fresh;
 	int err, rc = -1;
 
 	buf_init(&label);
@@ -136,25 +276,27 @@ update_one(struct gitctx *c, git_repository *repo, const char *name,
 		rc = 0;		/* "update = none": git leaves it alone too */
 		goto out;
 	}
-	git_submodule_update_options_init(&uo,
-	    GIT_SUBMODULE_UPDATE_OPTIONS_VERSION);
+	if ((err = git_submodule_status(&status, repo, name,
+	    GIT_SUBMODULE_IGNORE_UNSPECIFIED)) < 0) {
+		gitops_fail(c, err, label.data);
+		goto out;
+	}
+	want = git_submodule_index_id(sm);
+	if (status == GIT_SUBMODULE_STATUS_IN_CONFIG || want == NULL) {
+		rc = 0;		/* in .gitmodules only: nothing to check out */
+		goto out;
+	}
+	if (walk_path(c, repo, sm, label.data) == -1)
+		goto out;
 	/* A submodule's server: its own proxy, and its own credentials. */
 	if (git_submodule_resolve_url(&url, repo, git_submodule_url(sm)) == 0)
 		gitops_owner(c, repo, url.ptr);
-	gitops_fetch_options(c, &uo.fetch_opts);
-	gitops_checkout_options(c, &uo.checkout_opts);
-	c->counters.received_bytes = c->fetched_bytes;
-	err = git_submodule_update(sm, 1, &uo);
+	fresh = (status & GIT_SUBMODULE_STATUS_WD_UNINITIALIZED) != 0;
+	err = fresh ? clone_one(c, sm, &sub, label.data) :
+	    open_one(c, sm, want, &sub, label.data);
 	gitops_owner(c, c->repo, c->job->url);
-	if (err < 0) {
-		gitops_fail(c, err, label.data);
+	if (err == -1 || settle(c, sub, want, fresh, label.data) == -1)
 		goto out;
-	}
-	c->fetched_bytes = c->counters.received_bytes;
-	if ((err = git_submodule_open(&sub, sm)) < 0) {
-		gitops_fail(c, err, label.data);
-		goto out;
-	}
 	buf_reset(&label);
 	buf_addf(&label, "%s%s/", where, git_submodule_path(sm));
 	rc = submodules_update(c, sub, label.data, level + 1);

@@ -15,6 +15,8 @@
 
 #include "buf.h"
 #include "gitctx.h"
+#include "protect.h"
+#include "treecheck.h"
 #include "localwork.h"
 #include "quarantine.h"
 #include "xmalloc.h"
@@ -92,6 +94,12 @@ open_entry(struct gitctx *c)
 	if (err < 0) {
 		gitops_fail(c, err, "opening the repository");
 		c->res->err_class = ERR_LOCAL_CONFLICT;
+		return -1;
+	}
+	if (gitops_check_gitdir(c, c->repo, c->job->dest, c->job->path) == -1)
+		return -1;
+	if ((err = protect_repo(c->repo)) < 0) {
+		gitops_fail(c, err, "protecting the checkout");
 		return -1;
 	}
 	bare = git_repository_is_bare(c->repo);
@@ -546,6 +554,10 @@ update_worktree(struct gitctx *c)
 			goto out;
 	}
 	if (find_target(c, &p) == -1)
+		goto out;
+	/* Hostile trees fail the entry before anything of it changes. */
+	if (p.moves && treecheck(c, c->repo, &p.target, p.head_born ? &p.head :
+	    NULL, "") == -1)
 		goto out;
 	if (!p.fetch && !p.moves && !((c->job->flags & JOBF_SUBMODULES) &&
 	    submodules_stale(c, c->repo, 1))) {

@@ -246,28 +246,29 @@ out:
 	return rc;
 }
 
+/* dir (workspace-relative) is entered through the walker, never a link. */
 static size_t
-sweep_dir(const char *dir)
+sweep_dir(int wsfd, const char *dir)
 {
 	DIR *d;
 	struct dirent *de;
-	struct buf p = BUF_INIT;
 	size_t n = 0;
+	int fd;
 
-	if ((d = opendir(dir)) == NULL)
+	if ((fd = fs_walk(wsfd, dir, false, NULL, 0)) == -1)
 		return 0;
-	buf_init(&p);
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
 	while ((de = readdir(d)) != NULL) {
 		if (strncmp(de->d_name, PATH_TMP_PREFIX ".",
 		    strlen(PATH_TMP_PREFIX) + 1) != 0)
 			continue;
-		buf_reset(&p);
-		buf_addf(&p, "%s/%s", dir, de->d_name);
-		if (fs_rmtree(p.data) == 0)
+		if (fs_rmtree_at(fd, de->d_name) == 0)
 			n++;
 	}
 	closedir(d);
-	buf_release(&p);
 	return n;
 }
 
@@ -288,17 +289,21 @@ workspace_sweep(const struct workspace *w, const struct manifest *m)
 	char **dirs;
 	const char *slash;
 	size_t i, n = 0, found = 0;
+	int wsfd;
 
+	if ((wsfd = open(w->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return 0;
 	dirs = xreallocarray(NULL, m->nrepos + 1, sizeof(*dirs));
-	dirs[n++] = xstrdup(w->path);
+	dirs[n++] = xstrdup("");
 	for (i = 0; i < m->nrepos; i++)
 		if ((slash = strrchr(m->repos[i].path, '/')) != NULL)
-			dirs[n++] = xasprintf("%s/%.*s", w->path,
-			    (int)(slash - m->repos[i].path), m->repos[i].path);
+			dirs[n++] = xstrndup(m->repos[i].path,
+			    (size_t)(slash - m->repos[i].path));
 	qsort(dirs, n, sizeof(*dirs), str_cmp);
 	for (i = 0; i < n; i++)
 		if (i == 0 || strcmp(dirs[i], dirs[i - 1]) != 0)
-			found += sweep_dir(dirs[i]);
+			found += sweep_dir(wsfd, dirs[i]);
+	close(wsfd);
 	for (i = 0; i < n; i++)
 		free(dirs[i]);
 	free(dirs);

@@ -148,6 +148,9 @@ test_git_aliasing_tree_entries_are_refused() {
 100755 blob @BLOB@\t.git
 040000 tree @TREE@\t.git.
 040000 tree @TREE@\t.git\\
+040000 tree @TREE@\t.g\xe2\x80\x8cit
+040000 tree @TREE@\t.git::$INDEX_ALLOCATION
+040000 tree @TREE@\t.GIT\xef\xbb\xbf
 EOF2
 }
 

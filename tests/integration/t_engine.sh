@@ -136,7 +136,8 @@ EOM
 	expect_grep "FAIL alink: local-conflict: alink is a symbolic link" "$OUT/stdout" "symlink"
 	"$BIN" sync -C "$WS" "$OUT/m2.yaml" >"$OUT/stdout2" 2>&1
 	expect_exit 1 $? "clone through a symlink"
-	expect_grep "FAIL alink/inside: local-conflict: alink is a symbolic link" "$OUT/stdout2" "through symlink"
+	expect_grep "FAIL alink/inside: refused: alink is a symbolic link: refusing to go through it" \
+	    "$OUT/stdout2" "through symlink"
 	expect_eq precious "$(cat "$WS/notgit/file")" "untouched"
 	expect_eq trunk "$(git -C "$WS/emptydir" symbolic-ref --short HEAD)" "an empty directory is cloned into"
 	rm -rf "$WS/emptydir"

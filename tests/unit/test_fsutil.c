@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,21 @@ at(const char *rel)
 	return xasprintf("%s/%s", root, rel);
 }
 
+/* mkdir -p root/rel through the walker; 0 or -1. */
+static int
+mkdirs(const char *rel)
+{
+	int rootfd = open(root, O_RDONLY | O_DIRECTORY), fd;
+
+	cr_assert_neq(rootfd, -1);
+	fd = fs_walk(rootfd, rel, true, NULL, 0);
+	close(rootfd);
+	if (fd == -1)
+		return -1;
+	close(fd);
+	return 0;
+}
+
 static void
 touch(const char *rel)
 {
@@ -49,7 +65,8 @@ Test(fsutil, rmtree_does_not_follow_symlinks)
 	char err[256], *outside = at("outside"), *link = at("tree/a/link");
 	char *kept = at("outside/keep"), *tree = at("tree");
 
-	cr_assert_eq(fs_mkparents(root, "tree/a/b/c", err, sizeof(err)), 0);
+	(void)err;
+	cr_assert_eq(mkdirs("tree/a/b"), 0);
 	cr_assert_eq(mkdir(outside, 0777), 0);
 	touch("outside/keep");
 	touch("tree/a/b/file");
@@ -64,18 +81,44 @@ Test(fsutil, rmtree_does_not_follow_symlinks)
 	free(tree);
 }
 
-Test(fsutil, mkparents_refuses_symlinked_components)
+Test(fsutil, walk_refuses_symlinks_and_files_on_the_way)
 {
-	char err[256], *outside = at("elsewhere"), *link = at("ws/a/evil");
+	char bad[256], why[512], *outside = at("elsewhere"), *link = at("ws/a/evil");
+	int rootfd, fd;
 
-	cr_assert_eq(fs_mkparents(root, "ws/a/x", err, sizeof(err)), 0);
+	cr_assert_eq(mkdirs("ws/a/x"), 0);
 	cr_assert_eq(mkdir(outside, 0777), 0);
 	cr_assert_eq(symlink(outside, link), 0);
-	cr_expect_eq(fs_mkparents(root, "ws/a/evil/sub/repo", err, sizeof(err)), -1);
-	cr_expect(strstr(err, "symbolic link") != NULL, "%s", err);
+	rootfd = open(root, O_RDONLY | O_DIRECTORY);
+	cr_assert_neq(rootfd, -1);
+	/* A link anywhere on the way: refused, nothing made beyond it. */
+	cr_expect_eq(fs_walk(rootfd, "ws/a/evil/sub", true, bad, sizeof(bad)), -1);
+	cr_expect_eq(errno, ELOOP);
+	cr_expect_str_eq(bad, "ws/a/evil");
+	fs_walk_why(ELOOP, bad, why, sizeof(why));
+	cr_expect(strstr(why, "ws/a/evil is a symbolic link") != NULL, "%s", why);
+	cr_expect_eq(fs_dir_is_empty(outside), 1, "created through the link");
+	/* The last component too, and without create. */
+	cr_expect_eq(fs_walk(rootfd, "ws/a/evil", false, bad, sizeof(bad)), -1);
+	cr_expect_eq(errno, ELOOP);
 	touch("ws/file");
-	cr_expect_eq(fs_mkparents(root, "ws/file/repo", err, sizeof(err)), -1);
-	cr_expect(strstr(err, "not a directory") != NULL, "%s", err);
+	cr_expect_eq(fs_walk(rootfd, "ws/file/repo", true, bad, sizeof(bad)), -1);
+	cr_expect_eq(errno, ENOTDIR);
+	cr_expect_str_eq(bad, "ws/file");
+	cr_expect_eq(fs_walk(rootfd, "ws/missing/x", false, bad, sizeof(bad)), -1);
+	cr_expect_eq(errno, ENOENT);
+	cr_expect_eq(fs_walk(rootfd, "ws/../..", false, bad, sizeof(bad)), -1);
+	cr_expect_eq(errno, EXDEV);
+	/* Ordinary directories, "" and "." components. */
+	fd = fs_walk(rootfd, "ws//a/./x", false, bad, sizeof(bad));
+	cr_expect_neq(fd, -1, "%s", bad);
+	if (fd != -1)
+		close(fd);
+	fd = fs_walk(rootfd, "", false, bad, sizeof(bad));
+	cr_expect_neq(fd, -1);
+	if (fd != -1)
+		close(fd);
+	close(rootfd);
 	free(outside);
 	free(link);
 }
@@ -87,11 +130,11 @@ Test(fsutil, kinds_and_git_detection)
 	cr_assert_eq(fs_mkdir_p(e, err, sizeof(err)), 0);
 	cr_expect_eq(fs_dir_is_empty(e), 1);
 	cr_expect_eq(fs_is_git_repo(e), 0);
-	cr_assert_eq(fs_mkparents(root, "repo/.git/x", err, sizeof(err)), 0);
+	cr_assert_eq(mkdirs("repo/.git/x"), 0);
 	cr_expect_eq(fs_is_git_repo(d), 1);
 	cr_expect_eq(fs_dir_is_empty(d), 0);
-	cr_assert_eq(fs_mkparents(root, "bare.git/objects/x", err, sizeof(err)), 0);
-	cr_assert_eq(fs_mkparents(root, "bare.git/refs/x", err, sizeof(err)), 0);
+	cr_assert_eq(mkdirs("bare.git/objects"), 0);
+	cr_assert_eq(mkdirs("bare.git/refs"), 0);
 	cr_expect_eq(fs_is_git_repo(bare), 0, "no HEAD yet");
 	touch("bare.git/HEAD");
 	cr_expect_eq(fs_is_git_repo(bare), 1);
