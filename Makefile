@@ -32,7 +32,8 @@ LIB_SRCS = src/buf.c src/xmalloc.c src/compat.c src/fsutil.c src/clock.c \
 	   src/cli.c src/listing.c src/netrc.c src/cabundle.c src/proxy.c \
 	   src/freeze.c src/workspace.c \
 	   src/queue.c src/wire.c src/progress.c src/term.c src/render.c \
-	   src/report.c src/sig.c src/pool.c src/run.c src/worker.c \
+	   src/report.c src/sig.c src/stall.c src/pool.c src/run.c src/worker.c \
+	   src/memlimit.c \
 	   src/gitops.c src/clone.c src/update.c src/quarantine.c \
 	   src/localwork.c src/submodules.c src/status.c src/netstream.c \
 	   src/treecheck.c src/protect.c \
@@ -44,11 +45,11 @@ LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
 GIT_SRCS = src/gitops.c src/clone.c src/update.c src/quarantine.c \
 	   src/localwork.c src/submodules.c src/status.c src/netstream.c \
 	   src/treecheck.c src/protect.c \
-	   src/worker.c src/run.c src/auth.c src/hostkey.c
+	   src/worker.c src/run.c src/auth.c src/hostkey.c src/memlimit.c
 UNIT_OBJS = $(filter-out $(GIT_SRCS:src/%.c=$(BUILD)/%.o),$(LIB_OBJS))
 MAIN_OBJ = $(MAIN_SRC:src/%.c=$(BUILD)/%.o)
 
-UNIT_TESTS = buf sanitize url path manifest queue wire progress render report fsutil \
+UNIT_TESTS = buf sanitize stall url path manifest queue wire progress render report fsutil \
 	     freeze history schedule select netrc hostkey proxy cabundle cli
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 

@@ -40,10 +40,10 @@ _githerd_options() {
 	local run="-j --jobs -q --quiet -v --verbose --progress --color --retries
 		--retry-delay --stall-timeout --timeout --wait --per-host --allow-local
 		--ssh-key --accept-new-host-keys --ca-file --credential-helper
-		--allow-http-auth --follow-redirects"
+		--allow-http-auth --follow-redirects --low-speed-limit --low-speed-time"
 	case $1 in
-	sync) echo "$common $select $run --json --dry-run --fetch --max-objects --max-file-size" ;;
-	status) echo "$common $select $run --json --fetch --max-objects --max-file-size" ;;
+	sync) echo "$common $select $run --json --dry-run --fetch --max-objects --max-file-size --max-memory" ;;
+	status) echo "$common $select $run --json --fetch --max-objects --max-file-size --max-memory" ;;
 	freeze) echo "$common $select $run -o --output" ;;
 	list) echo "$common $select --json --allow-local" ;;
 	check) echo "-h --help -q --quiet --allow-local" ;;

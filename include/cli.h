@@ -23,6 +23,9 @@ enum exit_code {
 #define CLI_DEFAULT_RETRIES	3
 #define CLI_RETRY_BASE_MS	1000
 #define CLI_STALL_S		60
+#define CLI_LOW_SPEED		1024	/* bytes a second ... */
+#define CLI_LOW_SPEED_S		60	/* ... over this */
+#define CLI_MIN_MEMORY		(64ULL << 20)
 /* Above any real repository (a kernel clone has ~10M objects), far below
  * what a lying pack header could make the indexer allocate for. */
 #define CLI_MAX_OBJECTS		50000000UL
@@ -65,6 +68,9 @@ struct cli {
 	int			 wait_s;	/* for the workspace lock */
 	unsigned long		 max_objects;
 	unsigned long long	 max_file_size;
+	unsigned long long	 max_memory;	/* 0: from RAM and -j */
+	unsigned long long	 low_speed;	/* bytes a second; 0: off */
+	double			 low_speed_s;
 	unsigned long		 per_host;	/* 0: no limit */
 	unsigned long		 shard, nshards;	/* 1-based; 0: all */
 	/* authentication */

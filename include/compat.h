@@ -17,6 +17,7 @@ void	compat_close_from(int lowfd);
 int	compat_parent_death_signal(int sig);
 int	compat_flock_nb(int fd, bool exclusive);
 void	compat_random(void *, size_t);
+size_t	compat_malloc_size(void *);
 /* memset that the compiler may not drop: for secrets. */
 void	compat_wipe(void *, size_t);
 

@@ -37,6 +37,10 @@ struct gitctx {
 	struct wire_progress		 counters;
 	uint64_t			 fetched_bytes;	/* of finished fetches */
 	uint64_t			 fetched_objects;
+	/* what on_transfer needs to tell the pack from the chatter */
+	uint64_t			 raw_bytes;	/* this fetch's, libgit2's count */
+	uint64_t			 chatter;	/* this fetch's progress text */
+	uint64_t			 pack_base;	/* pack bytes of earlier fetches */
 	bool				 bare, mirror;
 	int				 depth;		/* effective */
 	/* what the remote advertised, and what the manifest asks of it */

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "buf.h"
+#include "stall.h"
 #include "queue.h"
 #include "wire.h"
 
@@ -40,8 +41,8 @@ struct worker {
 	bool			 reaped;
 	int			 wstatus;
 	int64_t			 kill_deadline;	/* SIGKILL after this, if set */
-	int64_t			 last_activity;	/* last frame from it */
-	char			 kill_why[96];	/* set when the watchdog killed it */
+	struct stall		 stall;		/* its job's real progress */
+	char			 kill_why[200];	/* set when the watchdog killed it */
 };
 
 typedef int (*worker_main_fn)(int fd, void *arg);

@@ -45,6 +45,8 @@ struct run_opts {
 	unsigned		 worker_quota;	/* jobs per worker process */
 	struct retry_policy	 retry;
 	int64_t			 stall_ms;	/* no progress for this: kill */
+	uint64_t		 low_speed;	/* pack bytes/s, over ... */
+	int64_t			 low_speed_ms;	/* ... this long; 0: off */
 	int64_t			 timeout_ms;	/* per entry; 0: none */
 	struct worker_config	 worker;
 	const char		*notes;		/* lines to show first, or NULL */

@@ -14,7 +14,7 @@
 
 #include "buf.h"
 
-#define WIRE_VERSION	1
+#define WIRE_VERSION	2
 #define WIRE_HEADER	12
 #define WIRE_MAX	(64 * 1024)	/* largest payload accepted */
 
@@ -103,6 +103,7 @@ struct wire_progress {
 	uint32_t	indexed_deltas;
 	uint32_t	total_deltas;
 	uint64_t	received_bytes;
+	uint64_t	pack_bytes;	/* received_bytes less the server's chatter */
 	uint32_t	checkout_done;
 	uint32_t	checkout_total;
 };

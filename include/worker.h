@@ -14,6 +14,7 @@ struct worker_config {
 	int			read_timeout_ms;
 	unsigned long		max_objects;	/* per received pack; 0: no cap */
 	unsigned long long	max_file_size;	/* RLIMIT_FSIZE; 0: none */
+	unsigned long long	max_memory;	/* libgit2's heap; 0: none */
 	struct auth_config	auth;
 	const char		*ca_file;	/* --ca-file, or NULL */
 };

@@ -40,6 +40,9 @@ enum long_only {
 	OPT_SAFE_DIR,
 	OPT_HTTP_AUTH,
 	OPT_FOLLOW_REDIRECTS,
+	OPT_MAX_MEMORY,
+	OPT_LOW_SPEED_LIMIT,
+	OPT_LOW_SPEED_TIME,
 };
 
 static const struct option longopts[] = {
@@ -73,6 +76,9 @@ static const struct option longopts[] = {
 	{ "safe-directory", required_argument, NULL, OPT_SAFE_DIR },
 	{ "allow-http-auth", no_argument, NULL, OPT_HTTP_AUTH },
 	{ "follow-redirects", no_argument, NULL, OPT_FOLLOW_REDIRECTS },
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
+	{ "low-speed-limit", required_argument, NULL, OPT_LOW_SPEED_LIMIT },
+	{ "low-speed-time", required_argument, NULL, OPT_LOW_SPEED_TIME },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -118,7 +124,11 @@ takers(int ch)
 		return SELECTING | CMD_CHECK;
 	case OPT_MAX_OBJECTS:
 	case OPT_MAX_FILE_SIZE:
+	case OPT_MAX_MEMORY:
 		return CMD_SYNC | CMD_STATUS;
+	case OPT_LOW_SPEED_LIMIT:
+	case OPT_LOW_SPEED_TIME:
+		return ALL_RUNS;
 	default:
 		return ~0u;
 	}
@@ -169,7 +179,7 @@ cli_help(void)
 	    "      --retries N     try transient failures N more times "
 	    "(default %d)\n"
 	    "      --retry-delay S first retry after about S seconds (default 1)\n"
-	    "      --stall-timeout S  kill a job silent for S seconds "
+	    "      --stall-timeout S  kill a job without progress for S seconds "
 	    "(default %d)\n"
 	    "      --timeout S     kill a job running longer than S seconds\n"
 	    "      --wait S        wait up to S seconds for a locked workspace\n"
@@ -179,6 +189,12 @@ cli_help(void)
 	    "                      (default 50000000)\n"
 	    "      --max-file-size SIZE  no file written may exceed SIZE "
 	    "(k, M, G)\n"
+	    "      --max-memory SIZE  a worker may hold at most SIZE for libgit2\n"
+	    "                      (default: half the RAM shared by the jobs)\n"
+	    "      --low-speed-limit SIZE  kill a job whose pack arrives slower "
+	    "than\n"
+	    "                      SIZE a second (default 1k; 0: never) ...\n"
+	    "      --low-speed-time S  ... for S seconds (default %d)\n"
 	    "      --ssh-key FILE  offer this private key to ssh servers too\n"
 	    "      --accept-new-host-keys  trust and record unknown ssh host "
 	    "keys\n"
@@ -197,7 +213,7 @@ cli_help(void)
 	    "2 usage or manifest error (nothing touched), 3 internal or system\n"
 	    "error, 4 entries skipped to protect local work.\n"
 	    "See githerd(1) and githerd.yaml(5).\n", CLI_DEFAULT_JOBS,
-	    CLI_DEFAULT_RETRIES, CLI_STALL_S);
+	    CLI_DEFAULT_RETRIES, CLI_STALL_S, CLI_LOW_SPEED_S);
 }
 
 static int
@@ -403,6 +419,8 @@ defaults(struct cli *cli)
 	cli->max_objects = CLI_MAX_OBJECTS;
 	cli->retry_delay_s = CLI_RETRY_BASE_MS / 1000.0;
 	cli->stall_s = CLI_STALL_S;
+	cli->low_speed = CLI_LOW_SPEED;
+	cli->low_speed_s = CLI_LOW_SPEED_S;
 }
 
 static int
@@ -506,6 +524,21 @@ option(struct cli *cli, int ch, const char *arg)
 	case OPT_HTTP_AUTH:
 		cli->allow_http_auth = true;
 		return 0;
+	case OPT_MAX_MEMORY:
+		if (parse_size("--max-memory", arg, &cli->max_memory) == -1)
+			return -1;
+		if (cli->max_memory < CLI_MIN_MEMORY) {
+			fprintf(stderr, "githerd: --max-memory wants at least "
+			    "%lluM, not '%s'\n",
+			    (unsigned long long)(CLI_MIN_MEMORY >> 20), arg);
+			return -1;
+		}
+		return 0;
+	case OPT_LOW_SPEED_LIMIT:
+		return parse_size("--low-speed-limit", arg, &cli->low_speed);
+	case OPT_LOW_SPEED_TIME:
+		return parse_seconds("--low-speed-time", arg, 1,
+		    &cli->low_speed_s);
 	case OPT_FOLLOW_REDIRECTS:
 		cli->follow_redirects = true;
 		return 0;

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,13 @@ int
 compat_parent_death_signal(int sig)
 {
 	return prctl(PR_SET_PDEATHSIG, sig);
+}
+
+/* What an allocation really takes (glibc's, and ASan's, know). */
+size_t
+compat_malloc_size(void *p)
+{
+	return malloc_usable_size(p);
 }
 
 /* Bytes nobody can guess, for the names of temporary files. */

@@ -25,8 +25,10 @@
 #include "gitctx.h"
 #include "gitops.h"
 #include "manifest.h"
+#include "memlimit.h"
 #include "netstream.h"
 #include "proxy.h"
+#include "units.h"
 #include "url.h"
 #include "version.h"
 #include "xmalloc.h"
@@ -152,7 +154,14 @@ gitops_fail(struct gitctx *c, int code, const char *what)
 	if (gitops_cancelled(c))
 		cls = ERR_CANCELLED;
 	offsite = netstream_offsite(&refused);
-	if (refused && cls != ERR_CANCELLED) {
+	if (memlimit_hit() && cls != ERR_CANCELLED) {
+		char size[32];
+
+		units_format_size(memlimit_limit(), size, sizeof(size));
+		gitops_error(c, ERR_REFUSED, "%s: the repository needs more memory "
+		    "than a worker may use (--max-memory %s): refused (a file of "
+		    "gigabytes?)", what, size);
+	} else if (refused && cls != ERR_CANCELLED) {
 		url_host_port(c->owner_url, host, sizeof(host), port,
 		    sizeof(port));
 		gitops_error(c, ERR_REFUSED, "%s: %s:%s redirected to %s, another "
@@ -210,6 +219,22 @@ on_transfer(const git_indexer_progress *st, void *payload)
 
 	if (gitops_cancelled(c))
 		return GITCTX_CANCEL;
+	/* A new fetch: libgit2 counts from zero again. */
+	if (st->received_bytes < c->raw_bytes) {
+		c->pack_base = w->pack_bytes;
+		c->chatter = 0;
+	}
+	c->raw_bytes = st->received_bytes;
+	/*
+	 * libgit2 counts every byte read, progress messages too: what is
+	 * left is the pack.  It counts a read before the messages in it are
+	 * handed to on_sideband, so the difference can run ahead by a
+	 * buffer; it never goes back, and the watchdog wants more than a
+	 * buffer's worth (STALL_MIN_BYTES) before it calls it progress.
+	 */
+	if (st->received_bytes > c->chatter &&
+	    c->pack_base + st->received_bytes - c->chatter > w->pack_bytes)
+		w->pack_bytes = c->pack_base + st->received_bytes - c->chatter;
 	w->received_objects = st->received_objects;
 	w->indexed_objects = st->indexed_objects;
 	w->total_objects = st->total_objects;
@@ -227,13 +252,16 @@ on_transfer(const git_indexer_progress *st, void *payload)
 	return 0;
 }
 
+/* The server's progress text, which githerd does not show: its bytes,
+ * with the pkt-line header and band byte, are chatter, not pack. */
 static int
 on_sideband(const char *str, int len, void *payload)
 {
 	struct gitctx *c = payload;
 
 	(void)str;
-	(void)len;
+	if (len > 0)
+		c->chatter += (uint64_t)len + 5;
 	return gitops_cancelled(c) ? GITCTX_CANCEL : 0;
 }
 
@@ -1043,6 +1071,7 @@ gitops_global_init(int connect_timeout_ms, int read_timeout_ms,
     unsigned long max_objects, const char *ca_file, char *err, size_t errlen)
 {
 	char *bundle;
+	size_t limit;
 	int rc;
 
 	err[0] = '\0';
@@ -1057,6 +1086,9 @@ gitops_global_init(int connect_timeout_ms, int read_timeout_ms,
 	    read_timeout_ms > 0 ? read_timeout_ms : READ_TIMEOUT_MS);
 	if (max_objects > 0)
 		git_libgit2_opts(GIT_OPT_SET_PACK_MAX_OBJECTS, (size_t)max_objects);
+	/* The object cache (256 MiB by default) fits well inside the limit. */
+	if ((limit = memlimit_limit()) > 0 && limit / 4 < (256u << 20))
+		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(limit / 4));
 	if ((bundle = cabundle_combine(ca_file, tmp_dir(), err, errlen)) ==
 	    NULL)
 		return err[0] != '\0' ? -1 : 0;

@@ -258,6 +258,26 @@ render_mode(const struct cli *cli, int fd)
 	}
 }
 
+/*
+ * What a worker may hold for libgit2 unless --max-memory says: half the
+ * RAM, shared by the jobs that run at once, and never less than
+ * DEFAULT_MIN_MEMORY (what a large repository's index needs).
+ */
+#define DEFAULT_MIN_MEMORY	(256ULL << 20)
+
+static unsigned long long
+default_memory(size_t jobs)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	unsigned long long ram, share;
+
+	if (pages <= 0 || size <= 0)
+		return 4ULL << 30;
+	ram = (unsigned long long)pages * (unsigned long long)size;
+	share = ram / 2 / (jobs ? jobs : 1);
+	return share > DEFAULT_MIN_MEMORY ? share : DEFAULT_MIN_MEMORY;
+}
+
 static void
 fill_opts(struct run_opts *o, const struct cli *cli, const char *ws,
     const char *json, char *note, size_t notelen)
@@ -283,6 +303,8 @@ fill_opts(struct run_opts *o, const struct cli *cli, const char *ws,
 	o->retry.base_ms = (int64_t)(cli->retry_delay_s * 1000);
 	o->retry.cap_ms = RETRY_CAP_MS;
 	o->stall_ms = (int64_t)(cli->stall_s * 1000);
+	o->low_speed = cli->low_speed;
+	o->low_speed_ms = (int64_t)(cli->low_speed_s * 1000);
 	o->timeout_ms = (int64_t)(cli->timeout_s * 1000);
 	/* libgit2's own socket timeout: a stalled read fails, retried. */
 	o->worker.read_timeout_ms = (int)(cli->stall_s * 1000);
@@ -290,6 +312,8 @@ fill_opts(struct run_opts *o, const struct cli *cli, const char *ws,
 	    o->worker.read_timeout_ms : 30000;
 	o->worker.max_objects = cli->max_objects;
 	o->worker.max_file_size = cli->max_file_size;
+	o->worker.max_memory = cli->max_memory ? cli->max_memory :
+	    default_memory(o->jobs);
 	o->worker.auth.ssh_key = cli->ssh_key;
 	o->worker.auth.accept_new_host_keys = cli->accept_new_host_keys;
 	o->worker.auth.credential_helper = cli->credential_helper;

@@ -204,7 +204,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	free(dest);
 	w->job = j;
 	w->state = W_BUSY;
-	w->last_activity = now;
+	stall_start(&w->stall, now);
 	w->kill_why[0] = '\0';
 	buf_reset(&w->errbuf);
 	progress_start(&r->pm, slot, j, now);
@@ -245,14 +245,17 @@ kill_stragglers(struct run *r, int64_t now)
 }
 
 /*
- * The stall watchdog: a worker that has said nothing for stall_ms (no
- * progress callback fires while a socket hangs), or whose job ran past
- * the per-entry timeout, is killed; its job fails as a timeout and is
- * tried again.
+ * The stall watchdog: a worker whose job made no real progress for
+ * stall_ms (no callback fires while a socket hangs, and a server's
+ * endless progress messages are not progress), whose pack arrives below
+ * the low-speed limit, or whose job ran past the per-entry timeout, is
+ * killed; its job fails as a timeout and may be tried again.
  */
 static void
 watchdog(struct run *r, int64_t now)
 {
+	struct stall_limits lim = { r->o->stall_ms, r->o->low_speed,
+	    r->o->low_speed_ms };
 	struct worker *w;
 	size_t i;
 
@@ -260,10 +263,9 @@ watchdog(struct run *r, int64_t now)
 		w = &r->pool.w[i];
 		if (w->state != W_BUSY || w->job == NULL || w->kill_why[0])
 			continue;
-		if (r->o->stall_ms > 0 && now - w->last_activity >= r->o->stall_ms)
-			snprintf(w->kill_why, sizeof(w->kill_why), "no progress "
-			    "for %gs (--stall-timeout); worker killed",
-			    (double)r->o->stall_ms / 1000);
+		if (stall_check(&w->stall, &lim, now, w->kill_why,
+		    sizeof(w->kill_why)))
+			;
 		else if (r->o->timeout_ms > 0 &&
 		    now - w->job->start_ms >= r->o->timeout_ms)
 			snprintf(w->kill_why, sizeof(w->kill_why), "took longer "
@@ -381,7 +383,6 @@ on_message(struct run *r, size_t slot, struct wire_msg *m, int64_t now)
 	struct worker *w = &r->pool.w[slot];
 	bool mine = w->job != NULL && m->job == w->job->id;
 
-	w->last_activity = now;
 	switch (m->type) {
 	case WIRE_HELLO:
 		if (w->state == W_STARTING)
@@ -390,13 +391,17 @@ on_message(struct run *r, size_t slot, struct wire_msg *m, int64_t now)
 		r->failed_starts = 0;
 		break;
 	case WIRE_PHASE:
-		if (mine)
+		if (mine) {
 			progress_phase(&r->pm, slot, (enum phase)m->u.phase, now);
+			stall_phase(&w->stall, (enum phase)m->u.phase, now);
+		}
 		r->dirty = true;
 		break;
 	case WIRE_PROGRESS:
-		if (mine)
+		if (mine) {
 			progress_update(&r->pm, slot, &m->u.progress, now);
+			stall_progress(&w->stall, &m->u.progress, now);
+		}
 		r->dirty = true;
 		break;
 	case WIRE_LOG:
@@ -498,7 +503,7 @@ static void
 retire(struct run *r, int64_t now)
 {
 	struct worker *w;
-	char why[160];
+	char why[240];
 	size_t i;
 
 	for (i = 0; i < r->pool.n; i++) {

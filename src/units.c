@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -33,4 +34,20 @@ units_parse_size(const char *s, uint64_t *out)
 		return -1;
 	*out = (uint64_t)v << shift;
 	return 0;
+}
+
+/* The inverse, as exactly as units_parse_size reads it: 256M, 1536M, 3k. */
+void
+units_format_size(uint64_t v, char *out, size_t len)
+{
+	static const char suffix[] = "GMk";
+	int shift;
+
+	for (shift = 30; shift > 0; shift -= 10)
+		if (v != 0 && v % (1ULL << shift) == 0) {
+			snprintf(out, len, "%llu%c", (unsigned long long)(v >>
+			    shift), suffix[(30 - shift) / 10]);
+			return;
+		}
+	snprintf(out, len, "%llu", (unsigned long long)v);
 }

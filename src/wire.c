@@ -155,6 +155,7 @@ encode_payload(struct buf *b, const struct wire_msg *m)
 		put_u32(b, m->u.progress.indexed_deltas);
 		put_u32(b, m->u.progress.total_deltas);
 		put_u64(b, m->u.progress.received_bytes);
+		put_u64(b, m->u.progress.pack_bytes);
 		put_u32(b, m->u.progress.checkout_done);
 		put_u32(b, m->u.progress.checkout_total);
 		break;
@@ -215,6 +216,7 @@ decode_payload(struct wire_msg *m, struct cursor *c)
 		m->u.progress.indexed_deltas = get_u32(c);
 		m->u.progress.total_deltas = get_u32(c);
 		m->u.progress.received_bytes = get_u64(c);
+		m->u.progress.pack_bytes = get_u64(c);
 		m->u.progress.checkout_done = get_u32(c);
 		m->u.progress.checkout_total = get_u32(c);
 		break;

@@ -9,6 +9,7 @@
 
 #include "clock.h"
 #include "gitops.h"
+#include "memlimit.h"
 #include "netstream.h"
 #include "wire.h"
 #include "worker.h"
@@ -122,6 +123,7 @@ run_job(int fd, const struct wire_msg *job, const struct worker_config *cfg)
 	struct wire_msg m;
 
 	netstream_take_retry_after();	/* nothing from an earlier job */
+	memlimit_reset();
 	if (job->u.job.op == OP_STATUS)
 		gitops_status(&job->u.job, &ev, &res);
 	else
@@ -193,6 +195,9 @@ worker_main(int fd, void *arg)
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0;	/* no SA_RESTART: a blocked read must return */
 	sigaction(SIGTERM, &sa, NULL);
+	/* Before libgit2 allocates anything: every byte of it is counted. */
+	if (memlimit_install((size_t)cfg->max_memory) < 0)
+		return 3;
 	if (gitops_global_init(cfg->connect_timeout_ms, cfg->read_timeout_ms,
 	    cfg->max_objects, cfg->ca_file, err, sizeof(err)) == -1) {
 		fprintf(stderr, "githerd: worker: %s\n", err);

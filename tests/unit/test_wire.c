@@ -44,6 +44,7 @@ sample(enum wire_type t)
 		m.u.progress.indexed_deltas = 4;
 		m.u.progress.total_deltas = 5;
 		m.u.progress.received_bytes = 1ULL << 40;
+		m.u.progress.pack_bytes = (1ULL << 40) - 99;
 		m.u.progress.checkout_done = 6;
 		m.u.progress.checkout_total = 7;
 		break;

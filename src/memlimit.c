@@ -1,0 +1,85 @@
+#include <stdlib.h>
+
+#include <git2.h>
+#include <git2/sys/alloc.h>
+
+#include "compat.h"
+#include "memlimit.h"
+
+/* One worker, one thread: plain counters will do. */
+static size_t limit, used;
+static bool hit;
+
+static bool
+fits(size_t more)
+{
+	if (limit == 0 || (more <= limit && used <= limit - more))
+		return true;
+	hit = true;
+	return false;
+}
+
+static void *
+counted_malloc(size_t n, const char *file, int line)
+{
+	void *p;
+
+	(void)file;
+	(void)line;
+	if (!fits(n) || (p = malloc(n)) == NULL)
+		return NULL;
+	used += compat_malloc_size(p);
+	return p;
+}
+
+static void *
+counted_realloc(void *ptr, size_t n, const char *file, int line)
+{
+	size_t old = ptr != NULL ? compat_malloc_size(ptr) : 0;
+	void *p;
+
+	(void)file;
+	(void)line;
+	if (n > old && !fits(n - old))
+		return NULL;
+	if ((p = realloc(ptr, n)) == NULL)
+		return NULL;
+	used = used - old + compat_malloc_size(p);
+	return p;
+}
+
+static void
+counted_free(void *ptr)
+{
+	if (ptr == NULL)
+		return;
+	used -= compat_malloc_size(ptr);
+	free(ptr);
+}
+
+int
+memlimit_install(size_t max)
+{
+	git_allocator a = { counted_malloc, counted_realloc, counted_free };
+
+	limit = max;
+	return git_libgit2_opts(GIT_OPT_SET_ALLOCATOR, &a);
+}
+
+size_t
+memlimit_limit(void)
+{
+	return limit;
+}
+
+bool
+memlimit_hit(void)
+{
+	return hit;
+}
+
+void
+memlimit_reset(void)
+{
+	hit = false;
+}
