@@ -11,6 +11,5 @@
 
 int	freeze_write(struct buf *out, const struct manifest *,
 	    const struct queue *, struct buf *warnings);
-void	yaml_quote(struct buf *, const char *);
 
 #endif

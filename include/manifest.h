@@ -51,10 +51,22 @@ struct host_rule {
 	unsigned	 jobs;
 };
 
+/*
+ * A URL in the text that carries credentials: where it is (its scalar,
+ * quotes included) and what it is as parsed.  Kept for every entry,
+ * selected or not, so that no copy of the manifest keeps a secret.
+ */
+struct secret_url {
+	unsigned	 start, end;
+	char		*url;
+};
+
 struct manifest {
 	char			*file;
 	char			*text;		/* the file as read */
 	size_t			 textlen;
+	struct secret_url	*secrets;	/* in text order */
+	size_t			 nsecrets;
 	enum manifest_format	 format;
 	struct repo_spec	*repos;
 	size_t			 nrepos;

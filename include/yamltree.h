@@ -20,6 +20,7 @@ struct ynode {
 	unsigned char	  type;		/* enum ynode_type */
 	bool		  plain;	/* scalar was unquoted */
 	unsigned	  line, col;
+	unsigned	  start, end;	/* scalars: its bytes in the source */
 	unsigned	  len;		/* of value */
 	unsigned	  nitems;
 	char		 *value;	/* scalars: NUL-terminated text */
@@ -53,5 +54,9 @@ int		 ytree_parse(struct ytree *, const char *buf, size_t len,
 void		 ytree_release(struct ytree *);
 const char	*ynode_type_name(const struct ynode *);
 bool		 ynode_is_null(const struct ynode *);
+
+struct buf;
+/* The other way: s as a YAML double-quoted scalar, safe for any text. */
+void		 yaml_quote(struct buf *, const char *s);
 
 #endif

@@ -1,27 +1,12 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "freeze.h"
+#include "url.h"
+#include "yamltree.h"
 #include "sanitize.h"
 #include "wire.h"
-
-/* A YAML double-quoted scalar: safe for any text, control bytes escaped. */
-void
-yaml_quote(struct buf *b, const char *s)
-{
-	const unsigned char *p;
-
-	buf_addch(b, '"');
-	for (p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_addf(b, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			buf_addf(b, "\\x%02x", *p);
-		else
-			buf_addch(b, (char)*p);
-	}
-	buf_addch(b, '"');
-}
 
 static void
 groups(struct buf *b, const struct repo_spec *r, const char *indent)
@@ -68,13 +53,23 @@ check(const struct job *j, struct buf *warnings)
 	return 0;
 }
 
+/* A lock file is shared and committed: never with credentials in it. */
+static void
+quote_url(struct buf *b, const char *url)
+{
+	char *plain = url_strip_secrets(url);
+
+	yaml_quote(b, plain);
+	free(plain);
+}
+
 static void
 githerd_entry(struct buf *b, const struct job *j, bool pinned)
 {
 	const struct repo_spec *r = j->spec;
 
 	buf_addstr(b, "  - url: ");
-	yaml_quote(b, r->url);
+	quote_url(b, r->url);
 	buf_addstr(b, "\n    path: ");
 	yaml_quote(b, r->path);
 	buf_addch(b, '\n');
@@ -107,7 +102,7 @@ vcstool_entry(struct buf *b, const struct job *j, bool pinned)
 	buf_addstr(b, "  ");
 	yaml_quote(b, r->path);
 	buf_addstr(b, ":\n    type: git\n    url: ");
-	yaml_quote(b, r->url);
+	quote_url(b, r->url);
 	buf_addch(b, '\n');
 	if (pinned) {
 		buf_addf(b, "    version: \"%s\"\n", j->head);

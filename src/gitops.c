@@ -93,6 +93,15 @@ classify(int code, const git_error *e)
 	/* A tree entry that aliases .git (".GIT", "GIT~1", ".git."...). */
 	if (has(m, "to invalid path"))
 		return ERR_REFUSED;
+	/*
+	 * What a repository's own tree makes the file system refuse (a name
+	 * too long, a file where a directory must go, a link in the way):
+	 * another try gets the same tree.  The network never says these.
+	 */
+	if (has(m, "File name too long") || has(m, "Is a directory") ||
+	    has(m, "Not a directory") || has(m, "Too many levels of symbolic") ||
+	    has(m, "File exists"))
+		return ERR_REFUSED;
 	switch (klass) {
 	case GIT_ERROR_NET:
 	case GIT_ERROR_OS:
@@ -535,6 +544,37 @@ advertised_tag_commit(struct gitctx *c, const char *tag)
 }
 
 /*
+ * The remote's HEAD names a branch it does not have (git clone warns and
+ * leaves an empty work tree): say so, with the branches there are.
+ */
+static int
+no_default_branch(struct gitctx *c)
+{
+	const git_remote_head **heads;
+	struct buf names = BUF_INIT;
+	size_t i, n, shown = 0, branches = 0;
+
+	buf_init(&names);
+	if (git_remote_ls(&heads, &n, c->remote) < 0)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		if (strncmp(heads[i]->name, "refs/heads/", 11) != 0)
+			continue;
+		if (branches++ < 3)
+			buf_addf(&names, "%s%s", shown++ ? ", " : "",
+			    heads[i]->name + 11);
+	}
+	if (branches > 3)
+		buf_addstr(&names, ", ...");
+	gitops_error(c, ERR_BAD_REF, "the remote's HEAD names no branch it has, "
+	    "so it has no default branch to check out; name one with 'branch:'"
+	    "%s%s%s", branches ? " (it has " : "", names.data,
+	    branches ? ")" : "");
+	buf_release(&names);
+	return -1;
+}
+
+/*
  * Look at the ref advertisement before downloading anything: the default
  * branch, and whether the branch or tag the manifest names exists at all
  * (a typo fails in a second, not after a full download).  Sets c->want
@@ -616,6 +656,9 @@ gitops_resolve(struct gitctx *c)
 			git_oid_cpy(&c->want, &c->remote_head);
 			c->want_known = true;
 		}
+		/* A mirror takes every ref; anything else needs a commit. */
+		if (!c->want_known && !c->remote_empty && !c->mirror)
+			return no_default_branch(c);
 		break;
 	default:
 		break;

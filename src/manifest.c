@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "compat.h"
 #include "fsutil.h"
 #include "manifest.h"
 #include "path.h"
@@ -561,6 +562,23 @@ derive_path(struct parse *p, const struct fields *f, const struct ynode *entry)
 	return path;
 }
 
+/* A URL whose credentials the saved copy of the manifest must lose. */
+static void
+note_secret(struct manifest *m, const struct ynode *url)
+{
+	char *plain = url_strip_secrets(url->value);
+
+	if (strcmp(plain, url->value) != 0) {
+		m->secrets = xreallocarray(m->secrets, m->nsecrets + 1,
+		    sizeof(*m->secrets));
+		m->secrets[m->nsecrets].start = url->start;
+		m->secrets[m->nsecrets].end = url->end;
+		m->secrets[m->nsecrets].url = xstrdup(url->value);
+		m->nsecrets++;
+	}
+	free(plain);
+}
+
 static void
 add_spec(struct parse *p, const struct fields *f, const struct ynode *entry,
     char *path, const struct ynode *path_node)
@@ -586,6 +604,7 @@ add_spec(struct parse *p, const struct fields *f, const struct ynode *entry,
 		free(path);
 		return;
 	}
+	note_secret(p->m, f->url);
 	p->m->repos = xreallocarray(p->m->repos, p->m->nrepos + 1,
 	    sizeof(*p->m->repos));
 	r = &p->m->repos[p->m->nrepos++];
@@ -995,6 +1014,11 @@ manifest_release(struct manifest *m)
 	for (i = 0; i < m->nhosts; i++)
 		free(m->hosts[i].host);
 	free(m->hosts);
+	for (i = 0; i < m->nsecrets; i++) {
+		compat_wipe(m->secrets[i].url, strlen(m->secrets[i].url));
+		free(m->secrets[i].url);
+	}
+	free(m->secrets);
 	free(m->file);
 	free(m->text);
 	manifest_init(m);

@@ -17,6 +17,7 @@
 #include "path.h"
 #include "url.h"
 #include "workspace.h"
+#include "yamltree.h"
 #include "xmalloc.h"
 
 #define LOCK_FILE	PATH_STATE_DIR "/lock"
@@ -310,44 +311,51 @@ workspace_sweep(const struct workspace *w, const struct manifest *m)
 	return found;
 }
 
-/* Every copy of from in b, replaced by to. */
-static void
-replace_all(struct buf *b, const char *from, const char *to)
+/*
+ * The manifest as saved: every URL that carries credentials is replaced,
+ * where the parser found it, by the same URL without them (as in
+ * .git/config), quoted; so no spelling of it (YAML escapes, quoting,
+ * folding) keeps a secret, and unselected entries lose theirs too.  Any
+ * other copy of a secret (in a comment, say) becomes "***".
+ */
+static int
+by_start(const void *a, const void *b)
 {
-	struct buf out = BUF_INIT;
-	const char *p = b->data, *hit;
-	size_t flen = strlen(from);
+	const struct secret_url *x = *(const struct secret_url *const *)a;
+	const struct secret_url *y = *(const struct secret_url *const *)b;
 
-	buf_init(&out);
-	while ((hit = strstr(p, from)) != NULL) {
-		buf_add(&out, p, (size_t)(hit - p));
-		buf_addstr(&out, to);
-		p = hit + flen;
-	}
-	buf_addstr(&out, p);
-	buf_release(b);
-	*b = out;
+	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/*
- * The manifest as saved: URLs lose their credentials (as in .git/config),
- * and any copy of a secret left in another spelling becomes "***".
- */
 static void
-without_secrets(struct buf *text, const struct manifest *m)
+without_secrets(struct buf *out, const struct manifest *m)
 {
+	const struct secret_url *s, **v;
+	size_t i, at = 0;
 	char *plain;
-	size_t i;
 
-	for (i = 0; i < m->nrepos; i++) {
-		plain = url_strip_secrets(m->repos[i].url);
-		if (strcmp(plain, m->repos[i].url) != 0) {
-			replace_all(text, m->repos[i].url, plain);
-			url_redact_text(text->data, m->repos[i].url);
-			text->len = strlen(text->data);
-		}
+	v = xreallocarray(NULL, m->nsecrets ? m->nsecrets : 1, sizeof(*v));
+	for (i = 0; i < m->nsecrets; i++)
+		v[i] = &m->secrets[i];
+	qsort(v, m->nsecrets, sizeof(*v), by_start);
+	for (i = 0; i < m->nsecrets; i++) {
+		s = v[i];
+		if (s->start < at || s->end > m->textlen || s->end < s->start)
+			continue;	/* not a span of this text */
+		buf_add(out, m->text + at, s->start - at);
+		plain = url_strip_secrets(s->url);
+		yaml_quote(out, plain);
 		free(plain);
+		/* A block scalar's span takes its line break with it. */
+		if (s->end > s->start && m->text[s->end - 1] == '\n')
+			buf_addch(out, '\n');
+		at = s->end;
 	}
+	buf_add(out, m->text + at, m->textlen - at);
+	for (i = 0; i < m->nsecrets; i++)
+		url_redact_text(out->data, m->secrets[i].url);
+	out->len = strlen(out->data);
+	free(v);
 }
 
 /*
@@ -363,7 +371,6 @@ workspace_save_manifest(const struct workspace *w, const struct manifest *m,
 	int rc = 0;
 
 	buf_init(&text);
-	buf_add(&text, m->text, m->textlen);
 	without_secrets(&text, m);
 	if (fs_write_atomic(file, text.data, text.len, FS_PRIVATE) == -1) {
 		snprintf(err, errlen, "cannot save the manifest in %s: %s", file,

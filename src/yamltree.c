@@ -5,6 +5,7 @@
 
 #include <yaml.h>
 
+#include "buf.h"
 #include "xmalloc.h"
 #include "yamltree.h"
 
@@ -176,6 +177,8 @@ on_scalar(struct builder *b, yaml_event_t *ev)
 	n->value[len] = '\0';
 	n->len = (unsigned)len;
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	n->start = (unsigned)ev->start_mark.index;
+	n->end = (unsigned)ev->end_mark.index;
 	return attach(b, n, &ev->start_mark);
 }
 
@@ -361,4 +364,22 @@ ynode_is_null(const struct ynode *n)
 	return n->len == 0 || strcmp(n->value, "~") == 0 ||
 	    strcmp(n->value, "null") == 0 || strcmp(n->value, "Null") == 0 ||
 	    strcmp(n->value, "NULL") == 0;
+}
+
+/* A YAML double-quoted scalar: safe for any text, control bytes escaped. */
+void
+yaml_quote(struct buf *b, const char *s)
+{
+	const unsigned char *p;
+
+	buf_addch(b, '"');
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_addf(b, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			buf_addf(b, "\\x%02x", *p);
+		else
+			buf_addch(b, (char)*p);
+	}
+	buf_addch(b, '"');
 }

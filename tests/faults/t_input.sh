@@ -175,3 +175,26 @@ test_untrusted_certificate_fails_and_is_never_bypassed() {
 	# The front did its part: the TLS handshake was attempted.
 	[ -s "$PROXY_LOG" ] || fail "no connection reached the TLS front"
 }
+
+# A server whose HEAD names a branch it does not have: git clone warns
+# and leaves an empty checkout; githerd says what is wrong instead of
+# reporting an empty "cloned" entry.
+test_remote_head_naming_a_missing_branch_is_an_error() {
+	local repo
+	bystander_setup
+	start_upstreams || { fail "upstreams"; return; }
+	repo=$UP/$T_NAME/nohead.git
+	mkdir -p "$UP/$T_NAME"
+	cp -a "$FLEET/repos/alpha.git" "$repo"
+	git -C "$repo" symbolic-ref HEAD refs/heads/gone
+	fault_manifest "$UP_GIT/$T_NAME/nohead.git"
+	run_fault --retries 3
+	expect_outcome 1 bad-ref
+	expect_eq 1 "$(victim tries)" "never retried"
+	expect_grep "FAIL victim: bad-ref: the remote's HEAD names no branch it has, so it has no default branch to check out; name one with 'branch:' \\(it has dev, feature/x, main\\)" \
+	    "$OUT/stdout" "message"
+	# Naming a branch works, as it does with git.
+	fault_manifest "$UP_GIT/$T_NAME/nohead.git" "branch: main"
+	run_fault
+	expect_outcome 0 ok
+}

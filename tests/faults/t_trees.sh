@@ -180,3 +180,24 @@ test_git_directory_outside_the_entry_is_refused() {
 	expect_grep "^victim +victim/.git is a symbolic link: refusing to use it" \
 	    "$OUT/status.out" "status says so"
 }
+
+# What the file system refuses of a tree (a name longer than 255 bytes)
+# is the repository's doing: refused, never retried as if the network
+# had failed.
+test_tree_the_file_system_refuses_is_not_retried() {
+	local repo blob tree
+	bystander_setup
+	start_upstreams || { fail "upstreams"; return; }
+	repo=$UP/$T_NAME/long.git
+	mkdir -p "$UP/$T_NAME"
+	git init -q --bare -b main "$repo"
+	blob=$(echo x | git -C "$repo" hash-object -w --stdin)
+	tree=$(printf '100644 blob %s\t%s\n' "$blob" "$(printf 'n%.0s' $(seq 300))" |
+	    git -C "$repo" mktree)
+	git -C "$repo" update-ref refs/heads/main "$(echo long | git -C "$repo" commit-tree "$tree")"
+	fault_manifest "$UP_GIT/$T_NAME/long.git"
+	run_fault --retries 3
+	expect_outcome 1 refused
+	expect_eq 1 "$(victim tries)" "never retried"
+	expect_grep "FAIL victim: refused: checkout: .*File name too long" "$OUT/stdout" "message"
+}

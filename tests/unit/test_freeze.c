@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "freeze.h"
+#include "yamltree.h"
 #include "manifest.h"
 #include "queue.h"
 #include "wire.h"
