@@ -48,18 +48,26 @@ test_tokens_over_plain_http_only_when_allowed() {
 	    "the token, sent because --allow-http-auth said so"
 }
 
-test_redirect_to_another_server_is_refused() {
-	local target
+# A front that asks for credentials ("target", logging what it gets) and
+# one that redirects every request to it under another host name, so
+# another server; the victim's URL (with credentials) is the redirector's.
+# Sets TARGET and REDIRECTOR to their ports.
+redirect_to_another_server() {
 	bystander_setup
-	named_front target 401 --always || { fail "target front"; return; }
-	target=$HELPER_PORT
-	# A redirect to the same front under another host name: another server.
-	named_front redirector "302:localhost:$target" --always || { fail "redirector"; return; }
-	fault_manifest "http://user:URLSEKRET@127.0.0.1:$HELPER_PORT/git/alpha.git"
+	named_front target 401 --always || { fail "target front"; return 1; }
+	TARGET=$HELPER_PORT
+	named_front redirector "302:localhost:$TARGET" --always ||
+	    { fail "redirector"; return 1; }
+	REDIRECTOR=$HELPER_PORT
+	fault_manifest "http://user:URLSEKRET@127.0.0.1:$REDIRECTOR/git/alpha.git"
+}
+
+test_redirect_to_another_server_is_refused() {
+	redirect_to_another_server || return
 	GITHERD_TOKEN=TOKSEKRET run_fault --allow-http-auth --retries 2
 	expect_outcome 1 refused
 	expect_eq 1 "$(victim tries)" "never retried"
-	expect_grep "FAIL victim: refused: .*127\\.0\\.0\\.1:$HELPER_PORT redirected to localhost:$target, another server: not followed" \
+	expect_grep "FAIL victim: refused: .*127\\.0\\.0\\.1:$REDIRECTOR redirected to localhost:$TARGET, another server: not followed" \
 	    "$OUT/stdout" "names both servers"
 	[ ! -s "$OUT/target.log" ] || fail "the other server was connected to: $(cat "$OUT/target.log")"
 	grep -rq 'URLSEKRET\|TOKSEKRET' "$OUT/stdout" "$OUT/stderr" "$OUT/r.json" "$WS" &&
@@ -68,15 +76,10 @@ test_redirect_to_another_server_is_refused() {
 }
 
 test_followed_redirect_gets_no_credentials() {
-	local target
-	bystander_setup
-	named_front target 401 --always || { fail "target front"; return; }
-	target=$HELPER_PORT
-	named_front redirector "302:localhost:$target" --always || { fail "redirector"; return; }
-	fault_manifest "http://user:URLSEKRET@127.0.0.1:$HELPER_PORT/git/alpha.git"
+	redirect_to_another_server || return
 	GITHERD_TOKEN=TOKSEKRET run_fault --allow-http-auth --follow-redirects --retries 0
 	expect_outcome 1 auth
-	expect_grep "FAIL victim: auth: .*credentials are not sent to localhost:$target: a redirect from 127\\.0\\.0\\.1 led there" \
+	expect_grep "FAIL victim: auth: .*credentials are not sent to localhost:$TARGET: a redirect from 127\\.0\\.0\\.1 led there" \
 	    "$OUT/stdout" "says why"
 	[ -s "$OUT/target.log" ] || fail "the redirect was not followed"
 	expect_eq "" "$(auth_seen target)" "Authorization headers the other server got"
