@@ -40,6 +40,8 @@ int		fs_walk(int dirfd, const char *relpath, bool create, char *bad,
 		    size_t badlen);
 /* Why fs_walk failed, in words: "a/b is a symbolic link: ...". */
 void		fs_walk_why(int err, const char *bad, char *out, size_t len);
+/* Did it fail on what is in the way (a link, a file, ".."), not a fault? */
+bool		fs_walk_refused(int err);
 int		fs_mkdir_p(const char *path, char *err, size_t errlen);
 
 /*

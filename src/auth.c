@@ -335,23 +335,25 @@ from_url(git_credential **out, const char *owner, struct auth_state *st)
 
 /*
  * Who gets which credential: only the server of the entry (or submodule)
- * that owns the connection, never one a redirect led to; the URL's own
- * credentials over any scheme that takes them, tokens over https only
- * (plain http with --allow-http-auth).  1 when there is nothing to offer,
- * with st->why saying so when a rule held one back.
+ * that owns the connection, never one a redirect led to; the manifest
+ * URL's own credentials over any scheme that takes them, tokens over
+ * https only (plain http with --allow-http-auth).  url is the server's,
+ * as libgit2 has it (after insteadOf): tokens are chosen by its host.
+ * 1 when there is nothing to offer, with st->why saying so when a rule
+ * held one back.
  */
 static int
 next_http_credential(git_credential **out, const char *url, const char *user,
     struct auth_state *st, const struct auth_config *cfg)
 {
 	const char *owner = st->owner_url != NULL ? st->owner_url : url;
-	enum url_scheme scheme = url_scheme(owner);
+	enum url_scheme scheme = url_scheme(url);
 	const char *offsite;
 	char host[300], url_user[512], url_pass[SECRET_MAX];
 	bool refused;
 	int port, rc;
 
-	split_host(owner, host, sizeof(host), &port);
+	split_host(url, host, sizeof(host), &port);
 	/* libgit2 never saw the URL's user: tokens go out under it. */
 	if (user == NULL && url_credentials(owner, url_user, sizeof(url_user),
 	    url_pass, sizeof(url_pass)) == 0)
@@ -387,7 +389,7 @@ next_http_credential(git_credential **out, const char *url, const char *user,
 		default:
 			if (!cfg->credential_helper)
 				continue;
-			rc = token_from_helper(out, owner, user, st);
+			rc = token_from_helper(out, url, user, st);
 			break;
 		}
 		if (rc != 1)
@@ -416,8 +418,7 @@ auth_credentials(git_credential **out, const char *url,
 		rc = next_http_credential(out, url, user_from_url, st, cfg);
 	if (rc == 0)
 		return 0;
-	split_host(st->owner_url != NULL ? st->owner_url : url, host,
-	    sizeof(host), &port);
+	split_host(url, host, sizeof(host), &port);
 	if (st->why[0] != '\0')
 		;	/* a rule held the credentials back, and said why */
 	else if (st->tried[0] != '\0')

@@ -237,6 +237,12 @@ fail:
 	return -1;
 }
 
+bool
+fs_walk_refused(int err)
+{
+	return err == ELOOP || err == ENOTDIR || err == EXDEV;
+}
+
 void
 fs_walk_why(int err, const char *bad, char *out, size_t len)
 {

@@ -949,10 +949,8 @@ open_parent(struct gitctx *c, bool create)
 	    sizeof(bad))) == -1) {
 		e = errno;
 		fs_walk_why(e, bad, why, sizeof(why));
-		if (e == ELOOP || e == ENOTDIR || e == EXDEV)
-			gitops_error(c, ERR_REFUSED, "%s", why);
-		else
-			gitops_error(c, gitops_errno_class(e), "%s", why);
+		gitops_error(c, fs_walk_refused(e) ? ERR_REFUSED :
+		    gitops_errno_class(e), "%s", why);
 	}
 	if (rootfd != -1)
 		close(rootfd);

@@ -145,8 +145,8 @@ walk_path(struct gitctx *c, git_repository *repo, git_submodule *sm,
 		return 0;	/* missing parts are made by libgit2, plainly */
 	}
 	fs_walk_why(e, bad, why, sizeof(why));
-	gitops_error(c, e == ELOOP || e == ENOTDIR || e == EXDEV ? ERR_REFUSED :
-	    ERR_INTERNAL, "%s (submodule '%s'): %s", label,
+	gitops_error(c, fs_walk_refused(e) ? ERR_REFUSED : ERR_INTERNAL,
+	    "%s (submodule '%s'): %s", label,
 	    git_submodule_name(sm), why);
 	return -1;
 }

@@ -303,6 +303,14 @@ test_tokens_from_the_environment() {
 	expect_exit 0 $? "general token"
 	no_token_anywhere "general token"
 	rm -rf "$WS"
+	# An alias insteadOf rewrites: the token is the real server's.
+	git config --global "url.https://alice@127.0.0.1:$AUTH_PORT/git/.insteadOf" "authsrv:"
+	printf 'repos:\n  - url: authsrv:alpha.git\n    path: alpha\n' >"$OUT/alias.yaml"
+	GITHERD_TOKEN_127_0_0_1=$TOKEN "$BIN" sync --ca-file "$CA" -C "$WS" "$OUT/alias.yaml" \
+	    >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 0 $? "per-host token through insteadOf"
+	git config --global --unset "url.https://alice@127.0.0.1:$AUTH_PORT/git/.insteadOf"
+	rm -rf "$WS"
 	# A wrong token: one try with it, then auth, not 15 replays.
 	sed 's/alpha/beta/' "$OUT/m.yaml" >"$OUT/beta.yaml"
 	GITHERD_TOKEN=wrong "$BIN" sync --ca-file "$CA" --retries 3 --json "$OUT/r.json" -C "$WS" "$OUT/beta.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
