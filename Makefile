@@ -49,7 +49,7 @@ GIT_SRCS = src/gitops.c src/clone.c src/update.c src/quarantine.c \
 UNIT_OBJS = $(filter-out $(GIT_SRCS:src/%.c=$(BUILD)/%.o),$(LIB_OBJS))
 MAIN_OBJ = $(MAIN_SRC:src/%.c=$(BUILD)/%.o)
 
-UNIT_TESTS = buf sanitize stall url path manifest queue wire progress render report fsutil \
+UNIT_TESTS = buf sanitize stall units url path manifest queue wire progress render report fsutil \
 	     freeze history schedule select netrc hostkey proxy cabundle cli
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
