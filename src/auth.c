@@ -20,8 +20,8 @@
 #include "compat.h"
 #include "fsutil.h"
 #include "hostkey.h"
-#include "netstream.h"
 #include "netrc.h"
+#include "netstream.h"
 #include "url.h"
 #include "xmalloc.h"
 

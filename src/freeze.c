@@ -3,10 +3,10 @@
 #include <string.h>
 
 #include "freeze.h"
-#include "url.h"
-#include "yamltree.h"
 #include "sanitize.h"
+#include "url.h"
 #include "wire.h"
+#include "yamltree.h"
 
 static void
 groups(struct buf *b, const struct repo_spec *r, const char *indent)

@@ -15,10 +15,10 @@
 
 #include "buf.h"
 #include "gitctx.h"
-#include "protect.h"
-#include "treecheck.h"
 #include "localwork.h"
+#include "protect.h"
 #include "quarantine.h"
+#include "treecheck.h"
 #include "xmalloc.h"
 
 #define REFLOG	"githerd: update"

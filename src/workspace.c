@@ -17,8 +17,8 @@
 #include "path.h"
 #include "url.h"
 #include "workspace.h"
-#include "yamltree.h"
 #include "xmalloc.h"
+#include "yamltree.h"
 
 #define LOCK_FILE	PATH_STATE_DIR "/lock"
 #define SAVED_MANIFEST	PATH_STATE_DIR "/manifest"
