@@ -23,31 +23,25 @@ CRIT_FLAGS = $(shell pkg-config --cflags --libs criterion)
 # BUILD is the object directory; `make asan` builds into build-asan/.
 BUILD	?= build
 SAN	?=
-ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SAN) -Iinclude $(PKG_CFLAGS) -MMD -MP
+CFLAGS_ALL = $(STD) $(WARN) $(CFLAGS) $(SAN) -Iinclude -MMD -MP
 
-LIB_SRCS = src/buf.c src/xmalloc.c src/compat.c src/fsutil.c src/clock.c \
-	   src/errclass.c src/units.c src/sanitize.c src/url.c src/path.c \
-	   src/yamltree.c \
-	   src/manifest.c src/history.c src/schedule.c src/plan.c src/select.c \
-	   src/cli.c src/listing.c src/netrc.c src/cabundle.c src/proxy.c \
-	   src/freeze.c src/workspace.c \
-	   src/queue.c src/wire.c src/progress.c src/term.c src/render.c \
-	   src/report.c src/sig.c src/stall.c src/pool.c src/run.c src/worker.c \
-	   src/memlimit.c \
-	   src/gitops.c src/clone.c src/update.c src/quarantine.c \
-	   src/localwork.c src/submodules.c src/status.c src/netstream.c \
-	   src/treecheck.c src/protect.c \
-	   src/auth.c src/hostkey.c
-MAIN_SRC = src/main.c
-LIB_OBJS = $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
-# Unit tests link only modules that never call libgit2: Debian's Criterion
-# itself links libgit2 1.5, which must not meet our 1.8 in one process.
-GIT_SRCS = src/gitops.c src/clone.c src/update.c src/quarantine.c \
-	   src/localwork.c src/submodules.c src/status.c src/netstream.c \
-	   src/treecheck.c src/protect.c \
-	   src/worker.c src/run.c src/auth.c src/hostkey.c src/memlimit.c
-UNIT_OBJS = $(filter-out $(GIT_SRCS:src/%.c=$(BUILD)/%.o),$(LIB_OBJS))
-MAIN_OBJ = $(MAIN_SRC:src/%.c=$(BUILD)/%.o)
+# The layout is the fork boundary (DESIGN.md): src/common is used by both
+# sides, src/parent is the single-threaded parent, src/worker runs only
+# after fork() and is the only place that includes <git2.h>.  Each side
+# sees its own headers and include/ only, and `make check-layers` links
+# common + parent without libgit2, so the linker checks the rule.
+COMMON_SRCS = $(sort $(wildcard src/common/*.c))
+PARENT_SRCS = $(sort $(wildcard src/parent/*.c))
+WORKER_SRCS = $(sort $(wildcard src/worker/*.c))
+COMMON_OBJS = $(COMMON_SRCS:src/%.c=$(BUILD)/%.o)
+PARENT_OBJS = $(PARENT_SRCS:src/%.c=$(BUILD)/%.o)
+WORKER_OBJS = $(WORKER_SRCS:src/%.c=$(BUILD)/%.o)
+MAIN_OBJ    = $(BUILD)/main.o
+ALL_OBJS    = $(COMMON_OBJS) $(PARENT_OBJS) $(WORKER_OBJS) $(MAIN_OBJ)
+# Unit tests link only common + parent: Debian's Criterion itself links
+# libgit2 1.5, which must not meet our 1.8 in one process.
+UNIT_OBJS   = $(COMMON_OBJS) $(PARENT_OBJS)
+PARENT_LIBS = $(shell pkg-config --libs yaml-0.1)
 
 UNIT_TESTS = buf sanitize stall units url path manifest queue wire progress render report fsutil \
 	     freeze history schedule select netrc hostkey proxy cabundle cli
@@ -57,7 +51,7 @@ PROG	= githerd
 MANS	= man/githerd.1 man/githerd.yaml.5
 
 .PHONY: all deps check check-all check-unit check-integration check-faults asan demo bench \
-	install uninstall clean lint version-check unit-tests
+	install uninstall clean lint version-check unit-tests check-layers
 
 all: version-check $(PROG)
 
@@ -70,22 +64,48 @@ version-check:
 	  echo "  On Debian 12 run scripts/install-deps.sh (bookworm-backports has 1.8)." >&2; \
 	  exit 1; }
 
-$(PROG): $(LIB_OBJS) $(MAIN_OBJ)
+$(PROG): $(ALL_OBJS)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/%.o: src/%.c
+$(BUILD)/common/%.o: src/common/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/parent/%.o: src/parent/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Isrc/parent -c -o $@ $<
+
+$(BUILD)/worker/%.o: src/worker/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Isrc/worker $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/main.o: src/main.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Isrc/parent -c -o $@ $<
+
+# The linker's half of the rule: common + parent link without libgit2
+# (or the worker), so any git_*() or worker function called from the
+# parent's side is an undefined symbol here.
+$(BUILD)/layers: tests/layers/stub.c $(UNIT_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(PARENT_LIBS)
+
+check-layers: $(BUILD)/layers
+	@if grep -rln '<git2' src/common src/parent include; then \
+	  echo "check-layers: libgit2 headers on the parent's side (above)" >&2; \
+	  exit 1; fi
+	@echo "check-layers: common and parent link without libgit2"
 
 # hostkey.c needs libssh2 but not libgit2: its test links it alone.
-$(BUILD)/tests/test_hostkey: tests/unit/test_hostkey.c $(BUILD)/hostkey.o $(UNIT_OBJS)
+$(BUILD)/tests/test_hostkey: tests/unit/test_hostkey.c $(BUILD)/worker/hostkey.o $(UNIT_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/hostkey.o $(UNIT_OBJS) \
-	    $(shell pkg-config --libs yaml-0.1 libssh2) $(CRIT_FLAGS)
+	$(CC) $(CFLAGS_ALL) -Isrc/parent -Isrc/worker -o $@ $< \
+	    $(BUILD)/worker/hostkey.o $(UNIT_OBJS) \
+	    $(PARENT_LIBS) $(shell pkg-config --libs libssh2) $(CRIT_FLAGS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(UNIT_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_OBJS) $(shell pkg-config --libs yaml-0.1) $(CRIT_FLAGS)
+	$(CC) $(CFLAGS_ALL) -Isrc/parent -o $@ $< $(UNIT_OBJS) $(PARENT_LIBS) $(CRIT_FLAGS)
 
 deps:
 	@scripts/install-deps.sh
@@ -97,7 +117,7 @@ unit-tests: $(UNIT_BINS)
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: all unit-tests asan
+check-all: all unit-tests check-layers asan
 	@tests/run-all.sh all
 
 check-unit: all unit-tests
@@ -147,4 +167,4 @@ uninstall:
 clean:
 	rm -rf build build-asan $(PROG)
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(ALL_OBJS:.o=.d)

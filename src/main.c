@@ -15,13 +15,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <git2/common.h>
-
 #include "buf.h"
 #include "cabundle.h"
 #include "cli.h"
 #include "freeze.h"
 #include "fsutil.h"
+#include "lg2info.h"
 #include "listing.h"
 #include "manifest.h"
 #include "path.h"
@@ -35,6 +34,7 @@
 #include "term.h"
 #include "units.h"
 #include "version.h"
+#include "worker.h"
 #include "workspace.h"
 #include "xmalloc.h"
 
@@ -42,40 +42,22 @@
 #define WORKER_QUOTA	200
 #define RETRY_CAP_MS	60000
 
-/*
- * The version of the libgit2 the workers will load.  git_libgit2_version()
- * only reads constants: it initialises nothing, so the parent stays
- * libgit2-free in the sense that matters for fork().
- */
-static void
-libgit2_version(char *out, size_t len)
-{
-	int major, minor, rev;
-
-	git_libgit2_version(&major, &minor, &rev);
-	snprintf(out, len, "%d.%d.%d", major, minor, rev);
-}
-
-/*
- * What the linked libgit2 can do: git_libgit2_features() reads build
- * flags only, like git_libgit2_version().
- */
+/* What the workers' libgit2 can do. */
 static int
 cmd_version(void)
 {
-	char v[32];
-	int f = git_libgit2_features();
+	struct lg2info lg2;
 
-	libgit2_version(v, sizeof(v));
-	printf("githerd %s\nlibgit2 %s\n", GITHERD_VERSION, v);
-	printf("transports: git, http%s%s\n", f & GIT_FEATURE_HTTPS ?
-	    ", https" : "", f & GIT_FEATURE_SSH ? ", ssh" : "");
-	printf("https: %s\nssh: %s\n", f & GIT_FEATURE_HTTPS ? "yes" : "no",
-	    f & GIT_FEATURE_SSH ? "yes" : "no");
+	lg2info_get(&lg2);
+	printf("githerd %s\nlibgit2 %s\n", GITHERD_VERSION, lg2.version);
+	printf("transports: git, http%s%s\n", lg2.https ? ", https" : "",
+	    lg2.ssh ? ", ssh" : "");
+	printf("https: %s\nssh: %s\n", lg2.https ? "yes" : "no",
+	    lg2.ssh ? "yes" : "no");
 	/* libgit2 1.7-1.9 negotiate shallow over smart HTTP only. */
 	printf("shallow: http, https (over git and ssh a depth is cloned "
 	    "in full)\n");
-	printf("threads: %s\n", f & GIT_FEATURE_THREADS ? "yes" : "no");
+	printf("threads: %s\n", lg2.threads ? "yes" : "no");
 	return EXIT_OK;
 }
 
@@ -630,7 +612,8 @@ cmd_run(struct command *c)
 	struct run_opts o;
 	struct run_result res;
 	struct freeze_ctx fc;
-	char note[400], lg2[32], err[600];
+	char note[400], err[600];
+	struct lg2info lg2;
 	bool sync = cli->cmd == CMD_SYNC && !cli->dry_run;
 	int code = EXIT_USAGE;
 
@@ -652,8 +635,9 @@ cmd_run(struct command *c)
 	if (cli->output != NULL)
 		c->out_abs = absolute(cli->output);
 	fill_opts(&o, cli, c->ws.path, c->json_abs, note, sizeof(note));
-	libgit2_version(lg2, sizeof(lg2));
-	o.libgit2 = lg2;
+	lg2info_get(&lg2);
+	o.libgit2 = lg2.version;
+	o.worker_main = worker_main;
 	plan_make(&c->plan, &c->m, c->ws.path, (unsigned)cli->per_host, err,
 	    sizeof(err));
 	if (err[0] != '\0')

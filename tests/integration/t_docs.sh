@@ -24,7 +24,7 @@ test_man_page_documents_every_option_and_error_class() {
 		grep '^\.It ' "$TOP/man/githerd.1" | grep -qF -- "$want" ||
 		    fail "githerd.1 has no entry for $opt ($want)"
 	done
-	for cls in $(sed -n 's/.*\] = "\([a-z-]*\)",/\1/p' "$TOP/src/errclass.c"); do
+	for cls in $(sed -n 's/.*\] = "\([a-z-]*\)",/\1/p' "$TOP/src/common/errclass.c"); do
 		[ "$cls" = none ] && continue
 		grep -qE "^\.It (Cm|Li) $cls\$" "$TOP/man/githerd.1" ||
 		    fail "githerd.1 does not document the error class $cls"

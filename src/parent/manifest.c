@@ -389,23 +389,6 @@ ref_key_kind(const char *k)
 	return REF_COMMIT;
 }
 
-const char *
-ref_kind_name(enum ref_kind k)
-{
-	switch (k) {
-	case REF_BRANCH:
-		return "branch";
-	case REF_TAG:
-		return "tag";
-	case REF_COMMIT:
-		return "commit";
-	case REF_VERSION:
-		return "version";
-	default:
-		return "default";
-	}
-}
-
 static void
 set_ref(struct parse *p, struct fields *f, const struct ynode *key,
     const struct ynode *v, const struct ynode **seen_ref_key)

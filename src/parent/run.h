@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "manifest.h"
+#include "pool.h"
 #include "queue.h"
 #include "render.h"
 #include "schedule.h"
@@ -49,6 +50,7 @@ struct run_opts {
 	int64_t			 low_speed_ms;	/* ... this long; 0: off */
 	int64_t			 timeout_ms;	/* per entry; 0: none */
 	struct worker_config	 worker;
+	worker_main_fn		 worker_main;	/* main.c's: the parent links none */
 	const char		*notes;		/* lines to show first, or NULL */
 	const char		*libgit2;	/* runtime version, for the report */
 	const unsigned		*order;		/* start order; NULL: as listed */

@@ -15,7 +15,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "gitops.h"
-#include "manifest.h"
+#include "types.h"
 #include "wire.h"
 
 /* What our callbacks return to make libgit2 unwind on cancellation. */

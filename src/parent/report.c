@@ -5,8 +5,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <git2/version.h>	/* the build's version, if none is given */
-
 #include "fsutil.h"
 #include "report.h"
 #include "sanitize.h"
@@ -134,7 +132,7 @@ emit(struct buf *b, const struct queue *q, const struct report_meta *m,
 	gmtime_r(&m->started, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	buf_addf(b, "{\n  \"githerd\": \"%s\",\n  \"libgit2\": \"%s\",\n",
-	    GITHERD_VERSION, m->libgit2 ? m->libgit2 : LIBGIT2_VERSION);
+	    GITHERD_VERSION, m->libgit2 ? m->libgit2 : "unknown");
 	buf_addstr(b, "  \"manifest\": ");
 	json_string(b, m->manifest);
 	buf_addstr(b, ",\n  \"workspace\": ");

@@ -24,7 +24,7 @@
 #include "fsutil.h"
 #include "gitctx.h"
 #include "gitops.h"
-#include "manifest.h"
+#include "types.h"
 #include "memlimit.h"
 #include "netstream.h"
 #include "proxy.h"

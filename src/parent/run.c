@@ -312,7 +312,7 @@ dispatch(struct run *r, int64_t now)
 	for (i = 0; i < r->pool.n && waiting < queue_startable(&r->q); i++) {
 		if (r->pool.w[i].state != W_FREE)
 			continue;
-		if (pool_spawn(&r->pool, i, worker_main, (void *)&r->o->worker,
+		if (pool_spawn(&r->pool, i, r->o->worker_main, (void *)&r->o->worker,
 		    err, sizeof(err)) == -1) {
 			render_note(&r->view, err);
 			r->dirty = true;

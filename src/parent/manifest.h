@@ -10,20 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "types.h"
+
 #define MANIFEST_MAX_BYTES	(8u << 20)
 #define MANIFEST_MAX_ENTRIES	100000
 #define MANIFEST_MAX_URL	2048
 #define MANIFEST_MAX_REF	255
 #define MANIFEST_MAX_GROUP	64
 #define MANIFEST_MAX_HOST_JOBS	1024
-
-enum ref_kind {
-	REF_DEFAULT,		/* the remote's default branch */
-	REF_BRANCH,
-	REF_TAG,
-	REF_COMMIT,		/* a full 40-hex object id */
-	REF_VERSION,		/* vcstool: branch, tag or commit, resolved remotely */
-};
 
 enum manifest_format {
 	MANIFEST_GITHERD,
@@ -99,7 +93,6 @@ int	manifest_parse(struct manifest *, const char *name, const char *buf,
 	    size_t len, struct diags *);
 int	manifest_parse_flags(struct manifest *, const char *name,
 	    const char *buf, size_t len, unsigned flags, struct diags *);
-const char *ref_kind_name(enum ref_kind);
 /* Drop the entries whose keep[] is false, keeping the others' order. */
 void	manifest_keep(struct manifest *, const bool *keep);
 
