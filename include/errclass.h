@@ -27,4 +27,29 @@ enum err_class {
 
 const char	*errclass_name(enum err_class);
 
+/*
+ * The class of a libgit2 failure: its return code, its error's class and
+ * message (NULL: none).  Pure, so that it is tested with real triples;
+ * the numbers below are libgit2 1.8's, checked against its headers where
+ * the worker is built.
+ */
+enum {
+	ERRCLASS_CANCEL = -7777,	/* what githerd's callbacks return */
+	ERRCLASS_ELOCKED = -14,
+	ERRCLASS_EAUTH = -16,
+	ERRCLASS_ECERTIFICATE = -17,
+	ERRCLASS_EOWNER = -36,
+	ERRCLASS_K_OS = 2,
+	ERRCLASS_K_ZLIB = 5,
+	ERRCLASS_K_ODB = 9,
+	ERRCLASS_K_NET = 12,
+	ERRCLASS_K_INDEXER = 15,
+	ERRCLASS_K_SSL = 16,
+	ERRCLASS_K_SSH = 23,
+	ERRCLASS_K_CALLBACK = 26,
+	ERRCLASS_K_HTTP = 34,
+};
+
+enum err_class	 errclass_of_git(int code, int klass, const char *message);
+
 #endif

@@ -11,8 +11,10 @@
 #include <git2/sys/errors.h>
 
 #include "buf.h"
+#include "clone.h"
 #include "gitctx.h"
 #include "protect.h"
+#include "submodules.h"
 #include "treecheck.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -25,24 +27,24 @@ download(struct gitctx *c)
 	int err, rc = -1;
 
 	buf_init(&spec);
-	gitops_refspec(c, &spec);
+	gitctx_refspec(c, &spec);
 	specs[0] = spec.data;
-	err = gitops_fetch(c, c->remote, specs, 1, c->depth, false, "clone");
+	err = gitctx_fetch(c, c->remote, specs, 1, c->depth, false, "clone");
 	if (err < 0 && c->depth > 0 && c->kind == REF_COMMIT &&
 	    git_error_last() != NULL &&
 	    git_error_last()->klass == GIT_ERROR_INVALID &&
-	    !gitops_cancelled(c)) {
+	    !gitctx_cancelled(c)) {
 		/* The server will not serve a bare object id: fetch it all. */
 		c->ev->warn(c->ev->ctx, "the server refuses to fetch a commit "
 		    "by id: cloning full history instead of depth");
 		c->depth = 0;
 		buf_reset(&spec);
-		gitops_refspec(c, &spec);
+		gitctx_refspec(c, &spec);
 		specs[0] = spec.data;
-		err = gitops_fetch(c, c->remote, specs, 1, 0, false, "clone");
+		err = gitctx_fetch(c, c->remote, specs, 1, 0, false, "clone");
 	}
 	if (err < 0) {
-		gitops_fail(c, err, "fetch");
+		gitctx_fail(c, err, "fetch");
 		goto out;
 	}
 	rc = 0;
@@ -56,7 +58,7 @@ config_set(struct gitctx *c, git_config *cfg, const char *key, const char *val)
 {
 	int err = git_config_set_string(cfg, key, val);
 
-	return err < 0 ? gitops_fail(c, err, "writing configuration") : 0;
+	return err < 0 ? gitctx_fail(c, err, "writing configuration") : 0;
 }
 
 static int
@@ -69,7 +71,7 @@ write_config(struct gitctx *c)
 
 	buf_init(&spec);
 	if (git_repository_config(&cfg, c->repo) < 0) {
-		gitops_fail(c, -1, "opening configuration");
+		gitctx_fail(c, -1, "opening configuration");
 		goto out;
 	}
 	/* Credentials stay in the manifest, never in .git/config. */
@@ -81,7 +83,7 @@ write_config(struct gitctx *c)
 		    -1 || git_config_set_bool(cfg, "remote.origin.mirror", 1) < 0)
 			goto out;
 	} else if (!c->bare) {
-		gitops_refspec(c, &spec);
+		gitctx_refspec(c, &spec);
 		if (c->kind == REF_COMMIT && c->depth > 0) {
 			buf_reset(&spec);
 			buf_addstr(&spec, "+refs/heads/*:refs/remotes/origin/*");
@@ -105,9 +107,9 @@ resolve_detached_target(struct gitctx *c)
 
 	if (c->kind == REF_TAG) {
 		snprintf(name, sizeof(name), "refs/tags/%s", c->job->ref);
-		return gitops_peel(c, c->repo, name, &c->target);
+		return gitctx_peel(c, c->repo, name, &c->target);
 	}
-	if (gitops_find_commit(c, c->repo, &c->target) == -1)
+	if (gitctx_find_commit(c, c->repo, &c->target) == -1)
 		return -1;
 	/* The shallow by-id fetch parked the commit on a ref of our own. */
 	if (git_reference_lookup(&pin, c->repo, "refs/githerd/pinned") == 0) {
@@ -148,14 +150,14 @@ checkout_branch(struct gitctx *c)
 
 	snprintf(name, sizeof(name), "refs/remotes/origin/%s", c->branch);
 	if ((err = git_reference_lookup(&tracking, c->repo, name)) < 0) {
-		gitops_fail(c, err, name);
+		gitctx_fail(c, err, name);
 		goto out;
 	}
 	snprintf(name, sizeof(name), "refs/heads/%s", c->branch);
 	if ((err = git_reference_create(&local, c->repo, name,
 	    git_reference_target(tracking), 0, "clone")) < 0 ||
 	    (err = git_repository_config(&cfg, c->repo)) < 0) {
-		gitops_fail(c, err, "creating the local branch");
+		gitctx_fail(c, err, "creating the local branch");
 		goto out;
 	}
 	snprintf(key, sizeof(key), "branch.%s.remote", c->branch);
@@ -166,7 +168,7 @@ checkout_branch(struct gitctx *c)
 	if (config_set(c, cfg, key, merge) == -1)
 		goto out;
 	if ((err = git_repository_set_head(c->repo, name)) < 0) {
-		gitops_fail(c, err, "setting HEAD");
+		gitctx_fail(c, err, "setting HEAD");
 		goto out;
 	}
 	rc = 0;
@@ -189,7 +191,7 @@ set_head(struct gitctx *c)
 			return -1;
 		if ((err = git_repository_set_head_detached(c->repo,
 		    &c->target)) < 0)
-			return gitops_fail(c, err, "detaching HEAD");
+			return gitctx_fail(c, err, "detaching HEAD");
 		return 0;
 	}
 	if (c->branch == NULL) {
@@ -197,13 +199,13 @@ set_head(struct gitctx *c)
 		if (c->remote_head_detached &&
 		    (err = git_repository_set_head_detached(c->repo,
 		    &c->remote_head)) < 0)
-			return gitops_fail(c, err, "detaching HEAD");
+			return gitctx_fail(c, err, "detaching HEAD");
 		return 0;
 	}
 	if (c->bare) {
 		snprintf(name, sizeof(name), "refs/heads/%s", c->branch);
 		if ((err = git_repository_set_head(c->repo, name)) < 0)
-			return gitops_fail(c, err, "setting HEAD");
+			return gitctx_fail(c, err, "setting HEAD");
 		return 0;
 	}
 	return checkout_branch(c);
@@ -218,14 +220,14 @@ checkout(struct gitctx *c)
 
 	if (c->bare || git_repository_head_unborn(c->repo) == 1)
 		return 0;
-	gitops_phase(c, PHASE_CHECKOUT);
+	gitctx_phase(c, PHASE_CHECKOUT);
 	if ((err = git_reference_name_to_id(&head, c->repo, "HEAD")) < 0)
-		return gitops_fail(c, err, "reading HEAD");
+		return gitctx_fail(c, err, "reading HEAD");
 	if (treecheck(c, c->repo, &head, NULL, "") == -1)
 		return -1;
-	gitops_checkout_options(c, &co);
+	gitctx_checkout_options(c, &co);
 	if ((err = git_checkout_head(c->repo, &co)) < 0)
-		return gitops_fail(c, err, "checkout");
+		return gitctx_fail(c, err, "checkout");
 	return 0;
 }
 
@@ -240,10 +242,10 @@ clone_into(struct gitctx *c, const char *dir)
 	if (c->bare)
 		io.flags |= GIT_REPOSITORY_INIT_BARE;
 	if ((err = git_repository_init_ext(&c->repo, dir, &io)) < 0)
-		return gitops_fail(c, err, "creating the repository");
+		return gitctx_fail(c, err, "creating the repository");
 	if ((err = protect_repo(c->repo)) < 0)
-		return gitops_fail(c, err, "protecting the checkout");
-	if (gitops_connect(c) == -1 || gitops_resolve(c) == -1)
+		return gitctx_fail(c, err, "protecting the checkout");
+	if (gitctx_connect(c) == -1 || gitctx_resolve(c) == -1)
 		return -1;
 	if (!c->remote_empty && download(c) == -1)
 		return -1;
@@ -253,14 +255,14 @@ clone_into(struct gitctx *c, const char *dir)
 	if (checkout(c) == -1)
 		return -1;
 	if ((c->job->flags & JOBF_SUBMODULES) && !c->bare) {
-		gitops_phase(c, PHASE_SUBMODULES);
+		gitctx_phase(c, PHASE_SUBMODULES);
 		if (submodules_update(c, c->repo, "", 1) == -1)
 			return -1;
 	}
-	gitops_phase(c, PHASE_FINISH);
+	gitctx_phase(c, PHASE_FINISH);
 	c->res->shallow = git_repository_is_shallow(c->repo) == 1;
 	c->res->bytes = c->fetched_bytes;
 	c->res->objects = c->fetched_objects;
-	gitops_head(c, c->repo);
+	gitctx_head(c, c->repo);
 	return 0;
 }

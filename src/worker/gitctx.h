@@ -1,8 +1,10 @@
 /*
- * What the libgit2 side of one job shares between its files (gitops.c,
- * clone.c, update.c, quarantine.c, localwork.c, submodules.c, status.c):
- * the job, its result, the connection to the remote and what the remote
- * advertised.  Worker processes only.
+ * The toolkit of the libgit2 side, the bottom layer every operation of a
+ * job uses (clone, update, status, submodules, quarantine, localwork,
+ * treecheck): the job's context and result, errors and their classes,
+ * libgit2's callbacks and options, the connection to the remote and what
+ * it advertised, fetches, and libgit2's set-up for the worker.  It
+ * includes no header of a layer above it.  Worker processes only.
  */
 #ifndef GITHERD_GITCTX_H
 #define GITHERD_GITCTX_H
@@ -14,12 +16,12 @@
 
 #include "auth.h"
 #include "buf.h"
-#include "gitops.h"
+#include "errclass.h"
 #include "types.h"
 #include "wire.h"
 
 /* What our callbacks return to make libgit2 unwind on cancellation. */
-#define GITCTX_CANCEL	(-7777)
+#define GITCTX_CANCEL	ERRCLASS_CANCEL
 
 /*
  * Every checkout: SAFE never overwrites changed files; githerd also keeps
@@ -27,10 +29,37 @@
  */
 #define GITCTX_CHECKOUT	(GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DONT_OVERWRITE_IGNORED)
 
+struct gitctx_events {
+	void	(*phase)(void *ctx, enum phase);
+	void	(*progress)(void *ctx, const struct wire_progress *, bool force);
+	void	(*warn)(void *ctx, const char *text);
+	bool	(*cancelled)(void *ctx);
+	void	*ctx;
+	const struct auth_config *auth;	/* the worker's, for every job */
+};
+
+struct gitctx_result {
+	enum job_result	 result;
+	enum err_class	 err_class;
+	int		 git_code;
+	int		 git_klass;
+	char		 message[1024];	/* error, reason to skip, or status */
+	char		 head[41];
+	char		 where[300];	/* "branch main", "tag v1", ... */
+	uint64_t	 bytes;
+	uint64_t	 objects;
+	bool		 shallow;
+	bool		 fetched;
+	unsigned	 retry_after_ms;	/* a 429's Retry-After */
+	/* status */
+	enum entry_state state;
+	unsigned	 ahead, behind, dirty;
+};
+
 struct gitctx {
 	const struct wire_job		*job;
-	const struct gitops_events	*ev;
-	struct gitops_result		*res;
+	const struct gitctx_events	*ev;
+	struct gitctx_result		*res;
 	git_repository			*repo;		/* the entry's repository */
 	git_remote			*remote;	/* connected, anonymous */
 	enum phase			 phase;
@@ -61,48 +90,43 @@ struct gitctx {
 	int				 parent_fd;	/* the entry's directory's */
 };
 
-/* gitops.c: errors, progress, the remote */
-void	gitops_error(struct gitctx *, enum err_class, const char *fmt, ...)
+void	gitctx_init(struct gitctx *, const struct wire_job *,
+	    const struct gitctx_events *, struct gitctx_result *);
+void	gitctx_release(struct gitctx *);
+
+/* errors, progress, the remote */
+void	gitctx_error(struct gitctx *, enum err_class, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
-int	gitops_fail(struct gitctx *, int code, const char *what);
-enum err_class gitops_errno_class(int);
-void	gitops_phase(struct gitctx *, enum phase);
-void	gitops_callbacks(struct gitctx *, git_remote_callbacks *);
-void	gitops_fetch_options(struct gitctx *, git_fetch_options *);
-void	gitops_proxy_options(struct gitctx *, git_proxy_options *);
+int	gitctx_fail(struct gitctx *, int code, const char *what);
+int	gitctx_fail_errno(struct gitctx *, const char *what);
+enum err_class gitctx_errno_class(int);
+void	gitctx_phase(struct gitctx *, enum phase);
+void	gitctx_callbacks(struct gitctx *, git_remote_callbacks *);
+void	gitctx_fetch_options(struct gitctx *, git_fetch_options *);
+void	gitctx_proxy_options(struct gitctx *, git_proxy_options *);
 /* Connections from now on are for url (a submodule's, say). */
-void	gitops_owner(struct gitctx *, git_repository *, const char *url);
-void	gitops_checkout_options(struct gitctx *, git_checkout_options *);
-int	gitops_connect(struct gitctx *);
-const git_remote_head *gitops_advertised(struct gitctx *, const char *name);
-int	gitops_resolve(struct gitctx *);
-void	gitops_refspec(const struct gitctx *, struct buf *);
-int	gitops_fetch(struct gitctx *, git_remote *, const char *const *specs,
+void	gitctx_owner(struct gitctx *, git_repository *, const char *url);
+void	gitctx_checkout_options(struct gitctx *, git_checkout_options *);
+int	gitctx_connect(struct gitctx *);
+const git_remote_head *gitctx_advertised(struct gitctx *, const char *name);
+int	gitctx_resolve(struct gitctx *);
+void	gitctx_refspec(const struct gitctx *, struct buf *);
+int	gitctx_fetch(struct gitctx *, git_remote *, const char *const *specs,
 	    size_t nspecs, int depth, bool prune, const char *reflog_why);
-void	gitops_head(struct gitctx *, git_repository *);
-int	gitops_origin(struct gitctx *, git_repository *, char *have,
+void	gitctx_head(struct gitctx *, git_repository *);
+int	gitctx_origin(struct gitctx *, git_repository *, char *have,
 	    size_t len);
-int	gitops_find_commit(struct gitctx *, git_repository *, git_oid *);
-int	gitops_check_gitdir(struct gitctx *, git_repository *, const char *top,
+int	gitctx_find_commit(struct gitctx *, git_repository *, git_oid *);
+int	gitctx_check_gitdir(struct gitctx *, git_repository *, const char *top,
 	    const char *label);
-int	gitops_peel(struct gitctx *, git_repository *, const char *refname,
+int	gitctx_peel(struct gitctx *, git_repository *, const char *refname,
 	    git_oid *);
-bool	gitops_cancelled(const struct gitctx *);
+bool	gitctx_cancelled(const struct gitctx *);
 
-/* clone.c */
-int	clone_into(struct gitctx *, const char *dir);
-
-/* update.c */
-void	update_entry(struct gitctx *);
-
-/* status.c */
-void	status_entry(struct gitctx *);
-
-/* submodules.c */
-int	submodules_update(struct gitctx *, git_repository *, const char *where,
-	    int level);
-int	submodules_check_local(struct gitctx *, git_repository *,
-	    const char *where, int level, struct buf *why);
-bool	submodules_stale(struct gitctx *, git_repository *, int level);
+/* libgit2 in a worker, once: timeouts, limits, CAs (err says why not) */
+int	gitctx_global_init(int connect_timeout_ms, int read_timeout_ms,
+	    unsigned long max_objects, const char *ca_file, char *err,
+	    size_t errlen);
+void	gitctx_global_shutdown(void);
 
 #endif

@@ -88,7 +88,7 @@ scan(struct gitctx *c, git_repository *repo, struct localwork *lw,
 		so.flags |= GIT_STATUS_OPT_INCLUDE_UNTRACKED |
 		    GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
 	if ((err = git_status_list_new(&st, repo, &so)) < 0)
-		return gitops_fail(c, err, "reading the work tree status");
+		return gitctx_fail(c, err, "reading the work tree status");
 	n = git_status_list_entrycount(st);
 	for (i = 0; i < n; i++) {
 		e = git_status_byindex(st, i);
@@ -191,7 +191,7 @@ localwork_unique(struct gitctx *c, git_repository *repo, const git_oid *tip,
 
 	if ((err = git_revwalk_new(&w, repo)) < 0 ||
 	    (err = git_revwalk_push(w, tip)) < 0) {
-		gitops_fail(c, err, "walking history");
+		gitctx_fail(c, err, "walking history");
 		goto out;
 	}
 	for (i = 0; i < nhide; i++)
@@ -414,7 +414,7 @@ localwork_in_the_way(struct gitctx *c, git_repository *repo,
 	int err;
 
 	if ((err = git_commit_lookup(&commit, repo, target)) < 0)
-		return gitops_fail(c, err, "looking up the target commit");
+		return gitctx_fail(c, err, "looking up the target commit");
 	memset(&w, 0, sizeof(w));
 	w.repo = repo;
 	buf_init(&w.list);

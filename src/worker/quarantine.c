@@ -102,14 +102,14 @@ quarantine_open(struct gitctx *c, git_repository *real, struct quarantine *q)
 	q->dir = xstrdup(c->job->tmp);
 	q->real_git = xstrdup(git_repository_path(real));
 	if (mkdir(q->dir, 0777) == -1) {
-		gitops_error(c, gitops_errno_class(errno), "cannot create %s: %s",
+		gitctx_error(c, gitctx_errno_class(errno), "cannot create %s: %s",
 		    q->dir, strerror(errno));
 		free(q->dir);
 		q->dir = NULL;
 		goto out;
 	}
 	if ((err = git_repository_init(&q->repo, q->dir, 1)) < 0) {
-		gitops_fail(c, err, "creating the quarantine");
+		gitctx_fail(c, err, "creating the quarantine");
 		goto out;
 	}
 	buf_addf(&path, "%s/objects/info/alternates", q->dir);
@@ -118,7 +118,7 @@ quarantine_open(struct gitctx *c, git_repository *real, struct quarantine *q)
 		goto io;
 	buf_reset(&b);
 	if ((err = git_reference_foreach(real, add_ref, &b)) < 0) {
-		gitops_fail(c, err, "listing refs");
+		gitctx_fail(c, err, "listing refs");
 		goto out;
 	}
 	buf_reset(&path);
@@ -136,13 +136,13 @@ quarantine_open(struct gitctx *c, git_repository *real, struct quarantine *q)
 	git_repository_free(q->repo);
 	q->repo = NULL;
 	if ((err = git_repository_open_bare(&q->repo, q->dir)) < 0) {
-		gitops_fail(c, err, "opening the quarantine");
+		gitctx_fail(c, err, "opening the quarantine");
 		goto out;
 	}
 	rc = 0;
 	goto out;
 io:
-	gitops_error(c, gitops_errno_class(errno), "quarantine %s: %s", q->dir,
+	gitctx_error(c, gitctx_errno_class(errno), "quarantine %s: %s", q->dir,
 	    strerror(errno));
 out:
 	buf_release(&b);
@@ -158,10 +158,10 @@ quarantine_fetch(struct gitctx *c, struct quarantine *q,
 
 	if ((err = git_remote_create_anonymous(&q->remote, q->repo,
 	    c->conn_url)) < 0)
-		return gitops_fail(c, err, "remote");
-	if ((err = gitops_fetch(c, q->remote, specs, nspecs, depth, prune,
+		return gitctx_fail(c, err, "remote");
+	if ((err = gitctx_fetch(c, q->remote, specs, nspecs, depth, prune,
 	    "fetch")) < 0)
-		return gitops_fail(c, err, "fetch");
+		return gitctx_fail(c, err, "fetch");
 	return 0;
 }
 
@@ -179,7 +179,7 @@ quarantine_show(struct gitctx *c, struct quarantine *q, git_repository *real)
 		err = git_odb_add_disk_alternate(odb, path.data);
 	git_odb_free(odb);
 	buf_release(&path);
-	return err < 0 ? gitops_fail(c, err, "reading the fetched objects") : 0;
+	return err < 0 ? gitctx_fail(c, err, "reading the fetched objects") : 0;
 }
 
 int
@@ -328,7 +328,7 @@ quarantine_install(struct gitctx *c, struct quarantine *q)
 	rc = 0;
 	goto out;
 io:
-	gitops_error(c, gitops_errno_class(errno), "moving fetched objects into "
+	gitctx_error(c, gitctx_errno_class(errno), "moving fetched objects into "
 	    "%s: %s", c->job->path, strerror(errno));
 out:
 	buf_release(&a);
@@ -374,7 +374,7 @@ quarantine_swap_refs(struct gitctx *c, struct quarantine *q,
 	if ((err = git_repository_refdb(&db, real)) < 0 ||
 	    (err = git_refdb_compress(db)) < 0 ||
 	    (err = git_reference_iterator_glob_new(&it, q->repo, "refs/*")) < 0) {
-		gitops_fail(c, err, "packing refs");
+		gitctx_fail(c, err, "packing refs");
 		goto out;
 	}
 	while (git_reference_next(&ref, it) == 0) {
@@ -397,7 +397,7 @@ quarantine_swap_refs(struct gitctx *c, struct quarantine *q,
 	buf_addf(&tmp, "%s.githerd.%ld", file.data, (long)getpid());
 	if (write_file(tmp.data, b.data, b.len) == -1 ||
 	    rename(tmp.data, file.data) == -1) {
-		gitops_error(c, gitops_errno_class(errno), "writing refs of %s: %s",
+		gitctx_error(c, gitctx_errno_class(errno), "writing refs of %s: %s",
 		    c->job->path, strerror(errno));
 		unlink(tmp.data);
 		goto out;

@@ -17,6 +17,7 @@
 #include "gitctx.h"
 #include "localwork.h"
 #include "quarantine.h"
+#include "status.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -181,7 +182,7 @@ online_target(struct gitctx *c, struct quarantine *q, char **want_branch,
 	buf_init(&spec);
 	*want_branch = NULL;
 	*have_upstream = false;
-	if (gitops_connect(c) == -1 || gitops_resolve(c) == -1)
+	if (gitctx_connect(c) == -1 || gitctx_resolve(c) == -1)
 		goto out;
 	git_remote_disconnect(c->remote);
 	if (c->remote_empty) {
@@ -193,7 +194,7 @@ online_target(struct gitctx *c, struct quarantine *q, char **want_branch,
 	have = c->want_known && git_odb_exists(odb, &c->want) == 1;
 	git_odb_free(odb);
 	if (!have) {
-		gitops_refspec(c, &spec);
+		gitctx_refspec(c, &spec);
 		specs[0] = spec.data;
 		if (quarantine_open(c, c->repo, q) == -1 ||
 		    quarantine_fetch(c, q, specs, 1, c->depth, false) == -1 ||
@@ -204,7 +205,7 @@ online_target(struct gitctx *c, struct quarantine *q, char **want_branch,
 		*want_branch = xstrdup(c->branch);
 	if (c->want_known)
 		git_oid_cpy(upstream, &c->want);
-	else if (gitops_find_commit(c, c->repo, upstream) == -1)
+	else if (gitctx_find_commit(c, c->repo, upstream) == -1)
 		goto out;
 	*have_upstream = true;
 	rc = 0;
@@ -244,7 +245,7 @@ open_checked(struct gitctx *c)
 		git_error_clear();
 		return -1;
 	}
-	if (gitops_check_gitdir(c, c->repo, c->job->dest, c->job->path) == -1) {
+	if (gitctx_check_gitdir(c, c->repo, c->job->dest, c->job->path) == -1) {
 		/* Not a failure of status: what it found. */
 		snprintf(why, sizeof(why), "%s", c->res->message);
 		c->res->result = RESULT_CHECKED;
@@ -259,7 +260,7 @@ open_checked(struct gitctx *c)
 		    "a work tree");
 		return -1;
 	}
-	switch (gitops_origin(c, c->repo, have, sizeof(have))) {
+	switch (gitctx_origin(c, c->repo, have, sizeof(have))) {
 	case 1:
 		return 0;
 	case 0:
@@ -415,7 +416,7 @@ status_entry(struct gitctx *c)
 out:
 	git_error_clear();
 	if (c->res->result == RESULT_CHECKED && c->repo != NULL)
-		gitops_head(c, c->repo);
+		gitctx_head(c, c->repo);
 	quarantine_close(&q);
 	localwork_release(&lw);
 	free(head_branch);

@@ -20,6 +20,7 @@
 #include "localwork.h"
 #include "path.h"
 #include "protect.h"
+#include "submodules.h"
 #include "treecheck.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -65,12 +66,12 @@ list_names(struct gitctx *c, git_repository *repo, const char *where,
 	memset(names, 0, sizeof(*names));
 	if (level > SUBMODULE_MAX_DEPTH) {
 		if (c != NULL)
-			gitops_error(c, ERR_REFUSED, "submodules nest deeper "
+			gitctx_error(c, ERR_REFUSED, "submodules nest deeper "
 			    "than %d levels at %s", SUBMODULE_MAX_DEPTH, where);
 		return -1;
 	}
 	if ((err = git_submodule_foreach(repo, collect_name, names)) < 0)
-		return c != NULL ? gitops_fail(c, err, "listing submodules") : -1;
+		return c != NULL ? gitctx_fail(c, err, "listing submodules") : -1;
 	return 0;
 }
 
@@ -91,24 +92,24 @@ check_submodule(struct gitctx *c, git_repository *repo, git_submodule *sm,
 
 	/* The name becomes .git/modules/<name>: it must stay in there. */
 	if (path_check(git_submodule_name(sm), err, sizeof(err)) == -1) {
-		gitops_error(c, ERR_REFUSED, "submodule name in %s refused: %s",
+		gitctx_error(c, ERR_REFUSED, "submodule name in %s refused: %s",
 		    in, err);
 		return -1;
 	}
 	if (path_check(path, err, sizeof(err)) == -1) {
-		gitops_error(c, ERR_REFUSED, "submodule '%s' in %s refused: %s",
+		gitctx_error(c, ERR_REFUSED, "submodule '%s' in %s refused: %s",
 		    git_submodule_name(sm), in, err);
 		return -1;
 	}
 	if (raw == NULL || git_submodule_resolve_url(&url, repo, raw) < 0) {
-		gitops_error(c, ERR_REFUSED, "submodule '%s' in %s has no "
+		gitctx_error(c, ERR_REFUSED, "submodule '%s' in %s has no "
 		    "usable url", git_submodule_name(sm), in);
 		return -1;
 	}
 	/* Never local, whatever --allow-local says: a repository's own
 	 * .gitmodules must not reach into this machine's files. */
 	if (url_check(url.ptr, false, err, sizeof(err)) == -1) {
-		gitops_error(c, ERR_REFUSED, "submodule '%s' in %s refused: %s",
+		gitctx_error(c, ERR_REFUSED, "submodule '%s' in %s refused: %s",
 		    git_submodule_name(sm), in, err);
 		goto out;
 	}
@@ -133,7 +134,7 @@ walk_path(struct gitctx *c, git_repository *repo, git_submodule *sm,
 
 	if ((top = open(git_repository_workdir(repo), O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) == -1) {
-		gitops_error(c, ERR_INTERNAL, "%s: %s", label, strerror(errno));
+		gitctx_error(c, ERR_INTERNAL, "%s: %s", label, strerror(errno));
 		return -1;
 	}
 	fd = fs_walk(top, git_submodule_path(sm), false, bad, sizeof(bad));
@@ -145,7 +146,7 @@ walk_path(struct gitctx *c, git_repository *repo, git_submodule *sm,
 		return 0;	/* missing parts are made by libgit2, plainly */
 	}
 	fs_walk_why(e, bad, why, sizeof(why));
-	gitops_error(c, fs_walk_refused(e) ? ERR_REFUSED : ERR_INTERNAL,
+	gitctx_error(c, fs_walk_refused(e) ? ERR_REFUSED : ERR_INTERNAL,
 	    "%s (submodule '%s'): %s", label,
 	    git_submodule_name(sm), why);
 	return -1;
@@ -165,8 +166,8 @@ clone_one(struct gitctx *c, git_submodule *sm, git_repository **sub,
 
 	git_submodule_update_options_init(&uo,
 	    GIT_SUBMODULE_UPDATE_OPTIONS_VERSION);
-	gitops_fetch_options(c, &uo.fetch_opts);
-	gitops_checkout_options(c, &uo.checkout_opts);
+	gitctx_fetch_options(c, &uo.fetch_opts);
+	gitctx_checkout_options(c, &uo.checkout_opts);
 	/* Nothing at all: a written index would make the real checkout take
 	 * every file as deleted by the user. */
 	uo.checkout_opts.checkout_strategy = GIT_CHECKOUT_NONE |
@@ -174,7 +175,7 @@ clone_one(struct gitctx *c, git_submodule *sm, git_repository **sub,
 	c->counters.received_bytes = c->fetched_bytes;
 	if ((err = git_submodule_update(sm, 1, &uo)) < 0 ||
 	    (err = git_submodule_open(sub, sm)) < 0)
-		return gitops_fail(c, err, label);
+		return gitctx_fail(c, err, label);
 	c->fetched_bytes = c->counters.received_bytes;
 	return 0;
 }
@@ -191,16 +192,16 @@ open_one(struct gitctx *c, git_submodule *sm, const git_oid *want,
 
 	if ((err = git_submodule_open(sub, sm)) < 0 ||
 	    (err = git_repository_odb(&odb, *sub)) < 0)
-		return gitops_fail(c, err, label);
+		return gitctx_fail(c, err, label);
 	have = git_odb_exists(odb, want) == 1;
 	git_odb_free(odb);
 	if (have)
 		return 0;
 	if ((err = git_remote_lookup(&remote, *sub, "origin")) < 0 ||
-	    (err = gitops_fetch(c, remote, NULL, 0, 0, false,
+	    (err = gitctx_fetch(c, remote, NULL, 0, 0, false,
 	    "submodule fetch")) < 0) {
 		git_remote_free(remote);
-		return gitops_fail(c, err, label);
+		return gitctx_fail(c, err, label);
 	}
 	git_remote_free(remote);
 	return 0;
@@ -222,26 +223,26 @@ settle(struct gitctx *c, git_repository *sub, const git_oid *want, bool fresh,
 	bool has_old;
 	int err, rc = -1;
 
-	if (gitops_check_gitdir(c, sub, git_repository_workdir(c->repo),
+	if (gitctx_check_gitdir(c, sub, git_repository_workdir(c->repo),
 	    label) == -1)
 		return -1;
 	if ((err = protect_repo(sub)) < 0)
-		return gitops_fail(c, err, label);
+		return gitctx_fail(c, err, label);
 	has_old = !fresh && git_reference_name_to_id(&old, sub, "HEAD") == 0;
 	git_error_clear();
 	snprintf(where, sizeof(where), "%s: ", label);
 	if ((err = git_commit_lookup(&commit, sub, want)) < 0) {
-		gitops_fail(c, err, label);
+		gitctx_fail(c, err, label);
 		goto out;
 	}
 	if (treecheck(c, sub, want, has_old ? &old : NULL, where) == -1)
 		goto out;
-	gitops_checkout_options(c, &co);
+	gitctx_checkout_options(c, &co);
 	err = fresh ? git_checkout_head(sub, &co) :
 	    git_checkout_tree(sub, (git_object *)commit, &co);
 	if (err < 0 || (!fresh && (err = git_repository_set_head_detached(sub,
 	    want)) < 0)) {
-		gitops_fail(c, err, label);
+		gitctx_fail(c, err, label);
 		goto out;
 	}
 	rc = 0;
@@ -266,7 +267,7 @@ update_one(struct gitctx *c, git_repository *repo, const char *name,
 	buf_init(&label);
 	if ((err = git_submodule_lookup(&sm, repo, name)) < 0) {
 		buf_addf(&label, "submodule %s%s", where, name);
-		gitops_fail(c, err, label.data);
+		gitctx_fail(c, err, label.data);
 		goto out;
 	}
 	buf_addf(&label, "submodule %s%s", where, git_submodule_path(sm));
@@ -278,7 +279,7 @@ update_one(struct gitctx *c, git_repository *repo, const char *name,
 	}
 	if ((err = git_submodule_status(&status, repo, name,
 	    GIT_SUBMODULE_IGNORE_UNSPECIFIED)) < 0) {
-		gitops_fail(c, err, label.data);
+		gitctx_fail(c, err, label.data);
 		goto out;
 	}
 	want = git_submodule_index_id(sm);
@@ -290,11 +291,11 @@ update_one(struct gitctx *c, git_repository *repo, const char *name,
 		goto out;
 	/* A submodule's server: its own proxy, and its own credentials. */
 	if (git_submodule_resolve_url(&url, repo, git_submodule_url(sm)) == 0)
-		gitops_owner(c, repo, url.ptr);
+		gitctx_owner(c, repo, url.ptr);
 	fresh = (status & GIT_SUBMODULE_STATUS_WD_UNINITIALIZED) != 0;
 	err = fresh ? clone_one(c, sm, &sub, label.data) :
 	    open_one(c, sm, want, &sub, label.data);
-	gitops_owner(c, c->repo, c->job->url);
+	gitctx_owner(c, c->repo, c->job->url);
 	if (err == -1 || settle(c, sub, want, fresh, label.data) == -1)
 		goto out;
 	buf_reset(&label);
@@ -323,12 +324,12 @@ check_gitmodules_entry(const git_config_entry *e, void *payload)
 	char err[512], *sub = xstrndup(name, (size_t)(dot - name));
 
 	if (path_check(sub, err, sizeof(err)) == -1) {
-		gitops_error(k->c, ERR_REFUSED, "submodule name in %s refused: "
+		gitctx_error(k->c, ERR_REFUSED, "submodule name in %s refused: "
 		    "%s", k->in, err);
 		k->refused = true;
 	} else if (strcmp(dot, ".path") == 0 &&
 	    path_check(e->value, err, sizeof(err)) == -1) {
-		gitops_error(k->c, ERR_REFUSED, "submodule '%s' in %s refused: "
+		gitctx_error(k->c, ERR_REFUSED, "submodule '%s' in %s refused: "
 		    "%s", sub, k->in, err);
 		k->refused = true;
 	}
@@ -359,13 +360,13 @@ check_gitmodules(struct gitctx *c, git_repository *repo, const char *where)
 	if (err == GIT_ENOTFOUND)
 		return 0;
 	if (err < 0)
-		return gitops_fail(c, err, "reading .gitmodules");
+		return gitctx_fail(c, err, "reading .gitmodules");
 	err = git_config_foreach_match(cfg, "^submodule\\..+\\.(path|url)$",
 	    check_gitmodules_entry, &k);
 	git_config_free(cfg);
 	if (k.refused)
 		return -1;
-	return err < 0 ? gitops_fail(c, err, "reading .gitmodules") : 0;
+	return err < 0 ? gitctx_fail(c, err, "reading .gitmodules") : 0;
 }
 
 /* Initialise, fetch if needed and check out every submodule, recursively. */

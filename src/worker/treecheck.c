@@ -140,13 +140,13 @@ check_names(struct gitctx *c, const git_tree *t, const char *path,
 		if (strcasecmp(git_tree_entry_name(a), git_tree_entry_name(b)))
 			continue;
 		if (strcmp(git_tree_entry_name(a), git_tree_entry_name(b)) == 0) {
-			gitops_error(c, ERR_REFUSED, "%sthe tree has two entries "
+			gitctx_error(c, ERR_REFUSED, "%sthe tree has two entries "
 			    "named '%s%s%s' (%s and %s): refusing to check it "
 			    "out", where, path, *path ? "/" : "",
 			    git_tree_entry_name(a), kind(a), kind(b));
 			rc = -1;
 		} else if (is_tree(a) != is_tree(b)) {
-			gitops_error(c, ERR_REFUSED, "%sthe tree has '%s%s%s' "
+			gitctx_error(c, ERR_REFUSED, "%sthe tree has '%s%s%s' "
 			    "(%s) and '%s' (%s), which a case-insensitive file "
 			    "system makes one: refusing to check it out", where,
 			    path, *path ? "/" : "", git_tree_entry_name(a),
@@ -168,7 +168,7 @@ check_tree(struct gitctx *c, git_repository *repo, struct queue *q,
 	int err, rc = -1;
 
 	if ((err = git_tree_lookup(&tree, repo, &t->tree)) < 0)
-		return gitops_fail(c, err, "reading the tree to check out");
+		return gitctx_fail(c, err, "reading the tree to check out");
 	if (t->has_old && git_tree_lookup(&old, repo, &t->old) < 0)
 		git_error_clear();	/* then all of it is looked at */
 	if (check_names(c, tree, t->path, where) == -1)
@@ -218,7 +218,7 @@ treecheck(struct gitctx *c, git_repository *repo, const git_oid *commit,
 	if (getenv("GITHERD_TEST_SKIP_TREE_CHECK") != NULL)
 		return 0;
 	if (tree_of(repo, commit, &root) < 0)
-		return gitops_fail(c, -1, "reading the commit to check out");
+		return gitctx_fail(c, -1, "reading the commit to check out");
 	has_old = old_commit != NULL && tree_of(repo, old_commit, &old) == 0;
 	git_error_clear();
 	push(&q, &root, has_old ? &old : NULL, xstrdup(""));

@@ -18,7 +18,9 @@
 #include "localwork.h"
 #include "protect.h"
 #include "quarantine.h"
+#include "submodules.h"
 #include "treecheck.h"
+#include "update.h"
 #include "xmalloc.h"
 
 #define REFLOG	"githerd: update"
@@ -57,15 +59,15 @@ check_origin(struct gitctx *c)
 {
 	char have[2048];
 
-	switch (gitops_origin(c, c->repo, have, sizeof(have))) {
+	switch (gitctx_origin(c, c->repo, have, sizeof(have))) {
 	case 1:
 		return 0;
 	case 0:
-		gitops_error(c, ERR_LOCAL_CONFLICT, "origin mismatch (have %s, "
+		gitctx_error(c, ERR_LOCAL_CONFLICT, "origin mismatch (have %s, "
 		    "want %s): left untouched", have, c->job->url);
 		return -1;
 	default:
-		gitops_error(c, ERR_LOCAL_CONFLICT, "origin mismatch (have none, "
+		gitctx_error(c, ERR_LOCAL_CONFLICT, "origin mismatch (have none, "
 		    "want %s): left untouched", c->job->url);
 		return -1;
 	}
@@ -92,32 +94,32 @@ open_entry(struct gitctx *c)
 	err = git_repository_open_ext(&c->repo, c->job->dest,
 	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (err < 0) {
-		gitops_fail(c, err, "opening the repository");
+		gitctx_fail(c, err, "opening the repository");
 		c->res->err_class = ERR_LOCAL_CONFLICT;
 		return -1;
 	}
-	if (gitops_check_gitdir(c, c->repo, c->job->dest, c->job->path) == -1)
+	if (gitctx_check_gitdir(c, c->repo, c->job->dest, c->job->path) == -1)
 		return -1;
 	if ((err = protect_repo(c->repo)) < 0) {
-		gitops_fail(c, err, "protecting the checkout");
+		gitctx_fail(c, err, "protecting the checkout");
 		return -1;
 	}
 	bare = git_repository_is_bare(c->repo);
 	if (bare && !c->bare) {
-		gitops_error(c, ERR_LOCAL_CONFLICT, "%s is a bare repository but "
+		gitctx_error(c, ERR_LOCAL_CONFLICT, "%s is a bare repository but "
 		    "the manifest wants a work tree: left untouched",
 		    c->job->path);
 		return -1;
 	}
 	if (!bare && c->bare) {
-		gitops_error(c, ERR_LOCAL_CONFLICT, "%s has a work tree but the "
+		gitctx_error(c, ERR_LOCAL_CONFLICT, "%s has a work tree but the "
 		    "manifest wants a %s: left untouched", c->job->path,
 		    c->mirror ? "mirror" : "bare repository");
 		return -1;
 	}
 	/* A mirror refresh prunes: never turn a plain bare clone into one. */
 	if (c->mirror && !is_mirror(c->repo)) {
-		gitops_error(c, ERR_LOCAL_CONFLICT, "%s is a bare clone, not a "
+		gitctx_error(c, ERR_LOCAL_CONFLICT, "%s is a bare clone, not a "
 		    "mirror (remote.origin.mirror is not set); refreshing it as "
 		    "a mirror would delete its own branches: left untouched",
 		    c->job->path);
@@ -150,7 +152,7 @@ set_ref(struct gitctx *c, git_repository *repo, const char *name,
 		return 0;
 	err = git_reference_create(&ref, repo, name, oid, 1, REFLOG);
 	git_reference_free(ref);
-	return err < 0 ? gitops_fail(c, err, name) : 0;
+	return err < 0 ? gitctx_fail(c, err, name) : 0;
 }
 
 /* Every direct ref of repo under prefix, as name -> oid pairs. */
@@ -225,12 +227,12 @@ apply_refs(struct gitctx *c, struct quarantine *q, const char *branches)
 	int rc = 0;
 
 	if (refs_list(q->repo, branches, &got) < 0)
-		return gitops_fail(c, -1, "listing fetched refs");
+		return gitctx_fail(c, -1, "listing fetched refs");
 	for (i = 0; rc == 0 && i < got.n; i++)
 		rc = set_ref(c, c->repo, got.name[i], &got.oid[i]);
 	refs_release(&got);
 	if (rc == 0 && refs_list(q->repo, "refs/tags/*", &got) < 0)
-		return gitops_fail(c, -1, "listing fetched tags");
+		return gitctx_fail(c, -1, "listing fetched tags");
 	if (c->kind == REF_TAG)
 		snprintf(tag, sizeof(tag), "refs/tags/%s", c->job->ref);
 	for (i = 0; rc == 0 && i < got.n; i++) {
@@ -346,7 +348,7 @@ fetch_into(struct gitctx *c, struct quarantine *q, bool prune)
 
 	buf_init(&spec);
 	buf_init(&tag);
-	gitops_refspec(c, &spec);
+	gitctx_refspec(c, &spec);
 	specs[n++] = spec.data;
 	if (c->kind == REF_TAG && c->depth == 0 && !c->mirror) {
 		buf_addf(&tag, "+refs/tags/%s:refs/tags/%s", c->job->ref,
@@ -367,7 +369,7 @@ find_target(struct gitctx *c, struct plan *p)
 		return 0;
 	p->to_branch = c->branch != NULL;
 	if (c->kind == REF_COMMIT || c->kind == REF_VERSION) {
-		if (gitops_find_commit(c, c->repo, &p->target) == -1)
+		if (gitctx_find_commit(c, c->repo, &p->target) == -1)
 			return -1;
 	} else
 		git_oid_cpy(&p->target, &c->want);
@@ -483,19 +485,19 @@ move_head(struct gitctx *c, struct plan *p)
 	int err, rc = -1;
 
 	if ((err = git_commit_lookup(&commit, c->repo, &p->target)) < 0) {
-		gitops_fail(c, err, "looking up the target commit");
+		gitctx_fail(c, err, "looking up the target commit");
 		goto out;
 	}
-	gitops_phase(c, PHASE_CHECKOUT);
-	gitops_checkout_options(c, &co);
+	gitctx_phase(c, PHASE_CHECKOUT);
+	gitctx_checkout_options(c, &co);
 	if ((err = git_checkout_tree(c->repo, (git_object *)commit, &co)) < 0) {
-		gitops_fail(c, err, "checkout");
+		gitctx_fail(c, err, "checkout");
 		goto out;
 	}
 	if (!p->to_branch) {
 		if ((err = git_repository_set_head_detached(c->repo,
 		    &p->target)) < 0) {
-			gitops_fail(c, err, "detaching HEAD");
+			gitctx_fail(c, err, "detaching HEAD");
 			goto out;
 		}
 		rc = 0;
@@ -517,13 +519,13 @@ move_head(struct gitctx *c, struct plan *p)
 	if (set_ref(c, c->repo, name, &p->target) == -1)
 		goto out;
 	if ((err = git_repository_set_head(c->repo, name)) < 0) {
-		gitops_fail(c, err, "setting HEAD");
+		gitctx_fail(c, err, "setting HEAD");
 		goto out;
 	}
 	rc = 0;
 	goto out;
 fail:
-	gitops_fail(c, err, "creating the local branch");
+	gitctx_fail(c, err, "creating the local branch");
 out:
 	git_config_free(cfg);
 	git_reference_free(branch);
@@ -644,7 +646,7 @@ mirror_head(struct gitctx *c, bool *changed)
 		*changed = true;
 		if ((err = git_repository_set_head(c->repo, c->default_ref)) < 0) {
 			git_reference_free(head);
-			return gitops_fail(c, err, "setting HEAD");
+			return gitctx_fail(c, err, "setting HEAD");
 		}
 	}
 	git_reference_free(head);
@@ -668,7 +670,7 @@ update_mirror(struct gitctx *c)
 
 	memset(&q, 0, sizeof(q));
 	if (refs_list(c->repo, "refs/*", &local) < 0) {
-		gitops_fail(c, -1, "listing refs");
+		gitctx_fail(c, -1, "listing refs");
 		return;
 	}
 	if (in_sync(c, &local, all, true, false)) {
@@ -688,7 +690,7 @@ update_mirror(struct gitctx *c)
 	git_repository_free(c->repo);
 	c->repo = NULL;
 	if (git_repository_open_bare(&c->repo, c->job->dest) < 0) {
-		gitops_fail(c, -1, "reopening the mirror");
+		gitctx_fail(c, -1, "reopening the mirror");
 		goto out;
 	}
 	if (mirror_head(c, &head_changed) == -1)
@@ -721,7 +723,7 @@ update_bare(struct gitctx *c)
 	buf_init(&why);
 	buf_init(&list);
 	if (refs_list(c->repo, "refs/*", &local) < 0) {
-		gitops_fail(c, -1, "listing refs");
+		gitctx_fail(c, -1, "listing refs");
 		goto out;
 	}
 	if (in_sync(c, &local, branches_and_tags, false, true)) {
@@ -791,8 +793,8 @@ void
 update_entry(struct gitctx *c)
 {
 	c->res->result = RESULT_UNCHANGED;
-	if (open_entry(c) == -1 || gitops_connect(c) == -1 ||
-	    gitops_resolve(c) == -1)
+	if (open_entry(c) == -1 || gitctx_connect(c) == -1 ||
+	    gitctx_resolve(c) == -1)
 		return;
 	if (c->mirror)
 		update_mirror(c);
@@ -802,10 +804,10 @@ update_entry(struct gitctx *c)
 		update_worktree(c);
 	if (c->res->result == RESULT_FAILED || c->res->result == RESULT_CANCELLED)
 		return;
-	gitops_phase(c, PHASE_FINISH);
+	gitctx_phase(c, PHASE_FINISH);
 	c->res->shallow = git_repository_is_shallow(c->repo) == 1;
 	c->res->bytes = c->fetched_bytes;
 	c->res->objects = c->fetched_objects;
-	gitops_head(c, c->repo);
+	gitctx_head(c, c->repo);
 	describe(c);
 }

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "gitops.h"
+#include "job.h"
 #include "memlimit.h"
 #include "netstream.h"
 #include "wire.h"
@@ -116,18 +116,18 @@ static void
 run_job(int fd, const struct wire_msg *job, const struct worker_config *cfg)
 {
 	struct job_ctx jc = { fd, job->job, 0, false };
-	struct gitops_events ev = {
+	struct gitctx_events ev = {
 		ev_phase, ev_progress, ev_warn, ev_cancelled, &jc, &cfg->auth
 	};
-	struct gitops_result res;
+	struct gitctx_result res;
 	struct wire_msg m;
 
 	netstream_take_retry_after();	/* nothing from an earlier job */
 	memlimit_reset();
 	if (job->u.job.op == OP_STATUS)
-		gitops_status(&job->u.job, &ev, &res);
+		job_status(&job->u.job, &ev, &res);
 	else
-		gitops_sync(&job->u.job, &ev, &res);
+		job_sync(&job->u.job, &ev, &res);
 	if (res.result == RESULT_FAILED)
 		res.retry_after_ms = (unsigned)netstream_take_retry_after();
 	memset(&m, 0, sizeof(m));
@@ -198,7 +198,7 @@ worker_main(int fd, void *arg)
 	/* Before libgit2 allocates anything: every byte of it is counted. */
 	if (memlimit_install((size_t)cfg->max_memory) < 0)
 		return 3;
-	if (gitops_global_init(cfg->connect_timeout_ms, cfg->read_timeout_ms,
+	if (gitctx_global_init(cfg->connect_timeout_ms, cfg->read_timeout_ms,
 	    cfg->max_objects, cfg->ca_file, err, sizeof(err)) == -1) {
 		fprintf(stderr, "githerd: worker: %s\n", err);
 		return 3;
@@ -226,7 +226,7 @@ worker_main(int fd, void *arg)
 		wire_msg_release(&m);
 	}
 	wire_reader_release(&rd);
-	gitops_global_shutdown();
+	gitctx_global_shutdown();
 #ifdef GITHERD_ASAN
 	/* Workers end with _exit(), which skips LeakSanitizer's own check. */
 	if (__lsan_do_recoverable_leak_check() != 0)

@@ -23,17 +23,15 @@
 #include "compat.h"
 #include "fsutil.h"
 #include "gitctx.h"
-#include "gitops.h"
 #include "types.h"
 #include "memlimit.h"
 #include "netstream.h"
 #include "proxy.h"
+#include "proxyconfig.h"
 #include "units.h"
 #include "url.h"
 #include "version.h"
 #include "xmalloc.h"
-
-static int	fail_errno(struct gitctx *, const char *what);
 
 #define CONNECT_TIMEOUT_MS	30000
 #define READ_TIMEOUT_MS		120000
@@ -41,7 +39,7 @@ static int	fail_errno(struct gitctx *, const char *what);
 /* --- errors ------------------------------------------------------------------ */
 
 void
-gitops_error(struct gitctx *c, enum err_class cls, const char *fmt, ...)
+gitctx_error(struct gitctx *c, enum err_class cls, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -55,104 +53,37 @@ gitops_error(struct gitctx *c, enum err_class cls, const char *fmt, ...)
 	url_redact_text(c->res->message, c->job->url);
 }
 
+/* The numbers errclass.c classifies by are libgit2 1.8's. */
+_Static_assert((int)ERRCLASS_CANCEL == (int)GITCTX_CANCEL, "cancel code");
+_Static_assert((int)ERRCLASS_EAUTH == (int)GIT_EAUTH, "GIT_EAUTH");
+_Static_assert((int)ERRCLASS_ECERTIFICATE == (int)GIT_ECERTIFICATE, "GIT_ECERTIFICATE");
+_Static_assert((int)ERRCLASS_ELOCKED == (int)GIT_ELOCKED, "GIT_ELOCKED");
+_Static_assert((int)ERRCLASS_EOWNER == (int)GIT_EOWNER, "GIT_EOWNER");
+_Static_assert((int)ERRCLASS_K_OS == (int)GIT_ERROR_OS, "GIT_ERROR_OS");
+_Static_assert((int)ERRCLASS_K_ZLIB == (int)GIT_ERROR_ZLIB, "GIT_ERROR_ZLIB");
+_Static_assert((int)ERRCLASS_K_ODB == (int)GIT_ERROR_ODB, "GIT_ERROR_ODB");
+_Static_assert((int)ERRCLASS_K_NET == (int)GIT_ERROR_NET, "GIT_ERROR_NET");
+_Static_assert((int)ERRCLASS_K_INDEXER == (int)GIT_ERROR_INDEXER, "GIT_ERROR_INDEXER");
+_Static_assert((int)ERRCLASS_K_SSL == (int)GIT_ERROR_SSL, "GIT_ERROR_SSL");
+_Static_assert((int)ERRCLASS_K_SSH == (int)GIT_ERROR_SSH, "GIT_ERROR_SSH");
+_Static_assert((int)ERRCLASS_K_CALLBACK == (int)GIT_ERROR_CALLBACK, "GIT_ERROR_CALLBACK");
+_Static_assert((int)ERRCLASS_K_HTTP == (int)GIT_ERROR_HTTP, "GIT_ERROR_HTTP");
+
+static enum err_class
+classify(int code, const git_error *e)
+{
+	return errclass_of_git(code, e ? e->klass : 0, e ? e->message : NULL);
+}
+
 static bool
 has(const char *msg, const char *needle)
 {
 	return msg != NULL && strstr(msg, needle) != NULL;
 }
 
-static int
-http_status(const char *msg)
-{
-	const char *p = msg ? strstr(msg, "status code: ") : NULL;
-
-	return p ? atoi(p + strlen("status code: ")) : 0;
-}
-
-/*
- * libgit2's code and class decide first; its messages are not an API, so
- * they are only consulted for the cases the classes lump together.
- */
-static enum err_class
-classify(int code, const git_error *e)
-{
-	const char *m = e ? e->message : NULL;
-	int klass = e ? e->klass : 0, st;
-
-	if (code == GITCTX_CANCEL)
-		return ERR_CANCELLED;
-	if (code == GIT_EAUTH)
-		return ERR_AUTH;
-	if (code == GIT_ECERTIFICATE)
-		return ERR_CERTIFICATE;
-	if (code == GIT_ELOCKED || code == GIT_EOWNER)
-		return ERR_LOCAL_CONFLICT;
-	if (has(m, "No space left") || has(m, "Disk quota") ||
-	    has(m, "Read-only file system") || has(m, "File too large"))
-		return ERR_DISK;
-	/* A tree entry that aliases .git (".GIT", "GIT~1", ".git."...). */
-	if (has(m, "to invalid path"))
-		return ERR_REFUSED;
-	/*
-	 * What a repository's own tree makes the file system refuse (a name
-	 * too long, a file where a directory must go, a link in the way):
-	 * another try gets the same tree.  The network never says these.
-	 */
-	if (has(m, "File name too long") || has(m, "Is a directory") ||
-	    has(m, "Not a directory") || has(m, "Too many levels of symbolic") ||
-	    has(m, "File exists"))
-		return ERR_REFUSED;
-	switch (klass) {
-	case GIT_ERROR_NET:
-	case GIT_ERROR_OS:
-		if (has(m, "timed out"))
-			return ERR_TIMEOUT;
-		if (has(m, "not exported") || has(m, "not found") ||
-		    has(m, "does not appear to be a git repository") ||
-		    has(m, "No such file or directory"))
-			return ERR_NOT_FOUND;
-		if (has(m, "Permission denied"))
-			return ERR_DISK;
-		return ERR_NETWORK;
-	case GIT_ERROR_HTTP:
-		st = http_status(m);
-		if (st == 404 || st == 410)
-			return ERR_NOT_FOUND;
-		if (st == 401 || st == 403)
-			return ERR_AUTH;
-		if (st == 429)
-			return ERR_RATE_LIMITED;
-		if (st >= 500)
-			return ERR_SERVER;
-		if (has(m, "authentication"))
-			return ERR_AUTH;
-		return ERR_SERVER;
-	case GIT_ERROR_SSL:
-		return ERR_CERTIFICATE;
-	case GIT_ERROR_SSH:
-		if (has(m, "hostkey") || has(m, "host key"))
-			return ERR_CERTIFICATE;
-		if (has(m, "auth"))
-			return ERR_AUTH;
-		return ERR_NETWORK;
-	case GIT_ERROR_INDEXER:
-		if (has(m, "too many objects"))
-			return ERR_REFUSED;
-		/* FALLTHROUGH */
-	case GIT_ERROR_ZLIB:
-	case GIT_ERROR_ODB:
-		/* a pack damaged on the way: worth another try */
-		return ERR_NETWORK;
-	case GIT_ERROR_CALLBACK:
-		return ERR_CANCELLED;
-	default:
-		return ERR_INTERNAL;
-	}
-}
-
 /* Record a libgit2 failure; read git_error_last() right away (thread-local). */
 int
-gitops_fail(struct gitctx *c, int code, const char *what)
+gitctx_fail(struct gitctx *c, int code, const char *what)
 {
 	const git_error *e = git_error_last();
 	enum err_class cls = classify(code, e);
@@ -160,35 +91,35 @@ gitops_fail(struct gitctx *c, int code, const char *what)
 	char host[256], port[16];
 	bool refused;
 
-	if (gitops_cancelled(c))
+	if (gitctx_cancelled(c))
 		cls = ERR_CANCELLED;
 	offsite = netstream_offsite(&refused);
 	if (memlimit_hit() && cls != ERR_CANCELLED) {
 		char size[32];
 
 		units_format_size(memlimit_limit(), size, sizeof(size));
-		gitops_error(c, ERR_REFUSED, "%s: the repository needs more memory "
+		gitctx_error(c, ERR_REFUSED, "%s: the repository needs more memory "
 		    "than a worker may use (--max-memory %s): refused (a file of "
 		    "gigabytes?)", what, size);
 	} else if (refused && cls != ERR_CANCELLED) {
 		url_host_port(c->owner_url, host, sizeof(host), port,
 		    sizeof(port));
-		gitops_error(c, ERR_REFUSED, "%s: %s:%s redirected to %s, another "
+		gitctx_error(c, ERR_REFUSED, "%s: %s:%s redirected to %s, another "
 		    "server: not followed (--follow-redirects follows it, and "
 		    "never sends it credentials)", what, host, port, offsite);
 	} else if (c->auth.why[0] != '\0' && cls != ERR_CANCELLED)
-		gitops_error(c, c->auth.host_key_failed ? ERR_CERTIFICATE :
+		gitctx_error(c, c->auth.host_key_failed ? ERR_CERTIFICATE :
 		    ERR_AUTH, "%s: %s", what, c->auth.why);
 	else if (cls == ERR_CANCELLED)
-		gitops_error(c, cls, "%s: cancelled", what);
+		gitctx_error(c, cls, "%s: cancelled", what);
 	else if (cls == ERR_CERTIFICATE && c->cert_host[0] != '\0')
-		gitops_error(c, cls, "%s: %s is not trusted: %s", what,
+		gitctx_error(c, cls, "%s: %s is not trusted: %s", what,
 		    c->cert_host, e && e->message ? e->message : "unknown error");
 	else if (cls == ERR_REFUSED && has(e->message, "too many objects"))
-		gitops_error(c, cls, "%s: the pack holds more objects than "
+		gitctx_error(c, cls, "%s: the pack holds more objects than "
 		    "--max-objects allows", what);
 	else
-		gitops_error(c, cls, "%s: %s", what,
+		gitctx_error(c, cls, "%s: %s", what,
 		    e && e->message ? e->message : "unknown error");
 	c->res->git_code = code;
 	c->res->git_klass = e ? e->klass : 0;
@@ -196,14 +127,23 @@ gitops_fail(struct gitctx *c, int code, const char *what)
 }
 
 enum err_class
-gitops_errno_class(int e)
+gitctx_errno_class(int e)
 {
 	return (e == ENOSPC || e == EDQUOT || e == EROFS || e == EACCES ||
 	    e == EPERM || e == EFBIG) ? ERR_DISK : ERR_INTERNAL;
 }
 
+/* A system call's failure, errno still set: its class from errno. */
+int
+gitctx_fail_errno(struct gitctx *c, const char *what)
+{
+	gitctx_error(c, gitctx_errno_class(errno), "%s: %s", what,
+	    strerror(errno));
+	return -1;
+}
+
 bool
-gitops_cancelled(const struct gitctx *c)
+gitctx_cancelled(const struct gitctx *c)
 {
 	return c->ev->cancelled(c->ev->ctx);
 }
@@ -211,7 +151,7 @@ gitops_cancelled(const struct gitctx *c)
 /* --- progress callbacks --------------------------------------------------- */
 
 void
-gitops_phase(struct gitctx *c, enum phase p)
+gitctx_phase(struct gitctx *c, enum phase p)
 {
 	if (c->phase == p)
 		return;
@@ -226,7 +166,7 @@ on_transfer(const git_indexer_progress *st, void *payload)
 	struct wire_progress *w = &c->counters;
 	bool done;
 
-	if (gitops_cancelled(c))
+	if (gitctx_cancelled(c))
 		return GITCTX_CANCEL;
 	/* A new fetch: libgit2 counts from zero again. */
 	if (st->received_bytes < c->raw_bytes) {
@@ -252,9 +192,9 @@ on_transfer(const git_indexer_progress *st, void *payload)
 	w->received_bytes = c->fetched_bytes + st->received_bytes;
 	if (st->total_objects > 0 && st->received_objects == st->total_objects &&
 	    st->total_deltas > 0)
-		gitops_phase(c, PHASE_RESOLVE);
+		gitctx_phase(c, PHASE_RESOLVE);
 	else if (c->phase != PHASE_SUBMODULES)
-		gitops_phase(c, PHASE_RECEIVE);
+		gitctx_phase(c, PHASE_RECEIVE);
 	done = st->received_objects == st->total_objects &&
 	    st->indexed_deltas == st->total_deltas;
 	c->ev->progress(c->ev->ctx, w, done);
@@ -271,7 +211,7 @@ on_sideband(const char *str, int len, void *payload)
 	(void)str;
 	if (len > 0)
 		c->chatter += (uint64_t)len + 5;
-	return gitops_cancelled(c) ? GITCTX_CANCEL : 0;
+	return gitctx_cancelled(c) ? GITCTX_CANCEL : 0;
 }
 
 static void
@@ -298,7 +238,7 @@ on_checkout_notify(git_checkout_notify_t why, const char *path,
 	(void)baseline;
 	(void)target;
 	(void)workdir;
-	return gitops_cancelled(c) ? GITCTX_CANCEL : 0;
+	return gitctx_cancelled(c) ? GITCTX_CANCEL : 0;
 }
 
 /*
@@ -332,7 +272,7 @@ on_credentials(git_credential **out, const char *url,
 
 /* Each connection walks the credential sources once, from the start. */
 void
-gitops_callbacks(struct gitctx *c, git_remote_callbacks *cb)
+gitctx_callbacks(struct gitctx *c, git_remote_callbacks *cb)
 {
 	memset(&c->auth, 0, sizeof(c->auth));
 	c->auth.owner_url = c->owner_url;
@@ -344,64 +284,13 @@ gitops_callbacks(struct gitctx *c, git_remote_callbacks *cb)
 }
 
 void
-gitops_proxy_options(struct gitctx *c, git_proxy_options *po)
+gitctx_proxy_options(struct gitctx *c, git_proxy_options *po)
 {
 	po->type = c->proxy != NULL ? GIT_PROXY_SPECIFIED : GIT_PROXY_NONE;
 	po->url = c->proxy;
 	/* Never our tokens: a proxy gets only what its URL carries. */
 	po->certificate_check = on_certificate;
 	po->payload = c;
-}
-
-/* The best http.<url>.proxy for the job's URL, found so far. */
-struct url_proxy {
-	const char	*url;
-	size_t		 best;
-	char		*value;
-};
-
-static int
-url_proxy_entry(const git_config_entry *e, void *arg)
-{
-	struct url_proxy *up = arg;
-	size_t n = strlen(e->name), fit;
-	char *pattern;
-
-	/* "http." URL ".proxy"; the URL keeps its case. */
-	if (n <= 11)
-		return 0;
-	pattern = xstrndup(e->name + 5, n - 11);
-	fit = proxy_url_match(pattern, up->url);
-	if (fit > up->best) {
-		up->best = fit;
-		free(up->value);
-		up->value = xstrdup(e->value != NULL ? e->value : "");
-	}
-	free(pattern);
-	return 0;
-}
-
-/* git's http.<url>.proxy, then http.proxy, with "" for none; or NULL. */
-static char *
-config_proxy(const char *url)
-{
-	struct url_proxy up = { url, 0, NULL };
-	git_config *cfg = NULL;
-	git_buf v = GIT_BUF_INIT;
-
-	if (git_config_open_default(&cfg) < 0) {
-		git_error_clear();
-		return NULL;
-	}
-	git_config_foreach_match(cfg, "^http\\..+\\.proxy$", url_proxy_entry,
-	    &up);
-	if (up.value == NULL && git_config_get_string_buf(&v, cfg,
-	    "http.proxy") == 0)
-		up.value = xstrdup(v.ptr);
-	git_error_clear();
-	git_buf_dispose(&v);
-	git_config_free(cfg);
-	return up.value;
 }
 
 /*
@@ -432,10 +321,10 @@ effective_url(git_repository *repo, const char *url)
  * the credential callback may offer.
  */
 void
-gitops_owner(struct gitctx *c, git_repository *repo, const char *url)
+gitctx_owner(struct gitctx *c, git_repository *repo, const char *url)
 {
 	char host[256], port[16], phost[256] = "", pport[16] = "";
-	char *eff = effective_url(repo, url), *cfg = config_proxy(eff);
+	char *eff = effective_url(repo, url), *cfg = proxyconfig_for(eff);
 
 	free(c->proxy);
 	c->proxy = proxy_for(eff, cfg);
@@ -460,17 +349,17 @@ gitops_owner(struct gitctx *c, git_repository *repo, const char *url)
  * on the first request.
  */
 void
-gitops_fetch_options(struct gitctx *c, git_fetch_options *fo)
+gitctx_fetch_options(struct gitctx *c, git_fetch_options *fo)
 {
 	git_fetch_options_init(fo, GIT_FETCH_OPTIONS_VERSION);
-	gitops_callbacks(c, &fo->callbacks);
-	gitops_proxy_options(c, &fo->proxy_opts);
+	gitctx_callbacks(c, &fo->callbacks);
+	gitctx_proxy_options(c, &fo->proxy_opts);
 	fo->follow_redirects = GIT_REMOTE_REDIRECT_INITIAL;
 }
 
 /* Never GIT_CHECKOUT_FORCE: a SAFE checkout refuses to overwrite work. */
 void
-gitops_checkout_options(struct gitctx *c, git_checkout_options *co)
+gitctx_checkout_options(struct gitctx *c, git_checkout_options *co)
 {
 	git_checkout_options_init(co, GIT_CHECKOUT_OPTIONS_VERSION);
 	co->checkout_strategy = GITCTX_CHECKOUT;
@@ -485,29 +374,29 @@ gitops_checkout_options(struct gitctx *c, git_checkout_options *co)
 
 /* An anonymous remote for the manifest's URL, connected to c->repo. */
 int
-gitops_connect(struct gitctx *c)
+gitctx_connect(struct gitctx *c)
 {
 	git_remote_connect_options co;
 	int err;
 
 	/* Now that there is a repository, its insteadOf rules apply. */
-	gitops_owner(c, c->repo, c->job->url);
+	gitctx_owner(c, c->repo, c->job->url);
 	if ((err = git_remote_create_anonymous(&c->remote, c->repo,
 	    c->conn_url)) < 0)
-		return gitops_fail(c, err, "remote");
+		return gitctx_fail(c, err, "remote");
 	git_remote_connect_options_init(&co, GIT_REMOTE_CONNECT_OPTIONS_VERSION);
-	gitops_callbacks(c, &co.callbacks);
-	gitops_proxy_options(c, &co.proxy_opts);
+	gitctx_callbacks(c, &co.callbacks);
+	gitctx_proxy_options(c, &co.proxy_opts);
 	co.follow_redirects = GIT_REMOTE_REDIRECT_INITIAL;
-	gitops_phase(c, PHASE_CONNECT);
+	gitctx_phase(c, PHASE_CONNECT);
 	if ((err = git_remote_connect_ext(c->remote, GIT_DIRECTION_FETCH,
 	    &co)) < 0)
-		return gitops_fail(c, err, "connect");
+		return gitctx_fail(c, err, "connect");
 	return 0;
 }
 
 const git_remote_head *
-gitops_advertised(struct gitctx *c, const char *name)
+gitctx_advertised(struct gitctx *c, const char *name)
 {
 	const git_remote_head **heads;
 	size_t i, n;
@@ -537,10 +426,10 @@ advertised_tag_commit(struct gitctx *c, const char *tag)
 	char name[512];
 
 	snprintf(name, sizeof(name), "refs/tags/%s^{}", tag);
-	if ((h = gitops_advertised(c, name)) != NULL)
+	if ((h = gitctx_advertised(c, name)) != NULL)
 		return h;
 	snprintf(name, sizeof(name), "refs/tags/%s", tag);
-	return gitops_advertised(c, name);
+	return gitctx_advertised(c, name);
 }
 
 /*
@@ -566,7 +455,7 @@ no_default_branch(struct gitctx *c)
 	}
 	if (branches > 3)
 		buf_addstr(&names, ", ...");
-	gitops_error(c, ERR_BAD_REF, "the remote's HEAD names no branch it has, "
+	gitctx_error(c, ERR_BAD_REF, "the remote's HEAD names no branch it has, "
 	    "so it has no default branch to check out; name one with 'branch:'"
 	    "%s%s%s", branches ? " (it has " : "", names.data,
 	    branches ? ")" : "");
@@ -581,7 +470,7 @@ no_default_branch(struct gitctx *c)
  * to the commit the entry should end up at when the advertisement says.
  */
 int
-gitops_resolve(struct gitctx *c)
+gitctx_resolve(struct gitctx *c)
 {
 	const git_remote_head **heads, *h;
 	git_buf def = GIT_BUF_INIT;
@@ -591,12 +480,12 @@ gitops_resolve(struct gitctx *c)
 	const char *ref = c->job->ref;
 
 	if ((err = git_remote_ls(&heads, &n, c->remote)) < 0)
-		return gitops_fail(c, err, "listing remote refs");
+		return gitctx_fail(c, err, "listing remote refs");
 	c->remote_empty = n == 0;
 	err = git_remote_default_branch(&def, c->remote);
 	if (err == 0)
 		c->default_ref = xstrdup(def.ptr);
-	else if ((h = gitops_advertised(c, "HEAD")) != NULL) {
+	else if ((h = gitctx_advertised(c, "HEAD")) != NULL) {
 		c->remote_head = h->oid;
 		c->remote_head_detached = true;
 	}
@@ -606,14 +495,14 @@ gitops_resolve(struct gitctx *c)
 	c->kind = (enum ref_kind)c->job->ref_kind;
 	if (c->kind == REF_VERSION) {
 		snprintf(name, sizeof(name), "refs/heads/%s", ref);
-		if (gitops_advertised(c, name) != NULL)
+		if (gitctx_advertised(c, name) != NULL)
 			c->kind = REF_BRANCH;
 		else {
 			snprintf(name, sizeof(name), "refs/tags/%s", ref);
-			if (gitops_advertised(c, name) != NULL)
+			if (gitctx_advertised(c, name) != NULL)
 				c->kind = REF_TAG;
 			else if (!is_hex_prefix(ref)) {
-				gitops_error(c, ERR_BAD_REF, "version '%s' is "
+				gitctx_error(c, ERR_BAD_REF, "version '%s' is "
 				    "neither a branch nor a tag on the remote, "
 				    "nor a commit id", ref);
 				return -1;
@@ -623,8 +512,8 @@ gitops_resolve(struct gitctx *c)
 	switch (c->kind) {
 	case REF_BRANCH:
 		snprintf(name, sizeof(name), "refs/heads/%s", ref);
-		if ((h = gitops_advertised(c, name)) == NULL) {
-			gitops_error(c, ERR_BAD_REF, "branch '%s' not found on "
+		if ((h = gitctx_advertised(c, name)) == NULL) {
+			gitctx_error(c, ERR_BAD_REF, "branch '%s' not found on "
 			    "the remote", ref);
 			return -1;
 		}
@@ -634,7 +523,7 @@ gitops_resolve(struct gitctx *c)
 		break;
 	case REF_TAG:
 		if ((h = advertised_tag_commit(c, ref)) == NULL) {
-			gitops_error(c, ERR_BAD_REF, "tag '%s' not found on the "
+			gitctx_error(c, ERR_BAD_REF, "tag '%s' not found on the "
 			    "remote", ref);
 			return -1;
 		}
@@ -648,7 +537,7 @@ gitops_resolve(struct gitctx *c)
 		if (c->default_ref != NULL &&
 		    strncmp(c->default_ref, "refs/heads/", 11) == 0) {
 			c->branch = xstrdup(c->default_ref + 11);
-			if ((h = gitops_advertised(c, c->default_ref)) != NULL) {
+			if ((h = gitctx_advertised(c, c->default_ref)) != NULL) {
 				git_oid_cpy(&c->want, &h->oid);
 				c->want_known = true;
 			}
@@ -671,7 +560,7 @@ gitops_resolve(struct gitctx *c)
  * A shallow clone takes only what it checks out (--single-branch).
  */
 void
-gitops_refspec(const struct gitctx *c, struct buf *spec)
+gitctx_refspec(const struct gitctx *c, struct buf *spec)
 {
 	const char *heads = c->bare ? "refs/heads" : "refs/remotes/origin";
 
@@ -695,7 +584,7 @@ gitops_refspec(const struct gitctx *c, struct buf *spec)
  * the tags of what it fetched.
  */
 int
-gitops_fetch(struct gitctx *c, git_remote *remote, const char *const *specs,
+gitctx_fetch(struct gitctx *c, git_remote *remote, const char *const *specs,
     size_t nspecs, int depth, bool prune, const char *why)
 {
 	git_fetch_options fo;
@@ -704,7 +593,7 @@ gitops_fetch(struct gitctx *c, git_remote *remote, const char *const *specs,
 	int err;
 	char *msg;
 
-	gitops_fetch_options(c, &fo);
+	gitctx_fetch_options(c, &fo);
 	fo.update_fetchhead = 0;
 	fo.depth = depth;
 	fo.prune = prune ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE;
@@ -714,7 +603,7 @@ gitops_fetch(struct gitctx *c, git_remote *remote, const char *const *specs,
 	sa.count = nspecs;
 	msg = xasprintf("%s: from %s", why, c->job->url);
 	url_redact_text(msg, c->job->url);
-	gitops_phase(c, PHASE_RECEIVE);
+	gitctx_phase(c, PHASE_RECEIVE);
 	err = git_remote_fetch(remote, &sa, &fo, msg);
 	free(msg);
 	st = git_remote_stats(remote);
@@ -731,7 +620,7 @@ gitops_fetch(struct gitctx *c, git_remote *remote, const char *const *specs,
  * URLs are compared normalised: https://h/x.git and https://h/x match.
  */
 int
-gitops_origin(struct gitctx *c, git_repository *repo, char *have, size_t len)
+gitctx_origin(struct gitctx *c, git_repository *repo, char *have, size_t len)
 {
 	git_config *cfg = NULL;
 	git_buf url = GIT_BUF_INIT;
@@ -764,7 +653,7 @@ out:
  * error set (refused).
  */
 int
-gitops_check_gitdir(struct gitctx *c, git_repository *repo, const char *top,
+gitctx_check_gitdir(struct gitctx *c, git_repository *repo, const char *top,
     const char *label)
 {
 	char gitdir[PATH_MAX], root[PATH_MAX], dotgit[PATH_MAX + 8];
@@ -772,17 +661,17 @@ gitops_check_gitdir(struct gitctx *c, git_repository *repo, const char *top,
 
 	snprintf(dotgit, sizeof(dotgit), "%s/.git", top);
 	if (fs_kind(dotgit) == FS_SYMLINK) {
-		gitops_error(c, ERR_REFUSED, "%s/.git is a symbolic link: refusing "
+		gitctx_error(c, ERR_REFUSED, "%s/.git is a symbolic link: refusing "
 		    "to use it", label);
 		return -1;
 	}
 	if (realpath(top, root) == NULL ||
 	    realpath(git_repository_path(repo), gitdir) == NULL)
-		return fail_errno(c, label);
+		return gitctx_fail_errno(c, label);
 	n = strlen(root);
 	if (strncmp(gitdir, root, n) != 0 || (gitdir[n] != '/' &&
 	    gitdir[n] != '\0')) {
-		gitops_error(c, ERR_REFUSED, "%s: its git directory is %s, outside "
+		gitctx_error(c, ERR_REFUSED, "%s: its git directory is %s, outside "
 		    "it (a .git file points there): refusing to use it", label,
 		    gitdir);
 		return -1;
@@ -793,7 +682,7 @@ gitops_check_gitdir(struct gitctx *c, git_repository *repo, const char *top,
 /* --- objects ------------------------------------------------------------------ */
 
 void
-gitops_head(struct gitctx *c, git_repository *repo)
+gitctx_head(struct gitctx *c, git_repository *repo)
 {
 	git_oid oid;
 
@@ -805,7 +694,7 @@ gitops_head(struct gitctx *c, git_repository *repo)
 
 /* The commit a ref points to, through annotated tags. */
 int
-gitops_peel(struct gitctx *c, git_repository *repo, const char *refname,
+gitctx_peel(struct gitctx *c, git_repository *repo, const char *refname,
     git_oid *out)
 {
 	git_reference *ref = NULL;
@@ -813,11 +702,11 @@ gitops_peel(struct gitctx *c, git_repository *repo, const char *refname,
 	int err;
 
 	if ((err = git_reference_lookup(&ref, repo, refname)) < 0)
-		return gitops_fail(c, err, refname);
+		return gitctx_fail(c, err, refname);
 	err = git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT);
 	git_reference_free(ref);
 	if (err < 0) {
-		gitops_error(c, ERR_BAD_REF, "%s does not point to a commit",
+		gitctx_error(c, ERR_BAD_REF, "%s does not point to a commit",
 		    refname);
 		return -1;
 	}
@@ -828,7 +717,7 @@ gitops_peel(struct gitctx *c, git_repository *repo, const char *refname,
 
 /* The manifest's commit: by full id, or for vcstool by unique prefix. */
 int
-gitops_find_commit(struct gitctx *c, git_repository *repo, git_oid *out)
+gitctx_find_commit(struct gitctx *c, git_repository *repo, git_oid *out)
 {
 	git_object *obj = NULL;
 	git_oid oid;
@@ -836,19 +725,19 @@ gitops_find_commit(struct gitctx *c, git_repository *repo, git_oid *out)
 	int err;
 
 	if (git_oid_fromstrn(&oid, c->job->ref, len) < 0) {
-		gitops_error(c, ERR_BAD_REF, "'%s' is not a commit id",
+		gitctx_error(c, ERR_BAD_REF, "'%s' is not a commit id",
 		    c->job->ref);
 		return -1;
 	}
 	err = git_object_lookup_prefix(&obj, repo, &oid, len, GIT_OBJECT_COMMIT);
 	git_error_clear();
 	if (err == GIT_EAMBIGUOUS) {
-		gitops_error(c, ERR_BAD_REF, "commit id '%s' is ambiguous",
+		gitctx_error(c, ERR_BAD_REF, "commit id '%s' is ambiguous",
 		    c->job->ref);
 		return -1;
 	}
 	if (err < 0) {
-		gitops_error(c, ERR_BAD_REF, "commit %s is not on the remote (not "
+		gitctx_error(c, ERR_BAD_REF, "commit %s is not on the remote (not "
 		    "reachable from any branch or tag)", c->job->ref);
 		return -1;
 	}
@@ -857,168 +746,11 @@ gitops_find_commit(struct gitctx *c, git_repository *repo, git_oid *out)
 	return 0;
 }
 
-/* --- the job ------------------------------------------------------------------ */
+/* --- one job's context ----------------------------------------------------- */
 
-static const char *
-base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash != NULL ? slash + 1 : path;
-}
-
-static int
-fail_errno(struct gitctx *c, const char *what)
-{
-	gitops_error(c, gitops_errno_class(errno), "%s: %s", what,
-	    strerror(errno));
-	return -1;
-}
-
-/*
- * What is at the destination decides: nothing (clone), an empty directory
- * (clone, then replace it), a repository (update), or anything else (a
- * conflict, untouched).  1: update; 0: clone; -1: failed.
- */
-static int
-check_destination(struct gitctx *c, bool *empty_dir)
-{
-	const char *d = c->job->dest, *p = c->job->path;
-	struct stat st;
-
-	*empty_dir = false;
-	if (fstatat(c->parent_fd, base_name(d), &st, AT_SYMLINK_NOFOLLOW) == -1)
-		return errno == ENOENT ? 0 : fail_errno(c, d);
-	if (S_ISLNK(st.st_mode)) {
-		gitops_error(c, ERR_LOCAL_CONFLICT, "%s is a symbolic link: left "
-		    "untouched", p);
-		return -1;
-	}
-	switch (S_ISDIR(st.st_mode) ? FS_DIR : FS_FILE) {
-	case FS_DIR:
-		if (fs_dotgit_is_link(d)) {
-			gitops_error(c, ERR_REFUSED, "%s/.git is a symbolic link: "
-			    "refusing to use it", p);
-			return -1;
-		}
-		if (fs_is_git_repo(d))
-			return 1;
-		if (fs_dir_is_empty(d) == 1) {
-			*empty_dir = true;
-			return 0;
-		}
-		gitops_error(c, ERR_LOCAL_CONFLICT, "%s exists and is not a git "
-		    "repository: left untouched", p);
-		return -1;
-	default:
-		gitops_error(c, ERR_LOCAL_CONFLICT, "%s exists and is not a "
-		    "directory: left untouched", p);
-		return -1;
-	}
-}
-
-/* Workspace root = dest without "/path". */
-static char *
-workspace_root(const struct wire_job *j)
-{
-	size_t dl = strlen(j->dest), pl = strlen(j->path);
-
-	if (pl + 1 >= dl)
-		return xstrdup("/");
-	return xstrndup(j->dest, dl - pl - 1);
-}
-
-/*
- * The entry's parent directory, through the walker from the workspace
- * (made if missing): the destination, its temporary sibling and the
- * rename between them are then all relative to it, and no symbolic link
- * an earlier clone holds can send them elsewhere.  Sets c->parent_fd.
- */
-static int
-open_parent(struct gitctx *c, bool create)
-{
-	const struct wire_job *j = c->job;
-	char *root = workspace_root(j), *parent, bad[1100], why[1300];
-	int rootfd, e;
-
-	parent = xstrndup(j->path, (size_t)(base_name(j->path) - j->path));
-	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd == -1)
-		fail_errno(c, root);
-	else if ((c->parent_fd = fs_walk(rootfd, parent, create, bad,
-	    sizeof(bad))) == -1) {
-		e = errno;
-		fs_walk_why(e, bad, why, sizeof(why));
-		gitops_error(c, fs_walk_refused(e) ? ERR_REFUSED :
-		    gitops_errno_class(e), "%s", why);
-	}
-	if (rootfd != -1)
-		close(rootfd);
-	free(root);
-	free(parent);
-	return c->parent_fd == -1 ? -1 : 0;
-}
-
-static int
-install(struct gitctx *c, bool empty_dir)
-{
-	const struct wire_job *j = c->job;
-
-	if (empty_dir && unlinkat(c->parent_fd, base_name(j->dest),
-	    AT_REMOVEDIR) == -1) {
-		gitops_error(c, errno == ENOTEMPTY || errno == EEXIST ?
-		    ERR_LOCAL_CONFLICT : gitops_errno_class(errno), "%s: %s (it "
-		    "changed while cloning): left untouched", j->path,
-		    strerror(errno));
-		return -1;
-	}
-	if (compat_renameat_noreplace(c->parent_fd, base_name(j->tmp),
-	    base_name(j->dest)) == -1) {
-		gitops_error(c, errno == EEXIST || errno == ENOTEMPTY ?
-		    ERR_LOCAL_CONFLICT : gitops_errno_class(errno), "cannot move "
-		    "the clone into %s: %s", j->path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* A new clone: in a temporary sibling, renamed into place when complete. */
-static void
-clone_entry(struct gitctx *c, bool empty_dir)
-{
-	const struct wire_job *job = c->job;
-	bool made_tmp = false;
-
-	if (mkdirat(c->parent_fd, base_name(job->tmp), 0777) == -1) {
-		gitops_error(c, gitops_errno_class(errno), "cannot create %s: %s",
-		    job->tmp, strerror(errno));
-		return;
-	}
-	made_tmp = true;
-	c->res->result = RESULT_CLONED;
-	if (clone_into(c, job->tmp) == -1)
-		goto out;
-	git_remote_free(c->remote);
-	c->remote = NULL;
-	git_repository_free(c->repo);
-	c->repo = NULL;
-	if (gitops_cancelled(c)) {
-		gitops_error(c, ERR_CANCELLED, "cancelled");
-		goto out;
-	}
-	if (install(c, empty_dir) == -1)
-		goto out;
-	made_tmp = false;
-out:
-	if (made_tmp && fs_rmtree_at(c->parent_fd, base_name(job->tmp)) == -1 &&
-	    c->res->result == RESULT_CLONED)
-		gitops_error(c, gitops_errno_class(errno), "cannot remove %s: %s",
-		    job->tmp, strerror(errno));
-}
-
-static void
-ctx_init(struct gitctx *c, const struct wire_job *job,
-    const struct gitops_events *ev, struct gitops_result *res)
+void
+gitctx_init(struct gitctx *c, const struct wire_job *job,
+    const struct gitctx_events *ev, struct gitctx_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	memset(c, 0, sizeof(*c));
@@ -1032,11 +764,11 @@ ctx_init(struct gitctx *c, const struct wire_job *job,
 	c->depth = job->depth;
 	/* libgit2 never sees the URL's credentials: auth.c hands them out. */
 	c->conn_url = url_strip_secrets(job->url);
-	gitops_owner(c, NULL, job->url);
+	gitctx_owner(c, NULL, job->url);
 }
 
-static void
-ctx_release(struct gitctx *c)
+void
+gitctx_release(struct gitctx *c)
 {
 	git_remote_free(c->remote);
 	git_repository_free(c->repo);
@@ -1050,55 +782,6 @@ ctx_release(struct gitctx *c)
 	netstream_server(NULL, NULL, NULL, NULL, false, false);
 }
 
-void
-gitops_sync(const struct wire_job *job, const struct gitops_events *ev,
-    struct gitops_result *res)
-{
-	struct gitctx c;
-	char err[512];
-	bool empty_dir;
-	int dest;
-
-	ctx_init(&c, job, ev, res);
-	if (c.depth > 0 && !url_supports_shallow(job->url)) {
-		snprintf(err, sizeof(err), "depth %d ignored: libgit2 %s fetches "
-		    "shallow only over http(s), not %s; using full history",
-		    c.depth, LIBGIT2_VERSION,
-		    url_scheme(job->url) == URL_GIT ? "git://" : "ssh");
-		ev->warn(ev->ctx, err);
-		c.depth = 0;
-	}
-	/* Parents first: never look at a destination through a symlink. */
-	if (open_parent(&c, true) == 0) {
-		dest = check_destination(&c, &empty_dir);
-		if (dest == 0)
-			clone_entry(&c, empty_dir);
-		else if (dest == 1)
-			update_entry(&c);
-	}
-	ctx_release(&c);
-}
-
-void
-gitops_status(const struct wire_job *job, const struct gitops_events *ev,
-    struct gitops_result *res)
-{
-	struct gitctx c;
-
-	ctx_init(&c, job, ev, res);
-	if (c.depth > 0 && !url_supports_shallow(job->url))
-		c.depth = 0;
-	if (open_parent(&c, false) == -1 && c.res->err_class != ERR_REFUSED) {
-		/* No parent directory: nothing there yet. */
-		memset(res, 0, sizeof(*res));
-		res->result = RESULT_CHECKED;
-		res->state = ES_MISSING;
-		snprintf(res->message, sizeof(res->message), "missing");
-	} else if (c.parent_fd != -1)
-		status_entry(&c);
-	ctx_release(&c);
-}
-
 static const char *
 tmp_dir(void)
 {
@@ -1108,7 +791,7 @@ tmp_dir(void)
 }
 
 int
-gitops_global_init(int connect_timeout_ms, int read_timeout_ms,
+gitctx_global_init(int connect_timeout_ms, int read_timeout_ms,
     unsigned long max_objects, const char *ca_file, char *err, size_t errlen)
 {
 	char *bundle;
@@ -1147,7 +830,7 @@ gitops_global_init(int connect_timeout_ms, int read_timeout_ms,
 }
 
 void
-gitops_global_shutdown(void)
+gitctx_global_shutdown(void)
 {
 	git_libgit2_shutdown();
 }

@@ -1,0 +1,17 @@
+/*
+ * One job of a worker: sync (clone, or update what is on disk) or status,
+ * for one manifest entry.  It reports through the events and never
+ * prints.  Worker processes only.
+ */
+#ifndef GITHERD_JOB_H
+#define GITHERD_JOB_H
+
+#include "gitctx.h"
+#include "wire.h"
+
+void	job_sync(const struct wire_job *, const struct gitctx_events *,
+	    struct gitctx_result *);
+void	job_status(const struct wire_job *, const struct gitctx_events *,
+	    struct gitctx_result *);
+
+#endif
