@@ -13,6 +13,8 @@
 #include <sys/types.h>
 
 #include "buf.h"
+#include "result.h"
+#include "types.h"
 
 #define WIRE_VERSION	2
 #define WIRE_HEADER	12
@@ -26,57 +28,6 @@ enum wire_type {
 	WIRE_LOG,		/* worker -> parent: a warning for the job */
 	WIRE_DONE,		/* worker -> parent: the job's result */
 	WIRE_TYPE_MAX
-};
-
-enum phase {
-	PHASE_QUEUED,
-	PHASE_CONNECT,
-	PHASE_RECEIVE,
-	PHASE_RESOLVE,
-	PHASE_CHECKOUT,
-	PHASE_SUBMODULES,
-	PHASE_FINISH,
-	PHASE_MAX
-};
-
-enum job_op {
-	OP_SYNC,		/* clone, or update what is on disk */
-	OP_STATUS,		/* compare what is on disk with the manifest */
-	OP_MAX
-};
-
-enum job_flags {
-	JOBF_SUBMODULES = 1 << 0,
-	JOBF_BARE = 1 << 1,
-	JOBF_MIRROR = 1 << 2,
-	JOBF_FETCH = 1 << 3,	/* status: ask the remote too */
-};
-
-enum job_result {
-	RESULT_CLONED,
-	RESULT_UPDATED,
-	RESULT_UNCHANGED,	/* on disk and already as the manifest asks */
-	RESULT_SKIPPED,		/* left alone to protect local work */
-	RESULT_FAILED,
-	RESULT_CANCELLED,
-	RESULT_CHECKED,		/* status: see the entry state */
-	RESULT_MAX
-};
-
-/* What `githerd status` finds at an entry. */
-enum entry_state {
-	ES_OK,			/* on the manifest's ref, up to date, clean */
-	ES_MISSING,
-	ES_NOT_REPO,
-	ES_WRONG_ORIGIN,
-	ES_DIRTY,
-	ES_BEHIND,
-	ES_AHEAD,
-	ES_DIVERGED,
-	ES_OTHER_REF,		/* on another branch, tag or commit */
-	ES_BROKEN,		/* cannot be read */
-	ES_BLOCKED,		/* behind, but moving would lose local files */
-	ES_MAX
 };
 
 struct wire_hello {
@@ -112,24 +63,6 @@ struct wire_log {
 	char		*text;
 };
 
-struct wire_done {
-	uint8_t		 result;	/* enum job_result */
-	uint8_t		 err_class;	/* enum err_class */
-	uint8_t		 shallow;	/* the clone really is shallow */
-	uint8_t		 fetched;	/* objects were downloaded */
-	uint8_t		 state;		/* status: enum entry_state */
-	int32_t		 git_code;
-	int32_t		 git_klass;
-	uint32_t	 ahead, behind;	/* status: commits */
-	uint32_t	 dirty;		/* status: files with local changes */
-	uint32_t	 retry_after_ms;	/* the server's Retry-After */
-	char		*message;	/* error, reason for skipping, or status */
-	char		*head;		/* hex object id of HEAD, if any */
-	char		*where;		/* "branch main", "tag v1", "detached" */
-	uint64_t	 bytes;
-	uint64_t	 objects;
-};
-
 struct wire_msg {
 	uint16_t	type;
 	uint16_t	flags;
@@ -140,7 +73,7 @@ struct wire_msg {
 		uint8_t			phase;
 		struct wire_progress	progress;
 		struct wire_log		log;
-		struct wire_done	done;
+		struct job_result	done;
 	} u;
 };
 
@@ -176,7 +109,5 @@ int	wire_send(int fd, const struct wire_msg *);
 int	wire_recv(int fd, struct wire_reader *, struct wire_msg *, char *err,
 	    size_t errlen);
 
-const char *phase_name(enum phase);
-const char *entry_state_name(enum entry_state);
 
 #endif

@@ -148,7 +148,7 @@ finish_status(const struct queue *q, void *arg, struct buf *out, int *code)
 		return;
 	for (i = 0; i < q->njobs; i++)
 		if (q->jobs[i].state != JOB_CHECKED ||
-		    q->jobs[i].entry_state != ES_OK)
+		    q->jobs[i].result.state != ES_OK)
 			*code = EXIT_FAILED;
 }
 
@@ -555,7 +555,7 @@ dry_run_empty(struct command *c)
 	queue_init(&q, &c->m);
 	for (size_t i = 0; i < q.njobs; i++) {
 		q.jobs[i].state = JOB_CHECKED;
-		q.jobs[i].entry_state = ES_MISSING;
+		q.jobs[i].result.state = ES_MISSING;
 	}
 	listing_dry_run(&out, &q, NULL, use_color(&c->cli, STDOUT_FILENO));
 	fwrite(out.data, 1, out.len, stdout);

@@ -124,6 +124,20 @@ get_str(struct cursor *c)
 	return s;
 }
 
+/* A string into a fixed array: "" for none; too long is a bad frame. */
+static void
+get_fixed(struct cursor *c, char *out, size_t size)
+{
+	char *s = get_str(c);
+
+	out[0] = '\0';
+	if (s != NULL && strlen(s) >= size)
+		c->bad = true;
+	else if (s != NULL)
+		memcpy(out, s, strlen(s) + 1);
+	free(s);
+}
+
 /* --- messages: each encoder is matched by the decoder below it ---------- */
 
 static void
@@ -163,11 +177,11 @@ encode_payload(struct buf *b, const struct wire_msg *m)
 		put_str(b, m->u.log.text);
 		break;
 	case WIRE_DONE:
-		put_u8(b, m->u.done.result);
-		put_u8(b, m->u.done.err_class);
+		put_u8(b, (uint8_t)m->u.done.outcome);
+		put_u8(b, (uint8_t)m->u.done.err_class);
 		put_u8(b, m->u.done.shallow);
 		put_u8(b, m->u.done.fetched);
-		put_u8(b, m->u.done.state);
+		put_u8(b, (uint8_t)m->u.done.state);
 		put_i32(b, m->u.done.git_code);
 		put_i32(b, m->u.done.git_klass);
 		put_u32(b, m->u.done.ahead);
@@ -175,7 +189,7 @@ encode_payload(struct buf *b, const struct wire_msg *m)
 		put_u32(b, m->u.done.dirty);
 		put_u32(b, m->u.done.retry_after_ms);
 		put_str(b, m->u.done.message);
-		put_str(b, m->u.done.head);
+		put_str(b, m->u.done.head[0] ? m->u.done.head : NULL);
 		put_str(b, m->u.done.where);
 		put_u64(b, m->u.done.bytes);
 		put_u64(b, m->u.done.objects);
@@ -224,7 +238,7 @@ decode_payload(struct wire_msg *m, struct cursor *c)
 		m->u.log.text = get_str(c);
 		break;
 	case WIRE_DONE:
-		m->u.done.result = get_u8(c);
+		m->u.done.outcome = get_u8(c);
 		m->u.done.err_class = get_u8(c);
 		m->u.done.shallow = get_u8(c);
 		m->u.done.fetched = get_u8(c);
@@ -236,11 +250,11 @@ decode_payload(struct wire_msg *m, struct cursor *c)
 		m->u.done.dirty = get_u32(c);
 		m->u.done.retry_after_ms = get_u32(c);
 		m->u.done.message = get_str(c);
-		m->u.done.head = get_str(c);
+		get_fixed(c, m->u.done.head, sizeof(m->u.done.head));
 		m->u.done.where = get_str(c);
 		m->u.done.bytes = get_u64(c);
 		m->u.done.objects = get_u64(c);
-		if (m->u.done.result >= RESULT_MAX ||
+		if (m->u.done.outcome >= RESULT_MAX ||
 		    m->u.done.state >= ES_MAX)
 			c->bad = true;
 		break;
@@ -281,9 +295,7 @@ wire_msg_release(struct wire_msg *m)
 		free(m->u.log.text);
 		break;
 	case WIRE_DONE:
-		free(m->u.done.message);
-		free(m->u.done.head);
-		free(m->u.done.where);
+		result_release(&m->u.done);
 		break;
 	}
 	memset(m, 0, sizeof(*m));
@@ -483,40 +495,4 @@ wire_recv(int fd, struct wire_reader *r, struct wire_msg *m, char *err,
 		r->in.len += (size_t)n;
 		r->in.data[r->in.len] = '\0';
 	}
-}
-
-const char *
-entry_state_name(enum entry_state s)
-{
-	static const char *const names[ES_MAX] = {
-		[ES_OK] = "ok",
-		[ES_MISSING] = "missing",
-		[ES_NOT_REPO] = "not-a-repository",
-		[ES_WRONG_ORIGIN] = "wrong-origin",
-		[ES_DIRTY] = "dirty",
-		[ES_BEHIND] = "behind",
-		[ES_AHEAD] = "ahead",
-		[ES_DIVERGED] = "diverged",
-		[ES_OTHER_REF] = "other-ref",
-		[ES_BROKEN] = "broken",
-		[ES_BLOCKED] = "blocked",
-	};
-
-	return (unsigned)s < ES_MAX ? names[s] : "?";
-}
-
-const char *
-phase_name(enum phase p)
-{
-	static const char *const names[PHASE_MAX] = {
-		[PHASE_QUEUED] = "queued",
-		[PHASE_CONNECT] = "connecting",
-		[PHASE_RECEIVE] = "receiving",
-		[PHASE_RESOLVE] = "resolving",
-		[PHASE_CHECKOUT] = "checkout",
-		[PHASE_SUBMODULES] = "submodules",
-		[PHASE_FINISH] = "finishing",
-	};
-
-	return (unsigned)p < PHASE_MAX ? names[p] : "?";
 }

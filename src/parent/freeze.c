@@ -31,25 +31,25 @@ check(const struct job *j, struct buf *warnings)
 	const char *path = j->spec->path;
 
 	bool unusable = j->state != JOB_CHECKED ||
-	    j->entry_state == ES_MISSING || j->entry_state == ES_NOT_REPO ||
-	    j->entry_state == ES_WRONG_ORIGIN || j->entry_state == ES_BROKEN;
+	    j->result.state == ES_MISSING || j->result.state == ES_NOT_REPO ||
+	    j->result.state == ES_WRONG_ORIGIN || j->result.state == ES_BROKEN;
 
-	if (unusable || (!j->spec->mirror && j->head[0] == '\0')) {
+	if (unusable || (!j->spec->mirror && j->result.head[0] == '\0')) {
 		buf_addf(warnings, "githerd: freeze: %s: ", path);
-		sanitize_str(warnings, j->message ? j->message : "no commit");
+		sanitize_str(warnings, j->result.message ? j->result.message : "no commit");
 		buf_addstr(warnings, "; kept unpinned\n");
 		return -1;
 	}
 	if (j->spec->mirror)
 		return 0;	/* a mirror takes every ref: nothing to pin */
-	if (j->dirty > 0)
+	if (j->result.dirty > 0)
 		buf_addf(warnings, "warning: %s: %u changed or untracked file%s "
-		    "are not in the lock file\n", path, j->dirty,
-		    j->dirty == 1 ? "" : "s");
-	if (j->ahead > 0)
+		    "are not in the lock file\n", path, j->result.dirty,
+		    j->result.dirty == 1 ? "" : "s");
+	if (j->result.ahead > 0)
 		buf_addf(warnings, "warning: %s: %.12s is %u commit%s ahead of "
-		    "the remote: others cannot fetch it\n", path, j->head,
-		    j->ahead, j->ahead == 1 ? "" : "s");
+		    "the remote: others cannot fetch it\n", path, j->result.head,
+		    j->result.ahead, j->result.ahead == 1 ? "" : "s");
 	return 0;
 }
 
@@ -74,7 +74,7 @@ githerd_entry(struct buf *b, const struct job *j, bool pinned)
 	yaml_quote(b, r->path);
 	buf_addch(b, '\n');
 	if (pinned && !r->mirror)
-		buf_addf(b, "    commit: \"%s\"\n", j->head);
+		buf_addf(b, "    commit: \"%s\"\n", j->result.head);
 	else if (r->ref != NULL && r->ref_kind != REF_VERSION) {
 		buf_addf(b, "    %s: ", ref_kind_name(r->ref_kind));
 		yaml_quote(b, r->ref);
@@ -105,7 +105,7 @@ vcstool_entry(struct buf *b, const struct job *j, bool pinned)
 	quote_url(b, r->url);
 	buf_addch(b, '\n');
 	if (pinned) {
-		buf_addf(b, "    version: \"%s\"\n", j->head);
+		buf_addf(b, "    version: \"%s\"\n", j->result.head);
 	} else if (r->ref != NULL) {
 		buf_addstr(b, "    version: ");
 		yaml_quote(b, r->ref);

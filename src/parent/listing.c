@@ -92,7 +92,7 @@ action_of(const struct job *j)
 {
 	if (j->state != JOB_CHECKED)
 		return ACT_CONFLICT;
-	switch (j->entry_state) {
+	switch (j->result.state) {
 	case ES_MISSING:
 		return ACT_CLONE;
 	case ES_OK:
@@ -139,15 +139,15 @@ listing_dry_run(struct buf *b, const struct queue *q, const unsigned *order,
 			free(url);
 			break;
 		case ACT_UPDATE:
-			if (j->where != NULL) {
+			if (j->result.where != NULL) {
 				buf_addstr(b, " (now ");
-				sanitize_str(b, j->where);
+				sanitize_str(b, j->result.where);
 				buf_addch(b, ')');
 			}
 			break;
 		default:
 			buf_addstr(b, ": ");
-			sanitize_str(b, j->message);
+			sanitize_str(b, j->result.message);
 			break;
 		}
 		buf_addch(b, '\n');

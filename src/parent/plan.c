@@ -57,10 +57,10 @@ plan_record(struct plan *p, const struct queue *q, char *err, size_t errlen)
 			continue;
 		if (j->state == JOB_CLONED)
 			history_note(&p->history, j->spec->path, true,
-			    j->end_ms - j->start_ms, j->bytes);
+			    j->end_ms - j->start_ms, j->result.bytes);
 		else if (j->state == JOB_UPDATED || j->state == JOB_UNCHANGED)
 			history_note(&p->history, j->spec->path, false,
-			    j->end_ms - j->start_ms, j->bytes);
+			    j->end_ms - j->start_ms, j->result.bytes);
 	}
 	return history_save(&p->history, p->history_file, err, errlen);
 }

@@ -96,7 +96,7 @@ progress_count(struct progress *p, const struct job *j)
 		return;
 	p->count[j->state]++;
 	p->done++;
-	p->bytes_done += j->bytes;
+	p->bytes_done += j->result.bytes;
 }
 
 /* Jobs that never started because the run was stopped. */

@@ -68,9 +68,8 @@ queue_release(struct queue *q)
 		return;
 	for (i = 0; i < q->njobs; i++) {
 		free(q->jobs[i].tmp);
-		free(q->jobs[i].message);
+		result_release(&q->jobs[i].result);
 		free(q->jobs[i].stderr_text);
-		free(q->jobs[i].where);
 		for (k = 0; k < q->jobs[i].nattempts; k++)
 			free(q->jobs[i].attempts[k].message);
 		free(q->jobs[i].attempts);
@@ -212,15 +211,15 @@ queue_retry(struct queue *q, struct job *j, const struct retry_policy *p,
 	int64_t delay;
 	unsigned k;
 
-	if (j->tries > p->retries || !queue_retryable(j->err_class))
+	if (j->tries > p->retries || !queue_retryable(j->result.err_class))
 		return -1;
 	j->attempts = xreallocarray(j->attempts, j->nattempts + 1,
 	    sizeof(*j->attempts));
 	a = &j->attempts[j->nattempts++];
-	a->err_class = j->err_class;
-	a->message = j->message;
+	a->err_class = j->result.err_class;
+	a->message = j->result.message;
 	a->duration_ms = now - j->start_ms;
-	j->message = NULL;
+	j->result.message = NULL;
 	delay = p->base_ms;
 	for (k = 1; k < j->tries && delay < p->cap_ms; k++)
 		delay *= 2;
@@ -230,7 +229,7 @@ queue_retry(struct queue *q, struct job *j, const struct retry_policy *p,
 	if (delay > p->cap_ms)
 		delay = p->cap_ms;
 	j->not_before = now + delay;
-	j->err_class = ERR_NONE;
+	j->result.err_class = ERR_NONE;
 	set_state(q, j, JOB_PENDING);
 	XGROW(q->retry, q->nretry + 1, q->capretry);
 	q->retry[q->nretry++] = j->id;
@@ -261,9 +260,9 @@ void
 queue_fail(struct queue *q, struct job *j, enum err_class c, const char *msg,
     int64_t now)
 {
-	free(j->message);
-	j->message = xstrdup(msg);
-	j->err_class = c;
+	free(j->result.message);
+	j->result.message = xstrdup(msg);
+	j->result.err_class = c;
 	queue_finish(q, j, c == ERR_CANCELLED ? JOB_CANCELLED : JOB_FAILED, now);
 }
 
@@ -277,7 +276,7 @@ queue_cancel_pending(struct queue *q, int64_t now)
 	for (i = 0; i < q->njobs; i++) {
 		if (q->jobs[i].state != JOB_PENDING)
 			continue;
-		q->jobs[i].err_class = ERR_CANCELLED;
+		q->jobs[i].result.err_class = ERR_CANCELLED;
 		q->jobs[i].start_ms = now;	/* it never ran */
 		queue_finish(q, &q->jobs[i], JOB_CANCELLED, now);
 		n++;

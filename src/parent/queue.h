@@ -13,6 +13,7 @@
 
 #include "errclass.h"
 #include "manifest.h"
+#include "result.h"
 
 enum job_state {
 	JOB_PENDING,
@@ -45,19 +46,9 @@ struct job {
 	struct attempt		*attempts;	/* the tries that failed */
 	size_t			 nattempts;
 	char			*tmp;		/* temporary clone dir while running */
-	/* result */
-	enum err_class		 err_class;
-	char			*message;	/* why it failed, if it did */
+	/* what the worker said; for a failed try, why */
+	struct job_result	 result;
 	char			*stderr_text;	/* stray worker output, if any */
-	char			 head[41];
-	uint64_t		 bytes;
-	uint64_t		 objects;
-	bool			 shallow;	/* the clone is shallow */
-	bool			 fetched;	/* objects were downloaded */
-	/* status */
-	unsigned char		 entry_state;	/* enum entry_state */
-	unsigned		 ahead, behind, dirty;
-	char			*where;		/* "branch main", "tag v1", ... */
 };
 
 struct queue {

@@ -216,22 +216,22 @@ render_job_done(struct render *r, const struct job *j, const struct progress *p)
 		buf_addf(&line, " %s (", j->spec->path);
 		render_duration(&line, j->end_ms - j->start_ms);
 		buf_addstr(&line, ", ");
-		render_bytes(&line, j->bytes);
+		render_bytes(&line, j->result.bytes);
 		buf_addstr(&line, ")");
 		break;
 	case JOB_UNCHANGED:
 		paint(r, &line, TERM_DIM, "ok     ");
 		buf_addf(&line, " %s (up to date", j->spec->path);
-		if (j->where != NULL) {
+		if (j->result.where != NULL) {
 			buf_addstr(&line, ", ");
-			sanitized(&line, j->where);
+			sanitized(&line, j->result.where);
 		}
 		buf_addstr(&line, ")");
 		break;
 	case JOB_SKIPPED:
 		paint(r, &line, TERM_YELLOW, "SKIP   ");
 		buf_addf(&line, " %s: ", j->spec->path);
-		sanitized(&line, j->message);
+		sanitized(&line, j->result.message);
 		break;
 	case JOB_CANCELLED:
 		paint(r, &line, TERM_YELLOW, "cancel ");
@@ -241,8 +241,8 @@ render_job_done(struct render *r, const struct job *j, const struct progress *p)
 		paint(r, &line, TERM_RED, "FAIL   ");
 		buf_addf(&line, " %s (", j->spec->path);
 		render_duration(&line, j->end_ms - j->start_ms);
-		buf_addf(&line, "): %s: ", errclass_name(j->err_class));
-		sanitized(&line, j->message);
+		buf_addf(&line, "): %s: ", errclass_name(j->result.err_class));
+		sanitized(&line, j->result.message);
 		break;
 	}
 	emit(r, &line);
@@ -559,10 +559,10 @@ render_summary(struct buf *out, const struct queue *q,
 			buf_addf(out, "  %sFAIL%s %s: %s: ",
 			    color ? TERM_RED : "",
 			    color ? TERM_RESET : "", j->spec->path,
-			    errclass_name(j->err_class));
+			    errclass_name(j->result.err_class));
 		else
 			continue;
-		sanitized(out, j->message);
+		sanitized(out, j->result.message);
 		buf_addch(out, '\n');
 	}
 }
@@ -593,15 +593,15 @@ render_status(struct buf *out, const struct queue *q, bool color)
 			if (color)
 				buf_addstr(out, c);
 			buf_addf(out, "%s: %s: ", job_state_name(j->state),
-			    errclass_name(j->err_class));
-			sanitized(out, j->message);
+			    errclass_name(j->result.err_class));
+			sanitized(out, j->result.message);
 		} else {
-			c = j->entry_state == ES_OK ? TERM_GREEN :
-			    j->entry_state == ES_MISSING ? TERM_DIM :
+			c = j->result.state == ES_OK ? TERM_GREEN :
+			    j->result.state == ES_MISSING ? TERM_DIM :
 			    TERM_YELLOW;
 			if (color)
 				buf_addstr(out, c);
-			sanitized(out, j->message);
+			sanitized(out, j->result.message);
 		}
 		if (color)
 			buf_addstr(out, TERM_RESET);

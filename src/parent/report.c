@@ -76,22 +76,22 @@ json_repo(struct buf *b, const struct job *j)
 	    job_state_name(j->state));
 	if (j->state == JOB_FAILED || j->state == JOB_CANCELLED) {
 		buf_addf(b, "{\"class\": \"%s\", \"message\": ",
-		    errclass_name(j->err_class));
-		json_string(b, j->message);
+		    errclass_name(j->result.err_class));
+		json_string(b, j->result.message);
 		buf_addch(b, '}');
 	} else
 		buf_addstr(b, "null");
 	if (j->state == JOB_SKIPPED) {
 		buf_addstr(b, ", \"reason\": ");
-		json_string(b, j->message);
+		json_string(b, j->result.message);
 	}
 	if (j->state == JOB_CHECKED) {
 		buf_addf(b, ",\n     \"state\": \"%s\", \"where\": ",
-		    entry_state_name((enum entry_state)j->entry_state));
-		json_string(b, j->where);
+		    entry_state_name((enum entry_state)j->result.state));
+		json_string(b, j->result.where);
 		buf_addf(b, ", \"ahead\": %u, \"behind\": %u, \"dirty\": %u, "
-		    "\"summary\": ", j->ahead, j->behind, j->dirty);
-		json_string(b, j->message);
+		    "\"summary\": ", j->result.ahead, j->result.behind, j->result.dirty);
+		json_string(b, j->result.message);
 	}
 	buf_addf(b, ",\n     \"tries\": %u, \"attempts\": [", j->tries);
 	for (i = 0; i < j->nattempts; i++) {
@@ -105,12 +105,12 @@ json_repo(struct buf *b, const struct job *j)
 	    "\"bytes\": %llu, \"objects\": %llu",
 	    (long long)(j->end_ms > j->first_start_ms && j->tries > 0 ?
 	    j->end_ms - j->first_start_ms : 0),
-	    j->fetched ? "true" : "false",
-	    (unsigned long long)j->bytes, (unsigned long long)j->objects);
+	    j->result.fetched ? "true" : "false",
+	    (unsigned long long)j->result.bytes, (unsigned long long)j->result.objects);
 	buf_addstr(b, ", \"head\": ");
-	json_string(b, j->head[0] ? j->head : NULL);
+	json_string(b, j->result.head[0] ? j->result.head : NULL);
 	buf_addf(b, ", \"depth\": %d, \"shallow\": %s}", j->spec->depth,
-	    j->shallow ? "true" : "false");
+	    j->result.shallow ? "true" : "false");
 }
 
 /*

@@ -113,23 +113,25 @@ finish_job(struct run *r, size_t slot, struct job *j)
 }
 
 /*
- * A try of the job failed: tried again later if its class and the policy
- * allow (the slot takes other work meanwhile), else the job fails.
+ * A try of the job failed, with its class and message in j->result: tried
+ * again later if the class and the policy allow (the slot takes other
+ * work meanwhile), else the job fails.
  */
 static void
-job_failed(struct run *r, size_t slot, struct job *j, enum err_class cls,
-    const char *msg, int64_t retry_after_ms, int64_t now)
+try_failed(struct run *r, size_t slot, struct job *j, int64_t retry_after_ms,
+    int64_t now)
 {
 	struct worker *w = &r->pool.w[slot];
 	int64_t delay = -1;
 
-	free(j->message);
-	j->message = xstrdup(msg);
-	j->err_class = r->stopping ? ERR_CANCELLED : cls;
+	if (j->result.message == NULL)
+		result_message(&j->result, "failed");
+	if (r->stopping)
+		j->result.err_class = ERR_CANCELLED;
 	if (!r->stopping)
 		delay = queue_retry(&r->q, j, &r->o->retry, retry_after_ms, now);
 	if (delay < 0) {
-		queue_finish(&r->q, j, j->err_class == ERR_CANCELLED ?
+		queue_finish(&r->q, j, j->result.err_class == ERR_CANCELLED ?
 		    JOB_CANCELLED : JOB_FAILED, now);
 		finish_job(r, slot, j);
 		return;
@@ -141,6 +143,16 @@ job_failed(struct run *r, size_t slot, struct job *j, enum err_class cls,
 	j->tmp = NULL;
 	w->job = NULL;
 	r->dirty = true;
+}
+
+/* A try ended without a result of the worker's (it died, or broke). */
+static void
+job_failed(struct run *r, size_t slot, struct job *j, enum err_class cls,
+    const char *msg, int64_t now)
+{
+	j->result.err_class = cls;
+	result_message(&j->result, "%s", msg);
+	try_failed(r, slot, j, 0, now);
 }
 
 /*
@@ -335,7 +347,6 @@ on_done(struct run *r, size_t slot, struct wire_msg *m, int64_t now)
 {
 	struct worker *w = &r->pool.w[slot];
 	struct job *j = w->job;
-	const struct wire_done *d = &m->u.done;
 	static const enum job_state states[RESULT_MAX] = {
 		[RESULT_CLONED] = JOB_CLONED,
 		[RESULT_UPDATED] = JOB_UPDATED,
@@ -348,26 +359,13 @@ on_done(struct run *r, size_t slot, struct wire_msg *m, int64_t now)
 
 	if (j == NULL || m->job != j->id)
 		return;
-	j->bytes = d->bytes;
-	j->objects = d->objects;
-	j->shallow = d->shallow != 0;
-	j->fetched = d->fetched != 0;
-	j->entry_state = d->state;
-	j->ahead = d->ahead;
-	j->behind = d->behind;
-	j->dirty = d->dirty;
-	free(j->where);
-	j->where = d->where ? xstrdup(d->where) : NULL;
-	if (d->head != NULL)
-		snprintf(j->head, sizeof(j->head), "%s", d->head);
-	if (d->result == RESULT_FAILED || d->result == RESULT_CANCELLED)
-		job_failed(r, slot, j, (enum err_class)d->err_class,
-		    d->message ? d->message : "failed", d->retry_after_ms, now);
+	/* The worker's result becomes the job's, strings and all. */
+	result_move(&j->result, &m->u.done);
+	if (j->result.outcome == RESULT_FAILED ||
+	    j->result.outcome == RESULT_CANCELLED)
+		try_failed(r, slot, j, j->result.retry_after_ms, now);
 	else {
-		/* the reason for a skip, or the status line */
-		free(j->message);
-		j->message = d->message ? xstrdup(d->message) : NULL;
-		queue_finish(&r->q, j, states[d->result], now);
+		queue_finish(&r->q, j, states[j->result.outcome], now);
 		finish_job(r, slot, j);
 	}
 	w->served++;
@@ -430,7 +428,7 @@ protocol_error(struct run *r, size_t slot, const char *why, int64_t now)
 	if (w->job != NULL) {
 		snprintf(msg, sizeof(msg), "worker protocol error: %s", why);
 		remove_tmp(r, w->job);
-		job_failed(r, slot, w->job, ERR_PROTOCOL, msg, 0, now);
+		job_failed(r, slot, w->job, ERR_PROTOCOL, msg, now);
 	}
 }
 
@@ -519,7 +517,7 @@ retire(struct run *r, int64_t now)
 				snprintf(why, sizeof(why), "%s", w->kill_why);
 			remove_tmp(r, w->job);
 			job_failed(r, i, w->job, w->kill_why[0] ? ERR_TIMEOUT :
-			    ERR_CRASHED, why, 0, now);
+			    ERR_CRASHED, why, now);
 		} else if (w->errbuf.len > 0 || (WIFEXITED(w->wstatus) &&
 		    WEXITSTATUS(w->wstatus) != 0) || (WIFSIGNALED(w->wstatus) &&
 		    !r->killed)) {

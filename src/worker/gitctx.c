@@ -43,12 +43,12 @@ gitctx_error(struct gitctx *c, enum err_class cls, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->res->result == RESULT_FAILED || c->res->result == RESULT_CANCELLED)
+	if (c->res->outcome == RESULT_FAILED || c->res->outcome == RESULT_CANCELLED)
 		return;		/* keep the first, root cause */
-	c->res->result = cls == ERR_CANCELLED ? RESULT_CANCELLED : RESULT_FAILED;
+	c->res->outcome = cls == ERR_CANCELLED ? RESULT_CANCELLED : RESULT_FAILED;
 	c->res->err_class = cls;
 	va_start(ap, fmt);
-	vsnprintf(c->res->message, sizeof(c->res->message), fmt, ap);
+	result_vmessage(c->res, fmt, ap);
 	va_end(ap);
 	url_redact_text(c->res->message, c->job->url);
 }
@@ -750,9 +750,9 @@ gitctx_find_commit(struct gitctx *c, git_repository *repo, git_oid *out)
 
 void
 gitctx_init(struct gitctx *c, const struct wire_job *job,
-    const struct gitctx_events *ev, struct gitctx_result *res)
+    const struct gitctx_events *ev, struct job_result *res)
 {
-	memset(res, 0, sizeof(*res));
+	result_release(res);
 	memset(c, 0, sizeof(*c));
 	c->job = job;
 	c->ev = ev;
@@ -767,9 +767,12 @@ gitctx_init(struct gitctx *c, const struct wire_job *job,
 	gitctx_owner(c, NULL, job->url);
 }
 
+/* The job is done: what it made of where it is goes to the result. */
 void
 gitctx_release(struct gitctx *c)
 {
+	if (c->where[0] != '\0')
+		result_where(c->res, "%s", c->where);
 	git_remote_free(c->remote);
 	git_repository_free(c->repo);
 	free(c->branch);

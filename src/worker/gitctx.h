@@ -17,6 +17,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "errclass.h"
+#include "result.h"
 #include "types.h"
 #include "wire.h"
 
@@ -38,28 +39,10 @@ struct gitctx_events {
 	const struct auth_config *auth;	/* the worker's, for every job */
 };
 
-struct gitctx_result {
-	enum job_result	 result;
-	enum err_class	 err_class;
-	int		 git_code;
-	int		 git_klass;
-	char		 message[1024];	/* error, reason to skip, or status */
-	char		 head[41];
-	char		 where[300];	/* "branch main", "tag v1", ... */
-	uint64_t	 bytes;
-	uint64_t	 objects;
-	bool		 shallow;
-	bool		 fetched;
-	unsigned	 retry_after_ms;	/* a 429's Retry-After */
-	/* status */
-	enum entry_state state;
-	unsigned	 ahead, behind, dirty;
-};
-
 struct gitctx {
 	const struct wire_job		*job;
 	const struct gitctx_events	*ev;
-	struct gitctx_result		*res;
+	struct job_result		*res;
 	git_repository			*repo;		/* the entry's repository */
 	git_remote			*remote;	/* connected, anonymous */
 	enum phase			 phase;
@@ -83,6 +66,7 @@ struct gitctx {
 	bool				 want_known;	/* advertised (or a commit id) */
 	git_oid				 target;	/* commit to detach at */
 	char				 cert_host[256]; /* whose certificate failed */
+	char				 where[300];	/* the result's, being made */
 	struct auth_state		 auth;		/* this connection's */
 	char				*proxy;		/* this job's, or NULL */
 	char				*owner_url;	/* whose connections */
@@ -91,7 +75,7 @@ struct gitctx {
 };
 
 void	gitctx_init(struct gitctx *, const struct wire_job *,
-	    const struct gitctx_events *, struct gitctx_result *);
+	    const struct gitctx_events *, struct job_result *);
 void	gitctx_release(struct gitctx *);
 
 /* errors, progress, the remote */

@@ -154,7 +154,7 @@ clone_entry(struct gitctx *c, bool empty_dir)
 		return;
 	}
 	made_tmp = true;
-	c->res->result = RESULT_CLONED;
+	c->res->outcome = RESULT_CLONED;
 	if (clone_into(c, job->tmp) == -1)
 		goto out;
 	git_remote_free(c->remote);
@@ -170,14 +170,14 @@ clone_entry(struct gitctx *c, bool empty_dir)
 	made_tmp = false;
 out:
 	if (made_tmp && fs_rmtree_at(c->parent_fd, base_name(job->tmp)) == -1 &&
-	    c->res->result == RESULT_CLONED)
+	    c->res->outcome == RESULT_CLONED)
 		gitctx_error(c, gitctx_errno_class(errno), "cannot remove %s: %s",
 		    job->tmp, strerror(errno));
 }
 
 void
 job_sync(const struct wire_job *job, const struct gitctx_events *ev,
-    struct gitctx_result *res)
+    struct job_result *res)
 {
 	struct gitctx c;
 	char err[512];
@@ -206,7 +206,7 @@ job_sync(const struct wire_job *job, const struct gitctx_events *ev,
 
 void
 job_status(const struct wire_job *job, const struct gitctx_events *ev,
-    struct gitctx_result *res)
+    struct job_result *res)
 {
 	struct gitctx c;
 
@@ -215,10 +215,10 @@ job_status(const struct wire_job *job, const struct gitctx_events *ev,
 		c.depth = 0;
 	if (open_parent(&c, false) == -1 && c.res->err_class != ERR_REFUSED) {
 		/* No parent directory: nothing there yet. */
-		memset(res, 0, sizeof(*res));
-		res->result = RESULT_CHECKED;
+		result_release(res);
+		res->outcome = RESULT_CHECKED;
 		res->state = ES_MISSING;
-		snprintf(res->message, sizeof(res->message), "missing");
+		result_message(res, "missing");
 	} else if (c.parent_fd != -1)
 		status_entry(&c);
 	gitctx_release(&c);

@@ -10,8 +10,8 @@
 #include "wire.h"
 
 void	job_sync(const struct wire_job *, const struct gitctx_events *,
-	    struct gitctx_result *);
+	    struct job_result *);
 void	job_status(const struct wire_job *, const struct gitctx_events *,
-	    struct gitctx_result *);
+	    struct job_result *);
 
 #endif

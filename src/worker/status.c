@@ -32,7 +32,7 @@ state(struct gitctx *c, enum entry_state s, const char *fmt, ...)
 
 	c->res->state = s;
 	va_start(ap, fmt);
-	vsnprintf(c->res->message, sizeof(c->res->message), fmt, ap);
+	result_vmessage(c->res, fmt, ap);
 	va_end(ap);
 	url_redact_text(c->res->message, c->job->url);
 }
@@ -248,7 +248,7 @@ open_checked(struct gitctx *c)
 	if (gitctx_check_gitdir(c, c->repo, c->job->dest, c->job->path) == -1) {
 		/* Not a failure of status: what it found. */
 		snprintf(why, sizeof(why), "%s", c->res->message);
-		c->res->result = RESULT_CHECKED;
+		c->res->outcome = RESULT_CHECKED;
 		c->res->err_class = ERR_NONE;
 		state(c, ES_BROKEN, "%s", why);
 		return -1;
@@ -281,9 +281,9 @@ status_bare(struct gitctx *c)
 	git_oid head;
 
 	describe_head(c->repo, where, sizeof(where), &head, &branch);
-	snprintf(c->res->where, sizeof(c->res->where), "%s %s",
+	snprintf(c->where, sizeof(c->where), "%s %s",
 	    c->mirror ? "mirror" : "bare", where);
-	state(c, ES_OK, "ok %s", c->res->where);
+	state(c, ES_OK, "ok %s", c->where);
 	free(branch);
 }
 
@@ -300,31 +300,31 @@ compose(struct gitctx *c, const struct localwork *lw, const char *wanted,
 	case ES_BLOCKED:
 		if (c->res->behind > 0)
 			buf_addf(&m, "behind %u: %s; a sync would skip it: %s",
-			    c->res->behind, c->res->where, blocked);
+			    c->res->behind, c->where, blocked);
 		else
 			buf_addf(&m, "on %s, the manifest wants %s; a sync would "
-			    "skip it: %s", c->res->where, wanted, blocked);
+			    "skip it: %s", c->where, wanted, blocked);
 		break;
 	case ES_OTHER_REF:
-		buf_addf(&m, "on %s, the manifest wants %s", c->res->where,
+		buf_addf(&m, "on %s, the manifest wants %s", c->where,
 		    wanted);
 		break;
 	case ES_DIVERGED:
 		buf_addf(&m, "diverged (ahead %u, behind %u): %s",
-		    c->res->ahead, c->res->behind, c->res->where);
+		    c->res->ahead, c->res->behind, c->where);
 		break;
 	case ES_AHEAD:
-		buf_addf(&m, "ahead %u: %s", c->res->ahead, c->res->where);
+		buf_addf(&m, "ahead %u: %s", c->res->ahead, c->where);
 		break;
 	case ES_BEHIND:
-		buf_addf(&m, "behind %u: %s", c->res->behind, c->res->where);
+		buf_addf(&m, "behind %u: %s", c->res->behind, c->where);
 		break;
 	default:
 		if (dirty > 0 || lw->state != GIT_REPOSITORY_STATE_NONE ||
 		    lw->locked)
 			c->res->state = ES_DIRTY;
 		else
-			buf_addf(&m, "ok %s", c->res->where);
+			buf_addf(&m, "ok %s", c->where);
 		break;
 	}
 	if (dirty > 0 || lw->state != GIT_REPOSITORY_STATE_NONE || lw->locked) {
@@ -341,9 +341,9 @@ compose(struct gitctx *c, const struct localwork *lw, const char *wanted,
 			buf_addf(&m, "dirty (%u file%s: %s)", dirty,
 			    dirty == 1 ? "" : "s", lw->list.data);
 		if (c->res->state == ES_DIRTY)
-			buf_addf(&m, ": %s", c->res->where);
+			buf_addf(&m, ": %s", c->where);
 	}
-	snprintf(c->res->message, sizeof(c->res->message), "%s", m.data);
+	result_message(c->res, "%s", m.data);
 	buf_release(&m);
 }
 
@@ -362,14 +362,14 @@ status_entry(struct gitctx *c)
 	memset(&q, 0, sizeof(q));
 	memset(&head, 0, sizeof(head));
 	localwork_init(&lw);
-	c->res->result = RESULT_CHECKED;
+	c->res->outcome = RESULT_CHECKED;
 	if (open_checked(c) == -1)
 		goto out;
 	if (c->bare) {
 		status_bare(c);
 		goto out;
 	}
-	describe_head(c->repo, c->res->where, sizeof(c->res->where), &head,
+	describe_head(c->repo, c->where, sizeof(c->where), &head,
 	    &head_branch);
 	if (c->job->flags & JOBF_FETCH)
 		rc = online_target(c, &q, &want_branch, &upstream,
@@ -377,7 +377,7 @@ status_entry(struct gitctx *c)
 	else
 		rc = offline_target(c, head_branch, &want_branch, &upstream,
 		    &have_upstream);
-	if (rc == -1 || c->res->result == RESULT_FAILED)
+	if (rc == -1 || c->res->outcome == RESULT_FAILED)
 		goto out;
 	if (localwork_scan_all(c, c->repo, &lw) == -1)
 		goto out;
@@ -401,7 +401,7 @@ status_entry(struct gitctx *c)
 		if (head_branch != NULL || !git_oid_equal(&head, &upstream))
 			c->res->state = ES_OTHER_REF;
 		else
-			snprintf(c->res->where, sizeof(c->res->where), "%.280s %s",
+			snprintf(c->where, sizeof(c->where), "%.280s %s",
 			    wanted, id);
 	} else
 		snprintf(wanted, sizeof(wanted), "the default branch");
@@ -415,7 +415,7 @@ status_entry(struct gitctx *c)
 	buf_release(&blocked);
 out:
 	git_error_clear();
-	if (c->res->result == RESULT_CHECKED && c->repo != NULL)
+	if (c->res->outcome == RESULT_CHECKED && c->repo != NULL)
 		gitctx_head(c, c->repo);
 	quarantine_close(&q);
 	localwork_release(&lw);

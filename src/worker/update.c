@@ -48,8 +48,8 @@ plan_release(struct plan *p)
 static void
 skip(struct gitctx *c, const char *why)
 {
-	c->res->result = RESULT_SKIPPED;
-	snprintf(c->res->message, sizeof(c->res->message), "%s", why);
+	c->res->outcome = RESULT_SKIPPED;
+	result_message(c->res, "%s", why);
 }
 
 /* --- is this the entry the manifest means? --------------------------------- */
@@ -546,7 +546,7 @@ update_worktree(struct gitctx *c)
 	buf_init(&why);
 	read_head(c, &p);
 	p.fetch = !have_wanted(c, &p);
-	if (c->res->result == RESULT_FAILED)
+	if (c->res->outcome == RESULT_FAILED)
 		goto out;
 	git_remote_disconnect(c->remote);
 	if (p.fetch) {
@@ -563,7 +563,7 @@ update_worktree(struct gitctx *c)
 		goto out;
 	if (!p.fetch && !p.moves && !((c->job->flags & JOBF_SUBMODULES) &&
 	    submodules_stale(c, c->repo, 1))) {
-		c->res->result = RESULT_UNCHANGED;
+		c->res->outcome = RESULT_UNCHANGED;
 		goto out;
 	}
 	if ((rc = check_local_work(c, &p, &why)) != 0) {
@@ -579,7 +579,7 @@ update_worktree(struct gitctx *c)
 	if ((c->job->flags & JOBF_SUBMODULES) &&
 	    submodules_update(c, c->repo, "", 1) == -1)
 		goto out;
-	c->res->result = RESULT_UPDATED;
+	c->res->outcome = RESULT_UPDATED;
 out:
 	quarantine_close(&q);
 	buf_release(&why);
@@ -676,7 +676,7 @@ update_mirror(struct gitctx *c)
 	if (in_sync(c, &local, all, true, false)) {
 		git_remote_disconnect(c->remote);
 		if (mirror_head(c, &head_changed) == 0)
-			c->res->result = head_changed ? RESULT_UPDATED :
+			c->res->outcome = head_changed ? RESULT_UPDATED :
 			    RESULT_UNCHANGED;
 		goto out;
 	}
@@ -695,7 +695,7 @@ update_mirror(struct gitctx *c)
 	}
 	if (mirror_head(c, &head_changed) == -1)
 		goto out;
-	c->res->result = RESULT_UPDATED;
+	c->res->outcome = RESULT_UPDATED;
 out:
 	quarantine_close(&q);
 	refs_release(&local);
@@ -728,7 +728,7 @@ update_bare(struct gitctx *c)
 	}
 	if (in_sync(c, &local, branches_and_tags, false, true)) {
 		git_remote_disconnect(c->remote);
-		c->res->result = RESULT_UNCHANGED;
+		c->res->outcome = RESULT_UNCHANGED;
 		goto out;
 	}
 	git_remote_disconnect(c->remote);
@@ -758,7 +758,7 @@ update_bare(struct gitctx *c)
 	if (quarantine_install(c, &q) == -1 ||
 	    apply_refs(c, &q, "refs/heads/*") == -1)
 		goto out;
-	c->res->result = RESULT_UPDATED;
+	c->res->outcome = RESULT_UPDATED;
 out:
 	quarantine_close(&q);
 	refs_release(&local);
@@ -772,8 +772,8 @@ static void
 describe(struct gitctx *c)
 {
 	git_reference *head = NULL;
-	char *w = c->res->where;
-	size_t len = sizeof(c->res->where);
+	char *w = c->where;
+	size_t len = sizeof(c->where);
 
 	if (c->bare)
 		snprintf(w, len, "%s", c->mirror ? "mirror" : "bare");
@@ -792,7 +792,7 @@ describe(struct gitctx *c)
 void
 update_entry(struct gitctx *c)
 {
-	c->res->result = RESULT_UNCHANGED;
+	c->res->outcome = RESULT_UNCHANGED;
 	if (open_entry(c) == -1 || gitctx_connect(c) == -1 ||
 	    gitctx_resolve(c) == -1)
 		return;
@@ -802,7 +802,7 @@ update_entry(struct gitctx *c)
 		update_bare(c);
 	else
 		update_worktree(c);
-	if (c->res->result == RESULT_FAILED || c->res->result == RESULT_CANCELLED)
+	if (c->res->outcome == RESULT_FAILED || c->res->outcome == RESULT_CANCELLED)
 		return;
 	gitctx_phase(c, PHASE_FINISH);
 	c->res->shallow = git_repository_is_shallow(c->repo) == 1;

@@ -119,37 +119,25 @@ run_job(int fd, const struct wire_msg *job, const struct worker_config *cfg)
 	struct gitctx_events ev = {
 		ev_phase, ev_progress, ev_warn, ev_cancelled, &jc, &cfg->auth
 	};
-	struct gitctx_result res;
+	struct job_result res;
 	struct wire_msg m;
 
+	result_init(&res);
 	netstream_take_retry_after();	/* nothing from an earlier job */
 	memlimit_reset();
 	if (job->u.job.op == OP_STATUS)
 		job_status(&job->u.job, &ev, &res);
 	else
 		job_sync(&job->u.job, &ev, &res);
-	if (res.result == RESULT_FAILED)
+	if (res.outcome == RESULT_FAILED)
 		res.retry_after_ms = (unsigned)netstream_take_retry_after();
+	/* The result is the DONE message's; it is only released here. */
 	memset(&m, 0, sizeof(m));
 	m.type = WIRE_DONE;
 	m.job = job->job;
-	m.u.done.result = (uint8_t)res.result;
-	m.u.done.err_class = (uint8_t)res.err_class;
-	m.u.done.shallow = res.shallow;
-	m.u.done.fetched = res.fetched;
-	m.u.done.state = (uint8_t)res.state;
-	m.u.done.ahead = res.ahead;
-	m.u.done.behind = res.behind;
-	m.u.done.dirty = res.dirty;
-	m.u.done.where = res.where[0] ? res.where : NULL;
-	m.u.done.retry_after_ms = res.retry_after_ms;
-	m.u.done.git_code = res.git_code;
-	m.u.done.git_klass = res.git_klass;
-	m.u.done.message = res.message[0] ? res.message : NULL;
-	m.u.done.head = res.head[0] ? res.head : NULL;
-	m.u.done.bytes = res.bytes;
-	m.u.done.objects = res.objects;
+	m.u.done = res;
 	send_or_die(&jc, &m);
+	result_release(&res);
 }
 
 static int

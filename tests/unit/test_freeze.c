@@ -33,8 +33,8 @@ checked(struct queue *q, size_t i, const char *head)
 	struct job *j = &q->jobs[i];
 
 	queue_next(q, 0);
-	strcpy(j->head, head);
-	j->entry_state = ES_OK;
+	strcpy(j->result.head, head);
+	j->result.state = ES_OK;
 	queue_finish(q, j, JOB_CHECKED, 1);
 }
 
@@ -98,8 +98,8 @@ Test(freeze, vcstool_round_trip_and_what_cannot_be_pinned)
 	queue_init(&q, &m);
 	checked(&q, 0, SHA1);
 	queue_next(&q, 0);
-	q.jobs[1].entry_state = ES_MISSING;
-	q.jobs[1].message = strdup("missing");
+	q.jobs[1].result.state = ES_MISSING;
+	q.jobs[1].result.message = strdup("missing");
 	queue_finish(&q, &q.jobs[1], JOB_CHECKED, 1);
 	buf_init(&out);
 	buf_init(&warn);

@@ -75,7 +75,7 @@ Test(progress, rate_and_counts)
 	cr_expect_float_eq(p.slots[0].rate, 1000000.0, 1.0);
 	cr_expect_eq(progress_eta_ms(&p, 1100), -1, "nothing done yet");
 
-	a->bytes = 1100000;
+	a->result.bytes = 1100000;
 	queue_finish(&q, a, JOB_CLONED, 2000);
 	progress_finish(&p, 0, a);
 	cr_expect_eq(p.count[JOB_CLONED], 1);

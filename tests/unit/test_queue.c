@@ -41,7 +41,7 @@ Test(queue, jobs_leave_in_manifest_order)
 	queue_finish(&q, a, JOB_CLONED, 20);
 	queue_fail(&q, b, ERR_NOT_FOUND, "gone", 21);
 	cr_expect_eq(b->state, JOB_FAILED);
-	cr_expect_str_eq(b->message, "gone");
+	cr_expect_str_eq(b->result.message, "gone");
 	cr_expect_eq(a->end_ms - a->start_ms, 10);
 	c = queue_next(&q, 30);
 	cr_expect_eq(c->id, 2);
@@ -101,8 +101,8 @@ Test(queue, retries_back_off_with_jitter_up_to_the_cap)
 	queue_seed(&q, 42);
 	a = queue_next(&q, now);
 	cr_assert_eq(a->id, 0);
-	a->err_class = ERR_NETWORK;
-	a->message = strdup("reset");
+	a->result.err_class = ERR_NETWORK;
+	a->result.message = strdup("reset");
 	d = queue_retry(&q, a, &p, 0, 100);
 	cr_expect(d >= 750 && d <= 1250, "first delay ~1 s with jitter: %lld",
 	    (long long)d);
@@ -117,15 +117,15 @@ Test(queue, retries_back_off_with_jitter_up_to_the_cap)
 	cr_assert_not_null(a, "due");
 	cr_expect_eq(a->id, 0);
 	cr_expect_eq(a->tries, 2);
-	a->err_class = ERR_SERVER;
+	a->result.err_class = ERR_SERVER;
 	d = queue_retry(&q, a, &p, 0, 5000);
 	cr_expect(d >= 1500 && d <= 2500, "second delay ~2 s: %lld", (long long)d);
 	a = queue_next(&q, 5000 + d);
-	a->err_class = ERR_RATE_LIMITED;
+	a->result.err_class = ERR_RATE_LIMITED;
 	d = queue_retry(&q, a, &p, 30000, 10000);
 	cr_expect_eq(d, 5000, "Retry-After, within the cap");
 	a = queue_next(&q, 10000 + d);
-	a->err_class = ERR_TIMEOUT;
+	a->result.err_class = ERR_TIMEOUT;
 	cr_expect_eq(queue_retry(&q, a, &p, 0, 20000), -1, "out of tries");
 	queue_release(&q);
 	manifest_release(&m);
@@ -150,7 +150,7 @@ Test(queue, permanent_failures_are_not_retried)
 		    errclass_name(permanent[i]));
 	cr_expect(queue_retryable(ERR_CRASHED), "a killed worker's job");
 	a = queue_next(&q, 0);
-	a->err_class = ERR_NOT_FOUND;
+	a->result.err_class = ERR_NOT_FOUND;
 	cr_expect_eq(queue_retry(&q, a, &p, 0, 1), -1);
 	cr_expect_eq(a->state, JOB_RUNNING, "left for the caller to fail");
 	queue_release(&q);

@@ -96,7 +96,7 @@ script(enum render_mode mode, struct buf *out)
 	render_warning(&r, "alpha", "depth 1 ignored over git://\033[31m");
 	render_frame(&r, out, &p, 1000);
 
-	alpha->bytes = 6 << 20;
+	alpha->result.bytes = 6 << 20;
 	queue_finish(&q, alpha, JOB_CLONED, 1500);
 	progress_finish(&p, 0, alpha);
 	render_job_done(&r, alpha, &p);

@@ -48,9 +48,9 @@ Test(report, redacts_and_records_results)
 	queue_init(&q, &m);
 	a = queue_next(&q, 0);
 	bj = queue_next(&q, 0);
-	a->bytes = 10;
-	a->objects = 3;
-	strcpy(a->head, "0123456789abcdef0123456789abcdef01234567");
+	a->result.bytes = 10;
+	a->result.objects = 3;
+	strcpy(a->result.head, "0123456789abcdef0123456789abcdef01234567");
 	queue_finish(&q, a, JOB_CLONED, 250);
 	queue_fail(&q, bj, ERR_BAD_REF, "tag 'v1' not found on the remote", 300);
 

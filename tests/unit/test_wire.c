@@ -1,5 +1,7 @@
 #include <criterion/criterion.h>
 
+#include <stdio.h>
+
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -52,7 +54,7 @@ sample(enum wire_type t)
 		m.u.log.text = "depth ignored over git://";
 		break;
 	case WIRE_DONE:
-		m.u.done.result = RESULT_FAILED;
+		m.u.done.outcome = RESULT_FAILED;
 		m.u.done.err_class = 7;
 		m.u.done.shallow = 1;
 		m.u.done.fetched = 1;
@@ -61,11 +63,12 @@ sample(enum wire_type t)
 		m.u.done.behind = 9;
 		m.u.done.dirty = 11;
 		m.u.done.retry_after_ms = 2000;
-		m.u.done.where = "branch main";
+		m.u.done.where = (char *)"branch main";
 		m.u.done.git_code = -3;
 		m.u.done.git_klass = 12;
-		m.u.done.message = "remote error: not found";
-		m.u.done.head = "0123456789abcdef0123456789abcdef01234567";
+		m.u.done.message = (char *)"remote error: not found";
+		snprintf(m.u.done.head, sizeof(m.u.done.head), "%s",
+		    "0123456789abcdef0123456789abcdef01234567");
 		m.u.done.bytes = 123456789;
 		m.u.done.objects = 42;
 		break;
@@ -116,7 +119,7 @@ expect_same(const struct wire_msg *a, const struct wire_msg *b)
 		str_eq(a->u.log.text, b->u.log.text);
 		break;
 	case WIRE_DONE:
-		cr_expect_eq(a->u.done.result, b->u.done.result);
+		cr_expect_eq(a->u.done.outcome, b->u.done.outcome);
 		cr_expect_eq(a->u.done.err_class, b->u.done.err_class);
 		cr_expect_eq(a->u.done.shallow, b->u.done.shallow);
 		cr_expect_eq(a->u.done.fetched, b->u.done.fetched);

@@ -1,0 +1,75 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "result.h"
+
+void
+result_init(struct job_result *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void
+result_release(struct job_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->message);
+	free(r->where);
+	result_init(r);
+}
+
+void
+result_move(struct job_result *to, struct job_result *from)
+{
+	result_release(to);
+	*to = *from;
+	from->message = NULL;
+	from->where = NULL;
+	result_init(from);
+}
+
+static char *
+format(const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+
+	buf_init(&b);
+	buf_vaddf(&b, fmt, ap);
+	if (b.len > RESULT_MESSAGE_MAX) {
+		b.len = RESULT_MESSAGE_MAX;
+		b.data[b.len] = '\0';
+	}
+	return buf_detach(&b);
+}
+
+void
+result_vmessage(struct job_result *r, const char *fmt, va_list ap)
+{
+	free(r->message);
+	r->message = format(fmt, ap);
+}
+
+void
+result_message(struct job_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	result_vmessage(r, fmt, ap);
+	va_end(ap);
+}
+
+void
+result_where(struct job_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	free(r->where);
+	r->where = format(fmt, ap);
+	va_end(ap);
+}
