@@ -5,7 +5,6 @@
 #include "freeze.h"
 #include "sanitize.h"
 #include "url.h"
-#include "wire.h"
 #include "yamltree.h"
 
 static void

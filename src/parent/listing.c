@@ -7,7 +7,6 @@
 #include "sanitize.h"
 #include "term.h"
 #include "url.h"
-#include "wire.h"
 #include "xmalloc.h"
 
 /* "branch main", "tag v1", "commit 1234...", "default" */

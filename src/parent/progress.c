@@ -51,7 +51,7 @@ progress_phase(struct progress *p, size_t slot, enum phase ph, int64_t now)
 }
 
 void
-progress_update(struct progress *p, size_t slot, const struct wire_progress *c,
+progress_update(struct progress *p, size_t slot, const struct msg_progress *c,
     int64_t now)
 {
 	struct job_progress *s = &p->slots[slot];
@@ -128,7 +128,7 @@ progress_running(const struct progress *p)
 int
 progress_percent(const struct job_progress *s)
 {
-	const struct wire_progress *c = &s->c;
+	const struct msg_progress *c = &s->c;
 
 	switch (s->phase) {
 	case PHASE_RECEIVE:

@@ -9,13 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "msg.h"
 #include "queue.h"
-#include "wire.h"
 
 struct job_progress {
 	const struct job	*job;		/* NULL: slot idle */
 	enum phase		 phase;
-	struct wire_progress	 c;
+	struct msg_progress	 c;
 	int64_t			 start_ms;
 	int64_t			 last_ms;	/* last message from the worker */
 	/* transfer rate, smoothed over samples at least RATE_MS apart */
@@ -41,7 +41,7 @@ void	progress_start(struct progress *, size_t slot, const struct job *,
 	    int64_t now);
 void	progress_phase(struct progress *, size_t slot, enum phase, int64_t now);
 void	progress_update(struct progress *, size_t slot,
-	    const struct wire_progress *, int64_t now);
+	    const struct msg_progress *, int64_t now);
 void	progress_finish(struct progress *, size_t slot, const struct job *);
 void	progress_drop(struct progress *, size_t slot);
 void	progress_count(struct progress *, const struct job *);

@@ -315,7 +315,7 @@ render_note(struct render *r, const char *text)
 static void
 activity(struct buf *b, const struct job_progress *s, bool rate)
 {
-	const struct wire_progress *c = &s->c;
+	const struct msg_progress *c = &s->c;
 	int pct = progress_percent(s);
 
 	buf_addstr(b, phase_name(s->phase));

@@ -8,7 +8,6 @@
 #include "fsutil.h"
 #include "report.h"
 #include "sanitize.h"
-#include "wire.h"
 #include "url.h"
 #include "version.h"
 

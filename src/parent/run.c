@@ -189,7 +189,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	struct worker *w = &r->pool.w[slot];
 	struct job *j = queue_next(&r->q, now);
 	const struct repo_spec *s;
-	struct wire_msg m;
+	struct msg m;
 	char *dest;
 
 	if (j == NULL)
@@ -199,7 +199,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	j->tmp = tmp_path(r, j);
 	dest = xasprintf("%s/%s", r->o->workspace, s->path);
 	memset(&m, 0, sizeof(m));
-	m.type = WIRE_JOB;
+	m.type = MSG_JOB;
 	m.job = j->id;
 	m.u.job.url = s->url;
 	m.u.job.dest = dest;
@@ -343,7 +343,7 @@ dispatch(struct run *r, int64_t now)
 }
 
 static void
-on_done(struct run *r, size_t slot, struct wire_msg *m, int64_t now)
+on_done(struct run *r, size_t slot, struct msg *m, int64_t now)
 {
 	struct worker *w = &r->pool.w[slot];
 	struct job *j = w->job;
@@ -376,39 +376,39 @@ on_done(struct run *r, size_t slot, struct wire_msg *m, int64_t now)
 }
 
 static void
-on_message(struct run *r, size_t slot, struct wire_msg *m, int64_t now)
+on_message(struct run *r, size_t slot, struct msg *m, int64_t now)
 {
 	struct worker *w = &r->pool.w[slot];
 	bool mine = w->job != NULL && m->job == w->job->id;
 
 	switch (m->type) {
-	case WIRE_HELLO:
+	case MSG_HELLO:
 		if (w->state == W_STARTING)
 			w->state = W_IDLE;
 		w->greeted = true;
 		r->failed_starts = 0;
 		break;
-	case WIRE_PHASE:
+	case MSG_PHASE:
 		if (mine) {
 			progress_phase(&r->pm, slot, (enum phase)m->u.phase, now);
 			stall_phase(&w->stall, (enum phase)m->u.phase, now);
 		}
 		r->dirty = true;
 		break;
-	case WIRE_PROGRESS:
+	case MSG_PROGRESS:
 		if (mine) {
 			progress_update(&r->pm, slot, &m->u.progress, now);
 			stall_progress(&w->stall, &m->u.progress, now);
 		}
 		r->dirty = true;
 		break;
-	case WIRE_LOG:
+	case MSG_LOG:
 		if (mine && m->u.log.text != NULL)
 			render_warning(&r->view, w->job->spec->path,
 			    m->u.log.text);
 		r->dirty = true;
 		break;
-	case WIRE_DONE:
+	case MSG_DONE:
 		on_done(r, slot, m, now);
 		break;
 	default:
@@ -436,7 +436,7 @@ static void
 read_socket(struct run *r, size_t slot, int64_t now)
 {
 	struct worker *w = &r->pool.w[slot];
-	struct wire_msg m;
+	struct msg m;
 	char err[256];
 	ssize_t n;
 	int got;
@@ -446,7 +446,7 @@ read_socket(struct run *r, size_t slot, int64_t now)
 		return;
 	while ((got = wire_next(&w->rd, &m, err, sizeof(err))) == 1) {
 		on_message(r, slot, &m, now);
-		wire_msg_release(&m);
+		msg_release(&m);
 		if (w->sock == -1)
 			return;
 	}

@@ -15,7 +15,6 @@
 #include "queue.h"
 #include "render.h"
 #include "schedule.h"
-#include "wire.h"
 #include "worker.h"
 
 struct buf;

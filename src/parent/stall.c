@@ -13,7 +13,7 @@ stall_start(struct stall *s, int64_t now)
 }
 
 static void
-moved(struct stall *s, const struct wire_progress *c, int64_t now)
+moved(struct stall *s, const struct msg_progress *c, int64_t now)
 {
 	s->progress_ms = now;
 	s->pack_mark = c->pack_bytes;
@@ -32,9 +32,9 @@ stall_phase(struct stall *s, enum phase p, int64_t now)
 }
 
 void
-stall_progress(struct stall *s, const struct wire_progress *c, int64_t now)
+stall_progress(struct stall *s, const struct msg_progress *c, int64_t now)
 {
-	const struct wire_progress *o = &s->seen;
+	const struct msg_progress *o = &s->seen;
 
 	/* A later fetch (a submodule's) counts from zero again. */
 	if (c->pack_bytes < s->pack_mark) {

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "wire.h"
+#include "msg.h"
 
 #define STALL_MIN_BYTES	(128 * 1024)
 
@@ -26,7 +26,7 @@ struct stall_limits {
 struct stall {
 	int64_t			 progress_ms;	/* last real progress */
 	uint64_t		 pack_mark;	/* pack bytes then */
-	struct wire_progress	 seen;		/* the counters then */
+	struct msg_progress	 seen;		/* the counters then */
 	enum phase		 phase;
 	int64_t			 window_ms;	/* low-speed window start */
 	uint64_t		 window_bytes;
@@ -34,7 +34,7 @@ struct stall {
 
 void	stall_start(struct stall *, int64_t now);
 void	stall_phase(struct stall *, enum phase, int64_t now);
-void	stall_progress(struct stall *, const struct wire_progress *,
+void	stall_progress(struct stall *, const struct msg_progress *,
 	    int64_t now);
 /* Why the job must be killed now, in why; 0 if it may go on. */
 int	stall_check(struct stall *, const struct stall_limits *,

@@ -163,7 +163,7 @@ static int
 on_transfer(const git_indexer_progress *st, void *payload)
 {
 	struct gitctx *c = payload;
-	struct wire_progress *w = &c->counters;
+	struct msg_progress *w = &c->counters;
 	bool done;
 
 	if (gitctx_cancelled(c))
@@ -749,7 +749,7 @@ gitctx_find_commit(struct gitctx *c, git_repository *repo, git_oid *out)
 /* --- one job's context ----------------------------------------------------- */
 
 void
-gitctx_init(struct gitctx *c, const struct wire_job *job,
+gitctx_init(struct gitctx *c, const struct msg_job *job,
     const struct gitctx_events *ev, struct job_result *res)
 {
 	result_release(res);

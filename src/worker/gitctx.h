@@ -17,9 +17,9 @@
 #include "auth.h"
 #include "buf.h"
 #include "errclass.h"
+#include "msg.h"
 #include "result.h"
 #include "types.h"
-#include "wire.h"
 
 /* What our callbacks return to make libgit2 unwind on cancellation. */
 #define GITCTX_CANCEL	ERRCLASS_CANCEL
@@ -32,7 +32,7 @@
 
 struct gitctx_events {
 	void	(*phase)(void *ctx, enum phase);
-	void	(*progress)(void *ctx, const struct wire_progress *, bool force);
+	void	(*progress)(void *ctx, const struct msg_progress *, bool force);
 	void	(*warn)(void *ctx, const char *text);
 	bool	(*cancelled)(void *ctx);
 	void	*ctx;
@@ -40,13 +40,13 @@ struct gitctx_events {
 };
 
 struct gitctx {
-	const struct wire_job		*job;
+	const struct msg_job		*job;
 	const struct gitctx_events	*ev;
 	struct job_result		*res;
 	git_repository			*repo;		/* the entry's repository */
 	git_remote			*remote;	/* connected, anonymous */
 	enum phase			 phase;
-	struct wire_progress		 counters;
+	struct msg_progress		 counters;
 	uint64_t			 fetched_bytes;	/* of finished fetches */
 	uint64_t			 fetched_objects;
 	/* what on_transfer needs to tell the pack from the chatter */
@@ -74,7 +74,7 @@ struct gitctx {
 	int				 parent_fd;	/* the entry's directory's */
 };
 
-void	gitctx_init(struct gitctx *, const struct wire_job *,
+void	gitctx_init(struct gitctx *, const struct msg_job *,
 	    const struct gitctx_events *, struct job_result *);
 void	gitctx_release(struct gitctx *);
 

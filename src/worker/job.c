@@ -78,7 +78,7 @@ check_destination(struct gitctx *c, bool *empty_dir)
 
 /* Workspace root = dest without "/path". */
 static char *
-workspace_root(const struct wire_job *j)
+workspace_root(const struct msg_job *j)
 {
 	size_t dl = strlen(j->dest), pl = strlen(j->path);
 
@@ -96,7 +96,7 @@ workspace_root(const struct wire_job *j)
 static int
 open_parent(struct gitctx *c, bool create)
 {
-	const struct wire_job *j = c->job;
+	const struct msg_job *j = c->job;
 	char *root = workspace_root(j), *parent, bad[1100], why[1300];
 	int rootfd, e;
 
@@ -121,7 +121,7 @@ open_parent(struct gitctx *c, bool create)
 static int
 install(struct gitctx *c, bool empty_dir)
 {
-	const struct wire_job *j = c->job;
+	const struct msg_job *j = c->job;
 
 	if (empty_dir && unlinkat(c->parent_fd, base_name(j->dest),
 	    AT_REMOVEDIR) == -1) {
@@ -145,7 +145,7 @@ install(struct gitctx *c, bool empty_dir)
 static void
 clone_entry(struct gitctx *c, bool empty_dir)
 {
-	const struct wire_job *job = c->job;
+	const struct msg_job *job = c->job;
 	bool made_tmp = false;
 
 	if (mkdirat(c->parent_fd, base_name(job->tmp), 0777) == -1) {
@@ -176,7 +176,7 @@ out:
 }
 
 void
-job_sync(const struct wire_job *job, const struct gitctx_events *ev,
+job_sync(const struct msg_job *job, const struct gitctx_events *ev,
     struct job_result *res)
 {
 	struct gitctx c;
@@ -205,7 +205,7 @@ job_sync(const struct wire_job *job, const struct gitctx_events *ev,
 }
 
 void
-job_status(const struct wire_job *job, const struct gitctx_events *ev,
+job_status(const struct msg_job *job, const struct gitctx_events *ev,
     struct job_result *res)
 {
 	struct gitctx c;

@@ -7,11 +7,11 @@
 #define GITHERD_JOB_H
 
 #include "gitctx.h"
-#include "wire.h"
+#include "msg.h"
 
-void	job_sync(const struct wire_job *, const struct gitctx_events *,
+void	job_sync(const struct msg_job *, const struct gitctx_events *,
 	    struct job_result *);
-void	job_status(const struct wire_job *, const struct gitctx_events *,
+void	job_status(const struct msg_job *, const struct gitctx_events *,
 	    struct job_result *);
 
 #endif

@@ -52,7 +52,7 @@ struct job_ctx {
 };
 
 static void
-send_or_die(struct job_ctx *jc, const struct wire_msg *m)
+send_or_die(struct job_ctx *jc, const struct msg *m)
 {
 	/* A failed write means the parent is gone (redis childinfo). */
 	if (!jc->lost && wire_send(jc->fd, m) == -1) {
@@ -65,10 +65,10 @@ static void
 ev_phase(void *ctx, enum phase p)
 {
 	struct job_ctx *jc = ctx;
-	struct wire_msg m;
+	struct msg m;
 
 	memset(&m, 0, sizeof(m));
-	m.type = WIRE_PHASE;
+	m.type = MSG_PHASE;
 	m.job = jc->job;
 	m.u.phase = (uint8_t)p;
 	send_or_die(jc, &m);
@@ -76,17 +76,17 @@ ev_phase(void *ctx, enum phase p)
 
 /* Throttled here, at the source: libgit2 calls back once per object. */
 static void
-ev_progress(void *ctx, const struct wire_progress *c, bool force)
+ev_progress(void *ctx, const struct msg_progress *c, bool force)
 {
 	struct job_ctx *jc = ctx;
-	struct wire_msg m;
+	struct msg m;
 	int64_t now = clock_ms();
 
 	if (!force && now - jc->last_progress < 100)
 		return;
 	jc->last_progress = now;
 	memset(&m, 0, sizeof(m));
-	m.type = WIRE_PROGRESS;
+	m.type = MSG_PROGRESS;
 	m.job = jc->job;
 	m.u.progress = *c;
 	send_or_die(jc, &m);
@@ -96,10 +96,10 @@ static void
 ev_warn(void *ctx, const char *text)
 {
 	struct job_ctx *jc = ctx;
-	struct wire_msg m;
+	struct msg m;
 
 	memset(&m, 0, sizeof(m));
-	m.type = WIRE_LOG;
+	m.type = MSG_LOG;
 	m.job = jc->job;
 	m.u.log.text = (char *)text;
 	send_or_die(jc, &m);
@@ -113,14 +113,14 @@ ev_cancelled(void *ctx)
 }
 
 static void
-run_job(int fd, const struct wire_msg *job, const struct worker_config *cfg)
+run_job(int fd, const struct msg *job, const struct worker_config *cfg)
 {
 	struct job_ctx jc = { fd, job->job, 0, false };
 	struct gitctx_events ev = {
 		ev_phase, ev_progress, ev_warn, ev_cancelled, &jc, &cfg->auth
 	};
 	struct job_result res;
-	struct wire_msg m;
+	struct msg m;
 
 	result_init(&res);
 	netstream_take_retry_after();	/* nothing from an earlier job */
@@ -133,7 +133,7 @@ run_job(int fd, const struct wire_msg *job, const struct worker_config *cfg)
 		res.retry_after_ms = (unsigned)netstream_take_retry_after();
 	/* The result is the DONE message's; it is only released here. */
 	memset(&m, 0, sizeof(m));
-	m.type = WIRE_DONE;
+	m.type = MSG_DONE;
 	m.job = job->job;
 	m.u.done = res;
 	send_or_die(&jc, &m);
@@ -143,11 +143,11 @@ run_job(int fd, const struct wire_msg *job, const struct worker_config *cfg)
 static int
 say_hello(int fd)
 {
-	struct wire_msg m;
+	struct msg m;
 
 	memset(&m, 0, sizeof(m));
-	m.type = WIRE_HELLO;
-	m.u.hello.version = WIRE_VERSION;
+	m.type = MSG_HELLO;
+	m.u.hello.version = MSG_VERSION;
 	m.u.hello.pid = (uint32_t)getpid();
 	return wire_send(fd, &m);
 }
@@ -174,7 +174,7 @@ worker_main(int fd, void *arg)
 	const struct worker_config *cfg = arg;
 	struct sigaction sa;
 	struct wire_reader rd;
-	struct wire_msg m;
+	struct msg m;
 	char err[256];
 	int rc = 0, n;
 
@@ -205,13 +205,13 @@ worker_main(int fd, void *arg)
 			rc = n == 0 || cancelled ? 0 : 3;
 			break;
 		}
-		if (m.type != WIRE_JOB) {
-			wire_msg_release(&m);
+		if (m.type != MSG_JOB) {
+			msg_release(&m);
 			rc = 3;
 			break;
 		}
 		run_job(fd, &m, cfg);
-		wire_msg_release(&m);
+		msg_release(&m);
 	}
 	wire_reader_release(&rd);
 	gitctx_global_shutdown();

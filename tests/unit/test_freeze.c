@@ -8,7 +8,6 @@
 #include "yamltree.h"
 #include "manifest.h"
 #include "queue.h"
-#include "wire.h"
 
 #define SHA1 "0123456789abcdef0123456789abcdef01234567"
 #define SHA2 "89abcdef0123456789abcdef0123456789abcdef"

@@ -57,7 +57,7 @@ Test(progress, percent_per_phase)
 Test(progress, rate_and_counts)
 {
 	struct progress p;
-	struct wire_progress c;
+	struct msg_progress c;
 	struct job *a = queue_next(&q, 0), *b = queue_next(&q, 0);
 
 	progress_init(&p, 2, q.njobs, 0);
@@ -93,7 +93,7 @@ Test(progress, rate_and_counts)
 Test(progress, submodule_counters_restart)
 {
 	struct progress p;
-	struct wire_progress c;
+	struct msg_progress c;
 	struct job *a = queue_next(&q, 0);
 
 	progress_init(&p, 1, q.njobs, 0);

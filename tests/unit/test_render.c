@@ -73,7 +73,7 @@ script(enum render_mode mode, struct buf *out)
 	struct queue q;
 	struct progress p;
 	struct render r;
-	struct wire_progress c;
+	struct msg_progress c;
 	struct job *alpha, *lng, *gamma;
 
 	load(&m);
@@ -185,7 +185,7 @@ Test(render, tty_area_lines_fit_the_width)
 	struct queue q;
 	struct progress p;
 	struct render r;
-	struct wire_progress c;
+	struct msg_progress c;
 	struct buf out = BUF_INIT;
 	const char *line, *nl;
 	int width, lines;

@@ -6,10 +6,10 @@
 
 static const struct stall_limits limits = { 5000, 1024, 10000 };
 
-static struct wire_progress
+static struct msg_progress
 pack(uint64_t bytes, uint32_t objects)
 {
-	struct wire_progress p;
+	struct msg_progress p;
 
 	memset(&p, 0, sizeof(p));
 	p.received_bytes = bytes;
@@ -32,7 +32,7 @@ Test(stall, silence_is_a_stall)
 Test(stall, chatter_is_not_progress)
 {
 	struct stall s;
-	struct wire_progress p = pack(0, 0);
+	struct msg_progress p = pack(0, 0);
 	char why[256];
 	int64_t t;
 
@@ -52,7 +52,7 @@ Test(stall, chatter_is_not_progress)
 Test(stall, pack_objects_and_files_are_progress)
 {
 	struct stall s;
-	struct wire_progress p = pack(0, 0);
+	struct msg_progress p = pack(0, 0);
 	char why[256];
 
 	stall_start(&s, 0);
@@ -73,7 +73,7 @@ Test(stall, pack_objects_and_files_are_progress)
 Test(stall, low_speed_is_averaged_over_its_window)
 {
 	struct stall s;
-	struct wire_progress p;
+	struct msg_progress p;
 	char why[256];
 	uint32_t i;
 

@@ -12,20 +12,20 @@
 
 #include "wire.h"
 
-static struct wire_msg
-sample(enum wire_type t)
+static struct msg
+sample(enum msg_type t)
 {
-	struct wire_msg m;
+	struct msg m;
 
 	memset(&m, 0, sizeof(m));
 	m.type = (uint16_t)t;
 	m.job = 4242;
 	switch (t) {
-	case WIRE_HELLO:
-		m.u.hello.version = WIRE_VERSION;
+	case MSG_HELLO:
+		m.u.hello.version = MSG_VERSION;
 		m.u.hello.pid = 31337;
 		break;
-	case WIRE_JOB:
+	case MSG_JOB:
 		m.u.job.url = "https://example.com/a.git";
 		m.u.job.dest = "/ws/a";
 		m.u.job.tmp = "/ws/.githerd-tmp.1.2.a";
@@ -36,10 +36,10 @@ sample(enum wire_type t)
 		m.u.job.flags = JOBF_BARE | JOBF_MIRROR;
 		m.u.job.depth = -5;
 		break;
-	case WIRE_PHASE:
+	case MSG_PHASE:
 		m.u.phase = PHASE_CHECKOUT;
 		break;
-	case WIRE_PROGRESS:
+	case MSG_PROGRESS:
 		m.u.progress.received_objects = 1;
 		m.u.progress.indexed_objects = 2;
 		m.u.progress.total_objects = 3;
@@ -50,10 +50,10 @@ sample(enum wire_type t)
 		m.u.progress.checkout_done = 6;
 		m.u.progress.checkout_total = 7;
 		break;
-	case WIRE_LOG:
+	case MSG_LOG:
 		m.u.log.text = "depth ignored over git://";
 		break;
-	case WIRE_DONE:
+	case MSG_DONE:
 		m.u.done.outcome = RESULT_FAILED;
 		m.u.done.err_class = 7;
 		m.u.done.shallow = 1;
@@ -88,16 +88,16 @@ str_eq(const char *a, const char *b)
 }
 
 static void
-expect_same(const struct wire_msg *a, const struct wire_msg *b)
+expect_same(const struct msg *a, const struct msg *b)
 {
 	cr_expect_eq(a->type, b->type);
 	cr_expect_eq(a->job, b->job);
 	switch (a->type) {
-	case WIRE_HELLO:
+	case MSG_HELLO:
 		cr_expect_eq(a->u.hello.version, b->u.hello.version);
 		cr_expect_eq(a->u.hello.pid, b->u.hello.pid);
 		break;
-	case WIRE_JOB:
+	case MSG_JOB:
 		str_eq(a->u.job.url, b->u.job.url);
 		str_eq(a->u.job.dest, b->u.job.dest);
 		str_eq(a->u.job.tmp, b->u.job.tmp);
@@ -108,17 +108,17 @@ expect_same(const struct wire_msg *a, const struct wire_msg *b)
 		cr_expect_eq(a->u.job.flags, b->u.job.flags);
 		cr_expect_eq(a->u.job.depth, b->u.job.depth);
 		break;
-	case WIRE_PHASE:
+	case MSG_PHASE:
 		cr_expect_eq(a->u.phase, b->u.phase);
 		break;
-	case WIRE_PROGRESS:
+	case MSG_PROGRESS:
 		cr_expect_eq(memcmp(&a->u.progress, &b->u.progress,
 		    sizeof(a->u.progress)), 0);
 		break;
-	case WIRE_LOG:
+	case MSG_LOG:
 		str_eq(a->u.log.text, b->u.log.text);
 		break;
-	case WIRE_DONE:
+	case MSG_DONE:
 		cr_expect_eq(a->u.done.outcome, b->u.done.outcome);
 		cr_expect_eq(a->u.done.err_class, b->u.done.err_class);
 		cr_expect_eq(a->u.done.shallow, b->u.done.shallow);
@@ -143,8 +143,8 @@ Test(wire, round_trip_every_type)
 {
 	int t;
 
-	for (t = WIRE_HELLO; t < WIRE_TYPE_MAX; t++) {
-		struct wire_msg in = sample((enum wire_type)t), out;
+	for (t = MSG_HELLO; t < MSG_TYPE_MAX; t++) {
+		struct msg in = sample((enum msg_type)t), out;
 		struct buf b = BUF_INIT;
 		char err[128];
 
@@ -153,7 +153,7 @@ Test(wire, round_trip_every_type)
 		cr_assert_eq(wire_decode(&out, b.data, b.len, err, sizeof(err)),
 		    0, "type %d: %s", t, err);
 		expect_same(&in, &out);
-		wire_msg_release(&out);
+		msg_release(&out);
 		buf_release(&b);
 	}
 }
@@ -164,35 +164,35 @@ stream_in_chunks(size_t (*chunk)(size_t, unsigned *), unsigned seed)
 {
 	struct buf all = BUF_INIT;
 	struct wire_reader rd;
-	struct wire_msg out;
+	struct msg out;
 	char err[128];
 	size_t off = 0, n;
 	int t, got = 0, rc, rounds;
 
 	buf_init(&all);
 	for (rounds = 0; rounds < 3; rounds++)
-		for (t = WIRE_HELLO; t < WIRE_TYPE_MAX; t++) {
-			struct wire_msg in = sample((enum wire_type)t);
+		for (t = MSG_HELLO; t < MSG_TYPE_MAX; t++) {
+			struct msg in = sample((enum msg_type)t);
 
 			wire_encode(&all, &in);
 		}
 	wire_reader_init(&rd);
-	t = WIRE_HELLO;
+	t = MSG_HELLO;
 	while (off < all.len) {
 		n = chunk(all.len - off, &seed);
 		buf_add(&rd.in, all.data + off, n);
 		off += n;
 		while ((rc = wire_next(&rd, &out, err, sizeof(err))) == 1) {
-			struct wire_msg want = sample((enum wire_type)t);
+			struct msg want = sample((enum msg_type)t);
 
 			expect_same(&want, &out);
-			wire_msg_release(&out);
+			msg_release(&out);
 			got++;
-			t = t + 1 == WIRE_TYPE_MAX ? WIRE_HELLO : t + 1;
+			t = t + 1 == MSG_TYPE_MAX ? MSG_HELLO : t + 1;
 		}
 		cr_assert_eq(rc, 0, "%s", err);
 	}
-	cr_expect_eq(got, 3 * (WIRE_TYPE_MAX - 1));
+	cr_expect_eq(got, 3 * (MSG_TYPE_MAX - 1));
 	cr_expect_eq(rd.in.len, 0);
 	wire_reader_release(&rd);
 	buf_release(&all);
@@ -242,10 +242,10 @@ Test(wire, many_frames_in_one_read)
 Test(wire, oversized_frame_is_an_error)
 {
 	struct wire_reader rd;
-	struct wire_msg out;
+	struct msg out;
 	char err[128];
 	uint32_t len = WIRE_MAX + 1;
-	uint16_t type = WIRE_LOG, flags = 0;
+	uint16_t type = MSG_LOG, flags = 0;
 	uint32_t job = 0;
 
 	wire_reader_init(&rd);
@@ -260,7 +260,7 @@ Test(wire, oversized_frame_is_an_error)
 
 Test(wire, unknown_type_and_bad_payload)
 {
-	struct wire_msg in = sample(WIRE_LOG), out;
+	struct msg in = sample(MSG_LOG), out;
 	struct buf b = BUF_INIT;
 	char err[128];
 	uint16_t bogus = 99;
@@ -280,14 +280,14 @@ Test(wire, unknown_type_and_bad_payload)
 	cr_expect(strstr(err, "malformed") != NULL, "%s", err);
 
 	/* A phase out of range. */
-	in = sample(WIRE_PHASE);
+	in = sample(MSG_PHASE);
 	in.u.phase = PHASE_MAX;
 	buf_reset(&b);
 	wire_encode(&b, &in);
 	cr_expect_eq(wire_decode(&out, b.data, b.len, err, sizeof(err)), -1);
 
 	/* Trailing garbage inside the frame. */
-	in = sample(WIRE_PHASE);
+	in = sample(MSG_PHASE);
 	buf_reset(&b);
 	wire_encode(&b, &in);
 	buf_addch(&b, 'x');
@@ -302,7 +302,7 @@ Test(wire, unknown_type_and_bad_payload)
 
 Test(wire, null_and_embedded_nul_strings)
 {
-	struct wire_msg in = sample(WIRE_LOG), out;
+	struct msg in = sample(MSG_LOG), out;
 	struct buf b = BUF_INIT;
 	char err[128];
 
@@ -311,7 +311,7 @@ Test(wire, null_and_embedded_nul_strings)
 	wire_encode(&b, &in);
 	cr_assert_eq(wire_decode(&out, b.data, b.len, err, sizeof(err)), 0);
 	cr_expect_null(out.u.log.text);
-	wire_msg_release(&out);
+	msg_release(&out);
 	/* A NUL inside a string would truncate it silently: refused. */
 	buf_reset(&b);
 	in.u.log.text = "abc";
@@ -331,7 +331,7 @@ Test(wire, nonblocking_socket_write_queue, .timeout = 20)
 	int sv[2], rc, got = 0, n = 20000, i;
 	struct wire_writer w;
 	struct wire_reader rd;
-	struct wire_msg out;
+	struct msg out;
 	char err[128];
 	int saw_eagain = 0;
 
@@ -341,7 +341,7 @@ Test(wire, nonblocking_socket_write_queue, .timeout = 20)
 	wire_writer_init(&w);
 	wire_reader_init(&rd);
 	for (i = 0; i < n; i++) {
-		struct wire_msg m = sample(WIRE_PROGRESS);
+		struct msg m = sample(MSG_PROGRESS);
 
 		m.job = (uint32_t)i;
 		wire_queue(&w, &m);
@@ -355,7 +355,7 @@ Test(wire, nonblocking_socket_write_queue, .timeout = 20)
 			;
 		while ((rc = wire_next(&rd, &out, err, sizeof(err))) == 1) {
 			cr_assert_eq(out.job, (uint32_t)got, "frame out of order");
-			wire_msg_release(&out);
+			msg_release(&out);
 			got++;
 		}
 		cr_assert_eq(rc, 0, "%s", err);
@@ -371,7 +371,7 @@ Test(wire, nonblocking_socket_write_queue, .timeout = 20)
 Test(wire, blocking_send_recv_and_eof)
 {
 	int sv[2];
-	struct wire_msg in = sample(WIRE_DONE), out;
+	struct msg in = sample(MSG_DONE), out;
 	struct wire_reader rd;
 	char err[128];
 
@@ -381,8 +381,70 @@ Test(wire, blocking_send_recv_and_eof)
 	wire_reader_init(&rd);
 	cr_assert_eq(wire_recv(sv[1], &rd, &out, err, sizeof(err)), 1);
 	expect_same(&in, &out);
-	wire_msg_release(&out);
+	msg_release(&out);
 	cr_expect_eq(wire_recv(sv[1], &rd, &out, err, sizeof(err)), 0, "EOF");
 	wire_reader_release(&rd);
 	close(sv[1]);
+}
+
+/*
+ * Every message cut short at every byte is refused, and nothing it had
+ * decoded so far leaks (ASan's leak check runs on this binary).
+ */
+Test(wire, every_truncation_is_refused)
+{
+	int t;
+
+	for (t = MSG_HELLO; t < MSG_TYPE_MAX; t++) {
+		struct msg in = sample((enum msg_type)t), out;
+		struct buf b = BUF_INIT;
+		char err[128];
+		size_t full, cut;
+		uint32_t plen;
+
+		buf_init(&b);
+		wire_encode(&b, &in);
+		full = b.len;
+		for (cut = WIRE_HEADER; cut < full; cut++) {
+			plen = (uint32_t)(cut - WIRE_HEADER);
+			memcpy(b.data, &plen, 4);
+			cr_expect_eq(wire_decode(&out, b.data, cut, err,
+			    sizeof(err)), -1, "type %d cut at %zu", t, cut);
+			cr_expect(strstr(err, "malformed") != NULL, "%s", err);
+		}
+		buf_release(&b);
+	}
+}
+
+Test(wire, fields_out_of_range_are_refused)
+{
+	struct msg in, out;
+	struct buf b = BUF_INIT;
+	char err[128];
+
+	buf_init(&b);
+	in = sample(MSG_HELLO);
+	in.u.hello.version = MSG_VERSION + 1;
+	wire_encode(&b, &in);
+	cr_expect_eq(wire_decode(&out, b.data, b.len, err, sizeof(err)), -1);
+
+	in = sample(MSG_JOB);
+	in.u.job.op = OP_MAX;
+	buf_reset(&b);
+	wire_encode(&b, &in);
+	cr_expect_eq(wire_decode(&out, b.data, b.len, err, sizeof(err)), -1);
+
+	in = sample(MSG_DONE);
+	in.u.done.outcome = RESULT_MAX;
+	buf_reset(&b);
+	wire_encode(&b, &in);
+	cr_expect_eq(wire_decode(&out, b.data, b.len, err, sizeof(err)), -1);
+
+	in = sample(MSG_DONE);
+	in.u.done.state = ES_MAX;
+	buf_reset(&b);
+	wire_encode(&b, &in);
+	cr_expect_eq(wire_decode(&out, b.data, b.len, err, sizeof(err)), -1);
+	cr_expect(strstr(err, "(done)") != NULL, "%s", err);
+	buf_release(&b);
 }
