@@ -1,5 +1,6 @@
-# bash completion for githerd(1): commands, options and their values,
-# groups and entry paths read from the manifest (githerd list --json).
+# bash completion for githerd(1): commands; options and how to complete
+# their values as githerd lists them (githerd help --options); groups and
+# entry paths read from the manifest (githerd list --json).
 # Installed by `make install` into bash-completion's directory; or
 # source it from ~/.bashrc.
 
@@ -34,20 +35,22 @@ _githerd_field() {
 	}
 }
 
+# The options of a command as githerd itself lists them, one per line:
+# short name or "-", long name, value or "-", how to complete the value,
+# repeat or once, help; separated by tabs.
+_githerd_optlist() {
+	githerd help --options "$1" 2>/dev/null
+}
+
 _githerd_options() {
-	local common="-C --workspace -h --help"
-	local select="--group --exclude --shard --safe-directory"
-	local run="-j --jobs -q --quiet -v --verbose --progress --color --retries
-		--retry-delay --stall-timeout --timeout --wait --per-host --allow-local
-		--ssh-key --accept-new-host-keys --ca-file --credential-helper
-		--allow-http-auth --follow-redirects --low-speed-limit --low-speed-time"
-	case $1 in
-	sync) echo "$common $select $run --json --dry-run --fetch --max-objects --max-file-size --max-memory" ;;
-	status) echo "$common $select $run --json --fetch --max-objects --max-file-size --max-memory" ;;
-	freeze) echo "$common $select $run -o --output" ;;
-	list) echo "$common $select --json --allow-local" ;;
-	check) echo "-h --help -q --quiet --allow-local" ;;
-	esac
+	_githerd_optlist "$1" | cut -f1,2 | tr '\t' '\n' | grep -vx -- -
+}
+
+# How to complete the value of option $2 of command $1: file, dir, group,
+# text, a list of words, or nothing when $2 takes no value.
+_githerd_value() {
+	_githerd_optlist "$1" |
+	    awk -F '\t' -v o="$2" '($1 == o || $2 == o) && $3 != "-" { print $4; exit }'
 }
 
 _githerd() {
@@ -59,25 +62,21 @@ _githerd() {
 		mapfile -t COMPREPLY < <(compgen -W "sync status freeze list check version help --version --help" -- "$cur")
 		return
 	fi
-	case $prev in
-	-C | --workspace)
-		mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
-	-o | --output | --json | --ssh-key | --ca-file)
-		mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
-	--group | --exclude)
-		mapfile -t COMPREPLY < <(compgen -W "$(_githerd_field groups)" -- "$cur"); return ;;
-	--progress)
-		mapfile -t COMPREPLY < <(IFS=' ' compgen -W "auto tty plain none" -- "$cur"); return ;;
-	--color)
-		mapfile -t COMPREPLY < <(IFS=' ' compgen -W "auto always never" -- "$cur"); return ;;
-	-j | --jobs | --retries | --retry-delay | --stall-timeout | --timeout | --wait | \
-	    --per-host | --shard | --max-objects | --max-file-size)
-		return ;;
-	esac
+	if [[ $prev == -* ]]; then
+		local value
+		value=$(_githerd_value "$cmd" "$prev")
+		case $value in
+		"") ;;
+		dir) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
+		file) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+		group) mapfile -t COMPREPLY < <(compgen -W "$(_githerd_field groups)" -- "$cur"); return ;;
+		text) return ;;
+		*) mapfile -t COMPREPLY < <(IFS=' ' compgen -W "$value" -- "$cur"); return ;;
+		esac
+	fi
 	if [[ $cur == -* ]]; then
 		IFS=' '
-		# shellcheck disable=SC2046
-		mapfile -t COMPREPLY < <(compgen -W "$(_githerd_options "$cmd" | tr '\n\t' '  ')" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "$(_githerd_options "$cmd" | tr '\n' ' ')" -- "$cur")
 		return
 	fi
 	case $cmd in

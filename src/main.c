@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "cabundle.h"
 #include "cli.h"
+#include "exitcode.h"
 #include "freeze.h"
 #include "fsutil.h"
 #include "lg2info.h"
@@ -58,6 +59,26 @@ cmd_version(void)
 	printf("shallow: http, https (over git and ssh a depth is cloned "
 	    "in full)\n");
 	printf("threads: %s\n", lg2.threads ? "yes" : "no");
+	return EXIT_OK;
+}
+
+/*
+ * help [COMMAND]: the help of one command or all; help --options
+ * [COMMAND]: the option list the shell completions read.
+ */
+static int
+cmd_help(int argc, char **argv)
+{
+	bool list = argc > 1 && strcmp(argv[1], "--options") == 0;
+	const char *command = argc > 1 + list ? argv[1 + list] : NULL;
+
+	if (argc > 2 + list || (list ? cli_list_options(stdout, command) :
+	    cli_help(stdout, command)) == -1) {
+		fprintf(stderr, "githerd: help: no command '%s'\n",
+		    argv[argc - 1]);
+		cli_usage(stderr);
+		return EXIT_USAGE;
+	}
 	return EXIT_OK;
 }
 
@@ -138,7 +159,8 @@ load_manifest(struct manifest *m, const char *file, bool allow_local)
 
 /* status: one line per entry, exit 1 if any entry is not as asked. */
 static void
-finish_status(const struct queue *q, void *arg, struct buf *out, int *code)
+finish_status(const struct queue *q, void *arg, struct buf *out,
+    enum exit_code *code)
 {
 	const struct run_opts *o = arg;
 	size_t i;
@@ -158,7 +180,8 @@ struct freeze_ctx {
 };
 
 static void
-finish_freeze(const struct queue *q, void *arg, struct buf *out, int *code)
+finish_freeze(const struct queue *q, void *arg, struct buf *out,
+    enum exit_code *code)
 {
 	struct freeze_ctx *fc = arg;
 	struct buf warnings = BUF_INIT;
@@ -186,7 +209,8 @@ out:
 
 /* sync --dry-run: what a sync would do, from an offline status. */
 static void
-finish_dry_run(const struct queue *q, void *arg, struct buf *out, int *code)
+finish_dry_run(const struct queue *q, void *arg, struct buf *out,
+    enum exit_code *code)
 {
 	const struct run_opts *o = arg;
 
@@ -267,7 +291,7 @@ fill_opts(struct run_opts *o, const struct cli *cli, const char *ws,
 	memset(o, 0, sizeof(*o));
 	o->op = cli->cmd == CMD_SYNC && !cli->dry_run ? OP_SYNC : OP_STATUS;
 	o->job_flags = cli->fetch ? JOBF_FETCH : 0;
-	o->jobs = cap_jobs(cli->jobs, note, notelen);
+	o->jobs = cap_jobs((size_t)cli->jobs, note, notelen);
 	o->workspace = ws;
 	o->manifest_file = cli->manifest;
 	o->json_file = json;
@@ -281,7 +305,7 @@ fill_opts(struct run_opts *o, const struct cli *cli, const char *ws,
 	o->verbosity = cli->verbosity;
 	o->worker_quota = worker_quota();
 	o->notes = note[0] ? note : NULL;
-	o->retry.retries = cli->retries;
+	o->retry.retries = (unsigned)cli->retries;
 	o->retry.base_ms = (int64_t)(cli->retry_delay_s * 1000);
 	o->retry.cap_ms = RETRY_CAP_MS;
 	o->stall_ms = (int64_t)(cli->stall_s * 1000);
@@ -389,7 +413,7 @@ static void
 trust_list(struct command *c)
 {
 	const char *env = getenv("GITHERD_SAFE_DIRECTORY");
-	size_t i, n = 0, cap = c->cli.nsafe_dirs + 2;
+	size_t i, n = 0, cap = c->cli.safe_dirs.n + 2;
 	char *p, *save = NULL;
 
 	if (env != NULL && *env != '\0') {
@@ -397,8 +421,8 @@ trust_list(struct command *c)
 		cap += strlen(env);
 	}
 	c->safe = xcalloc(cap, sizeof(*c->safe));
-	for (i = 0; i < c->cli.nsafe_dirs; i++)
-		c->safe[n++] = c->cli.safe_dirs[i];
+	for (i = 0; i < c->cli.safe_dirs.n; i++)
+		c->safe[n++] = c->cli.safe_dirs.v[i];
 	if (c->safe_env != NULL)
 		for (p = strtok_r(c->safe_env, ":", &save); p != NULL;
 		    p = strtok_r(NULL, ":", &save))
@@ -450,12 +474,12 @@ workspace_paths(struct command *c)
 
 	wsabs = realpath(ws, real) != NULL ? xstrdup(real) : absolute(ws);
 	n = strlen(wsabs);
-	c->paths = xcalloc(c->cli.npaths ? c->cli.npaths : 1,
+	c->paths = xcalloc(c->cli.paths.n ? c->cli.paths.n : 1,
 	    sizeof(*c->paths));
-	c->owned = xcalloc(c->cli.npaths ? c->cli.npaths : 1,
+	c->owned = xcalloc(c->cli.paths.n ? c->cli.paths.n : 1,
 	    sizeof(*c->owned));
-	for (i = 0; i < c->cli.npaths; i++) {
-		p = c->cli.paths[i];
+	for (i = 0; i < c->cli.paths.n; i++) {
+		p = c->cli.paths.v[i];
 		if (p[0] != '/') {
 			c->paths[i] = p;
 			continue;
@@ -464,7 +488,7 @@ workspace_paths(struct command *c)
 			p = real;
 		if (strncmp(p, wsabs, n) != 0 || (p[n] != '/' && p[n] != '\0')) {
 			fprintf(stderr, "githerd: %s is not inside the workspace "
-			    "%s\n", c->cli.paths[i], wsabs);
+			    "%s\n", c->cli.paths.v[i], wsabs);
 			rc = -1;
 			break;
 		}
@@ -490,13 +514,13 @@ load_selection(struct command *c, int *code)
 		return -1;
 	memset(&sel, 0, sizeof(sel));
 	sel.paths = c->paths;
-	sel.npaths = c->cli.npaths;
-	sel.groups = c->cli.groups;
-	sel.ngroups = c->cli.ngroups;
-	sel.excludes = c->cli.excludes;
-	sel.nexcludes = c->cli.nexcludes;
-	sel.shard = (unsigned)c->cli.shard;
-	sel.nshards = (unsigned)c->cli.nshards;
+	sel.npaths = c->cli.paths.n;
+	sel.groups = c->cli.groups.v;
+	sel.ngroups = c->cli.groups.n;
+	sel.excludes = c->cli.excludes.v;
+	sel.nexcludes = c->cli.excludes.n;
+	sel.shard = (unsigned)c->cli.shard.i;
+	sel.nshards = (unsigned)c->cli.shard.n;
 	if (select_apply(&c->m, &sel, err, sizeof(err)) == -1) {
 		fprintf(stderr, "githerd: %s\n", err);
 		return -1;
@@ -581,7 +605,7 @@ open_workspace(struct command *c, int *code)
 	if (c->cli.dry_run)
 		return 0;	/* reads only, and must work read-only */
 	/* Taking the lock is the first write: a read-only workspace stops here. */
-	if ((we = workspace_lock(&c->ws, sync, c->cli.wait_s, err,
+	if ((we = workspace_lock(&c->ws, sync, (int)(c->cli.wait_s + 0.999), err,
 	    sizeof(err))) != WS_OK) {
 		fprintf(stderr, "githerd: %s\n", err);
 		*code = EXIT_SYSTEM;
@@ -706,16 +730,19 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
 		return cmd_version();
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
-	    strcmp(cmd, "-h") == 0) {
-		cli_help();
-		return EXIT_OK;
-	}
+	    strcmp(cmd, "-h") == 0)
+		return cmd_help(argc - 1, argv + 1);
 	memset(&c, 0, sizeof(c));
 	manifest_init(&c.m);
 	workspace_init(&c.ws);
 	if (cli_parse(&c.cli, argc - 1, argv + 1) == -1) {
 		command_release(&c);
 		return EXIT_USAGE;
+	}
+	if (c.cli.help) {
+		cli_help(stdout, c.cli.name);
+		command_release(&c);
+		return EXIT_OK;
 	}
 	trust_list(&c);
 	switch (c.cli.cmd) {

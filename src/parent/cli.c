@@ -12,238 +12,246 @@
 #include "units.h"
 #include "xmalloc.h"
 
-#define ALL_RUNS	(CMD_SYNC | CMD_STATUS | CMD_FREEZE)
-#define SELECTING	(CMD_SYNC | CMD_STATUS | CMD_FREEZE | CMD_LIST)
+#define RUNS		(CMD_SYNC | CMD_STATUS | CMD_FREEZE)
+#define SELECTING	(RUNS | CMD_LIST)
+#define ALL		(SELECTING | CMD_CHECK)
 
-enum long_only {
-	OPT_JSON = 256,
-	OPT_FETCH,
-	OPT_RETRIES,
-	OPT_RETRY_DELAY,
-	OPT_STALL,
-	OPT_TIMEOUT,
-	OPT_WAIT,
-	OPT_ALLOW_LOCAL,
-	OPT_MAX_OBJECTS,
-	OPT_MAX_FILE_SIZE,
-	OPT_PER_HOST,
-	OPT_SHARD,
-	OPT_GROUP,
-	OPT_EXCLUDE,
-	OPT_DRY_RUN,
-	OPT_PROGRESS,
-	OPT_COLOR,
-	OPT_SSH_KEY,
-	OPT_ACCEPT_NEW,
-	OPT_CA_FILE,
-	OPT_CRED_HELPER,
-	OPT_SAFE_DIR,
-	OPT_HTTP_AUTH,
-	OPT_FOLLOW_REDIRECTS,
-	OPT_MAX_MEMORY,
-	OPT_LOW_SPEED_LIMIT,
-	OPT_LOW_SPEED_TIME,
+#define STR(x)		STR_(x)
+#define STR_(x)		#x
+
+/* --- the commands ----------------------------------------------------------- */
+
+static const struct command_row {
+	const char	*name;
+	enum cli_cmd	 cmd;
+	const char	*usage;		/* after "githerd NAME " */
+	const char	*summary;
+} commands[] = {
+	{ "sync", CMD_SYNC, "[-j jobs] [-C workspace] [options] manifest [path...]",
+	    "clone what is missing, update what is there, never losing\n"
+	    "local work (entries with local work are skipped)" },
+	{ "status", CMD_STATUS, "[-C workspace] [--fetch] [options] [manifest] "
+	    "[path...]", "compare the workspace with the manifest, offline" },
+	{ "freeze", CMD_FREEZE, "[-C workspace] [-o file] [options] [manifest] "
+	    "[path...]", "print the manifest pinned to the commits checked out" },
+	{ "list", CMD_LIST, "[-C workspace] [--json file] [manifest] [path...]",
+	    "print the entries the options select" },
+	{ "check", CMD_CHECK, "[-q] [--allow-local] manifest",
+	    "validate a manifest and exit (0 valid, 2 not)" },
+};
+#define NCOMMANDS	(sizeof(commands) / sizeof(*commands))
+
+static const struct command_row *
+command_named(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < NCOMMANDS; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* --- the options ------------------------------------------------------------ */
+
+enum opt_kind {
+	OPT_FLAG,	/* bool, set to true */
+	OPT_SET,	/* int, set to min */
+	OPT_STRING,	/* const char * */
+	OPT_LIST,	/* struct cli_list, repeatable */
+	OPT_GROUPS,	/* struct cli_list of group names, repeatable */
+	OPT_COUNT,	/* unsigned long in [min, max] */
+	OPT_SECONDS,	/* double in [min, max] */
+	OPT_SIZE,	/* unsigned long long in [min, max], "64k" */
+	OPT_WORD,	/* int: the index of the value in words[] */
+	OPT_SHARD,	/* struct cli_shard, "I/N" */
+	OPT_HELP,	/* bool: print the help instead */
 };
 
-static const struct option longopts[] = {
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "workspace", required_argument, NULL, 'C' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "json", required_argument, NULL, OPT_JSON },
-	{ "fetch", no_argument, NULL, OPT_FETCH },
-	{ "retries", required_argument, NULL, OPT_RETRIES },
-	{ "retry-delay", required_argument, NULL, OPT_RETRY_DELAY },
-	{ "stall-timeout", required_argument, NULL, OPT_STALL },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "wait", required_argument, NULL, OPT_WAIT },
-	{ "allow-local", no_argument, NULL, OPT_ALLOW_LOCAL },
-	{ "max-objects", required_argument, NULL, OPT_MAX_OBJECTS },
-	{ "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE },
-	{ "per-host", required_argument, NULL, OPT_PER_HOST },
-	{ "shard", required_argument, NULL, OPT_SHARD },
-	{ "group", required_argument, NULL, OPT_GROUP },
-	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "progress", required_argument, NULL, OPT_PROGRESS },
-	{ "color", required_argument, NULL, OPT_COLOR },
-	{ "ssh-key", required_argument, NULL, OPT_SSH_KEY },
-	{ "accept-new-host-keys", no_argument, NULL, OPT_ACCEPT_NEW },
-	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
-	{ "credential-helper", no_argument, NULL, OPT_CRED_HELPER },
-	{ "safe-directory", required_argument, NULL, OPT_SAFE_DIR },
-	{ "allow-http-auth", no_argument, NULL, OPT_HTTP_AUTH },
-	{ "follow-redirects", no_argument, NULL, OPT_FOLLOW_REDIRECTS },
-	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
-	{ "low-speed-limit", required_argument, NULL, OPT_LOW_SPEED_LIMIT },
-	{ "low-speed-time", required_argument, NULL, OPT_LOW_SPEED_TIME },
-	{ NULL, 0, NULL, 0 }
+struct option_row {
+	const char		*name;		/* long name, without "--" */
+	char			 letter;	/* short name, or 0 */
+	unsigned		 cmds;		/* the commands that take it */
+	enum opt_kind		 kind;
+	size_t			 dest;		/* where in struct cli */
+	double			 min, max;
+	const char *const	*words;		/* OPT_WORD */
+	const char		*value;		/* its name in --help */
+	const char		*complete;	/* file, dir, group, text */
+	const char		*help;		/* '\n' continues the line */
 };
 
-/* Which commands take an option (by getopt's value). */
-static unsigned
-takers(int ch)
+/*
+ * The destination as an offset into struct cli, and a compile error if
+ * the member is not of the type the option's kind writes.
+ */
+#define DEST(member, type)						\
+	(offsetof(struct cli, member) +					\
+	 0 * sizeof(_Generic(((struct cli *)0)->member, type: 1)))
+
+#define FLAG(l, s, c, m, h) \
+	{ l, s, c, OPT_FLAG, DEST(m, bool), 0, 0, NULL, NULL, NULL, h }
+#define SET(l, s, c, m, v, h) \
+	{ l, s, c, OPT_SET, DEST(m, int), v, v, NULL, NULL, NULL, h }
+#define STRING(l, s, c, m, val, cpl, h) \
+	{ l, s, c, OPT_STRING, DEST(m, const char *), 0, 0, NULL, val, cpl, h }
+#define LIST(l, c, m, val, cpl, h) \
+	{ l, 0, c, OPT_LIST, DEST(m, struct cli_list), 0, 0, NULL, val, cpl, h }
+#define GROUPS(l, c, m, h) \
+	{ l, 0, c, OPT_GROUPS, DEST(m, struct cli_list), 0, 0, NULL, "G", \
+	  "group", h }
+#define COUNT(l, s, c, m, lo, hi, h) \
+	{ l, s, c, OPT_COUNT, DEST(m, unsigned long), lo, hi, NULL, "N", \
+	  "text", h }
+#define SECONDS(l, c, m, lo, h) \
+	{ l, 0, c, OPT_SECONDS, DEST(m, double), lo, 86400, NULL, "S", \
+	  "text", h }
+#define SIZE(l, c, m, lo, h) \
+	{ l, 0, c, OPT_SIZE, DEST(m, unsigned long long), lo, 0, NULL, \
+	  "SIZE", "text", h }
+#define WORD(l, c, m, w, h) \
+	{ l, 0, c, OPT_WORD, DEST(m, int), 0, 0, w, "WHEN", NULL, h }
+
+static const char *const progress_words[] = { "auto", "tty", "plain", "none",
+    NULL };
+static const char *const color_words[] = { "auto", "always", "never", NULL };
+
+/* In the order --help lists them. */
+static const struct option_row options[] = {
+	COUNT("jobs", 'j', RUNS, jobs, 1, CLI_MAX_JOBS,
+	    "work on N repositories at a time (default "
+	    STR(CLI_DEFAULT_JOBS) ")"),
+	STRING("workspace", 'C', SELECTING, workspace, "DIR", "dir",
+	    "the workspace (default: the current directory)"),
+	STRING("json", 0, CMD_SYNC | CMD_STATUS | CMD_LIST, json, "FILE", "file",
+	    "write a JSON report to FILE ('-': stdout)"),
+	/* sync takes it with --dry-run only: checked after parsing */
+	FLAG("fetch", 0, CMD_STATUS | CMD_SYNC, fetch,
+	    "status, sync --dry-run: ask the remotes too"),
+	STRING("output", 'o', CMD_FREEZE, output, "FILE", "file",
+	    "freeze: write to FILE instead of stdout"),
+	GROUPS("group", SELECTING, groups,
+	    "only entries in group G (repeatable)"),
+	GROUPS("exclude", SELECTING, excludes,
+	    "leave out entries in group G (repeatable)"),
+	{ "shard", 0, SELECTING, OPT_SHARD, DEST(shard, struct cli_shard), 1,
+	    CLI_MAX_JOBS, NULL, "I/N", "text",
+	    "only the I-th of N shards of the selection" },
+	FLAG("dry-run", 0, CMD_SYNC, dry_run,
+	    "sync: say what would be done, do nothing"),
+	SET("quiet", 'q', RUNS | CMD_CHECK, verbosity, -1,
+	    "print only failures (check: nothing when valid)"),
+	SET("verbose", 'v', RUNS, verbosity, 1,
+	    "print when each job starts, too"),
+	WORD("progress", RUNS, progress, progress_words,
+	    "auto, tty, plain or none"),
+	WORD("color", RUNS, color, color_words,
+	    "auto, always or never (NO_COLOR: never)"),
+	COUNT("retries", 0, RUNS, retries, 0, 100,
+	    "try transient failures N more times (default "
+	    STR(CLI_DEFAULT_RETRIES) ")"),
+	SECONDS("retry-delay", RUNS, retry_delay_s, 0,
+	    "first retry after about S seconds (default 1)"),
+	SECONDS("stall-timeout", RUNS, stall_s, 0.1,
+	    "kill a job without progress for S seconds (default "
+	    STR(CLI_STALL_S) ")"),
+	SECONDS("timeout", RUNS, timeout_s, 0.1,
+	    "kill a job running longer than S seconds"),
+	SECONDS("wait", RUNS, wait_s, 0,
+	    "wait up to S seconds for a locked workspace"),
+	COUNT("per-host", 0, RUNS, per_host, 0, CLI_MAX_JOBS,
+	    "at most N jobs at a time on one server"),
+	FLAG("allow-local", 0, ALL, allow_local,
+	    "allow file:// URLs and local paths"),
+	COUNT("max-objects", 0, CMD_SYNC | CMD_STATUS, max_objects, 0,
+	    4000000000.0, "refuse packs of more than N objects\n"
+	    "(default 50000000)"),
+	SIZE("max-file-size", CMD_SYNC | CMD_STATUS, max_file_size, 0,
+	    "no file written may exceed SIZE (k, M, G)"),
+	SIZE("max-memory", CMD_SYNC | CMD_STATUS, max_memory, CLI_MIN_MEMORY,
+	    "a worker may hold at most SIZE for libgit2\n"
+	    "(default: half the RAM shared by the jobs)"),
+	SIZE("low-speed-limit", RUNS, low_speed, 0,
+	    "kill a job whose pack arrives slower than\n"
+	    "SIZE a second (default 1k; 0: never) ..."),
+	SECONDS("low-speed-time", RUNS, low_speed_s, 1,
+	    "... for S seconds (default " STR(CLI_LOW_SPEED_S) ")"),
+	STRING("ssh-key", 0, RUNS, ssh_key, "FILE", "file",
+	    "offer this private key to ssh servers too"),
+	FLAG("accept-new-host-keys", 0, RUNS, accept_new_host_keys,
+	    "trust and record unknown ssh host keys"),
+	STRING("ca-file", 0, RUNS, ca_file, "FILE", "file",
+	    "trust these CA certificates too, for https"),
+	FLAG("credential-helper", 0, RUNS, credential_helper,
+	    "ask 'git credential fill' for https credentials"),
+	FLAG("allow-http-auth", 0, RUNS, allow_http_auth,
+	    "send tokens to plain http:// servers too"),
+	FLAG("follow-redirects", 0, RUNS, follow_redirects,
+	    "follow a redirect to another server (never\n"
+	    "with credentials)"),
+	LIST("safe-directory", SELECTING, safe_dirs, "DIR", "dir",
+	    "use the workspace DIR although another user owns it\n"
+	    "('*': any; also GITHERD_SAFE_DIRECTORY)"),
+	{ "help", 'h', ALL, OPT_HELP, DEST(help, bool), 0, 0, NULL, NULL, NULL,
+	    "print this help and exit" },
+};
+#define NOPTIONS	(sizeof(options) / sizeof(*options))
+
+_Static_assert(CLI_MAX_OBJECTS == 50000000UL, "--max-objects' help names it");
+
+static void *
+field(struct cli *cli, const struct option_row *o)
 {
-	switch (ch) {
-	case 'C':
-	case OPT_SAFE_DIR:
-	case OPT_GROUP:
-	case OPT_EXCLUDE:
-	case OPT_SHARD:
-		return SELECTING;
-	case 'q':
-		return ALL_RUNS | CMD_CHECK;
-	case 'j':
-	case 'v':
-	case OPT_RETRIES:
-	case OPT_RETRY_DELAY:
-	case OPT_STALL:
-	case OPT_TIMEOUT:
-	case OPT_WAIT:
-	case OPT_PER_HOST:
-	case OPT_PROGRESS:
-	case OPT_COLOR:
-	case OPT_SSH_KEY:
-	case OPT_ACCEPT_NEW:
-	case OPT_CA_FILE:
-	case OPT_CRED_HELPER:
-	case OPT_HTTP_AUTH:
-	case OPT_FOLLOW_REDIRECTS:
-		return ALL_RUNS;
-	case 'o':
-		return CMD_FREEZE;
-	case OPT_JSON:
-		return CMD_SYNC | CMD_STATUS | CMD_LIST;
-	case OPT_FETCH:
-		return CMD_STATUS | CMD_SYNC;	/* sync: with --dry-run */
-	case OPT_DRY_RUN:
-		return CMD_SYNC;
-	case OPT_ALLOW_LOCAL:
-		return SELECTING | CMD_CHECK;
-	case OPT_MAX_OBJECTS:
-	case OPT_MAX_FILE_SIZE:
-	case OPT_MAX_MEMORY:
-		return CMD_SYNC | CMD_STATUS;
-	case OPT_LOW_SPEED_LIMIT:
-	case OPT_LOW_SPEED_TIME:
-		return ALL_RUNS;
-	default:
-		return ~0u;
-	}
+	return (char *)cli + o->dest;
 }
 
-void
-cli_usage(FILE *f)
+/* The option as the user spelt it: "-j" or "--jobs". */
+static void
+spelling(const struct option_row *o, bool as_long, char *out, size_t len)
 {
-	fprintf(f,
-	    "usage: githerd sync [-j jobs] [-C workspace] [options] manifest "
-	    "[path...]\n"
-	    "       githerd status [-C workspace] [--fetch] [options] [manifest] "
-	    "[path...]\n"
-	    "       githerd freeze [-C workspace] [-o file] [options] [manifest] "
-	    "[path...]\n"
-	    "       githerd list [-C workspace] [--json file] [manifest] "
-	    "[path...]\n"
-	    "       githerd check [-q] [--allow-local] manifest\n"
-	    "       githerd version\n"
-	    "       githerd help\n");
+	if (as_long || o->letter == 0)
+		snprintf(out, len, "--%s", o->name);
+	else
+		snprintf(out, len, "-%c", o->letter);
 }
 
-void
-cli_help(void)
-{
-	cli_usage(stdout);
-	printf("\n"
-	    "sync    clone what is missing, update what is there, never losing\n"
-	    "        local work (entries with local work are skipped)\n"
-	    "status  compare the workspace with the manifest, offline\n"
-	    "freeze  print the manifest pinned to the commits checked out\n"
-	    "list    print the entries the options select\n"
-	    "check   validate a manifest and exit (0 valid, 2 not)\n\n"
-	    "  -j, --jobs N        work on N repositories at a time (default %d)\n"
-	    "  -C, --workspace DIR the workspace (default: the current "
-	    "directory)\n"
-	    "      --json FILE     write a JSON report to FILE ('-': stdout)\n"
-	    "      --fetch         status, sync --dry-run: ask the remotes too\n"
-	    "  -o, --output FILE   freeze: write to FILE instead of stdout\n"
-	    "      --group G       only entries in group G (repeatable)\n"
-	    "      --exclude G     leave out entries in group G (repeatable)\n"
-	    "      --shard I/N     only the I-th of N shards of the selection\n"
-	    "      --dry-run       sync: say what would be done, do nothing\n"
-	    "  -q, --quiet         print only failures\n"
-	    "  -v, --verbose       print when each job starts, too\n"
-	    "      --progress WHEN auto, tty, plain or none\n"
-	    "      --color WHEN    auto, always or never (NO_COLOR: never)\n"
-	    "      --retries N     try transient failures N more times "
-	    "(default %d)\n"
-	    "      --retry-delay S first retry after about S seconds (default 1)\n"
-	    "      --stall-timeout S  kill a job without progress for S seconds "
-	    "(default %d)\n"
-	    "      --timeout S     kill a job running longer than S seconds\n"
-	    "      --wait S        wait up to S seconds for a locked workspace\n"
-	    "      --per-host N    at most N jobs at a time on one server\n"
-	    "      --allow-local   allow file:// URLs and local paths\n"
-	    "      --max-objects N refuse packs of more than N objects\n"
-	    "                      (default 50000000)\n"
-	    "      --max-file-size SIZE  no file written may exceed SIZE "
-	    "(k, M, G)\n"
-	    "      --max-memory SIZE  a worker may hold at most SIZE for libgit2\n"
-	    "                      (default: half the RAM shared by the jobs)\n"
-	    "      --low-speed-limit SIZE  kill a job whose pack arrives slower "
-	    "than\n"
-	    "                      SIZE a second (default 1k; 0: never) ...\n"
-	    "      --low-speed-time S  ... for S seconds (default %d)\n"
-	    "      --ssh-key FILE  offer this private key to ssh servers too\n"
-	    "      --accept-new-host-keys  trust and record unknown ssh host "
-	    "keys\n"
-	    "      --ca-file FILE  trust these CA certificates too, for https\n"
-	    "      --credential-helper  ask 'git credential fill' for https "
-	    "credentials\n"
-	    "      --allow-http-auth  send tokens to plain http:// servers too\n"
-	    "      --follow-redirects  follow a redirect to another server "
-	    "(never\n"
-	    "                      with credentials)\n"
-	    "      --safe-directory DIR  use the workspace DIR although another "
-	    "user owns it\n"
-	    "                      ('*': any; also GITHERD_SAFE_DIRECTORY)\n\n"
-	    "status, freeze and list default to the manifest of the last sync.\n"
-	    "Exit status: 0 OK, 1 some repository failed (status: differs),\n"
-	    "2 usage or manifest error (nothing touched), 3 internal or system\n"
-	    "error, 4 entries skipped to protect local work.\n"
-	    "See githerd(1) and githerd.yaml(5).\n", CLI_DEFAULT_JOBS,
-	    CLI_DEFAULT_RETRIES, CLI_STALL_S, CLI_LOW_SPEED_S);
-}
+/* --- values ------------------------------------------------------------------ */
 
 static int
-parse_jobs(const char *s, size_t *out)
+parse_count(const struct option_row *o, const char *opt, const char *s,
+    unsigned long *out)
 {
+	unsigned long long v;
 	char *end;
-	long n;
 
 	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno != 0 || *s == '\0' || *end != '\0' || n < 1 ||
-	    n > CLI_MAX_JOBS) {
-		fprintf(stderr, "githerd: -j wants a number from 1 to %d, not "
-		    "'%s'\n", CLI_MAX_JOBS, s);
-		return -1;
+	v = strtoull(s, &end, 10);
+	if (errno == 0 && *s != '\0' && *s != '-' && *end == '\0' &&
+	    v >= o->min && v <= o->max && v <= ULONG_MAX) {
+		*out = (unsigned long)v;
+		return 0;
 	}
-	*out = (size_t)n;
-	return 0;
+	if (o->min > 0)
+		fprintf(stderr, "githerd: %s wants a number from %.0f to %.0f, "
+		    "not '%s'\n", opt, o->min, o->max, s);
+	else
+		fprintf(stderr, "githerd: %s wants a whole number up to %.0f, "
+		    "not '%s'\n", opt, o->max, s);
+	return -1;
 }
 
 /* A number of seconds, fractions allowed: --stall-timeout 2.5 */
 static int
-parse_seconds(const char *opt, const char *s, double min, double *out)
+parse_seconds(const struct option_row *o, const char *opt, const char *s,
+    double *out)
 {
 	char *end;
 	double v;
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || *s == '\0' || *end != '\0' || v < min || v > 86400) {
+	if (errno != 0 || *s == '\0' || *end != '\0' || !(v >= o->min) ||
+	    v > o->max) {
 		fprintf(stderr, "githerd: %s wants a number of seconds, not '%s'\n",
 		    opt, s);
 		return -1;
@@ -252,28 +260,12 @@ parse_seconds(const char *opt, const char *s, double min, double *out)
 	return 0;
 }
 
-static int
-parse_count(const char *opt, const char *s, unsigned long max,
-    unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *s == '\0' || *s == '-' || *end != '\0' || v > max) {
-		fprintf(stderr, "githerd: %s wants a whole number up to %lu, not "
-		    "'%s'\n", opt, max, s);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 /* 100, 64k, 512M, 2G (powers of 1024). */
 static int
-parse_size(const char *opt, const char *s, unsigned long long *out)
+parse_size(const struct option_row *o, const char *opt, const char *s,
+    unsigned long long *out)
 {
+	char least[32];
 	uint64_t v;
 
 	if (units_parse_size(s, &v) == -1) {
@@ -281,42 +273,51 @@ parse_size(const char *opt, const char *s, unsigned long long *out)
 		    "'%s'\n", opt, s);
 		return -1;
 	}
+	if (v < o->min) {
+		units_format_size((uint64_t)o->min, least, sizeof(least));
+		fprintf(stderr, "githerd: %s wants at least %s, not '%s'\n", opt,
+		    least, s);
+		return -1;
+	}
 	*out = v;
 	return 0;
 }
 
-/* I/N, 1 <= I <= N <= 1024: which shard of a CI matrix this is. */
+/* I/N, 1 <= I <= N <= max: which shard of a CI matrix this is. */
 static int
-parse_shard(const char *s, unsigned long *i, unsigned long *n)
+parse_shard(const struct option_row *o, const char *opt, const char *s,
+    struct cli_shard *out)
 {
 	char *end;
 
 	errno = 0;
-	*i = strtoul(s, &end, 10);
+	out->i = strtoul(s, &end, 10);
 	if (errno == 0 && end != s && *end == '/' && end[1] >= '0' &&
 	    end[1] <= '9') {
-		*n = strtoul(end + 1, &end, 10);
-		if (errno == 0 && *end == '\0' && *i >= 1 && *i <= *n &&
-		    *n <= CLI_MAX_JOBS)
+		out->n = strtoul(end + 1, &end, 10);
+		if (errno == 0 && *end == '\0' && out->i >= 1 &&
+		    out->i <= out->n && out->n <= o->max)
 			return 0;
 	}
-	fprintf(stderr, "githerd: --shard wants I/N with 1 <= I <= N <= %d, "
-	    "such as 2/4, not '%s'\n", CLI_MAX_JOBS, s);
+	fprintf(stderr, "githerd: %s wants I/N with 1 <= I <= N <= %.0f, "
+	    "such as 2/4, not '%s'\n", opt, o->max, s);
 	return -1;
 }
 
-/* One of words[], by index; -1 after a message. */
 static int
-parse_word(const char *opt, const char *s, const char *const *words)
+parse_word(const struct option_row *o, const char *opt, const char *s,
+    int *out)
 {
 	int i;
 
-	for (i = 0; words[i] != NULL; i++)
-		if (strcmp(s, words[i]) == 0)
-			return i;
+	for (i = 0; o->words[i] != NULL; i++)
+		if (strcmp(s, o->words[i]) == 0) {
+			*out = i;
+			return 0;
+		}
 	fprintf(stderr, "githerd: %s wants one of", opt);
-	for (i = 0; words[i] != NULL; i++)
-		fprintf(stderr, "%s %s", i ? "," : "", words[i]);
+	for (i = 0; o->words[i] != NULL; i++)
+		fprintf(stderr, "%s %s", i ? "," : "", o->words[i]);
 	fprintf(stderr, ", not '%s'\n", s);
 	return -1;
 }
@@ -337,27 +338,108 @@ parse_group(const char *opt, const char *s)
 }
 
 static void
-push(const char ***v, size_t *n, const char *s)
+push(struct cli_list *l, const char *s)
 {
-	*v = xreallocarray(*v, *n + 1, sizeof(**v));
-	(*v)[(*n)++] = s;
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = s;
 }
 
-static enum cli_cmd
-command(const char *name)
+/* Store one option's value where its row says. */
+static int
+apply(struct cli *cli, const struct option_row *o, const char *opt,
+    const char *arg)
 {
-	static const struct { const char *name; enum cli_cmd cmd; } cmds[] = {
-		{ "sync", CMD_SYNC }, { "status", CMD_STATUS },
-		{ "freeze", CMD_FREEZE }, { "list", CMD_LIST },
-		{ "check", CMD_CHECK },
-	};
+	void *dest = field(cli, o);
+
+	switch (o->kind) {
+	case OPT_FLAG:
+	case OPT_HELP:
+		*(bool *)dest = true;
+		return 0;
+	case OPT_SET:
+		*(int *)dest = (int)o->min;
+		return 0;
+	case OPT_STRING:
+		*(const char **)dest = arg;
+		return 0;
+	case OPT_GROUPS:
+		if (parse_group(opt, arg) == -1)
+			return -1;
+		/* FALLTHROUGH */
+	case OPT_LIST:
+		push(dest, arg);
+		return 0;
+	case OPT_COUNT:
+		return parse_count(o, opt, arg, dest);
+	case OPT_SECONDS:
+		return parse_seconds(o, opt, arg, dest);
+	case OPT_SIZE:
+		return parse_size(o, opt, arg, dest);
+	case OPT_WORD:
+		return parse_word(o, opt, arg, dest);
+	case OPT_SHARD:
+		return parse_shard(o, opt, arg, dest);
+	}
+	return -1;
+}
+
+static bool
+takes_value(const struct option_row *o)
+{
+	return o->kind != OPT_FLAG && o->kind != OPT_SET && o->kind != OPT_HELP;
+}
+
+/* getopt's tables, derived: val is the row's index + 256. */
+static void
+getopt_tables(struct option *longopts, char *shortopts)
+{
+	size_t i, n = 0;
+
+	*shortopts++ = ':';	/* a missing value is ':', not '?' */
+	for (i = 0; i < NOPTIONS; i++) {
+		longopts[i].name = options[i].name;
+		longopts[i].has_arg = takes_value(&options[i]) ?
+		    required_argument : no_argument;
+		longopts[i].flag = NULL;
+		longopts[i].val = (int)(256 + i);
+		if (options[i].letter == 0)
+			continue;
+		shortopts[n++] = options[i].letter;
+		if (takes_value(&options[i]))
+			shortopts[n++] = ':';
+	}
+	memset(&longopts[NOPTIONS], 0, sizeof(*longopts));
+	shortopts[n] = '\0';
+}
+
+static const struct option_row *
+row_of(int ch)
+{
 	size_t i;
 
-	for (i = 0; i < sizeof(cmds) / sizeof(*cmds); i++)
-		if (strcmp(name, cmds[i].name) == 0)
-			return cmds[i].cmd;
-	return 0;
+	if (ch >= 256 && (size_t)(ch - 256) < NOPTIONS)
+		return &options[ch - 256];
+	for (i = 0; i < NOPTIONS; i++)
+		if (options[i].letter != 0 && options[i].letter == ch)
+			return &options[i];
+	return NULL;
 }
+
+static void
+defaults(struct cli *cli)
+{
+	memset(cli, 0, sizeof(*cli));
+	cli->workspace = ".";
+	cli->jobs = CLI_DEFAULT_JOBS;
+	cli->retries = CLI_DEFAULT_RETRIES;
+	cli->max_objects = CLI_MAX_OBJECTS;
+	cli->retry_delay_s = CLI_RETRY_BASE_MS / 1000.0;
+	cli->stall_s = CLI_STALL_S;
+	cli->low_speed = CLI_LOW_SPEED;
+	cli->low_speed_s = CLI_LOW_SPEED_S;
+}
+
+/* --- operands ------------------------------------------------------------------ */
 
 /*
  * status, freeze and list take an optional manifest first: an operand is
@@ -405,196 +487,67 @@ operands(struct cli *cli, int argc, char **argv)
 		return -1;
 	}
 	for (; i < argc; i++)
-		push(&cli->paths, &cli->npaths, argv[i]);
+		push(&cli->paths, argv[i]);
 	return 0;
 }
 
-static void
-defaults(struct cli *cli)
-{
-	memset(cli, 0, sizeof(*cli));
-	cli->workspace = ".";
-	cli->jobs = CLI_DEFAULT_JOBS;
-	cli->retries = CLI_DEFAULT_RETRIES;
-	cli->max_objects = CLI_MAX_OBJECTS;
-	cli->retry_delay_s = CLI_RETRY_BASE_MS / 1000.0;
-	cli->stall_s = CLI_STALL_S;
-	cli->low_speed = CLI_LOW_SPEED;
-	cli->low_speed_s = CLI_LOW_SPEED_S;
-}
+/* --- parsing ------------------------------------------------------------------- */
 
 static int
-option(struct cli *cli, int ch, const char *arg)
+parse_options(struct cli *cli, int argc, char **argv)
 {
-	static const char *const progress[] = { "auto", "tty", "plain", "none",
-	    NULL };
-	static const char *const color[] = { "auto", "always", "never", NULL };
-	unsigned long n;
-	double wait;
-	int w;
+	struct option longopts[NOPTIONS + 1];
+	char shortopts[2 * NOPTIONS + 2], opt[64];
+	const struct option_row *o;
+	int ch, idx;
 
-	switch (ch) {
-	case 'C':
-		cli->workspace = arg;
-		return 0;
-	case 'j':
-		return parse_jobs(arg, &cli->jobs);
-	case 'o':
-		cli->output = arg;
-		return 0;
-	case 'q':
-		cli->verbosity = -1;
-		return 0;
-	case 'v':
-		cli->verbosity = 1;
-		return 0;
-	case OPT_JSON:
-		cli->json = arg;
-		return 0;
-	case OPT_FETCH:
-		cli->fetch = true;
-		return 0;
-	case OPT_RETRIES:
-		if (parse_count("--retries", arg, 100, &n) == -1)
-			return -1;
-		cli->retries = (unsigned)n;
-		return 0;
-	case OPT_RETRY_DELAY:
-		return parse_seconds("--retry-delay", arg, 0, &cli->retry_delay_s);
-	case OPT_STALL:
-		return parse_seconds("--stall-timeout", arg, 0.1, &cli->stall_s);
-	case OPT_TIMEOUT:
-		return parse_seconds("--timeout", arg, 0.1, &cli->timeout_s);
-	case OPT_WAIT:
-		if (parse_seconds("--wait", arg, 0, &wait) == -1)
-			return -1;
-		cli->wait_s = (int)(wait + 0.999);
-		return 0;
-	case OPT_ALLOW_LOCAL:
-		cli->allow_local = true;
-		return 0;
-	case OPT_MAX_OBJECTS:
-		return parse_count("--max-objects", arg, 4000000000UL,
-		    &cli->max_objects);
-	case OPT_MAX_FILE_SIZE:
-		return parse_size("--max-file-size", arg, &cli->max_file_size);
-	case OPT_PER_HOST:
-		return parse_count("--per-host", arg, CLI_MAX_JOBS,
-		    &cli->per_host);
-	case OPT_SHARD:
-		return parse_shard(arg, &cli->shard, &cli->nshards);
-	case OPT_GROUP:
-		if (parse_group("--group", arg) == -1)
-			return -1;
-		push(&cli->groups, &cli->ngroups, arg);
-		return 0;
-	case OPT_EXCLUDE:
-		if (parse_group("--exclude", arg) == -1)
-			return -1;
-		push(&cli->excludes, &cli->nexcludes, arg);
-		return 0;
-	case OPT_DRY_RUN:
-		cli->dry_run = true;
-		return 0;
-	case OPT_PROGRESS:
-		if ((w = parse_word("--progress", arg, progress)) == -1)
-			return -1;
-		cli->progress = (enum cli_progress)w;
-		return 0;
-	case OPT_COLOR:
-		if ((w = parse_word("--color", arg, color)) == -1)
-			return -1;
-		cli->color = (enum cli_color)w;
-		return 0;
-	case OPT_SSH_KEY:
-		cli->ssh_key = arg;
-		return 0;
-	case OPT_ACCEPT_NEW:
-		cli->accept_new_host_keys = true;
-		return 0;
-	case OPT_CA_FILE:
-		cli->ca_file = arg;
-		return 0;
-	case OPT_CRED_HELPER:
-		cli->credential_helper = true;
-		return 0;
-	case OPT_SAFE_DIR:
-		push(&cli->safe_dirs, &cli->nsafe_dirs, arg);
-		return 0;
-	case OPT_HTTP_AUTH:
-		cli->allow_http_auth = true;
-		return 0;
-	case OPT_MAX_MEMORY:
-		if (parse_size("--max-memory", arg, &cli->max_memory) == -1)
-			return -1;
-		if (cli->max_memory < CLI_MIN_MEMORY) {
-			fprintf(stderr, "githerd: --max-memory wants at least "
-			    "%lluM, not '%s'\n",
-			    (unsigned long long)(CLI_MIN_MEMORY >> 20), arg);
+	getopt_tables(longopts, shortopts);
+	optind = 1;
+	opterr = 0;		/* getopt would name the command, not us */
+	for (;;) {
+		idx = -1;
+		if ((ch = getopt_long(argc, argv, shortopts, longopts, &idx)) ==
+		    -1)
+			return 0;
+		if (ch == '?' || ch == ':') {
+			fprintf(stderr, "githerd: %s: %s '%s'\n", cli->name,
+			    ch == ':' ? "option needs a value:" :
+			    "unknown option", argv[optind - 1]);
 			return -1;
 		}
-		return 0;
-	case OPT_LOW_SPEED_LIMIT:
-		return parse_size("--low-speed-limit", arg, &cli->low_speed);
-	case OPT_LOW_SPEED_TIME:
-		return parse_seconds("--low-speed-time", arg, 1,
-		    &cli->low_speed_s);
-	case OPT_FOLLOW_REDIRECTS:
-		cli->follow_redirects = true;
-		return 0;
-	default:
-		return -1;
+		o = row_of(ch);
+		spelling(o, idx >= 0, opt, sizeof(opt));
+		if ((o->cmds & cli->cmd) == 0) {
+			fprintf(stderr, "githerd: %s does not take %s\n",
+			    cli->name, opt);
+			return -1;
+		}
+		if (apply(cli, o, opt, optarg) == -1)
+			return -2;	/* the message says it all */
+		if (cli->help)
+			return 0;
 	}
-}
-
-/* The option's name as the user may have spelled it, for messages. */
-static const char *
-option_name(int ch)
-{
-	static char shortname[3] = "-?";
-	size_t i;
-
-	for (i = 0; longopts[i].name != NULL; i++)
-		if (longopts[i].val == ch && ch >= 256)
-			return longopts[i].name;
-	shortname[1] = (char)ch;
-	return shortname;
 }
 
 int
 cli_parse(struct cli *cli, int argc, char **argv)
 {
-	int ch, idx;
+	const struct command_row *c;
+	int rc;
 
 	defaults(cli);
 	cli->name = argv[0];
-	if ((cli->cmd = command(argv[0])) == 0) {
+	if ((c = command_named(argv[0])) == NULL) {
 		fprintf(stderr, "githerd: unknown command '%s'\n", argv[0]);
 		goto usage;
 	}
-	optind = 1;
-	opterr = 0;		/* getopt would name the command, not us */
-	while ((ch = getopt_long(argc, argv, "C:hj:o:qv", longopts, &idx)) !=
-	    -1) {
-		if (ch == 'h') {
-			cli_help();
-			exit(EXIT_OK);
-		}
-		if (ch == '?' || ch == ':') {
-			fprintf(stderr, "githerd: %s: %s '%s'\n", cli->name,
-			    optopt && strchr("Cjo", optopt) ?
-			    "option needs a value:" : "unknown option",
-			    argv[optind - 1]);
-			goto usage;
-		}
-		if ((takers(ch) & cli->cmd) == 0) {
-			fprintf(stderr, "githerd: %s does not take %s%s\n",
-			    cli->name, ch >= 256 ? "--" : "", option_name(ch));
-			goto usage;
-		}
-		if (option(cli, ch, optarg) == -1)
-			return -1;
-	}
+	cli->cmd = c->cmd;
+	if ((rc = parse_options(cli, argc, argv)) == -2)
+		return -1;
+	if (rc == -1)
+		goto usage;
+	if (cli->help)
+		return 0;
 	if (operands(cli, argc, argv) == -1)
 		goto usage;
 	if (cli->cmd == CMD_SYNC && cli->fetch && !cli->dry_run) {
@@ -611,9 +564,125 @@ usage:
 void
 cli_release(struct cli *cli)
 {
-	free(cli->paths);
-	free(cli->groups);
-	free(cli->excludes);
-	free(cli->safe_dirs);
+	free(cli->paths.v);
+	free(cli->groups.v);
+	free(cli->excludes.v);
+	free(cli->safe_dirs.v);
 	memset(cli, 0, sizeof(*cli));
+}
+
+/* --- help ---------------------------------------------------------------------- */
+
+#define HELP_COLUMN	22
+
+void
+cli_usage(FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "%s githerd %s %s\n", i == 0 ? "usage:" : "      ",
+		    commands[i].name, commands[i].usage);
+	fprintf(f, "       githerd version\n"
+	    "       githerd help [command]\n");
+}
+
+/* Text whose '\n' continue at the help column. */
+static void
+indented(FILE *f, const char *text, int column)
+{
+	const char *nl;
+
+	while ((nl = strchr(text, '\n')) != NULL) {
+		fprintf(f, "%.*s\n%*s", (int)(nl - text), text, column, "");
+		text = nl + 1;
+	}
+	fprintf(f, "%s\n", text);
+}
+
+static void
+help_option(FILE *f, const struct option_row *o)
+{
+	char left[80];
+	int n;
+
+	n = snprintf(left, sizeof(left), "  %c%c%s--%s%s%s",
+	    o->letter ? '-' : ' ', o->letter ? o->letter : ' ',
+	    o->letter ? ", " : "  ", o->name, o->value ? " " : "",
+	    o->value ? o->value : "");
+	if (n < HELP_COLUMN)
+		fprintf(f, "%-*s", HELP_COLUMN, left);
+	else
+		fprintf(f, "%s  ", left);
+	indented(f, o->help, HELP_COLUMN);
+}
+
+static void
+help_footer(FILE *f)
+{
+	fprintf(f, "\n"
+	    "status, freeze and list default to the manifest of the last sync.\n"
+	    "Exit status: 0 OK, 1 some repository failed (status: differs),\n"
+	    "2 usage or manifest error (nothing touched), 3 internal or system\n"
+	    "error, 4 entries skipped to protect local work.\n"
+	    "See githerd(1) and githerd.yaml(5).\n");
+}
+
+int
+cli_help(FILE *f, const char *command)
+{
+	const struct command_row *c = command_named(command);
+	size_t i;
+
+	if (command != NULL && c == NULL)
+		return -1;
+	if (c != NULL)
+		fprintf(f, "usage: githerd %s %s\n", c->name, c->usage);
+	else
+		cli_usage(f);
+	fputc('\n', f);
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (c != NULL && c != &commands[i])
+			continue;
+		fprintf(f, "%-8s", commands[i].name);
+		indented(f, commands[i].summary, 8);
+	}
+	fputc('\n', f);
+	for (i = 0; i < NOPTIONS; i++)
+		if (c == NULL || (options[i].cmds & c->cmd) != 0)
+			help_option(f, &options[i]);
+	help_footer(f);
+	return 0;
+}
+
+static void
+list_option(FILE *f, const struct option_row *o)
+{
+	const char *nl = strchr(o->help, '\n');
+	size_t i;
+
+	fprintf(f, "%s%c\t--%s\t%s\t", o->letter ? "-" : "",
+	    o->letter ? o->letter : '-', o->name, o->value ? o->value : "-");
+	if (o->words != NULL)
+		for (i = 0; o->words[i] != NULL; i++)
+			fprintf(f, "%s%s", i ? " " : "", o->words[i]);
+	else
+		fputs(o->complete ? o->complete : "none", f);
+	fprintf(f, "\t%s\t%.*s\n",
+	    o->kind == OPT_LIST || o->kind == OPT_GROUPS ? "repeat" : "once",
+	    nl ? (int)(nl - o->help) : (int)strlen(o->help), o->help);
+}
+
+int
+cli_list_options(FILE *f, const char *command)
+{
+	const struct command_row *c = command_named(command);
+	size_t i;
+
+	if (command != NULL && c == NULL)
+		return -1;
+	for (i = 0; i < NOPTIONS; i++)
+		if (c == NULL || (options[i].cmds & c->cmd) != 0)
+			list_option(f, &options[i]);
+	return 0;
 }

@@ -1,7 +1,11 @@
 /*
  * The command line: which command, which options, which operands.  Every
- * value is checked here, with a message naming the option, before
- * anything else happens.
+ * option is one row of the table in cli.c (names, the commands that take
+ * it, its kind, where its value goes, the range accepted, its help); the
+ * getopt tables, the per-command check, the value checks, --help and the
+ * list the shell completions read are all derived from that row.  Every
+ * value is checked here, with a message naming the option as the user
+ * spelt it, before anything else happens.  Nothing here exits.
  */
 #ifndef GITHERD_CLI_H
 #define GITHERD_CLI_H
@@ -9,14 +13,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
-
-enum exit_code {
-	EXIT_OK = 0,
-	EXIT_FAILED = 1,	/* a repository failed (status: differs) */
-	EXIT_USAGE = 2,		/* usage or manifest error: nothing touched */
-	EXIT_SYSTEM = 3,	/* internal or system error */
-	EXIT_SKIPPED = 4,	/* entries left alone to protect local work */
-};
 
 #define CLI_DEFAULT_JOBS	8
 #define CLI_MAX_JOBS		1024
@@ -41,51 +37,70 @@ enum cli_cmd {
 enum cli_progress { PROGRESS_AUTO, PROGRESS_TTY, PROGRESS_PLAIN, PROGRESS_NONE };
 enum cli_color { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
+/* A repeatable option's values, in the order given. */
+struct cli_list {
+	const char	**v;
+	size_t		  n;
+};
+
+struct cli_shard {
+	unsigned long	i, n;		/* the i-th of n, 1-based; 0: all */
+};
+
 struct cli {
 	enum cli_cmd		 cmd;
 	const char		*name;		/* "sync", ... */
 	const char		*manifest;	/* NULL: the last sync's */
+	struct cli_list		 paths;		/* operands after the manifest */
+	/* options, in the order of the table */
+	unsigned long		 jobs;
 	const char		*workspace;
 	const char		*json;
+	bool			 fetch;		/* status, sync --dry-run */
 	const char		*output;	/* freeze -o */
-	const char		**paths;	/* operands after the manifest */
-	size_t			 npaths;
-	const char		**groups, **excludes;
-	size_t			 ngroups, nexcludes;
-	const char		**safe_dirs;	/* --safe-directory */
-	size_t			 nsafe_dirs;
-	size_t			 jobs;
-	bool			 fetch;		/* status --fetch */
-	bool			 allow_local;
+	struct cli_list		 groups, excludes;
+	struct cli_shard	 shard;
 	bool			 dry_run;
 	int			 verbosity;	/* -1 -q, 0, 1 -v */
-	enum cli_progress	 progress;
-	enum cli_color		 color;
-	unsigned		 retries;
+	int			 progress;	/* enum cli_progress */
+	int			 color;		/* enum cli_color */
+	unsigned long		 retries;
 	double			 retry_delay_s;
 	double			 stall_s;
 	double			 timeout_s;	/* 0: none */
-	int			 wait_s;	/* for the workspace lock */
+	double			 wait_s;	/* for the workspace lock */
+	unsigned long		 per_host;	/* 0: no limit */
+	bool			 allow_local;
 	unsigned long		 max_objects;
 	unsigned long long	 max_file_size;
 	unsigned long long	 max_memory;	/* 0: from RAM and -j */
 	unsigned long long	 low_speed;	/* bytes a second; 0: off */
 	double			 low_speed_s;
-	unsigned long		 per_host;	/* 0: no limit */
-	unsigned long		 shard, nshards;	/* 1-based; 0: all */
-	/* authentication */
 	const char		*ssh_key;
 	bool			 accept_new_host_keys;
 	const char		*ca_file;
 	bool			 credential_helper;
 	bool			 allow_http_auth;
 	bool			 follow_redirects;
+	struct cli_list		 safe_dirs;	/* --safe-directory */
+	bool			 help;		/* -h: print the help, do nothing */
 };
 
-/* 0, or -1 after a message on stderr (exit 2).  help exits 0 itself. */
+/*
+ * 0, or -1 after a message on stderr (exit 2).  -h sets cli->help and
+ * stops there: the caller prints cli_help(stdout, cli->name).
+ */
 int	cli_parse(struct cli *, int argc, char **argv);
 void	cli_release(struct cli *);
 void	cli_usage(FILE *);
-void	cli_help(void);
+/* The help of one command, or of all with NULL; -1 for no such command. */
+int	cli_help(FILE *, const char *command);
+/*
+ * For shell completion, one line per option the command takes (all with
+ * NULL): short name or "-", long name, value name or "-", how to complete
+ * the value (none, file, dir, group, text or "word1 word2 ..."),
+ * "repeat" or "once", and the help's first line, separated by tabs.
+ */
+int	cli_list_options(FILE *, const char *command);
 
 #endif

@@ -723,16 +723,16 @@ loop(struct run *r)
 	}
 }
 
-static int
+static enum exit_code
 exit_code(const struct run *r)
 {
 	if (r->system_error)
-		return 3;
+		return EXIT_SYSTEM;
 	if (r->q.count[JOB_FAILED] > 0)
-		return 1;
+		return EXIT_FAILED;
 	if (r->q.count[JOB_SKIPPED] > 0)
-		return 4;
-	return 0;
+		return EXIT_SKIPPED;
+	return EXIT_OK;
 }
 
 static void
@@ -801,12 +801,13 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 	res->exit_code = exit_code(&r);
 	if (o->finish != NULL)
 		o->finish(&r.q, o->finish_arg, &r.out, &res->exit_code);
-	else if (o->verbosity >= 0 || res->exit_code != 0)
+	else if (o->verbosity >= 0 || res->exit_code != EXIT_OK)
 		render_summary(&r.out, &r.q, &r.pm, now, o->summary_color);
 	write_all(o->summary_fd, r.out.data, r.out.len, NULL);
 	res->signal = r.stop_signal;
+	/* The report says what the shell will see: 128 + a signal's number. */
 	write_report(&r, started, now - start, r.stop_signal ? 128 +
-	    r.stop_signal : res->exit_code);
+	    r.stop_signal : (int)res->exit_code);
 	if (o->record != NULL)
 		o->record(&r.q, o->record_arg);
 

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "exitcode.h"
 #include "manifest.h"
 #include "pool.h"
 #include "queue.h"
@@ -22,10 +23,10 @@ struct queue;
 
 /*
  * Called once every job is done, instead of printing the sync summary:
- * writes what the command prints into out, and may raise *exit_code.
+ * writes what the command prints into out, and may change *code.
  */
 typedef void (*run_finish_fn)(const struct queue *, void *arg,
-    struct buf *out, int *exit_code);
+    struct buf *out, enum exit_code *code);
 
 struct run_opts {
 	enum job_op		 op;
@@ -60,8 +61,8 @@ struct run_opts {
 };
 
 struct run_result {
-	int	exit_code;	/* 0 ok, 1 failed, 3 system error, 4 skipped */
-	int	signal;		/* non-zero: re-raise this after cleanup */
+	enum exit_code	 exit_code;
+	int		 signal;	/* non-zero: re-raise this after cleanup */
 };
 
 int	run_jobs(const struct manifest *, const struct run_opts *,

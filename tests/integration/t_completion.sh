@@ -48,6 +48,13 @@ test_bash_completion_registers_and_completes() {
 	expect_eq "plain" "$(bash_complete githerd sync --progress pl)" "--progress values"
 	expect_eq "always" "$(bash_complete githerd sync --color al)" "--color values"
 	expect_eq "m.yaml" "$(bash_complete githerd check m.)" "manifest files"
+	# What githerd lists is what completes: per command, short names too.
+	expect_eq "--max-file-size --max-memory --max-objects" \
+	    "$(bash_complete githerd status --max | paste -sd' ' -)" "status's --max-*"
+	expect_eq "-o" "$(bash_complete githerd freeze -o | paste -sd' ' -)" "a short option"
+	expect_eq "" "$(bash_complete githerd list --max)" "list takes no --max-*"
+	expect_eq "m.yaml" "$(bash_complete githerd sync --json m.)" "a file value"
+	expect_eq "" "$(bash_complete githerd sync --jobs '')" "a number: nothing to offer"
 }
 
 test_zsh_completion_completes() {
