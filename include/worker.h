@@ -7,6 +7,7 @@
 #define GITHERD_WORKER_H
 
 #include "auth.h"
+#include "lg2info.h"
 
 /* What every worker is started with (copied by fork). */
 struct worker_config {
@@ -20,5 +21,15 @@ struct worker_config {
 };
 
 int	worker_main(int fd, void *arg);	/* arg: struct worker_config */
+
+/*
+ * The worker side as main.c hands it to the parent's commands: the parent
+ * links no libgit2 (make check-layers), so it reaches the worker only
+ * through these pointers.
+ */
+struct worker_side {
+	int	(*main)(int fd, void *arg);	/* worker_main */
+	void	(*lg2info)(struct lg2info *);	/* lg2info_get */
+};
 
 #endif

@@ -1,0 +1,107 @@
+/*
+ * githerd sync: clone what is missing, update what is there, skip what
+ * holds local work; with --dry-run, say so from an offline status (or
+ * --fetch) and change nothing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cmd.h"
+#include "command.h"
+#include "listing.h"
+#include "runopts.h"
+
+/* After a sync: what each job took, for the order of the next run. */
+static void
+record_history(const struct queue *q, void *arg)
+{
+	char err[600];
+
+	if (plan_record(arg, q, err, sizeof(err)) == -1)
+		fprintf(stderr, "githerd: warning: %s\n", err);
+}
+
+/* sync --dry-run: what a sync would do, from an offline status. */
+static void
+finish_dry_run(const struct queue *q, void *arg, struct buf *out,
+    enum exit_code *code)
+{
+	const struct run_opts *o = arg;
+
+	if (*code == EXIT_SYSTEM)
+		return;
+	*code = listing_dry_run(out, q, o->order, o->summary_color) > 0 ?
+	    EXIT_FAILED : EXIT_OK;
+}
+
+/* A dry run of a sync into a workspace that is not there yet. */
+static enum exit_code
+dry_run_empty(struct command *c)
+{
+	struct buf out = BUF_INIT;
+	struct queue q;
+
+	buf_init(&out);
+	queue_init(&q, &c->m);
+	for (size_t i = 0; i < q.njobs; i++) {
+		q.jobs[i].state = JOB_CHECKED;
+		q.jobs[i].result.state = ES_MISSING;
+	}
+	listing_dry_run(&out, &q, NULL, runopts_color(&c->cli, STDOUT_FILENO));
+	fwrite(out.data, 1, out.len, stdout);
+	queue_release(&q);
+	buf_release(&out);
+	return EXIT_OK;
+}
+
+/* sync's housekeeping once the lock is held. */
+static void
+prepare_sync(struct command *c)
+{
+	char err[600];
+	size_t swept;
+
+	if ((swept = workspace_sweep(&c->ws, &c->m)) > 0)
+		fprintf(stderr, "githerd: removed %zu temporary director%s left "
+		    "by an interrupted run\n", swept, swept == 1 ? "y" : "ies");
+	if (workspace_save_manifest(&c->ws, &c->m, err, sizeof(err)) == -1)
+		fprintf(stderr, "githerd: warning: %s\n", err);
+}
+
+enum exit_code
+cmd_sync(int argc, char **argv, const struct worker_side *worker)
+{
+	struct command c;
+	struct run_opts o;
+	enum exit_code code = EXIT_USAGE;
+	char note[400];
+	bool dry;
+
+	if (!command_init(&c, argc, argv, worker, &code) ||
+	    command_select_for_run(&c, &code) == -1)
+		goto out;
+	dry = c.cli.dry_run;
+	if (dry && access(c.cli.workspace, F_OK) == -1 && errno == ENOENT) {
+		code = dry_run_empty(&c);
+		goto out;
+	}
+	if (command_open_workspace(&c, &code) == -1)
+		goto out;
+	if (!dry)
+		prepare_sync(&c);
+	command_run_opts(&c, &o, note, sizeof(note));
+	if (dry) {
+		o.finish = finish_dry_run;
+		o.finish_arg = &o;
+		o.mode = RENDER_NONE;
+	} else {
+		o.record = record_history;
+		o.record_arg = &c.plan;
+	}
+	code = command_run(&c, &o);
+out:
+	command_release(&c);
+	return code;
+}

@@ -1,0 +1,314 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "runopts.h"
+#include "select.h"
+#include "sig.h"
+#include "xmalloc.h"
+
+char *
+command_absolute(const char *path)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/' || strcmp(path, "-") == 0 ||
+	    getcwd(cwd, sizeof(cwd)) == NULL)
+		return xstrdup(path);
+	return xasprintf("%s/%s", cwd, path);
+}
+
+static int
+load_manifest(struct manifest *m, const char *file, bool allow_local)
+{
+	struct diags d;
+	char *text;
+	int rc = 0;
+
+	diags_init(&d);
+	if (manifest_load_flags(m, file, allow_local ? MANIFEST_ALLOW_LOCAL : 0,
+	    &d) == -1) {
+		text = diags_format(&d);
+		fputs(text, stderr);
+		fprintf(stderr, "githerd: %s: %zu error%s; nothing was done\n",
+		    file, d.n, d.n == 1 ? "" : "s");
+		free(text);
+		rc = -1;
+	}
+	diags_release(&d);
+	return rc;
+}
+
+static enum exit_code
+workspace_exit(enum workspace_error e)
+{
+	switch (e) {
+	case WS_MISSING:
+		return EXIT_USAGE;
+	default:
+		return EXIT_SYSTEM;
+	}
+}
+
+void
+command_release(struct command *c)
+{
+	size_t i;
+
+	plan_release(&c->plan);
+	manifest_release(&c->m);
+	workspace_release(&c->ws);
+	free(c->saved);
+	free(c->json_abs);
+	free(c->out_abs);
+	for (i = 0; i < c->nowned; i++)
+		free(c->owned[i]);
+	free(c->owned);
+	free(c->paths);
+	free(c->safe);
+	free(c->safe_env);
+	cli_release(&c->cli);
+}
+
+/*
+ * The workspaces the user trusts although another user owns them:
+ * --safe-directory, then GITHERD_SAFE_DIRECTORY (a ':'-separated list,
+ * for CI jobs whose checkout belongs to the runner's user).
+ */
+static void
+trust_list(struct command *c)
+{
+	const char *env = getenv("GITHERD_SAFE_DIRECTORY");
+	size_t i, n = 0, cap = c->cli.safe_dirs.n + 2;
+	char *p, *save = NULL;
+
+	if (env != NULL && *env != '\0') {
+		c->safe_env = xstrdup(env);
+		cap += strlen(env);
+	}
+	c->safe = xcalloc(cap, sizeof(*c->safe));
+	for (i = 0; i < c->cli.safe_dirs.n; i++)
+		c->safe[n++] = c->cli.safe_dirs.v[i];
+	if (c->safe_env != NULL)
+		for (p = strtok_r(c->safe_env, ":", &save); p != NULL;
+		    p = strtok_r(NULL, ":", &save))
+			c->safe[n++] = p;
+	c->ws.safe = c->safe;
+}
+
+/*
+ * Without a manifest operand, the one the last sync saved in the
+ * workspace.  -1 after a message, with the exit code in *code.
+ */
+static int
+find_manifest(struct command *c, enum exit_code *code)
+{
+	enum workspace_error we;
+	char err[600];
+
+	if (c->cli.manifest != NULL)
+		return 0;
+	if ((we = workspace_open(&c->ws, c->cli.workspace, false, err,
+	    sizeof(err))) != WS_OK) {
+		fprintf(stderr, "githerd: %s\n", err);
+		*code = workspace_exit(we);
+		return -1;
+	}
+	c->saved = workspace_saved_manifest(&c->ws);
+	if (access(c->saved, R_OK) == -1) {
+		fprintf(stderr, "githerd: %s: no manifest given and none saved "
+		    "in %s by a sync\n", c->cli.name, c->ws.path);
+		*code = EXIT_USAGE;
+		return -1;
+	}
+	c->cli.manifest = c->saved;
+	return 0;
+}
+
+/*
+ * PATH operands are relative to the workspace; an absolute one must lie
+ * inside it.
+ */
+static int
+workspace_paths(struct command *c)
+{
+	char real[PATH_MAX];
+	const char *ws = c->cli.workspace, *p;
+	char *wsabs;
+	size_t i, n;
+	int rc = 0;
+
+	wsabs = realpath(ws, real) != NULL ? xstrdup(real) : command_absolute(ws);
+	n = strlen(wsabs);
+	c->paths = xcalloc(c->cli.paths.n ? c->cli.paths.n : 1,
+	    sizeof(*c->paths));
+	c->owned = xcalloc(c->cli.paths.n ? c->cli.paths.n : 1,
+	    sizeof(*c->owned));
+	for (i = 0; i < c->cli.paths.n; i++) {
+		p = c->cli.paths.v[i];
+		if (p[0] != '/') {
+			c->paths[i] = p;
+			continue;
+		}
+		if (realpath(p, real) != NULL)
+			p = real;
+		if (strncmp(p, wsabs, n) != 0 || (p[n] != '/' && p[n] != '\0')) {
+			fprintf(stderr, "githerd: %s is not inside the workspace "
+			    "%s\n", c->cli.paths.v[i], wsabs);
+			rc = -1;
+			break;
+		}
+		c->owned[c->nowned] = xstrdup(p[n] == '/' ? p + n + 1 : ".");
+		c->paths[i] = c->owned[c->nowned++];
+	}
+	free(wsabs);
+	return rc;
+}
+
+/* Load, validate and narrow the manifest to what the options select. */
+int
+command_select(struct command *c, enum exit_code *code)
+{
+	struct selection sel;
+	char err[600];
+
+	if (find_manifest(c, code) == -1)
+		return -1;
+	*code = EXIT_USAGE;
+	if (load_manifest(&c->m, c->cli.manifest, c->cli.allow_local) == -1 ||
+	    workspace_paths(c) == -1)
+		return -1;
+	memset(&sel, 0, sizeof(sel));
+	sel.paths = c->paths;
+	sel.npaths = c->cli.paths.n;
+	sel.groups = c->cli.groups.v;
+	sel.ngroups = c->cli.groups.n;
+	sel.excludes = c->cli.excludes.v;
+	sel.nexcludes = c->cli.excludes.n;
+	sel.shard = (unsigned)c->cli.shard.i;
+	sel.nshards = (unsigned)c->cli.shard.n;
+	if (select_apply(&c->m, &sel, err, sizeof(err)) == -1) {
+		fprintf(stderr, "githerd: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The workspace, opened (sync creates it) and locked. */
+int
+command_open_workspace(struct command *c, enum exit_code *code)
+{
+	bool sync = c->cli.cmd == CMD_SYNC && !c->cli.dry_run;
+	enum workspace_error we;
+	char err[600];
+
+	if (c->ws.path == NULL && (we = workspace_open(&c->ws,
+	    c->cli.workspace, sync, err, sizeof(err))) != WS_OK) {
+		fprintf(stderr, "githerd: %s\n", err);
+		*code = sync ? EXIT_SYSTEM : workspace_exit(we);
+		return -1;
+	}
+	if (c->cli.dry_run)
+		return 0;	/* reads only, and must work read-only */
+	/* Taking the lock is the first write: a read-only workspace stops here. */
+	if ((we = workspace_lock(&c->ws, sync, (int)(c->cli.wait_s + 0.999), err,
+	    sizeof(err))) != WS_OK) {
+		fprintf(stderr, "githerd: %s\n", err);
+		*code = EXIT_SYSTEM;
+		return -1;
+	}
+	return 0;
+}
+
+
+bool
+command_init(struct command *c, int argc, char **argv,
+    const struct worker_side *worker, enum exit_code *code)
+{
+	memset(c, 0, sizeof(*c));
+	c->worker = worker;
+	manifest_init(&c->m);
+	workspace_init(&c->ws);
+	if (cli_parse(&c->cli, argc, argv) == -1) {
+		*code = EXIT_USAGE;
+		return false;
+	}
+	if (c->cli.help) {
+		cli_help(stdout, c->cli.name);
+		*code = EXIT_OK;
+		return false;
+	}
+	trust_list(c);
+	return true;
+}
+
+int
+command_load(struct command *c)
+{
+	return load_manifest(&c->m, c->cli.manifest, c->cli.allow_local);
+}
+
+enum exit_code
+command_run(struct command *c, struct run_opts *o)
+{
+	struct run_result res;
+	struct lg2info lg2;
+	char err[600];
+
+	c->worker->lg2info(&lg2);
+	o->libgit2 = lg2.version;
+	o->worker_main = c->worker->main;
+	plan_make(&c->plan, &c->m, c->ws.path, (unsigned)c->cli.per_host, err,
+	    sizeof(err));
+	if (err[0] != '\0')
+		fprintf(stderr, "githerd: warning: %s\n", err);
+	o->order = c->plan.order;
+	o->hosts = c->plan.limited ? &c->plan.hosts : NULL;
+	if (sig_init() == -1) {
+		fprintf(stderr, "githerd: cannot set up signals: %s\n",
+		    strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	run_jobs(&c->m, o, &res);
+	if (res.signal != 0) {
+		/* Die of the signal, as the shell expects, once all is clean. */
+		command_release(c);
+		fflush(NULL);
+		sig_raise(res.signal);
+		return (enum exit_code)(128 + res.signal);
+	}
+	return res.exit_code;
+}
+
+/*
+ * sync, status and freeze, before the workspace: the manifest first (a
+ * bad one touches nothing, not even -C), then the files the workers will
+ * read (a dry run reads none).
+ */
+int
+command_select_for_run(struct command *c, enum exit_code *code)
+{
+	if (command_select(c, code) == -1)
+		return -1;
+	if (!c->cli.dry_run && runopts_check_files(&c->cli) == -1) {
+		*code = EXIT_USAGE;
+		return -1;
+	}
+	return 0;
+}
+
+void
+command_run_opts(struct command *c, struct run_opts *o, char *note,
+    size_t notelen)
+{
+	if (c->cli.json != NULL)
+		c->json_abs = command_absolute(c->cli.json);
+	if (c->cli.output != NULL)
+		c->out_abs = command_absolute(c->cli.output);
+	note[0] = '\0';
+	runopts_fill(o, &c->cli, c->ws.path, c->json_abs, note, notelen);
+}

@@ -1,0 +1,63 @@
+/*
+ * One command's state and the steps the commands share: parse its command
+ * line, find the manifest (the operand or the last sync's), load it and
+ * narrow it to what the options select, open and lock the workspace, and
+ * run the jobs.  Each cmd_*.c strings these steps together; everything a
+ * command holds is released by command_release, which may run twice.
+ * Every step prints its own message and says which exit code it means.
+ */
+#ifndef GITHERD_COMMAND_H
+#define GITHERD_COMMAND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli.h"
+#include "exitcode.h"
+#include "manifest.h"
+#include "plan.h"
+#include "run.h"
+#include "worker.h"
+#include "workspace.h"
+
+struct command {
+	struct cli		 cli;
+	const struct worker_side *worker;
+	struct manifest		 m;
+	struct workspace	 ws;
+	struct plan		 plan;
+	char			*saved;		/* the last sync's manifest */
+	char			*json_abs, *out_abs;
+	const char		**paths;	/* workspace-relative */
+	char			**owned;	/* what paths[] allocated */
+	size_t			 nowned;
+	const char		**safe;		/* trusted workspaces, NULL-ended */
+	char			*safe_env;	/* GITHERD_SAFE_DIRECTORY, split */
+};
+
+/*
+ * Parse argv (argv[0] is the command's name).  true: go on.  false: stop
+ * with *code (EXIT_USAGE after a message, EXIT_OK after -h's help).
+ */
+bool	command_init(struct command *, int argc, char **argv,
+	    const struct worker_side *, enum exit_code *code);
+void	command_release(struct command *);
+
+/* Load the manifest named on the command line; -1 after its diagnostics. */
+int	command_load(struct command *);
+/* Find, load and narrow the manifest; -1 with *code after a message. */
+int	command_select(struct command *, enum exit_code *code);
+/* command_select, then the files the workers will read (runopts.h). */
+int	command_select_for_run(struct command *, enum exit_code *code);
+/* Open the workspace (sync creates it) and lock it unless a dry run. */
+int	command_open_workspace(struct command *, enum exit_code *code);
+/* o from the command line, with -o and --json made absolute. */
+void	command_run_opts(struct command *, struct run_opts *, char *note,
+	    size_t notelen);
+/* The jobs, through the loop; a signal that stopped them is re-raised. */
+enum exit_code command_run(struct command *, struct run_opts *);
+
+/* path made absolute against the current directory ("-" kept). */
+char	*command_absolute(const char *path);
+
+#endif

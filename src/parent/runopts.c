@@ -1,0 +1,187 @@
+#include <sys/resource.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cabundle.h"
+#include "pool.h"
+#include "runopts.h"
+#include "term.h"
+
+#define FD_RESERVE	16	/* stdio, self-pipe, report, libc */
+#define WORKER_QUOTA	200
+#define RETRY_CAP_MS	60000
+
+/*
+ * Each worker costs the parent POOL_FDS_PER_WORKER descriptors: raise the
+ * soft limit as far as allowed and cap -j to what fits, so "Too many open
+ * files" cannot happen.
+ */
+static size_t
+cap_jobs(size_t want, char *note, size_t notelen)
+{
+	struct rlimit rl;
+	size_t cap;
+
+	note[0] = '\0';
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return want;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t old = rl.rlim_cur;
+
+		rl.rlim_cur = rl.rlim_max;
+		if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 65536)
+			rl.rlim_cur = 65536;
+		if (rl.rlim_cur < old || setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			rl.rlim_cur = old;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return want;
+	cap = pool_fd_budget((size_t)rl.rlim_cur, want, FD_RESERVE);
+	if (cap < want)
+		snprintf(note, notelen, "-j %zu capped to %zu: the open-file "
+		    "limit is %llu (ulimit -n)", want, cap,
+		    (unsigned long long)rl.rlim_cur);
+	return cap;
+}
+
+/* Jobs per worker process; the tests lower it to exercise replacement. */
+static unsigned
+worker_quota(void)
+{
+	const char *s = getenv("GITHERD_TEST_WORKER_QUOTA");
+	int n = s ? atoi(s) : 0;
+
+	return n > 0 ? (unsigned)n : WORKER_QUOTA;
+}
+
+bool
+runopts_color(const struct cli *cli, int fd)
+{
+	switch (cli->color) {
+	case COLOR_ALWAYS:
+		return true;
+	case COLOR_NEVER:
+		return false;
+	default:
+		return term_color(fd);
+	}
+}
+
+/* --progress, with -q turning the live area into failure lines. */
+static enum render_mode
+render_mode(const struct cli *cli, int fd)
+{
+	switch (cli->progress) {
+	case PROGRESS_TTY:
+		return RENDER_TTY;
+	case PROGRESS_PLAIN:
+		return RENDER_PLAIN;
+	case PROGRESS_NONE:
+		return RENDER_NONE;
+	default:
+		if (cli->verbosity < 0)
+			return RENDER_PLAIN;
+		return term_is_smart(fd) && term_foreground(fd) ? RENDER_TTY :
+		    RENDER_PLAIN;
+	}
+}
+
+/*
+ * What a worker may hold for libgit2 unless --max-memory says: half the
+ * RAM, shared by the jobs that run at once, and never less than
+ * DEFAULT_MIN_MEMORY (what a large repository's index needs).
+ */
+#define DEFAULT_MIN_MEMORY	(256ULL << 20)
+
+static unsigned long long
+default_memory(size_t jobs)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	unsigned long long ram, share;
+
+	if (pages <= 0 || size <= 0)
+		return 4ULL << 30;
+	ram = (unsigned long long)pages * (unsigned long long)size;
+	share = ram / 2 / (jobs ? jobs : 1);
+	return share > DEFAULT_MIN_MEMORY ? share : DEFAULT_MIN_MEMORY;
+}
+
+void
+runopts_fill(struct run_opts *o, const struct cli *cli, const char *ws,
+    const char *json, char *note, size_t notelen)
+{
+	memset(o, 0, sizeof(*o));
+	o->op = cli->cmd == CMD_SYNC && !cli->dry_run ? OP_SYNC : OP_STATUS;
+	o->job_flags = cli->fetch ? JOBF_FETCH : 0;
+	o->jobs = cap_jobs((size_t)cli->jobs, note, notelen);
+	o->workspace = ws;
+	o->manifest_file = cli->manifest;
+	o->json_file = json;
+	o->progress_fd = STDERR_FILENO;
+	/* With the report on stdout, what the command prints goes to stderr. */
+	o->summary_fd = json && strcmp(json, "-") == 0 ? STDERR_FILENO :
+	    STDOUT_FILENO;
+	o->mode = render_mode(cli, o->progress_fd);
+	o->color = runopts_color(cli, o->progress_fd);
+	o->summary_color = runopts_color(cli, o->summary_fd);
+	o->verbosity = cli->verbosity;
+	o->worker_quota = worker_quota();
+	o->notes = note[0] ? note : NULL;
+	o->retry.retries = (unsigned)cli->retries;
+	o->retry.base_ms = (int64_t)(cli->retry_delay_s * 1000);
+	o->retry.cap_ms = RETRY_CAP_MS;
+	o->stall_ms = (int64_t)(cli->stall_s * 1000);
+	o->low_speed = cli->low_speed;
+	o->low_speed_ms = (int64_t)(cli->low_speed_s * 1000);
+	o->timeout_ms = (int64_t)(cli->timeout_s * 1000);
+	/* libgit2's own socket timeout: a stalled read fails, retried. */
+	o->worker.read_timeout_ms = (int)(cli->stall_s * 1000);
+	o->worker.connect_timeout_ms = o->worker.read_timeout_ms < 30000 ?
+	    o->worker.read_timeout_ms : 30000;
+	o->worker.max_objects = cli->max_objects;
+	o->worker.max_file_size = cli->max_file_size;
+	o->worker.max_memory = cli->max_memory ? cli->max_memory :
+	    default_memory(o->jobs);
+	o->worker.auth.ssh_key = cli->ssh_key;
+	o->worker.auth.accept_new_host_keys = cli->accept_new_host_keys;
+	o->worker.auth.credential_helper = cli->credential_helper;
+	o->worker.auth.allow_http_auth = cli->allow_http_auth;
+	o->worker.auth.follow_redirects = cli->follow_redirects;
+	o->worker.ca_file = cli->ca_file;
+}
+
+/*
+ * Files the workers will read, checked before anything starts: a typo
+ * in --ca-file must not surface as a certificate error on every entry.
+ */
+int
+runopts_check_files(const struct cli *cli)
+{
+	const char *vars[] = { "GIT_SSL_CAINFO", "SSL_CERT_FILE" };
+	char err[600];
+	const char *v;
+	size_t i;
+
+	if (cli->ca_file != NULL && cabundle_check(cli->ca_file, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "githerd: --ca-file %s\n", err);
+		return -1;
+	}
+	for (i = 0; i < sizeof(vars) / sizeof(*vars); i++)
+		if ((v = getenv(vars[i])) != NULL && *v != '\0' &&
+		    cabundle_check(v, err, sizeof(err)) == -1) {
+			fprintf(stderr, "githerd: %s=%s\n", vars[i], err);
+			return -1;
+		}
+	if (cli->ssh_key != NULL && access(cli->ssh_key, R_OK) == -1) {
+		fprintf(stderr, "githerd: --ssh-key %s: %s\n", cli->ssh_key,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
