@@ -137,7 +137,7 @@ buf_detach(struct buf *b)
 	return p;
 }
 
-/* --- typed fields --------------------------------------------------------- */
+/* --- typed fields ------------------------------------------------------- */
 
 void
 buf_put_u8(struct buf *b, uint8_t v)

@@ -295,7 +295,7 @@ fs_mkdir_p(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-/* --- whole-file writes ------------------------------------------------------ */
+/* --- whole-file writes -------------------------------------------------- */
 
 int
 fs_write_all(int fd, const void *data, size_t len)

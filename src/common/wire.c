@@ -5,7 +5,7 @@
 
 #include "wire.h"
 
-/* --- frames ---------------------------------------------------------------- */
+/* --- frames ------------------------------------------------------------- */
 
 void
 wire_encode(struct buf *b, const struct msg *m)
@@ -59,7 +59,7 @@ wire_decode(struct msg *m, const void *frame, size_t len, char *err,
 	return 0;
 }
 
-/* --- reading a stream ------------------------------------------------------- */
+/* --- reading a stream --------------------------------------------------- */
 
 void
 wire_reader_init(struct wire_reader *r)
@@ -115,7 +115,7 @@ wire_next(struct wire_reader *r, struct msg *m, char *err, size_t errlen)
 	return 1;
 }
 
-/* --- writing to a non-blocking descriptor ----------------------------------- */
+/* --- writing to a non-blocking descriptor ------------------------------- */
 
 void
 wire_writer_init(struct wire_writer *w)
@@ -164,7 +164,7 @@ wire_flush(struct wire_writer *w, int fd)
 	return 1;
 }
 
-/* --- blocking side (workers) ----------------------------------------------- */
+/* --- blocking side (workers) -------------------------------------------- */
 
 int
 wire_send(int fd, const struct msg *m)

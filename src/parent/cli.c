@@ -19,7 +19,7 @@
 #define STR(x)		STR_(x)
 #define STR_(x)		#x
 
-/* --- the commands ----------------------------------------------------------- */
+/* --- the commands ------------------------------------------------------- */
 
 static const struct command_row {
 	const char	*name;
@@ -52,7 +52,7 @@ command_named(const char *name)
 	return NULL;
 }
 
-/* --- the options ------------------------------------------------------------ */
+/* --- the options -------------------------------------------------------- */
 
 enum opt_kind {
 	OPT_FLAG,	/* bool, set to true */
@@ -215,7 +215,7 @@ spelling(const struct option_row *o, bool as_long, char *out, size_t len)
 		snprintf(out, len, "-%c", o->letter);
 }
 
-/* --- values ------------------------------------------------------------------ */
+/* --- values ------------------------------------------------------------- */
 
 static int
 parse_count(const struct option_row *o, const char *opt, const char *s,
@@ -439,7 +439,7 @@ defaults(struct cli *cli)
 	cli->low_speed_s = CLI_LOW_SPEED_S;
 }
 
-/* --- operands ------------------------------------------------------------------ */
+/* --- operands ----------------------------------------------------------- */
 
 /*
  * status, freeze and list take an optional manifest first: an operand is
@@ -491,7 +491,7 @@ operands(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-/* --- parsing ------------------------------------------------------------------- */
+/* --- parsing ------------------------------------------------------------ */
 
 static int
 parse_options(struct cli *cli, int argc, char **argv)
@@ -571,7 +571,7 @@ cli_release(struct cli *cli)
 	memset(cli, 0, sizeof(*cli));
 }
 
-/* --- help ---------------------------------------------------------------------- */
+/* --- help --------------------------------------------------------------- */
 
 #define HELP_COLUMN	22
 

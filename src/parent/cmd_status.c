@@ -5,7 +5,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "command.h"
-#include "render.h"
+#include "summary.h"
 
 static void
 finish_status(const struct queue *q, void *arg, struct buf *out,
@@ -14,7 +14,7 @@ finish_status(const struct queue *q, void *arg, struct buf *out,
 	const struct run_opts *o = arg;
 	size_t i;
 
-	render_status(out, q, o->summary_color);
+	summary_status(out, q, o->summary_color);
 	if (*code != EXIT_OK && *code != EXIT_SKIPPED)
 		return;
 	for (i = 0; i < q->njobs; i++)

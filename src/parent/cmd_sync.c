@@ -95,7 +95,7 @@ cmd_sync(int argc, char **argv, const struct worker_side *worker)
 	if (dry) {
 		o.finish = finish_dry_run;
 		o.finish_arg = &o;
-		o.mode = RENDER_NONE;
+		o.mode = VIEW_NONE;
 	} else {
 		o.record = record_history;
 		o.record_arg = &c.plan;

@@ -78,7 +78,7 @@ error_at(struct parse *p, const struct ynode *n, const char *fmt, ...)
 	p->errors++;
 }
 
-/* --- diagnostics --------------------------------------------------------- */
+/* --- diagnostics -------------------------------------------------------- */
 
 void
 diags_init(struct diags *d)
@@ -155,7 +155,7 @@ diags_format(const struct diags *d)
 	return buf_detach(&b);
 }
 
-/* --- did you mean ---------------------------------------------------------- */
+/* --- did you mean ------------------------------------------------------- */
 
 static size_t
 edit_distance(const char *a, const char *b)
@@ -222,7 +222,7 @@ unknown_key(struct parse *p, const struct ynode *key, const char *where,
 	buf_release(&list);
 }
 
-/* --- typed values ----------------------------------------------------------- */
+/* --- typed values ------------------------------------------------------- */
 
 static int
 want_string(struct parse *p, const struct ynode *key, const struct ynode *v,
@@ -949,7 +949,7 @@ check_paths(struct parse *p)
 	free(v);
 }
 
-/* --- entry points --------------------------------------------------------- */
+/* --- entry points ------------------------------------------------------- */
 
 void
 manifest_init(struct manifest *m)

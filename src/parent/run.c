@@ -17,11 +17,12 @@
 #include "pool.h"
 #include "progress.h"
 #include "queue.h"
-#include "render.h"
 #include "report.h"
 #include "run.h"
 #include "sig.h"
+#include "summary.h"
 #include "term.h"
+#include "view.h"
 #include "wire.h"
 #include "worker.h"
 #include "xmalloc.h"
@@ -37,7 +38,7 @@ struct run {
 	struct queue		 q;
 	struct pool		 pool;
 	struct progress		 pm;
-	struct render		 view;
+	struct view		 view;
 	struct buf		 out;
 	bool			 stopping;	/* no more jobs: winding down */
 	int			 stop_signal;	/* the signal that asked, if any */
@@ -54,7 +55,7 @@ struct run {
 /* Workers that die before saying HELLO, in a row, before we give up. */
 #define MAX_FAILED_STARTS	3
 
-/* --- output -------------------------------------------------------------------- */
+/* --- output ------------------------------------------------------------- */
 
 static void
 write_all(int fd, const char *p, size_t n, bool *ok)
@@ -80,19 +81,18 @@ draw(struct run *r, int64_t now, bool force)
 {
 	if (!force && now - r->last_frame < FRAME_MS)
 		return;
-	if (r->view.mode == RENDER_PLAIN)
-		render_heartbeats(&r->view, &r->pm, now);
-	if (!force && !r->dirty && r->view.above.len == 0 &&
+	view_tick(&r->view, &r->pm, now);
+	if (!force && !r->dirty && !view_pending(&r->view) &&
 	    now - r->last_frame < TICK_MS)
 		return;
 	buf_reset(&r->out);
-	render_frame(&r->view, &r->out, &r->pm, now);
+	view_frame(&r->view, &r->out, &r->pm, now);
 	write_all(r->o->progress_fd, r->out.data, r->out.len, &r->display_ok);
 	r->last_frame = now;
 	r->dirty = false;
 }
 
-/* --- jobs and workers ---------------------------------------------------------- */
+/* --- jobs and workers --------------------------------------------------- */
 
 static void
 finish_job(struct run *r, size_t slot, struct job *j)
@@ -105,7 +105,7 @@ finish_job(struct run *r, size_t slot, struct job *j)
 		buf_reset(&w->errbuf);
 	}
 	progress_finish(&r->pm, slot, j);
-	render_job_done(&r->view, j, &r->pm);
+	view_job_done(&r->view, j, &r->pm);
 	free(j->tmp);		/* gone from disk; 10,000 of them add up */
 	j->tmp = NULL;
 	w->job = NULL;
@@ -138,7 +138,7 @@ try_failed(struct run *r, size_t slot, struct job *j, int64_t retry_after_ms,
 	}
 	buf_reset(&w->errbuf);
 	progress_drop(&r->pm, slot);
-	render_retry(&r->view, j, delay, r->o->retry.retries + 1, &r->pm);
+	view_retry(&r->view, j, delay, r->o->retry.retries + 1, &r->pm);
 	free(j->tmp);
 	j->tmp = NULL;
 	w->job = NULL;
@@ -220,7 +220,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	w->kill_why[0] = '\0';
 	buf_reset(&w->errbuf);
 	progress_start(&r->pm, slot, j, now);
-	render_job_start(&r->view, j, &r->pm);
+	view_job_start(&r->view, j, &r->pm);
 	r->dirty = true;
 	return true;
 }
@@ -326,7 +326,7 @@ dispatch(struct run *r, int64_t now)
 			continue;
 		if (pool_spawn(&r->pool, i, r->o->worker_main, (void *)&r->o->worker,
 		    err, sizeof(err)) == -1) {
-			render_note(&r->view, err);
+			view_note(&r->view, err);
 			r->dirty = true;
 			if (pool_alive(&r->pool) == 0)
 				r->system_error = 1;
@@ -404,7 +404,7 @@ on_message(struct run *r, size_t slot, struct msg *m, int64_t now)
 		break;
 	case MSG_LOG:
 		if (mine && m->u.log.text != NULL)
-			render_warning(&r->view, w->job->spec->path,
+			view_warning(&r->view, w->job->spec->path,
 			    m->u.log.text);
 		r->dirty = true;
 		break;
@@ -523,15 +523,15 @@ retire(struct run *r, int64_t now)
 		    !r->killed)) {
 			describe_status(w->wstatus, why, sizeof(why));
 			if (!WIFEXITED(w->wstatus) || WEXITSTATUS(w->wstatus))
-				render_warning(&r->view, NULL, why);
+				view_warning(&r->view, NULL, why);
 			if (w->errbuf.len > 0)
-				render_warning(&r->view, NULL, w->errbuf.data);
+				view_warning(&r->view, NULL, w->errbuf.data);
 			r->dirty = true;
 			/* One that cannot even start will not do better forked
 			 * again: stop instead of spinning. */
 			if (!w->greeted && !r->stopping &&
 			    ++r->failed_starts >= MAX_FAILED_STARTS) {
-				render_note(&r->view, "workers fail to start; "
+				view_note(&r->view, "workers fail to start; "
 				    "giving up");
 				r->system_error = 1;
 			}
@@ -560,7 +560,7 @@ reap(struct run *r)
 	}
 }
 
-/* --- shutdown ----------------------------------------------------------------- */
+/* --- shutdown ----------------------------------------------------------- */
 
 static void
 begin_stop(struct run *r, int signo, int64_t now)
@@ -588,7 +588,7 @@ begin_stop(struct run *r, int signo, int64_t now)
 			close_worker(w, now);
 	}
 	if (signo != 0)
-		render_note(&r->view, signo == SIGINT ? "interrupted: "
+		view_note(&r->view, signo == SIGINT ? "interrupted: "
 		    "stopping workers and removing partial clones" :
 		    "terminated: stopping workers and removing partial clones");
 	r->dirty = true;
@@ -607,13 +607,13 @@ handle_signals(struct run *r, int64_t now)
 		begin_stop(r, SIGTERM, now);
 	if (bits & SIGB_HUP)
 		begin_stop(r, SIGHUP, now);
-	if ((bits & SIGB_WINCH) && r->view.mode == RENDER_TTY) {
-		r->view.width = term_width(r->o->progress_fd);
+	if ((bits & SIGB_WINCH) && r->view.mode == VIEW_TTY) {
+		view_resize(&r->view, term_width(r->o->progress_fd));
 		r->dirty = true;
 	}
 }
 
-/* --- the loop ------------------------------------------------------------------- */
+/* --- the loop ----------------------------------------------------------- */
 
 static int
 poll_timeout(const struct run *r, int64_t now)
@@ -782,11 +782,11 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 		    o->hosts->nhosts);
 	pool_init(&r.pool, o->jobs);
 	progress_init(&r.pm, o->jobs, r.q.njobs, start);
-	render_init(&r.view, o->mode, term_width(o->progress_fd), o->color,
+	view_init(&r.view, o->mode, term_width(o->progress_fd), o->color,
 	    o->verbosity, o->jobs);
 	r.pfd = xcalloc(1 + POOL_FDS_PER_WORKER * o->jobs, sizeof(*r.pfd));
 	if (o->notes != NULL)
-		render_note(&r.view, o->notes);
+		view_note(&r.view, o->notes);
 
 	rc = loop(&r);
 	if (rc == -1)
@@ -795,14 +795,14 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 	/* Whatever is left running was cut short: nothing partial stays. */
 	draw(&r, now, true);
 	buf_reset(&r.out);
-	render_clear(&r.view, &r.out);
+	view_clear(&r.view, &r.out);
 	write_all(o->progress_fd, r.out.data, r.out.len, &r.display_ok);
 	buf_reset(&r.out);
 	res->exit_code = exit_code(&r);
 	if (o->finish != NULL)
 		o->finish(&r.q, o->finish_arg, &r.out, &res->exit_code);
 	else if (o->verbosity >= 0 || res->exit_code != EXIT_OK)
-		render_summary(&r.out, &r.q, &r.pm, now, o->summary_color);
+		summary_sync(&r.out, &r.q, &r.pm, now, o->summary_color);
 	write_all(o->summary_fd, r.out.data, r.out.len, NULL);
 	res->signal = r.stop_signal;
 	/* The report says what the shell will see: 128 + a signal's number. */
@@ -812,7 +812,7 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 		o->record(&r.q, o->record_arg);
 
 	free(r.pfd);
-	render_release(&r.view);
+	view_release(&r.view);
 	progress_release(&r.pm);
 	pool_release(&r.pool);
 	queue_release(&r.q);

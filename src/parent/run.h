@@ -14,7 +14,7 @@
 #include "manifest.h"
 #include "pool.h"
 #include "queue.h"
-#include "render.h"
+#include "view.h"
 #include "schedule.h"
 #include "worker.h"
 
@@ -37,7 +37,7 @@ struct run_opts {
 	const char		*workspace;	/* absolute */
 	const char		*manifest_file;
 	const char		*json_file;	/* NULL: no report */
-	enum render_mode	 mode;
+	enum view_mode	 mode;
 	bool			 color;		/* on progress_fd */
 	bool			 summary_color;	/* on summary_fd */
 	int			 verbosity;	/* -1 -q, 0, 1 -v */

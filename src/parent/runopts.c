@@ -72,21 +72,21 @@ runopts_color(const struct cli *cli, int fd)
 }
 
 /* --progress, with -q turning the live area into failure lines. */
-static enum render_mode
-render_mode(const struct cli *cli, int fd)
+static enum view_mode
+view_mode(const struct cli *cli, int fd)
 {
 	switch (cli->progress) {
 	case PROGRESS_TTY:
-		return RENDER_TTY;
+		return VIEW_TTY;
 	case PROGRESS_PLAIN:
-		return RENDER_PLAIN;
+		return VIEW_PLAIN;
 	case PROGRESS_NONE:
-		return RENDER_NONE;
+		return VIEW_NONE;
 	default:
 		if (cli->verbosity < 0)
-			return RENDER_PLAIN;
-		return term_is_smart(fd) && term_foreground(fd) ? RENDER_TTY :
-		    RENDER_PLAIN;
+			return VIEW_PLAIN;
+		return term_is_smart(fd) && term_foreground(fd) ? VIEW_TTY :
+		    VIEW_PLAIN;
 	}
 }
 
@@ -125,7 +125,7 @@ runopts_fill(struct run_opts *o, const struct cli *cli, const char *ws,
 	/* With the report on stdout, what the command prints goes to stderr. */
 	o->summary_fd = json && strcmp(json, "-") == 0 ? STDERR_FILENO :
 	    STDOUT_FILENO;
-	o->mode = render_mode(cli, o->progress_fd);
+	o->mode = view_mode(cli, o->progress_fd);
 	o->color = runopts_color(cli, o->progress_fd);
 	o->summary_color = runopts_color(cli, o->summary_fd);
 	o->verbosity = cli->verbosity;

@@ -71,7 +71,7 @@ schedule_cost(const struct history_entry *e, bool present, uint64_t size_hint,
 	return -1;
 }
 
-/* --- per-host limits ----------------------------------------------------- */
+/* --- per-host limits ---------------------------------------------------- */
 
 /* The rule for key "host" or "host:port": an exact rule, else the host's. */
 static unsigned

@@ -100,7 +100,7 @@ login_name(const char *from_url)
 	return pw != NULL ? pw->pw_name : "git";
 }
 
-/* --- ssh ------------------------------------------------------------------ */
+/* --- ssh ---------------------------------------------------------------- */
 
 /* The next key source not tried yet: 0 with *out, 1 when none is left. */
 static int
@@ -143,7 +143,7 @@ next_ssh_key(git_credential **out, const char *user, struct auth_state *st,
 	return 1;
 }
 
-/* --- http(s) -------------------------------------------------------------- */
+/* --- http(s) ------------------------------------------------------------ */
 
 static int
 userpass(git_credential **out, const char *user, char *pass)
@@ -440,7 +440,7 @@ auth_credentials(git_credential **out, const char *url,
 	return -1;
 }
 
-/* --- host keys ------------------------------------------------------------ */
+/* --- host keys ---------------------------------------------------------- */
 
 static const char *
 key_type_name(git_cert_ssh_raw_type_t t)

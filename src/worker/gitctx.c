@@ -36,7 +36,7 @@
 #define CONNECT_TIMEOUT_MS	30000
 #define READ_TIMEOUT_MS		120000
 
-/* --- errors ------------------------------------------------------------------ */
+/* --- errors ------------------------------------------------------------- */
 
 void
 gitctx_error(struct gitctx *c, enum err_class cls, const char *fmt, ...)
@@ -148,7 +148,7 @@ gitctx_cancelled(const struct gitctx *c)
 	return c->ev->cancelled(c->ev->ctx);
 }
 
-/* --- progress callbacks --------------------------------------------------- */
+/* --- progress callbacks ------------------------------------------------- */
 
 void
 gitctx_phase(struct gitctx *c, enum phase p)
@@ -370,7 +370,7 @@ gitctx_checkout_options(struct gitctx *c, git_checkout_options *co)
 	co->notify_payload = c;
 }
 
-/* --- the remote: what it has, what we want -------------------------------- */
+/* --- the remote: what it has, what we want ------------------------------ */
 
 /* An anonymous remote for the manifest's URL, connected to c->repo. */
 int
@@ -679,7 +679,7 @@ gitctx_check_gitdir(struct gitctx *c, git_repository *repo, const char *top,
 	return 0;
 }
 
-/* --- objects ------------------------------------------------------------------ */
+/* --- objects ------------------------------------------------------------ */
 
 void
 gitctx_head(struct gitctx *c, git_repository *repo)
@@ -746,7 +746,7 @@ gitctx_find_commit(struct gitctx *c, git_repository *repo, git_oid *out)
 	return 0;
 }
 
-/* --- one job's context ----------------------------------------------------- */
+/* --- one job's context -------------------------------------------------- */
 
 void
 gitctx_init(struct gitctx *c, const struct msg_job *job,

@@ -52,7 +52,7 @@ skip(struct gitctx *c, const char *why)
 	result_message(c->res, "%s", why);
 }
 
-/* --- is this the entry the manifest means? --------------------------------- */
+/* --- is this the entry the manifest means? ------------------------------ */
 
 static int
 check_origin(struct gitctx *c)
@@ -128,7 +128,7 @@ open_entry(struct gitctx *c)
 	return check_origin(c);
 }
 
-/* --- refs ------------------------------------------------------------------- */
+/* --- refs --------------------------------------------------------------- */
 
 static bool
 ref_is(git_repository *repo, const char *name, const git_oid *oid)
@@ -246,7 +246,7 @@ apply_refs(struct gitctx *c, struct quarantine *q, const char *branches)
 	return rc;
 }
 
-/* --- work trees ------------------------------------------------------------- */
+/* --- work trees --------------------------------------------------------- */
 
 static void
 read_head(struct gitctx *c, struct plan *p)
@@ -586,7 +586,7 @@ out:
 	plan_release(&p);
 }
 
-/* --- bare repositories and mirrors ------------------------------------------- */
+/* --- bare repositories and mirrors -------------------------------------- */
 
 /*
  * Does the entry hold every ref the remote advertises under one of

@@ -1,5 +1,5 @@
 /*
- * The renderers, fed a scripted run at a fixed width and fixed times, are
+ * The views, fed a scripted run at a fixed width and fixed times, are
  * compared byte for byte with tests/golden/.  GITHERD_UPDATE_GOLDEN=1
  * rewrites the golden files (review the diff before committing).
  */
@@ -10,10 +10,12 @@
 #include <string.h>
 
 #include "buf.h"
+#include "line.h"
 #include "manifest.h"
 #include "progress.h"
 #include "queue.h"
-#include "render.h"
+#include "summary.h"
+#include "view.h"
 #include "xmalloc.h"
 
 static void
@@ -62,30 +64,30 @@ load(struct manifest *m)
 }
 
 /*
- * The same run for both renderers: alpha and the long path start; alpha
+ * The same run for both views: alpha and the long path start; alpha
  * receives, finishes; gamma starts and checks out; the long path fails
  * after a long time (heartbeats); gamma finishes.
  */
 static void
-script(enum render_mode mode, struct buf *out)
+script(enum view_mode mode, struct buf *out)
 {
 	struct manifest m;
 	struct queue q;
 	struct progress p;
-	struct render r;
+	struct view r;
 	struct msg_progress c;
 	struct job *alpha, *lng, *gamma;
 
 	load(&m);
 	queue_init(&q, &m);
 	progress_init(&p, 2, q.njobs, 0);
-	render_init(&r, mode, 72, mode == RENDER_TTY, 0, 2);
+	view_init(&r, mode, 72, mode == VIEW_TTY, 0, 2);
 
 	alpha = queue_next(&q, 0);
 	lng = queue_next(&q, 0);
 	progress_start(&p, 0, alpha, 0);
 	progress_start(&p, 1, lng, 0);
-	render_frame(&r, out, &p, 0);
+	view_frame(&r, out, &p, 0);
 
 	memset(&c, 0, sizeof(c));
 	progress_phase(&p, 0, PHASE_RECEIVE, 100);
@@ -93,13 +95,13 @@ script(enum render_mode mode, struct buf *out)
 	c.received_objects = 100;
 	c.received_bytes = 3 << 20;
 	progress_update(&p, 0, &c, 1000);
-	render_warning(&r, "alpha", "depth 1 ignored over git://\033[31m");
-	render_frame(&r, out, &p, 1000);
+	view_warning(&r, "alpha", "depth 1 ignored over git://\033[31m");
+	view_frame(&r, out, &p, 1000);
 
 	alpha->result.bytes = 6 << 20;
 	queue_finish(&q, alpha, JOB_CLONED, 1500);
 	progress_finish(&p, 0, alpha);
-	render_job_done(&r, alpha, &p);
+	view_job_done(&r, alpha, &p);
 	gamma = queue_next(&q, 1500);
 	progress_start(&p, 0, gamma, 1500);
 	progress_phase(&p, 0, PHASE_CHECKOUT, 1600);
@@ -107,49 +109,49 @@ script(enum render_mode mode, struct buf *out)
 	c.checkout_done = 10;
 	c.checkout_total = 40;
 	progress_update(&p, 0, &c, 1700);
-	render_heartbeats(&r, &p, 1700);
-	render_frame(&r, out, &p, 1700);
+	view_tick(&r, &p, 1700);
+	view_frame(&r, out, &p, 1700);
 
-	render_heartbeats(&r, &p, 31000);	/* long path: 31 s */
-	render_frame(&r, out, &p, 31000);
-	render_heartbeats(&r, &p, 45000);	/* not yet another */
-	render_frame(&r, out, &p, 45000);
+	view_tick(&r, &p, 31000);	/* long path: 31 s */
+	view_frame(&r, out, &p, 31000);
+	view_tick(&r, &p, 45000);	/* not yet another */
+	view_frame(&r, out, &p, 45000);
 
 	queue_fail(&q, lng, ERR_NOT_FOUND, "remote error: access denied\n"
 	    "or repository not exported", 46000);
 	lng->stderr_text = xstrdup("stray line 1\nstray \033[1mline 2\n");
 	progress_finish(&p, 1, lng);
-	render_job_done(&r, lng, &p);
+	view_job_done(&r, lng, &p);
 	queue_finish(&q, gamma, JOB_CLONED, 47000);
 	progress_finish(&p, 0, gamma);
-	render_job_done(&r, gamma, &p);
-	render_frame(&r, out, &p, 47000);
-	render_clear(&r, out);
-	render_summary(out, &q, &p, 47000, false);
+	view_job_done(&r, gamma, &p);
+	view_frame(&r, out, &p, 47000);
+	view_clear(&r, out);
+	summary_sync(out, &q, &p, 47000, false);
 
-	render_release(&r);
+	view_release(&r);
 	progress_release(&p);
 	queue_release(&q);
 	manifest_release(&m);
 }
 
-Test(render, tty_golden)
+Test(view, tty_golden)
 {
 	struct buf out = BUF_INIT;
 
 	buf_init(&out);
-	script(RENDER_TTY, &out);
+	script(VIEW_TTY, &out);
 	compare_golden("tty.out", &out);
 	cr_expect(strstr(out.data, "\033[?25h") != NULL, "cursor shown again");
 	buf_release(&out);
 }
 
-Test(render, plain_golden_has_no_escape_byte)
+Test(view, plain_golden_has_no_escape_byte)
 {
 	struct buf out = BUF_INIT;
 
 	buf_init(&out);
-	script(RENDER_PLAIN, &out);
+	script(VIEW_PLAIN, &out);
 	compare_golden("plain.out", &out);
 	cr_expect_null(memchr(out.data, 0x1b, out.len), "an escape in plain output");
 	cr_expect(strstr(out.data, "still running after 31.0s") != NULL,
@@ -179,12 +181,12 @@ visible_columns(const char *s, size_t len)
 }
 
 /* The live area must never wrap, or the cursor arithmetic breaks. */
-Test(render, tty_area_lines_fit_the_width)
+Test(view, tty_area_lines_fit_the_width)
 {
 	struct manifest m;
 	struct queue q;
 	struct progress p;
-	struct render r;
+	struct view r;
 	struct msg_progress c;
 	struct buf out = BUF_INIT;
 	const char *line, *nl;
@@ -194,7 +196,7 @@ Test(render, tty_area_lines_fit_the_width)
 	for (width = 20; width <= 100; width += 7) {
 		queue_init(&q, &m);
 		progress_init(&p, 3, q.njobs, 0);
-		render_init(&r, RENDER_TTY, width, true, 0, 3);
+		view_init(&r, VIEW_TTY, width, true, 0, 3);
 		progress_start(&p, 0, queue_next(&q, 0), 0);
 		progress_start(&p, 1, queue_next(&q, 0), 0);
 		progress_start(&p, 2, queue_next(&q, 0), 0);
@@ -205,7 +207,7 @@ Test(render, tty_area_lines_fit_the_width)
 		progress_phase(&p, 1, PHASE_RECEIVE, 10);
 		progress_update(&p, 1, &c, 800);
 		buf_init(&out);
-		render_frame(&r, &out, &p, 3723000);
+		view_frame(&r, &out, &p, 3723000);
 		lines = 0;
 		for (line = out.data; *line; line = nl + 1) {
 			nl = strchr(line, '\n');
@@ -221,29 +223,29 @@ Test(render, tty_area_lines_fit_the_width)
 		cr_expect_eq(lines, 4, "three jobs and the total line");
 		cr_expect_eq(r.area, 4);
 		buf_release(&out);
-		render_release(&r);
+		view_release(&r);
 		progress_release(&p);
 		queue_release(&q);
 	}
 	manifest_release(&m);
 }
 
-Test(render, units)
+Test(view, units)
 {
 	struct buf b = BUF_INIT;
 
 	buf_init(&b);
-	render_bytes(&b, 512);
+	line_bytes(&b, 512);
 	buf_addch(&b, '|');
-	render_bytes(&b, 1536);
+	line_bytes(&b, 1536);
 	buf_addch(&b, '|');
-	render_bytes(&b, 5ULL << 30);
+	line_bytes(&b, 5ULL << 30);
 	buf_addch(&b, '|');
-	render_duration(&b, 1234);
+	line_duration(&b, 1234);
 	buf_addch(&b, '|');
-	render_duration(&b, 125000);
+	line_duration(&b, 125000);
 	buf_addch(&b, '|');
-	render_duration(&b, 3725000);
+	line_duration(&b, 3725000);
 	cr_expect_str_eq(b.data, "512 B|1.5 KiB|5.0 GiB|1.2s|2m05s|1h02m");
 	buf_release(&b);
 }
