@@ -40,11 +40,11 @@ run_unit() {		# BUILD_DIR LABEL
 	done
 }
 
-# run_suite SCRIPT BINARY LABEL: a shell suite ending in "N passed, N failed".
+# run_suite SUITE BINARY LABEL: tests/lib/suite.sh, ending in "N passed, N failed".
 run_suite() {
 	local out last p f
 	out=$(mktemp)
-	GITHERD_BIN=$2 GITHERD_LABEL=$3 "$1" 2>&1 | tee "$out"
+	GITHERD_BIN=$2 GITHERD_LABEL=$3 tests/lib/suite.sh "$1" 2>&1 | tee "$out"
 	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
 	if [ -z "$last" ]; then
 		echo "FAIL $3: the suite did not report a result"
@@ -63,16 +63,16 @@ case $what in
 unit)
 	run_unit build unit ;;
 integration)
-	run_suite tests/integration/run.sh ./githerd integration ;;
+	run_suite integration ./githerd integration ;;
 faults)
-	run_suite tests/faults/run.sh ./githerd faults ;;
+	run_suite faults ./githerd faults ;;
 all)
 	run_unit build unit
-	run_suite tests/integration/run.sh ./githerd integration
-	run_suite tests/faults/run.sh ./githerd faults
+	run_suite integration ./githerd integration
+	run_suite faults ./githerd faults
 	run_unit build-asan asan-unit
-	run_suite tests/integration/run.sh build-asan/githerd asan-integration
-	run_suite tests/faults/run.sh build-asan/githerd asan-faults ;;
+	run_suite integration build-asan/githerd asan-integration
+	run_suite faults build-asan/githerd asan-faults ;;
 *)
 	echo "usage: tests/run-all.sh [unit|integration|faults|all]" >&2
 	exit 2 ;;

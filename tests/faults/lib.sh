@@ -15,8 +15,9 @@ start_front() {
 	FRONT_URL=http://127.0.0.1:$FRONT_PORT/git
 }
 
-# After each case: helpers, a run left behind, our mounts.
-fault_cleanup() {
+# After each case (tests/lib/suite.sh): helpers, a run left behind, our
+# mounts.
+case_cleanup() {
 	stop_helpers
 	unmount_all
 }
@@ -84,7 +85,7 @@ skip_case() {		# REASON
 }
 
 # mount_tmpfs DIR SIZE: a small filesystem of our own at DIR (root only),
-# unmounted by fault_cleanup.  Fails quietly when mounting is not allowed.
+# unmounted by case_cleanup.  Fails quietly when mounting is not allowed.
 MOUNTS=()
 mount_tmpfs() {
 	[ "$(id -u)" = 0 ] || return 1

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Shared set-up for githerd's integration tests: a fixture fleet, a git
 # daemon and a smart-HTTP server on 127.0.0.1, a private HOME, and small
-# assertion helpers.  Sourced by tests/integration/run.sh.
+# assertion helpers.  Sourced by tests/lib/suite.sh for every suite.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN=${GITHERD_BIN:-$TOP/githerd}
@@ -25,7 +25,7 @@ setup_env() {
 	unset GIT_SSL_CAINFO SSL_CERT_FILE SSH_AUTH_SOCK GITHERD_TOKEN
 	export TERM=dumb
 	# Sanitizer reports (ASan build: parent and workers alike) land in
-	# files that run.sh checks after every test; a report fails it.
+	# files that the case runner checks after every test; a report fails it.
 	mkdir -p "$SCRATCH/san"
 	export ASAN_OPTIONS="log_path=$SCRATCH/san/asan:detect_leaks=1"
 	export LSAN_OPTIONS="suppressions=$TOP/tests/lsan.supp:print_suppressions=0"
