@@ -51,7 +51,7 @@ PROG	= githerd
 MANS	= man/githerd.1 man/githerd.yaml.5
 
 .PHONY: all deps check check-all check-unit check-integration check-faults asan demo bench \
-	install uninstall clean lint version-check unit-tests check-layers
+	install uninstall clean lint version-check unit-tests check-layers seams
 
 all: version-check $(PROG)
 
@@ -83,6 +83,29 @@ $(BUILD)/main.o: src/main.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Isrc/parent -c -o $@ $<
 
+# The test build: githerd with its test seams (include/seams.h) on.  Only
+# the files that include seams.h are compiled again, into $(BUILD)/seams/.
+SEAM_SRCS = $(shell grep -l '"seams.h"' src/*/*.c)
+SEAM_OBJS = $(SEAM_SRCS:src/%.c=$(BUILD)/seams/%.o)
+SEAMS_BIN = $(BUILD)/githerd-seams
+
+$(SEAMS_BIN): $(filter-out $(SEAM_SRCS:src/%.c=$(BUILD)/%.o),$(ALL_OBJS)) $(SEAM_OBJS)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/seams/common/%.o: src/common/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -DGITHERD_TEST_SEAMS -c -o $@ $<
+
+$(BUILD)/seams/parent/%.o: src/parent/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -DGITHERD_TEST_SEAMS -Isrc/parent -c -o $@ $<
+
+$(BUILD)/seams/worker/%.o: src/worker/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -DGITHERD_TEST_SEAMS -Isrc/worker $(PKG_CFLAGS) -c -o $@ $<
+
+seams: $(SEAMS_BIN)
+
 # The linker's half of the rule: common + parent link without libgit2
 # (or the worker), so any git_*() or worker function called from the
 # parent's side is an undefined symbol here.
@@ -90,9 +113,12 @@ $(BUILD)/layers: tests/layers/stub.c $(UNIT_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(PARENT_LIBS)
 
-check-layers: $(BUILD)/layers
+check-layers: $(BUILD)/layers $(PROG)
 	@if grep -rln '<git2' src/common src/parent include; then \
 	  echo "check-layers: libgit2 headers on the parent's side (above)" >&2; \
+	  exit 1; fi
+	@if grep -q GITHERD_TEST_ $(PROG); then \
+	  echo "check-layers: $(PROG) reads a test seam (include/seams.h)" >&2; \
 	  exit 1; fi
 	@echo "check-layers: common and parent link without libgit2"
 
@@ -102,6 +128,12 @@ $(BUILD)/tests/test_hostkey: tests/unit/test_hostkey.c $(BUILD)/worker/hostkey.o
 	$(CC) $(CFLAGS_ALL) -Isrc/parent -Isrc/worker -o $@ $< \
 	    $(BUILD)/worker/hostkey.o $(UNIT_OBJS) \
 	    $(PARENT_LIBS) $(shell pkg-config --libs libssh2) $(CRIT_FLAGS)
+
+# The system bundle is a seam: its test stands a CA of its own in for it.
+$(BUILD)/tests/test_cabundle: tests/unit/test_cabundle.c $(BUILD)/seams/common/cabundle.o \
+    $(filter-out $(BUILD)/common/cabundle.o,$(UNIT_OBJS))
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Isrc/parent -o $@ $< $(filter %.o,$^) $(PARENT_LIBS) $(CRIT_FLAGS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(UNIT_OBJS)
 	@mkdir -p $(@D)
@@ -117,23 +149,23 @@ unit-tests: $(UNIT_BINS)
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: all unit-tests check-layers asan
+check-all: all unit-tests seams check-layers asan
 	@tests/run-all.sh all
 
 check-unit: all unit-tests
 	@tests/run-all.sh unit
 
-check-integration: all
+check-integration: all seams
 	@tests/run-all.sh integration
 
-check-faults: all
+check-faults: all seams
 	@tests/run-all.sh faults
 
 # The sanitizer build lives in its own tree so both coexist.
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan PROG=build-asan/githerd \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-	    CFLAGS="-O1 -g" build-asan/githerd unit-tests
+	    CFLAGS="-O1 -g" build-asan/githerd build-asan/githerd-seams unit-tests
 
 # The benchmark (not in make check): githerd against xargs git clone and
 # vcs import on a corpus served on 127.0.0.1; prints a markdown table.
@@ -167,4 +199,4 @@ uninstall:
 clean:
 	rm -rf build build-asan $(PROG)
 
--include $(ALL_OBJS:.o=.d)
+-include $(ALL_OBJS:.o=.d) $(SEAM_OBJS:.o=.d)

@@ -40,11 +40,14 @@ run_unit() {		# BUILD_DIR LABEL
 	done
 }
 
-# run_suite SUITE BINARY LABEL: tests/lib/suite.sh, ending in "N passed, N failed".
+# run_suite SUITE BINARY LABEL: tests/lib/suite.sh, ending in "N passed,
+# N failed"; the seams build (make seams) lies beside BINARY's objects.
 run_suite() {
-	local out last p f
+	local out last p f seams=build/githerd-seams
+	[ "$2" = build-asan/githerd ] && seams=build-asan/githerd-seams
 	out=$(mktemp)
-	GITHERD_BIN=$2 GITHERD_LABEL=$3 tests/lib/suite.sh "$1" 2>&1 | tee "$out"
+	GITHERD_BIN=$2 GITHERD_SEAMS_BIN=$seams GITHERD_LABEL=$3 \
+	    tests/lib/suite.sh "$1" 2>&1 | tee "$out"
 	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
 	if [ -z "$last" ]; then
 		echo "FAIL $3: the suite did not report a result"

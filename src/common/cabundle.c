@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "cabundle.h"
 #include "fsutil.h"
+#include "seams.h"
 #include "xmalloc.h"
 
 #define CA_MAX_BYTES	(16u << 20)
@@ -55,8 +56,7 @@ cabundle_check(const char *file, char *err, size_t errlen)
 static const char *
 system_bundle(void)
 {
-	/* Lets a test stand a CA of its own in for the system's. */
-	const char *t = getenv("GITHERD_TEST_SYSTEM_CA");
+	const char *t = seam("SYSTEM_CA");
 
 	return t != NULL && *t != '\0' ? t : CABUNDLE_SYSTEM;
 }

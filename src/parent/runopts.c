@@ -9,6 +9,7 @@
 #include "cabundle.h"
 #include "pool.h"
 #include "runopts.h"
+#include "seams.h"
 #include "term.h"
 
 #define FD_RESERVE	16	/* stdio, self-pipe, report, libc */
@@ -52,7 +53,7 @@ cap_jobs(size_t want, char *note, size_t notelen)
 static unsigned
 worker_quota(void)
 {
-	const char *s = getenv("GITHERD_TEST_WORKER_QUOTA");
+	const char *s = seam("WORKER_QUOTA");
 	int n = s ? atoi(s) : 0;
 
 	return n > 0 ? (unsigned)n : WORKER_QUOTA;

@@ -139,7 +139,7 @@ test_submodule_path_through_a_symlink_is_refused() {
 	while IFS='|' read -r kind want; do
 		crafted_super "super-$kind" "$kind" || { fail "$kind: upstream"; return; }
 		fault_manifest "$CRAFTED_URL" "submodules: true"
-		GITHERD_TEST_SKIP_TREE_CHECK=1 run_fault
+		GITHERD_TEST_SKIP_TREE_CHECK=1 BIN=$SEAMS_BIN run_fault
 		expect_outcome 1 refused
 		expect_grep "FAIL victim: refused: submodule $want \\(submodule 'evil'\\): .* is a symbolic link: refusing to go through it" \
 		    "$OUT/stdout" "$kind: message"

@@ -6,6 +6,10 @@
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN=${GITHERD_BIN:-$TOP/githerd}
 case $BIN in /*) ;; *) BIN=$TOP/$BIN ;; esac
+# The same githerd with its test seams on (include/seams.h, make seams):
+# only cases that turn a GITHERD_TEST_* knob run it.
+SEAMS_BIN=${GITHERD_SEAMS_BIN:-$TOP/build/githerd-seams}
+case $SEAMS_BIN in /*) ;; *) SEAMS_BIN=$TOP/$SEAMS_BIN ;; esac
 FLEET=${GITHERD_TEST_FLEET:-$TOP/build/fleet-test}
 
 # shellcheck source=../lib/servers.sh

@@ -240,7 +240,7 @@ test_https_ca_sources_add_up() {
 	rm -rf "$WS"
 	# The system's CAs stay: with A standing in for the system bundle,
 	# adding B must not drop it.
-	GITHERD_TEST_SYSTEM_CA=$OUT/ca/A.pem "$BIN" sync --ca-file "$OUT/ca/B.pem" -C "$WS" \
+	GITHERD_TEST_SYSTEM_CA=$OUT/ca/A.pem "$SEAMS_BIN" sync --ca-file "$OUT/ca/B.pem" -C "$WS" \
 	    "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
 	expect_exit 0 $? "system A + --ca-file B"
 	rm -rf "$WS"
@@ -256,7 +256,7 @@ test_workers_that_cannot_start_end_the_run() {
 	printf -- '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n' >"$OUT/bad.pem"
 	cp "$OUT/bad.pem" "$OUT/bad2.pem"
 	printf 'repos:\n  - url: %s/alpha.git\n' "$HTTP_URL" >"$OUT/m.yaml"
-	GITHERD_TEST_SYSTEM_CA=$OUT/bad.pem timeout 60 "$BIN" sync --ca-file "$OUT/bad2.pem" \
+	GITHERD_TEST_SYSTEM_CA=$OUT/bad.pem timeout 60 "$SEAMS_BIN" sync --ca-file "$OUT/bad2.pem" \
 	    -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
 	expect_exit 3 $? "workers that cannot start"
 	expect_grep "the CA certificates given cannot be loaded" "$OUT/stderr" "the worker says why"

@@ -364,7 +364,7 @@ test_replaced_workers_leak_no_descriptors() {
 		echo "  - url: $SLOW_URL/tiny$i.git" >>"$OUT/m.yaml"
 	done
 	# One job per worker: sixteen workers come and go through two slots.
-	GITHERD_TEST_WORKER_QUOTA=1 "$BIN" sync -j 2 -C "$WS" "$OUT/m.yaml" \
+	GITHERD_TEST_WORKER_QUOTA=1 "$SEAMS_BIN" sync -j 2 -C "$WS" "$OUT/m.yaml" \
 	    >"$OUT/stdout" 2>"$OUT/stderr" &
 	max=$(max_fds $!)
 	wait $!
