@@ -25,7 +25,7 @@ BUILD	?= build
 SAN	?=
 CFLAGS_ALL = $(STD) $(WARN) $(CFLAGS) $(SAN) -Iinclude -MMD -MP
 
-# The layout is the fork boundary (DESIGN.md): src/common is used by both
+# The layout is the fork boundary: src/common is used by both
 # sides, src/parent is the single-threaded parent, src/worker runs only
 # after fork() and is the only place that includes <git2.h>.  Each side
 # sees its own headers and include/ only, and `make check-layers` links

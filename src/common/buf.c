@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "xmalloc.h"
 
+/* What an empty buf points at: never written (cap 0 means not ours). */
 static char empty_data[1];
 
 void

@@ -63,8 +63,12 @@ pool_release(struct pool *p)
 }
 
 /*
- * The child side, in the order STYLE.md §2.5 gives: die with the parent,
- * reset signals, keep only our own descriptors, then run.
+ * The child side, in this order: first die with the parent (and check it
+ * did not die before we asked, or we would be an orphan nobody reaps),
+ * then put signals back to their defaults (the parent's handlers write to
+ * its self-pipe), keep only our own descriptors (CLOEXEC does nothing
+ * without exec, and a sibling's socket kept open here would hide its EOF),
+ * then run.
  */
 static void
 child_setup(pid_t parent, int sock, int errw)

@@ -1,7 +1,10 @@
 /*
  * Signals as poll events (skalibs' self-pipe): each handled signal writes
  * its number as one byte to a non-blocking pipe that the parent's loop
- * polls.  The pipe and the handlers are the only global state githerd has.
+ * polls.  The pipe and the handlers are the parent's only global state.
+ * (A worker has three more, each because a libgit2 hook or a signal
+ * handler takes no payload: worker.c's cancel flag, netstream.c's job
+ * context and memlimit.c's counters.)
  */
 #ifndef GITHERD_SIG_H
 #define GITHERD_SIG_H

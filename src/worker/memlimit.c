@@ -6,16 +6,22 @@
 #include "compat.h"
 #include "memlimit.h"
 
-/* One worker, one thread: plain counters will do. */
-static size_t limit, used;
-static bool hit;
+/*
+ * libgit2's allocator hooks take no payload, so the ceiling and the count
+ * live here, the worker's (one thread: plain counters will do).
+ */
+static struct {
+	size_t	limit, used;
+	bool	hit;		/* an allocation was refused this job */
+} heap;
 
 static bool
 fits(size_t more)
 {
-	if (limit == 0 || (more <= limit && used <= limit - more))
+	if (heap.limit == 0 ||
+	    (more <= heap.limit && heap.used <= heap.limit - more))
 		return true;
-	hit = true;
+	heap.hit = true;
 	return false;
 }
 
@@ -28,7 +34,7 @@ counted_malloc(size_t n, const char *file, int line)
 	(void)line;
 	if (!fits(n) || (p = malloc(n)) == NULL)
 		return NULL;
-	used += compat_malloc_size(p);
+	heap.used += compat_malloc_size(p);
 	return p;
 }
 
@@ -44,7 +50,7 @@ counted_realloc(void *ptr, size_t n, const char *file, int line)
 		return NULL;
 	if ((p = realloc(ptr, n)) == NULL)
 		return NULL;
-	used = used - old + compat_malloc_size(p);
+	heap.used = heap.used - old + compat_malloc_size(p);
 	return p;
 }
 
@@ -53,7 +59,7 @@ counted_free(void *ptr)
 {
 	if (ptr == NULL)
 		return;
-	used -= compat_malloc_size(ptr);
+	heap.used -= compat_malloc_size(ptr);
 	free(ptr);
 }
 
@@ -62,24 +68,24 @@ memlimit_install(size_t max)
 {
 	git_allocator a = { counted_malloc, counted_realloc, counted_free };
 
-	limit = max;
+	heap.limit = max;
 	return git_libgit2_opts(GIT_OPT_SET_ALLOCATOR, &a);
 }
 
 size_t
 memlimit_limit(void)
 {
-	return limit;
+	return heap.limit;
 }
 
 bool
 memlimit_hit(void)
 {
-	return hit;
+	return heap.hit;
 }
 
 void
 memlimit_reset(void)
 {
-	hit = false;
+	heap.hit = false;
 }

@@ -14,8 +14,8 @@
  *   server but the job's and its proxy is refused, or with
  *   --follow-redirects remembered so that no credential goes there.
  *
- * libgit2's stream registry takes no payload: the cancel flag and the
- * last Retry-After live in this file, one worker process each.
+ * libgit2's stream registry takes no payload: what a stream needs of its
+ * job lives in this file's one struct, one worker process each.
  */
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -44,17 +44,28 @@
 #define SLICE_MS	200	/* longest wait between looks at the cancel flag */
 #define HEAD_MAX	8192	/* response headers kept for sniffing */
 
-static volatile sig_atomic_t *cancel_flag;
-/* This job's server, the proxy on the way, and where a redirect went. */
-static char server_host[256], server_port[16];
-static char proxy_host[256], proxy_port[16];
-static bool route_http;		/* plain http through the proxy */
-static bool follow_offsite;
-static char offsite[300];	/* "host:port", or "" */
-static bool offsite_refused;
-static int connect_timeout_ms = 30000;
-static int io_timeout_ms = 120000;
-static int last_retry_after_ms;
+/*
+ * What a stream must know of its job.  libgit2's stream registry takes a
+ * constructor and no payload, so this cannot travel with the stream: it is
+ * the worker's, set by netstream_* before each job (one job at a time, one
+ * thread), and the only file-scope state of this file.
+ */
+static struct {
+	volatile sig_atomic_t	*cancel_flag;
+	/* This job's server, the proxy on the way, where a redirect went. */
+	char			 server_host[256], server_port[16];
+	char			 proxy_host[256], proxy_port[16];
+	bool			 route_http;	/* plain http through the proxy */
+	bool			 follow_offsite;
+	char			 offsite[300];	/* "host:port", or "" */
+	bool			 offsite_refused;
+	int			 connect_timeout_ms;
+	int			 io_timeout_ms;
+	int			 last_retry_after_ms;
+} ns = {
+	.connect_timeout_ms = 30000,
+	.io_timeout_ms = 120000,
+};
 
 struct netstream {
 	git_stream	 parent;
@@ -69,7 +80,7 @@ struct netstream {
 static bool
 cancelled(void)
 {
-	return cancel_flag != NULL && *cancel_flag != 0;
+	return ns.cancel_flag != NULL && *ns.cancel_flag != 0;
 }
 
 /*
@@ -120,7 +131,7 @@ try_connect(struct netstream *s, const struct addrinfo *ai)
 		close(fd);
 		return -err;
 	}
-	rc = wait_fd(fd, POLLOUT, connect_timeout_ms);
+	rc = wait_fd(fd, POLLOUT, ns.connect_timeout_ms);
 	if (rc == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
 	    err == 0) {
 		s->fd = fd;
@@ -135,20 +146,20 @@ try_connect(struct netstream *s, const struct addrinfo *ai)
 static bool
 is_server(const char *host, const char *port)
 {
-	if (server_host[0] == '\0')
+	if (ns.server_host[0] == '\0')
 		return true;	/* no job yet: nothing to hold to */
-	if (strcasecmp(host, server_host) != 0)
+	if (strcasecmp(host, ns.server_host) != 0)
 		return false;
 	/* The same host's https, after a redirect away from plain http. */
-	return strcmp(port, server_port) == 0 ||
-	    (strcmp(server_port, "80") == 0 && strcmp(port, "443") == 0);
+	return strcmp(port, ns.server_port) == 0 ||
+	    (strcmp(ns.server_port, "80") == 0 && strcmp(port, "443") == 0);
 }
 
 static bool
 is_proxy(const char *host, const char *port)
 {
-	return proxy_host[0] != '\0' && strcasecmp(host, proxy_host) == 0 &&
-	    strcmp(port, proxy_port) == 0;
+	return ns.proxy_host[0] != '\0' && strcasecmp(host, ns.proxy_host) == 0 &&
+	    strcmp(port, ns.proxy_port) == 0;
 }
 
 /* A connection (or CONNECT) to host:port: 0 if it may go, -1 if refused. */
@@ -157,12 +168,12 @@ check_server(const char *host, const char *port)
 {
 	if (is_server(host, port) || is_proxy(host, port))
 		return 0;
-	snprintf(offsite, sizeof(offsite), "%s:%s", host, port);
-	if (follow_offsite)
+	snprintf(ns.offsite, sizeof(ns.offsite), "%s:%s", host, port);
+	if (ns.follow_offsite)
 		return 0;
-	offsite_refused = true;
+	ns.offsite_refused = true;
 	git_error_set(GIT_ERROR_NET, "redirected from %s:%s to %s, another "
-	    "server: not followed", server_host, server_port, offsite);
+	    "server: not followed", ns.server_host, ns.server_port, ns.offsite);
 	return -1;
 }
 
@@ -175,10 +186,10 @@ route(const struct netstream *s, const char **host, const char **port)
 {
 	*host = s->host;
 	*port = s->port;
-	if (route_http && proxy_host[0] != '\0' &&
+	if (ns.route_http && ns.proxy_host[0] != '\0' &&
 	    is_server(s->host, s->port)) {
-		*host = proxy_host;
-		*port = proxy_port;
+		*host = ns.proxy_host;
+		*port = ns.proxy_port;
 	}
 }
 
@@ -272,7 +283,7 @@ sniff(struct netstream *s, const char *data, size_t n)
 		if ((nl = strstr(line, "\r\n")) == NULL)
 			break;
 		if ((secs = retry_after(line, (size_t)(nl - line))) >= 0)
-			last_retry_after_ms = secs > 86400 ? 86400000 :
+			ns.last_retry_after_ms = secs > 86400 ? 86400000 :
 			    secs * 1000;
 	}
 }
@@ -297,7 +308,7 @@ ns_read(git_stream *stream, void *data, size_t len)
 			    "socket: %s", strerror(errno));
 			return -1;
 		}
-		if ((rc = wait_fd(s->fd, POLLIN, io_timeout_ms)) == 0) {
+		if ((rc = wait_fd(s->fd, POLLIN, ns.io_timeout_ms)) == 0) {
 			git_error_set(GIT_ERROR_NET, "could not read from %s: "
 			    "timed out", s->host);
 			return -1;
@@ -353,7 +364,7 @@ ns_write(git_stream *stream, const char *data, size_t len, int flags)
 			    s->host, strerror(errno));
 			return -1;
 		}
-		if ((rc = wait_fd(s->fd, POLLOUT, io_timeout_ms)) == 0) {
+		if ((rc = wait_fd(s->fd, POLLOUT, ns.io_timeout_ms)) == 0) {
 			git_error_set(GIT_ERROR_NET, "could not write to %s: "
 			    "timed out", s->host);
 			return -1;
@@ -395,8 +406,8 @@ ns_new(git_stream **out, const char *host, const char *port)
 	struct netstream *s = xcalloc(1, sizeof(*s));
 
 	s->parent.version = GIT_STREAM_VERSION;
-	s->parent.timeout = io_timeout_ms;
-	s->parent.connect_timeout = connect_timeout_ms;
+	s->parent.timeout = ns.io_timeout_ms;
+	s->parent.connect_timeout = ns.connect_timeout_ms;
 	s->parent.connect = ns_connect;
 	s->parent.read = ns_read;
 	s->parent.write = ns_write;
@@ -414,11 +425,11 @@ netstream_register(volatile sig_atomic_t *cancel, int connect_ms, int io_ms)
 {
 	git_stream_registration reg;
 
-	cancel_flag = cancel;
+	ns.cancel_flag = cancel;
 	if (connect_ms > 0)
-		connect_timeout_ms = connect_ms;
+		ns.connect_timeout_ms = connect_ms;
 	if (io_ms > 0)
-		io_timeout_ms = io_ms;
+		ns.io_timeout_ms = io_ms;
 	memset(&reg, 0, sizeof(reg));
 	reg.version = GIT_STREAM_VERSION;
 	reg.init = ns_new;
@@ -429,29 +440,29 @@ void
 netstream_server(const char *host, const char *port, const char *phost,
     const char *pport, bool http_via_proxy, bool follow)
 {
-	snprintf(server_host, sizeof(server_host), "%s", host ? host : "");
-	snprintf(server_port, sizeof(server_port), "%s", port ? port : "");
-	snprintf(proxy_host, sizeof(proxy_host), "%s", phost ? phost : "");
-	snprintf(proxy_port, sizeof(proxy_port), "%s", pport ? pport : "");
-	route_http = http_via_proxy;
-	follow_offsite = follow;
-	offsite[0] = '\0';
-	offsite_refused = false;
+	snprintf(ns.server_host, sizeof(ns.server_host), "%s", host ? host : "");
+	snprintf(ns.server_port, sizeof(ns.server_port), "%s", port ? port : "");
+	snprintf(ns.proxy_host, sizeof(ns.proxy_host), "%s", phost ? phost : "");
+	snprintf(ns.proxy_port, sizeof(ns.proxy_port), "%s", pport ? pport : "");
+	ns.route_http = http_via_proxy;
+	ns.follow_offsite = follow;
+	ns.offsite[0] = '\0';
+	ns.offsite_refused = false;
 }
 
 const char *
 netstream_offsite(bool *refused)
 {
-	*refused = offsite_refused;
-	return offsite[0] != '\0' ? offsite : NULL;
+	*refused = ns.offsite_refused;
+	return ns.offsite[0] != '\0' ? ns.offsite : NULL;
 }
 
 /* The Retry-After of the last 429 or 503 seen, in ms (0: none); reset. */
 int
 netstream_take_retry_after(void)
 {
-	int ms = last_retry_after_ms;
+	int ms = ns.last_retry_after_ms;
 
-	last_retry_after_ms = 0;
+	ns.last_retry_after_ms = 0;
 	return ms;
 }

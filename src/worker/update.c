@@ -26,7 +26,7 @@
 #define REFLOG	"githerd: update"
 
 /* Where the entry is, and where the manifest wants it. */
-struct plan {
+struct update_plan {
 	/* now */
 	char		*head_branch;	/* HEAD's branch (short), or NULL */
 	git_oid		 head;		/* HEAD's commit, if born */
@@ -40,7 +40,7 @@ struct plan {
 };
 
 static void
-plan_release(struct plan *p)
+update_plan_release(struct update_plan *p)
 {
 	free(p->head_branch);
 }
@@ -249,7 +249,7 @@ apply_refs(struct gitctx *c, struct quarantine *q, const char *branches)
 /* --- work trees --------------------------------------------------------- */
 
 static void
-read_head(struct gitctx *c, struct plan *p)
+read_head(struct gitctx *c, struct update_plan *p)
 {
 	git_reference *head = NULL;
 
@@ -291,7 +291,7 @@ peeled(git_repository *repo, const char *name, git_oid *out)
 
 /* Does the entry already hold what the remote advertises for it? */
 static bool
-have_wanted(struct gitctx *c, struct plan *p)
+have_wanted(struct gitctx *c, struct update_plan *p)
 {
 	char name[512];
 	git_oid local;
@@ -363,7 +363,7 @@ fetch_into(struct gitctx *c, struct quarantine *q, bool prune)
 
 /* The commit the entry must end up at, once the objects are visible. */
 static int
-find_target(struct gitctx *c, struct plan *p)
+find_target(struct gitctx *c, struct update_plan *p)
 {
 	if (c->remote_empty)
 		return 0;
@@ -396,7 +396,7 @@ sep(struct buf *why)
  * it is safe, -1 on error.  Nothing is written.
  */
 static int
-check_local_work(struct gitctx *c, struct plan *p, struct buf *why)
+check_local_work(struct gitctx *c, struct update_plan *p, struct buf *why)
 {
 	struct localwork lw;
 	struct buf list = BUF_INIT;
@@ -475,7 +475,7 @@ out:
 }
 
 static int
-move_head(struct gitctx *c, struct plan *p)
+move_head(struct gitctx *c, struct update_plan *p)
 {
 	git_checkout_options co;
 	git_commit *commit = NULL;
@@ -536,7 +536,7 @@ out:
 static void
 update_worktree(struct gitctx *c)
 {
-	struct plan p;
+	struct update_plan p;
 	struct quarantine q;
 	struct buf why = BUF_INIT;
 	int rc;
@@ -583,7 +583,7 @@ update_worktree(struct gitctx *c)
 out:
 	quarantine_close(&q);
 	buf_release(&why);
-	plan_release(&p);
+	update_plan_release(&p);
 }
 
 /* --- bare repositories and mirrors -------------------------------------- */

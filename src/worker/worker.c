@@ -29,6 +29,7 @@
 /* Seconds a cancelled worker gets to unwind before SIGALRM ends it. */
 #define CANCEL_GRACE_S	2
 
+/* The one thing a signal handler may touch; libgit2's callbacks poll it. */
 static volatile sig_atomic_t cancelled;
 
 /*
