@@ -44,7 +44,7 @@ UNIT_OBJS   = $(COMMON_OBJS) $(PARENT_OBJS)
 PARENT_LIBS = $(shell pkg-config --libs yaml-0.1)
 
 UNIT_TESTS = buf sanitize stall units errclass url path manifest queue wire progress view report run fsutil \
-	     freeze history schedule select netrc hostkey proxy cabundle cli
+	     freeze history schedule select diags netrc hostkey proxy cabundle cli
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 PROG	= githerd

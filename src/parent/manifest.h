@@ -1,7 +1,10 @@
 /*
  * The manifest: githerd's own YAML format or vcstool's .repos format,
  * parsed and validated into a list of repository specs.  Nothing here
- * touches the network or any file but the manifest itself.
+ * touches the network or any file but the manifest itself.  manifest.c
+ * reads the file, parses the YAML and picks the format; each format's
+ * reader is manifest_<format>.c; manifest_paths.c checks the paths of all
+ * entries together; what they share is manifest_read.h.
  */
 #ifndef GITHERD_MANIFEST_H
 #define GITHERD_MANIFEST_H
@@ -10,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diags.h"
 #include "types.h"
 
 #define MANIFEST_MAX_BYTES	(8u << 20)
@@ -68,18 +72,6 @@ struct manifest {
 	size_t			 nhosts;
 };
 
-struct diag {
-	unsigned	 line, col;
-	char		*msg;
-};
-
-/* All problems found in one manifest, in file order. */
-struct diags {
-	char		*file;
-	struct diag	*v;
-	size_t		 n, cap;
-};
-
 void	manifest_init(struct manifest *);
 void	manifest_release(struct manifest *);
 enum manifest_flags {
@@ -95,11 +87,5 @@ int	manifest_parse_flags(struct manifest *, const char *name,
 	    const char *buf, size_t len, unsigned flags, struct diags *);
 /* Drop the entries whose keep[] is false, keeping the others' order. */
 void	manifest_keep(struct manifest *, const bool *keep);
-
-void	diags_init(struct diags *);
-void	diags_release(struct diags *);
-void	diags_add(struct diags *, unsigned line, unsigned col,
-	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-char	*diags_format(const struct diags *);	/* "file:line:col: msg\n"... */
 
 #endif

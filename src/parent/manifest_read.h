@@ -1,0 +1,64 @@
+/*
+ * What manifest.c shares with the format readers (manifest_githerd.c,
+ * manifest_vcstool.c) and manifest_paths.c: the state of one parse, an
+ * entry's fields while they are read, and the checks every format makes.
+ * Every error goes through manifest_error, which counts it: a manifest
+ * with any error yields no entries.  Private to the manifest's files.
+ */
+#ifndef GITHERD_MANIFEST_READ_H
+#define GITHERD_MANIFEST_READ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "manifest.h"
+#include "yamltree.h"
+
+/* One entry (or the defaults) while it is being read. */
+struct manifest_fields {
+	const struct ynode	*url;
+	const struct ynode	*path;
+	const struct ynode	*ref;		/* value node of branch/tag/commit */
+	const struct ynode	*ref_key;
+	enum ref_kind		 kind;
+	const struct ynode	*groups;
+	int			 depth;
+	bool			 submodules, bare, mirror;
+	const struct ynode	*bare_node, *mirror_node, *sub_node, *depth_node;
+	uint64_t		 size_hint;
+};
+
+struct manifest_parse {
+	struct diags	*d;
+	struct manifest	*m;
+	unsigned	 flags;		/* enum manifest_flags */
+	int		 errors;
+};
+
+void	manifest_error(struct manifest_parse *, const struct ynode *,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* "unknown key 'x' in WHERE (did you mean 'y'?)" */
+void	manifest_unknown_key(struct manifest_parse *, const struct ynode *key,
+	    const char *where, const char *const *known);
+/* v is a non-empty string of at most max bytes; else -1 after an error. */
+int	manifest_want_string(struct manifest_parse *, const struct ynode *key,
+	    const struct ynode *v, size_t max);
+/* Why s cannot be a branch or tag name, or NULL if it can. */
+const char *manifest_ref_problem(const char *s);
+bool	manifest_is_full_hex(const char *s);
+const struct ynode *manifest_map_get(const struct ynode *map, const char *key,
+	    const struct ynode **keynode);
+/* One entry from its fields, its URL and path checked; path is taken. */
+void	manifest_add_spec(struct manifest_parse *,
+	    const struct manifest_fields *, const struct ynode *entry,
+	    char *path, const struct ynode *pathnode);
+
+void	manifest_githerd_read(struct manifest_parse *,
+	    const struct ynode *root);
+void	manifest_vcstool_read(struct manifest_parse *,
+	    const struct ynode *root);
+/* Paths across entries: no two the same, none inside another's .git. */
+void	manifest_paths_check(struct manifest_parse *);
+
+#endif
