@@ -120,6 +120,15 @@ check-layers: $(BUILD)/layers $(PROG)
 	@if grep -q GITHERD_TEST_ $(PROG); then \
 	  echo "check-layers: $(PROG) reads a test seam (include/seams.h)" >&2; \
 	  exit 1; fi
+	@python3 tests/layers/includes.py src/common src/parent src/worker
+	@# The rule must bite: a parent object calling libgit2 may not link.
+	@printf 'int git_libgit2_version(int *, int *, int *);\nint probe(void);\nint probe(void) { return git_libgit2_version(0, 0, 0); }\n' \
+	    >$(BUILD)/layers-probe.c
+	@$(CC) $(CFLAGS_ALL) -c -o $(BUILD)/layers-probe.o $(BUILD)/layers-probe.c
+	@if $(CC) -o $(BUILD)/layers-probe tests/layers/stub.c $(BUILD)/layers-probe.o \
+	    $(UNIT_OBJS) $(PARENT_LIBS) 2>/dev/null; then \
+	  echo "check-layers: a libgit2 call on the parent's side linked" >&2; \
+	  exit 1; fi
 	@echo "check-layers: common and parent link without libgit2"
 
 # hostkey.c needs libssh2 but not libgit2: its test links it alone.
