@@ -2,7 +2,8 @@
 # make bench: build the corpus, serve it on 127.0.0.1, and run bench.py,
 # which prints the markdown table.  Not part of make check.
 #
-#   tests/bench/run.sh              (BENCH_RUNS=N, BENCH_ONLY=small-git,...)
+#   tests/bench/run.sh              (BENCH_RUNS=N, BENCH_ONLY=small-git,...,
+#                                    GITHERD=another/githerd to compare builds)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TOP=$PWD
@@ -67,11 +68,11 @@ start_git_daemon "$B/tiny/repos" "$STATE/tiny"; GIT_TINY=$GIT_DAEMON_URL
 # No user or system git configuration may change what is measured.
 export HOME=$SCRATCH/home GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
 mkdir -p "$HOME"
-export BENCH_DIR=$SCRATCH GITHERD=$TOP/githerd GIT_SMALL HTTP_SMALL GIT_MIXED GIT_UP \
+export BENCH_DIR=$SCRATCH GITHERD=${GITHERD:-$TOP/githerd} GIT_SMALL HTTP_SMALL GIT_MIXED GIT_UP \
     GIT_TINY TINY_COUNT SMALL_REPOS=$B/small/repos MIXED_REPOS=$B/mixed/repos UP_REPOS=$B/up
 
 {
-	echo "githerd $("$TOP/githerd" version | sed -n 's/^githerd //p') (libgit2 $("$TOP/githerd" version | sed -n 's/^libgit2 //p')), $(git --version),"
+	echo "githerd $("$GITHERD" version | sed -n 's/^githerd //p') (libgit2 $("$GITHERD" version | sed -n 's/^libgit2 //p')), $(git --version),"
 	echo "vcstool $(dpkg-query -W -f '${Version}' vcstool 2>/dev/null || echo 'not installed');"
 	echo "$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
 	echo "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM,"
