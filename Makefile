@@ -43,8 +43,8 @@ ALL_OBJS    = $(COMMON_OBJS) $(PARENT_OBJS) $(WORKER_OBJS) $(MAIN_OBJ)
 UNIT_OBJS   = $(COMMON_OBJS) $(PARENT_OBJS)
 PARENT_LIBS = $(shell pkg-config --libs yaml-0.1)
 
-UNIT_TESTS = buf sanitize stall units errclass url path manifest queue wire progress view report run fsutil \
-	     freeze history schedule select diags netrc hostkey proxy cabundle cli
+# One binary per tests/unit/test_<module>.c.
+UNIT_TESTS = $(patsubst tests/unit/test_%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
 UNIT_BINS  = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 PROG	= githerd
