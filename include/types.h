@@ -37,6 +37,7 @@ enum job_flags {
 	JOBF_BARE = 1 << 1,
 	JOBF_MIRROR = 1 << 2,
 	JOBF_FETCH = 1 << 3,	/* status: ask the remote too */
+	JOBF_NO_PRUNE = 1 << 4,	/* keep remote-tracking refs the remote lost */
 };
 
 /* What a job came to. */

@@ -139,6 +139,9 @@ static const struct option_row options[] = {
 	    "only the I-th of N shards of the selection" },
 	FLAG("dry-run", 0, CMD_SYNC, dry_run,
 	    "sync: say what would be done, do nothing"),
+	FLAG("no-prune", 0, CMD_SYNC, no_prune,
+	    "sync: keep remote-tracking refs of branches\n"
+	    "the remote deleted"),
 	SET("quiet", 'q', RUNS | CMD_CHECK, verbosity, -1,
 	    "print only failures (check: nothing when valid)"),
 	SET("verbose", 'v', RUNS, verbosity, 1,

@@ -57,6 +57,7 @@ struct cli {
 	const char		*workspace;
 	const char		*json;
 	bool			 fetch;		/* status, sync --dry-run */
+	bool			 no_prune;	/* sync */
 	const char		*output;	/* freeze -o */
 	struct cli_list		 groups, excludes;
 	struct cli_shard	 shard;

@@ -373,6 +373,31 @@ gitctx_checkout_options(struct gitctx *c, git_checkout_options *co)
 /* --- the remote: what it has, what we want ------------------------------ */
 
 /* An anonymous remote for the manifest's URL, connected to c->repo. */
+/*
+ * The advertisement, kept: the connection is dropped before the fetch
+ * (which makes its own), and every later decision reads this copy.
+ */
+static int
+snapshot(struct gitctx *c)
+{
+	const git_remote_head **heads;
+	size_t i, n;
+	int err;
+
+	if ((err = git_remote_ls(&heads, &n, c->remote)) < 0)
+		return gitctx_fail(c, err, "listing remote refs");
+	while (c->nadv > 0)
+		free(c->adv[--c->nadv].name);
+	free(c->adv);
+	c->adv = xcalloc(n ? n : 1, sizeof(*c->adv));
+	for (i = 0; i < n; i++) {
+		c->adv[i].name = xstrdup(heads[i]->name);
+		git_oid_cpy(&c->adv[i].oid, &heads[i]->oid);
+	}
+	c->nadv = n;
+	return 0;
+}
+
 int
 gitctx_connect(struct gitctx *c)
 {
@@ -392,20 +417,17 @@ gitctx_connect(struct gitctx *c)
 	if ((err = git_remote_connect_ext(c->remote, GIT_DIRECTION_FETCH,
 	    &co)) < 0)
 		return gitctx_fail(c, err, "connect");
-	return 0;
+	return snapshot(c);
 }
 
-const git_remote_head *
+const struct gitctx_ref *
 gitctx_advertised(struct gitctx *c, const char *name)
 {
-	const git_remote_head **heads;
-	size_t i, n;
+	size_t i;
 
-	if (git_remote_ls(&heads, &n, c->remote) < 0)
-		return NULL;
-	for (i = 0; i < n; i++)
-		if (strcmp(heads[i]->name, name) == 0)
-			return heads[i];
+	for (i = 0; i < c->nadv; i++)
+		if (strcmp(c->adv[i].name, name) == 0)
+			return &c->adv[i];
 	return NULL;
 }
 
@@ -419,10 +441,10 @@ is_hex_prefix(const char *s)
 }
 
 /* The commit a tag names: the peeled entry when the tag is annotated. */
-static const git_remote_head *
+static const struct gitctx_ref *
 advertised_tag_commit(struct gitctx *c, const char *tag)
 {
-	const git_remote_head *h;
+	const struct gitctx_ref *h;
 	char name[512];
 
 	snprintf(name, sizeof(name), "refs/tags/%s^{}", tag);
@@ -439,19 +461,16 @@ advertised_tag_commit(struct gitctx *c, const char *tag)
 static int
 no_default_branch(struct gitctx *c)
 {
-	const git_remote_head **heads;
 	struct buf names = BUF_INIT;
-	size_t i, n, shown = 0, branches = 0;
+	size_t i, shown = 0, branches = 0;
 
 	buf_init(&names);
-	if (git_remote_ls(&heads, &n, c->remote) < 0)
-		n = 0;
-	for (i = 0; i < n; i++) {
-		if (strncmp(heads[i]->name, "refs/heads/", 11) != 0)
+	for (i = 0; i < c->nadv; i++) {
+		if (strncmp(c->adv[i].name, "refs/heads/", 11) != 0)
 			continue;
 		if (branches++ < 3)
 			buf_addf(&names, "%s%s", shown++ ? ", " : "",
-			    heads[i]->name + 11);
+			    c->adv[i].name + 11);
 	}
 	if (branches > 3)
 		buf_addstr(&names, ", ...");
@@ -472,16 +491,13 @@ no_default_branch(struct gitctx *c)
 int
 gitctx_resolve(struct gitctx *c)
 {
-	const git_remote_head **heads, *h;
+	const struct gitctx_ref *h;
 	git_buf def = GIT_BUF_INIT;
-	size_t n;
 	int err;
 	char name[512];
 	const char *ref = c->job->ref;
 
-	if ((err = git_remote_ls(&heads, &n, c->remote)) < 0)
-		return gitctx_fail(c, err, "listing remote refs");
-	c->remote_empty = n == 0;
+	c->remote_empty = c->nadv == 0;
 	err = git_remote_default_branch(&def, c->remote);
 	if (err == 0)
 		c->default_ref = xstrdup(def.ptr);
@@ -579,38 +595,70 @@ gitctx_refspec(const struct gitctx *c, struct buf *spec)
 }
 
 /*
- * Fetch refspecs through remote (connected or not), counting what came.
  * A full clone takes every tag, as `git clone` does; a shallow one only
  * the tags of what it fetched.
  */
+static void
+fetch_setup(struct gitctx *c, git_fetch_options *fo, git_strarray *sa,
+    const char *const *specs, size_t nspecs, int depth, bool prune)
+{
+	gitctx_fetch_options(c, fo);
+	fo->update_fetchhead = 0;
+	fo->depth = depth;
+	fo->prune = prune ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE;
+	fo->download_tags = depth > 0 ? GIT_REMOTE_DOWNLOAD_TAGS_AUTO :
+	    GIT_REMOTE_DOWNLOAD_TAGS_ALL;
+	sa->strings = (char **)specs;
+	sa->count = nspecs;
+	gitctx_phase(c, PHASE_RECEIVE);
+}
+
+static void
+count_fetched(struct gitctx *c, git_remote *remote)
+{
+	const git_indexer_progress *st = git_remote_stats(remote);
+
+	c->fetched_bytes += st->received_bytes;
+	c->fetched_objects += st->total_objects;
+	if (st->received_objects > 0)
+		c->res->fetched = true;
+}
+
+/* Fetch refspecs through remote (connected or not), counting what came. */
 int
 gitctx_fetch(struct gitctx *c, git_remote *remote, const char *const *specs,
     size_t nspecs, int depth, bool prune, const char *why)
 {
 	git_fetch_options fo;
 	git_strarray sa;
-	const git_indexer_progress *st;
 	int err;
 	char *msg;
 
-	gitctx_fetch_options(c, &fo);
-	fo.update_fetchhead = 0;
-	fo.depth = depth;
-	fo.prune = prune ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE;
-	fo.download_tags = depth > 0 ? GIT_REMOTE_DOWNLOAD_TAGS_AUTO :
-	    GIT_REMOTE_DOWNLOAD_TAGS_ALL;
-	sa.strings = (char **)specs;
-	sa.count = nspecs;
+	fetch_setup(c, &fo, &sa, specs, nspecs, depth, prune);
 	msg = xasprintf("%s: from %s", why, c->job->url);
 	url_redact_text(msg, c->job->url);
-	gitctx_phase(c, PHASE_RECEIVE);
 	err = git_remote_fetch(remote, &sa, &fo, msg);
 	free(msg);
-	st = git_remote_stats(remote);
-	c->fetched_bytes += st->received_bytes;
-	c->fetched_objects += st->total_objects;
-	if (st->received_objects > 0)
-		c->res->fetched = true;
+	count_fetched(c, remote);
+	return err;
+}
+
+/*
+ * The objects of a fetch, and its shallow boundary, without a single ref:
+ * the caller writes them (a clone, all at once into packed-refs).
+ */
+int
+gitctx_download(struct gitctx *c, git_remote *remote,
+    const char *const *specs, size_t nspecs, int depth)
+{
+	git_fetch_options fo;
+	git_strarray sa;
+	int err;
+
+	fetch_setup(c, &fo, &sa, specs, nspecs, depth, false);
+	err = git_remote_download(remote, &sa, &fo);
+	count_fetched(c, remote);
+	git_remote_disconnect(remote);
 	return err;
 }
 
@@ -775,6 +823,9 @@ gitctx_release(struct gitctx *c)
 		result_where(c->res, "%s", c->where);
 	git_remote_free(c->remote);
 	git_repository_free(c->repo);
+	while (c->nadv > 0)
+		free(c->adv[--c->nadv].name);
+	free(c->adv);
 	free(c->branch);
 	free(c->default_ref);
 	free(c->proxy);

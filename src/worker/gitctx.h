@@ -39,12 +39,20 @@ struct gitctx_events {
 	const struct auth_config *auth;	/* the worker's, for every job */
 };
 
+/* One ref of the remote's advertisement, copied when it connected. */
+struct gitctx_ref {
+	char		*name;
+	git_oid		 oid;
+};
+
 struct gitctx {
 	const struct msg_job		*job;
 	const struct gitctx_events	*ev;
 	struct job_result		*res;
 	git_repository			*repo;		/* the entry's repository */
 	git_remote			*remote;	/* connected, anonymous */
+	struct gitctx_ref		*adv;		/* what it advertised */
+	size_t				 nadv;
 	enum phase			 phase;
 	struct msg_progress		 counters;
 	uint64_t			 fetched_bytes;	/* of finished fetches */
@@ -92,11 +100,13 @@ void	gitctx_proxy_options(struct gitctx *, git_proxy_options *);
 void	gitctx_owner(struct gitctx *, git_repository *, const char *url);
 void	gitctx_checkout_options(struct gitctx *, git_checkout_options *);
 int	gitctx_connect(struct gitctx *);
-const git_remote_head *gitctx_advertised(struct gitctx *, const char *name);
+const struct gitctx_ref *gitctx_advertised(struct gitctx *, const char *name);
 int	gitctx_resolve(struct gitctx *);
 void	gitctx_refspec(const struct gitctx *, struct buf *);
 int	gitctx_fetch(struct gitctx *, git_remote *, const char *const *specs,
 	    size_t nspecs, int depth, bool prune, const char *reflog_why);
+int	gitctx_download(struct gitctx *, git_remote *, const char *const *specs,
+	    size_t nspecs, int depth);
 void	gitctx_head(struct gitctx *, git_repository *);
 int	gitctx_origin(struct gitctx *, git_repository *, char *have,
 	    size_t len);

@@ -18,7 +18,9 @@
 #include "localwork.h"
 #include "protect.h"
 #include "quarantine.h"
+#include "refs.h"
 #include "submodules.h"
+#include "tracking.h"
 #include "treecheck.h"
 #include "update.h"
 #include "xmalloc.h"
@@ -130,117 +132,31 @@ open_entry(struct gitctx *c)
 
 /* --- refs --------------------------------------------------------------- */
 
-static bool
-ref_is(git_repository *repo, const char *name, const git_oid *oid)
-{
-	git_oid have;
-	bool same = git_reference_name_to_id(&have, repo, name) == 0 &&
-	    git_oid_equal(&have, oid);
-
-	git_error_clear();
-	return same;
-}
-
-static int
-set_ref(struct gitctx *c, git_repository *repo, const char *name,
-    const git_oid *oid)
-{
-	git_reference *ref = NULL;
-	int err;
-
-	if (ref_is(repo, name, oid))
-		return 0;
-	err = git_reference_create(&ref, repo, name, oid, 1, REFLOG);
-	git_reference_free(ref);
-	return err < 0 ? gitctx_fail(c, err, name) : 0;
-}
-
-/* Every direct ref of repo under prefix, as name -> oid pairs. */
-struct refs {
-	char	**name;
-	git_oid	 *oid;
-	size_t	  n, cap, capo;
-};
-
-static void
-refs_release(struct refs *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		free(r->name[i]);
-	free(r->name);
-	free(r->oid);
-	memset(r, 0, sizeof(*r));
-}
-
-static int
-refs_list(git_repository *repo, const char *glob, struct refs *out)
-{
-	git_reference_iterator *it = NULL;
-	git_reference *ref;
-	int err;
-
-	memset(out, 0, sizeof(*out));
-	if ((err = git_reference_iterator_glob_new(&it, repo, glob)) < 0)
-		return err;
-	while ((err = git_reference_next(&ref, it)) == 0) {
-		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT) {
-			XGROW(out->name, out->n + 1, out->cap);
-			XGROW(out->oid, out->n + 1, out->capo);
-			out->name[out->n] = xstrdup(git_reference_name(ref));
-			git_oid_cpy(&out->oid[out->n], git_reference_target(ref));
-			out->n++;
-		}
-		git_reference_free(ref);
-	}
-	git_reference_iterator_free(it);
-	git_error_clear();
-	return err == GIT_ITEROVER ? 0 : err;
-}
-
-static const git_oid *
-refs_find(const struct refs *r, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		if (strcmp(r->name[i], name) == 0)
-			return &r->oid[i];
-	return NULL;
-}
-
 /*
- * Copy the refs the fetch updated in quarantine to the entry: the
- * remote-tracking branches (or a bare repository's branches, which the
- * caller has checked), and tags the entry does not have yet (an existing
- * tag is never moved, as `git fetch` does, except the one the manifest
- * names).
+ * A bare repository's branches from the quarantine (the caller has
+ * checked they only move forward), and the tags it does not have yet: an
+ * existing tag is never moved, as `git fetch` does.
  */
 static int
-apply_refs(struct gitctx *c, struct quarantine *q, const char *branches)
+apply_bare_refs(struct gitctx *c, struct quarantine *q)
 {
 	struct refs got;
 	git_oid have;
-	char tag[512] = "";
 	size_t i;
 	int rc = 0;
 
-	if (refs_list(q->repo, branches, &got) < 0)
+	if (refs_list(q->repo, "refs/heads/*", &got) < 0)
 		return gitctx_fail(c, -1, "listing fetched refs");
 	for (i = 0; rc == 0 && i < got.n; i++)
-		rc = set_ref(c, c->repo, got.name[i], &got.oid[i]);
+		rc = refs_set(c, c->repo, got.v[i].name, &got.v[i].oid, REFLOG);
 	refs_release(&got);
 	if (rc == 0 && refs_list(q->repo, "refs/tags/*", &got) < 0)
 		return gitctx_fail(c, -1, "listing fetched tags");
-	if (c->kind == REF_TAG)
-		snprintf(tag, sizeof(tag), "refs/tags/%s", c->job->ref);
 	for (i = 0; rc == 0 && i < got.n; i++) {
-		if (strcmp(got.name[i], tag) != 0 &&
-		    git_reference_name_to_id(&have, c->repo, got.name[i]) == 0)
+		if (git_reference_name_to_id(&have, c->repo, got.v[i].name) == 0)
 			continue;
 		git_error_clear();
-		rc = set_ref(c, c->repo, got.name[i], &got.oid[i]);
+		rc = refs_set(c, c->repo, got.v[i].name, &got.v[i].oid, REFLOG);
 	}
 	refs_release(&got);
 	return rc;
@@ -305,7 +221,7 @@ have_wanted(struct gitctx *c, struct update_plan *p)
 		if (git_reference_name_to_id(&local, c->repo, name) == 0)
 			git_oid_cpy(&p->old_tracking, &local);
 		git_error_clear();
-		return ref_is(c->repo, name, &c->want);
+		return refs_is(c->repo, name, &c->want);
 	}
 	if ((c->kind == REF_COMMIT || c->kind == REF_VERSION) &&
 	    !c->want_known) {
@@ -341,23 +257,15 @@ have_wanted(struct gitctx *c, struct update_plan *p)
 static int
 fetch_into(struct gitctx *c, struct quarantine *q, bool prune)
 {
-	struct buf spec = BUF_INIT, tag = BUF_INIT;
-	const char *specs[2];
-	size_t n = 0;
+	struct buf spec = BUF_INIT;
+	const char *specs[1];
 	int rc;
 
 	buf_init(&spec);
-	buf_init(&tag);
 	gitctx_refspec(c, &spec);
-	specs[n++] = spec.data;
-	if (c->kind == REF_TAG && c->depth == 0 && !c->mirror) {
-		buf_addf(&tag, "+refs/tags/%s:refs/tags/%s", c->job->ref,
-		    c->job->ref);
-		specs[n++] = tag.data;
-	}
-	rc = quarantine_fetch(c, q, specs, n, c->depth, prune);
+	specs[0] = spec.data;
+	rc = quarantine_fetch(c, q, specs, 1, c->depth, prune);
 	buf_release(&spec);
-	buf_release(&tag);
 	return rc;
 }
 
@@ -516,7 +424,7 @@ move_head(struct gitctx *c, struct update_plan *p)
 		if ((err = git_config_set_string(cfg, key, name)) < 0)
 			goto fail;
 	}
-	if (set_ref(c, c->repo, name, &p->target) == -1)
+	if (refs_set(c, c->repo, name, &p->target, REFLOG) == -1)
 		goto out;
 	if ((err = git_repository_set_head(c->repo, name)) < 0) {
 		gitctx_fail(c, err, "setting HEAD");
@@ -533,25 +441,38 @@ out:
 	return rc;
 }
 
+/*
+ * Fetch what `git fetch --prune` would, into quarantine; the objects and
+ * remote-tracking refs go in whatever the local-work checks say (as git
+ * fetch is always safe on a dirty work tree); the branch, HEAD, index and
+ * files move only when every check passes.
+ */
 static void
 update_worktree(struct gitctx *c)
 {
 	struct update_plan p;
 	struct quarantine q;
+	struct tracking t;
 	struct buf why = BUF_INIT;
-	int rc;
+	bool refs_moved = false, substale;
+	int rc = 0;
 
 	memset(&p, 0, sizeof(p));
 	memset(&q, 0, sizeof(q));
+	memset(&t, 0, sizeof(t));
 	buf_init(&why);
 	read_head(c, &p);
-	p.fetch = !have_wanted(c, &p);
+	if (tracking_init(c, c->repo, &t,
+	    (c->job->flags & JOBF_NO_PRUNE) == 0) == -1)
+		goto out;
+	p.fetch = !have_wanted(c, &p) || !tracking_current(c, c->repo, &t);
 	if (c->res->outcome == RESULT_FAILED)
 		goto out;
 	git_remote_disconnect(c->remote);
 	if (p.fetch) {
 		if (quarantine_open(c, c->repo, &q) == -1 ||
-		    fetch_into(c, &q, false) == -1 ||
+		    quarantine_fetch(c, &q, (const char *const *)t.spec_text,
+		    t.n, c->depth, false) == -1 ||
 		    quarantine_show(c, &q, c->repo) == -1)
 			goto out;
 	}
@@ -561,19 +482,24 @@ update_worktree(struct gitctx *c)
 	if (p.moves && treecheck(c, c->repo, &p.target, p.head_born ? &p.head :
 	    NULL, "") == -1)
 		goto out;
-	if (!p.fetch && !p.moves && !((c->job->flags & JOBF_SUBMODULES) &&
-	    submodules_stale(c, c->repo, 1))) {
+	substale = (c->job->flags & JOBF_SUBMODULES) &&
+	    submodules_stale(c, c->repo, 1);
+	if ((p.moves || substale) &&
+	    (rc = check_local_work(c, &p, &why)) == -1)
+		goto out;
+	if (p.fetch && (quarantine_install(c, &q) == -1 ||
+	    tracking_apply(c, c->repo, &t, &refs_moved) == -1))
+		goto out;
+	if (tracking_tidy(c, c->repo, &t, &refs_moved) == -1)
+		goto out;
+	if (rc == 1) {
+		skip(c, why.data);
+		goto out;
+	}
+	if (!p.moves && !substale) {
 		c->res->outcome = RESULT_UNCHANGED;
 		goto out;
 	}
-	if ((rc = check_local_work(c, &p, &why)) != 0) {
-		if (rc == 1)
-			skip(c, why.data);
-		goto out;
-	}
-	if (p.fetch && (quarantine_install(c, &q) == -1 ||
-	    apply_refs(c, &q, "refs/remotes/origin/*") == -1))
-		goto out;
 	if (p.moves && move_head(c, &p) == -1)
 		goto out;
 	if ((c->job->flags & JOBF_SUBMODULES) &&
@@ -582,6 +508,7 @@ update_worktree(struct gitctx *c)
 	c->res->outcome = RESULT_UPDATED;
 out:
 	quarantine_close(&q);
+	tracking_release(&t);
 	buf_release(&why);
 	update_plan_release(&p);
 }
@@ -598,15 +525,12 @@ static bool
 in_sync(struct gitctx *c, const struct refs *local,
     const char *const *prefixes, bool exact, bool tags_kept)
 {
-	const git_remote_head **heads;
 	const git_oid *mine;
 	const char *const *pre;
-	size_t i, n, counted = 0;
+	size_t i, counted = 0;
 
-	if (git_remote_ls(&heads, &n, c->remote) < 0)
-		return false;
-	for (i = 0; i < n; i++) {
-		const char *name = heads[i]->name;
+	for (i = 0; i < c->nadv; i++) {
+		const char *name = c->adv[i].name;
 		size_t len = strlen(name);
 
 		if (len > 3 && strcmp(name + len - 3, "^{}") == 0)
@@ -623,7 +547,7 @@ in_sync(struct gitctx *c, const struct refs *local,
 		/* An existing tag is never moved (as git fetch): not a change. */
 		if (tags_kept && strncmp(name, "refs/tags/", 10) == 0)
 			continue;
-		if (!git_oid_equal(mine, &heads[i]->oid))
+		if (!git_oid_equal(mine, &c->adv[i].oid))
 			return false;
 	}
 	return !exact || counted == local->n;
@@ -738,17 +662,17 @@ update_bare(struct gitctx *c)
 	    refs_list(q.repo, "refs/heads/*", &got) < 0)
 		goto out;
 	for (i = 0; i < got.n && why.len == 0; i++) {
-		mine = refs_find(&local, got.name[i]);
-		if (mine == NULL || git_oid_equal(mine, &got.oid[i]))
+		mine = refs_find(&local, got.v[i].name);
+		if (mine == NULL || git_oid_equal(mine, &got.v[i].oid))
 			continue;
 		buf_reset(&list);
-		n = localwork_unique(c, c->repo, mine, &got.oid[i], 1,
+		n = localwork_unique(c, c->repo, mine, &got.v[i].oid, 1,
 		    NULL, &list);
 		if (n < 0)
 			goto out;
 		if (n > 0)
 			buf_addf(&why, "%s has %d commit%s the remote does not: "
-			    "%s", got.name[i] + 11, n, n == 1 ? "" : "s",
+			    "%s", got.v[i].name + 11, n, n == 1 ? "" : "s",
 			    list.data);
 	}
 	if (why.len > 0) {
@@ -756,7 +680,7 @@ update_bare(struct gitctx *c)
 		goto out;
 	}
 	if (quarantine_install(c, &q) == -1 ||
-	    apply_refs(c, &q, "refs/heads/*") == -1)
+	    apply_bare_refs(c, &q) == -1)
 		goto out;
 	c->res->outcome = RESULT_UPDATED;
 out:

@@ -46,7 +46,7 @@ test_update_never_overwrites_ignored_files() {
 	local before
 	ignored_setup || return
 	upstream_takes .env notes
-	before=$(entry_digest "$WS/w")
+	before=$(checkout_digest "$WS/w")
 	# Told beforehand: offline after a fetch of the user's, and online.
 	"$BIN" sync --dry-run --fetch -C "$WS" "$OUT/m.yaml" >"$OUT/dry" 2>&1
 	expect_grep "^skip\\? +w: behind 1: branch main .*a sync would skip it: ignored files would be overwritten: !! \\.env, !! notes" \
@@ -55,7 +55,7 @@ test_update_never_overwrites_ignored_files() {
 	expect_exit 4 $? "sync"
 	expect_grep "SKIP w: ignored files would be overwritten: !! \\.env, !! notes" \
 	    "$OUT/stdout" "the summary names the files"
-	expect_eq "$before" "$(entry_digest "$WS/w")" "every byte, ref and HEAD"
+	expect_eq "$before" "$(checkout_digest "$WS/w")" "every byte, branch and HEAD"
 	expect_eq SECRET=hunter2 "$(cat "$WS/w/.env")" ".env"
 	expect_eq "my notes" "$(cat "$WS/w/notes/todo")" "notes/todo"
 	git -C "$WS/w" fetch -q origin
@@ -72,12 +72,12 @@ test_update_never_deletes_ignored_files_in_a_replaced_directory() {
 	local before
 	ignored_setup || return
 	upstream_takes build
-	before=$(entry_digest "$WS/w")
+	before=$(checkout_digest "$WS/w")
 	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
 	expect_exit 4 $? "sync"
 	expect_grep "SKIP w: ignored files would be deleted: !! build/out\\.o" "$OUT/stdout" \
 	    "the summary names the file"
-	expect_eq "$before" "$(entry_digest "$WS/w")" "every byte, ref and HEAD"
+	expect_eq "$before" "$(checkout_digest "$WS/w")" "every byte, branch and HEAD"
 	expect_eq object "$(cat "$WS/w/build/out.o")" "build/out.o"
 	expect_eq keep "$(cat "$WS/w/build/keep")" "the tracked file stays too"
 	# Once the user moved their file away, the update goes through.

@@ -280,6 +280,35 @@ http_fetches() {	# STATEDIR
 	grep -c 'POST /git/.*git-upload-pack' "$1/http-access.log" 2>/dev/null || true
 }
 
+# What a skipped entry must keep while its fetch may add objects,
+# remote-tracking refs and tags, as git fetch would: every byte of the
+# work tree, the index, the configuration, HEAD, the local branches and
+# their reflogs.
+checkout_digest() {	# DIR
+	{
+		(cd "$1" && find . -path ./.git -prune -o -printf '%y %m %s %p %l\n' |
+		    LC_ALL=C sort &&
+		    find . -path ./.git -prune -o -type f -print0 | LC_ALL=C sort -z |
+		    xargs -0r sha256sum)
+		cat "$1/.git/index" "$1/.git/config" "$1/.git/HEAD" 2>/dev/null
+		git -C "$1" for-each-ref --format='%(objectname) %(refname)' refs/heads
+		git -C "$1" rev-parse HEAD 2>/dev/null
+		find "$1/.git/logs" -path '*/logs/refs/remotes' -prune -o -type f -print0 \
+		    2>/dev/null | LC_ALL=C sort -z | xargs -0r cat
+	} | sha256sum | cut -d' ' -f1
+}
+
+# The entry's remote-tracking branches are the upstream's branches, one
+# for one (what `git fetch --prune` leaves).
+expect_tracking_is_upstream() {	# UPSTREAM-NAME DIR WHAT
+	git -C "$UP/$T_NAME/$1.git" for-each-ref --format='%(objectname) %(refname:lstrip=2)' \
+	    refs/heads >"$OUT/tracking.up"
+	git -C "$2" for-each-ref --format='%(objectname) %(refname:lstrip=3)' \
+	    refs/remotes/origin | grep -v ' HEAD$' >"$OUT/tracking.ours"
+	diff -u "$OUT/tracking.up" "$OUT/tracking.ours" >"$OUT/tracking.diff" ||
+	    { fail "$3: remote-tracking refs differ from upstream's branches (- upstream, + entry)"; sed 's/^/      | /' "$OUT/tracking.diff" | head -n 20; }
+}
+
 # Everything a skipped entry must keep: every byte, every ref, HEAD.
 entry_digest() {	# DIR
 	{

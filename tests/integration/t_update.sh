@@ -77,15 +77,19 @@ test_force_push_without_local_commits_is_followed() {
 
 # skip_case NAME WHAT: after a change upstream, the re-sync must skip the
 # entry with a reason matching WHAT and leave it exactly as it was.
+# The fetch still happens, as git fetch would: the remote-tracking refs
+# follow upstream, nothing of the checkout changes.
 skip_case() {
 	local before
-	before=$(entry_digest "$E")
+	before=$(checkout_digest "$E")
 	resync
 	expect_exit 4 "$(st)" "skipped to protect local work"
 	expect_grep "SKIP +alpha: $2" "$OUT/stderr" "reason"
 	expect_grep "SKIP alpha: $2" "$OUT/stdout" "summary"
 	expect_grep '"status": "skipped", "error": null, "reason": ' "$OUT/r.json" "report"
-	expect_eq "$before" "$(entry_digest "$E")" "$1: bytes, refs and HEAD"
+	expect_eq "$before" "$(checkout_digest "$E")" "$1: work tree, index, HEAD and branches"
+	expect_tracking_is_upstream alpha "$E" "$1: fetched all the same"
+	git -C "$E" fsck --no-progress >/dev/null 2>&1 || fail "$1: fsck"
 	expect_no_tmp "$WS" "$1"
 }
 
@@ -293,11 +297,12 @@ test_submodule_local_changes_block_the_update() {
 	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/first" 2>&1 || { fail "first sync"; return; }
 	up_commit super main top.txt "new"
 	echo "mine" >>"$WS/super/lib/mid/mid.c"
-	before=$(entry_digest "$WS/super")
+	before=$(checkout_digest "$WS/super")
 	resync
 	expect_exit 4 "$(st)" "skipped"
 	expect_grep "SKIP +super: local changes in submodule lib/mid: M mid.c" "$OUT/stderr" "reason"
-	expect_eq "$before" "$(entry_digest "$WS/super")" "untouched"
+	expect_eq "$before" "$(checkout_digest "$WS/super")" "untouched"
+	expect_tracking_is_upstream super "$WS/super" "fetched all the same"
 }
 
 test_bare_repositories_fast_forward() {

@@ -1,0 +1,146 @@
+# shellcheck shell=bash
+# The daily sync, faithful to git: what a re-sync fetches, prunes and
+# keeps, written as a user's day and checked against git itself on the
+# same remote (a `git clone` and `git fetch --prune --tags` beside
+# githerd's entry).
+
+# daily_setup NAME [manifest lines...]: resync_setup, and git's own clone
+# of the same upstream in $GITREF.
+daily_setup() {
+	resync_setup "$@" || return 1
+	GITREF=$OUT/git-ref
+	git clone -q "$UP_HTTP/$T_NAME/$1.git" "$GITREF" 2>/dev/null ||
+	    { fail "git clone"; return 1; }
+}
+
+# What git leaves after the same day: fetch --prune --tags, and origin/HEAD
+# asked of the remote again.
+git_follows() {
+	git -C "$GITREF" fetch -q --prune --tags 2>"$OUT/git-fetch.err" ||
+	    { fail "git fetch"; cat "$OUT/git-fetch.err"; }
+	git -C "$GITREF" remote set-head origin -a >/dev/null 2>&1
+}
+
+# Remote-tracking refs (origin/HEAD with its target) and tags.
+tracking_view() {	# DIR
+	git -C "$1" for-each-ref --format='%(objectname) %(refname) %(symref)' \
+	    refs/remotes refs/tags
+}
+
+expect_refs_like_git() {	# WHAT
+	tracking_view "$GITREF" >"$OUT/refs.git"
+	tracking_view "$E" >"$OUT/refs.ours"
+	diff -u "$OUT/refs.git" "$OUT/refs.ours" >"$OUT/refs.diff" ||
+	    { fail "$1: refs differ from git's (- git, + githerd)"; sed 's/^/      | /' "$OUT/refs.diff" | head -n 30; }
+}
+
+up_tags() {		# NAME: the upstream's tags, as for-each-ref prints them
+	git -C "$UP/$T_NAME/$1.git" for-each-ref --format='%(objectname) %(refname)' refs/tags
+}
+
+test_daily_a_moved_tag_is_written_under_its_own_name_only() {
+	resync_setup alpha "tag: v1.1" || return
+	# lightweight, then annotated
+	up_commit alpha main moved.txt "x"
+	up_git alpha tag -f v1.1 >/dev/null
+	up_git alpha push -q -f origin v1.1 2>/dev/null
+	resync
+	expect_exit 0 "$(st)" "lightweight tag moved"
+	expect_eq "$(up_tags alpha)" "$(git -C "$E" for-each-ref --format='%(objectname) %(refname)' refs/tags)" \
+	    "tags after a lightweight move"
+	expect_eq "$(up_sha alpha 'v1.1^{commit}')" "$(git -C "$E" rev-parse HEAD)" "HEAD"
+	up_commit alpha main again.txt "y"
+	up_git alpha tag -f -a -m "moved again" v1.1 >/dev/null
+	up_git alpha push -q -f origin v1.1 2>/dev/null
+	resync
+	expect_exit 0 "$(st)" "annotated tag moved"
+	expect_eq "$(up_tags alpha)" "$(git -C "$E" for-each-ref --format='%(objectname) %(refname)' refs/tags)" \
+	    "tags after an annotated move"
+	expect_eq "$(up_sha alpha 'v1.1^{commit}')" "$(git -C "$E" rev-parse HEAD)" "HEAD at the annotated tag"
+	"$BIN" status -C "$WS" "$OUT/m.yaml" >"$OUT/status.out" 2>&1
+	expect_exit 0 $? "status"
+}
+
+test_daily_new_and_deleted_branches_and_tags_follow_git_fetch() {
+	daily_setup alpha || return
+	# upstream's day: a new branch, a commit on main, a new tag
+	up_commit alpha nightly nightly.txt "f"
+	up_commit alpha main more.txt "m"
+	up_git alpha tag new-tag nightly
+	up_git alpha push -q origin new-tag 2>/dev/null
+	resync
+	git_follows
+	expect_exit 0 "$(st)" "re-sync"
+	expect_refs_like_git "a new branch and tag"
+	expect_eq "$(up_sha alpha nightly)" "$(git -C "$E" rev-parse -q --verify origin/nightly)" \
+	    "origin/nightly"
+	expect_eq "$(up_sha alpha main)" "$(git -C "$E" rev-parse HEAD)" "HEAD follows main"
+	# then the branch is deleted upstream
+	up_git alpha push -q origin :nightly 2>/dev/null
+	resync
+	git_follows
+	expect_exit 0 "$(st)" "re-sync after a deletion"
+	expect_refs_like_git "a deleted branch"
+	expect_eq "" "$(git -C "$E" for-each-ref refs/remotes/origin/nightly)" "origin/nightly pruned"
+	expect_eq new-tag "$(git -C "$E" tag -l new-tag)" "tags stay, as with git fetch --prune"
+	# nothing new: one ref listing, no pack
+	local before
+	before=$(http_fetches "$STATE/up-http")
+	resync
+	expect_grep "1 up to date" "$OUT/stdout" "then nothing to do"
+	expect_eq "$before" "$(http_fetches "$STATE/up-http")" "packs fetched by a no-op sync"
+}
+
+test_daily_no_prune_keeps_remote_tracking_refs() {
+	resync_setup alpha || return
+	up_commit alpha nightly nightly.txt "f"
+	resync
+	expect_exit 0 "$(st)" "nightly arrives"
+	up_git alpha push -q origin :nightly 2>/dev/null
+	"$BIN" sync --no-prune -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>&1
+	expect_exit 0 $? "sync --no-prune"
+	expect_eq "$(up_git alpha rev-parse nightly)" "$(git -C "$E" rev-parse -q --verify origin/nightly)" \
+	    "origin/nightly kept"
+	resync
+	expect_eq "" "$(git -C "$E" for-each-ref refs/remotes/origin/nightly)" "pruned without it"
+}
+
+test_daily_the_remotes_default_branch_moves_origin_head() {
+	daily_setup alpha || return
+	git -C "$UP/$T_NAME/alpha.git" symbolic-ref HEAD refs/heads/dev
+	resync
+	git_follows
+	expect_exit 0 "$(st)" "re-sync"
+	expect_eq refs/remotes/origin/dev "$(git -C "$E" symbolic-ref refs/remotes/origin/HEAD)" \
+	    "origin/HEAD"
+	expect_refs_like_git "after the default branch changed"
+	expect_eq refs/heads/dev "$(git -C "$E" symbolic-ref HEAD)" "the checkout follows the default"
+	"$BIN" status -C "$WS" "$OUT/m.yaml" >"$OUT/status.out" 2>&1
+	expect_exit 0 $? "status offline"
+	expect_grep "ok +branch dev" "$OUT/status.out" "status line"
+}
+
+test_daily_a_skipped_entry_fetches_once_and_status_says_behind() {
+	local before
+	resync_setup alpha || return
+	up_commit alpha main one.txt "1"
+	up_commit alpha main two.txt "2"
+	echo "mine" >>"$E/README.md"
+	before=$(checkout_digest "$E")
+	resync
+	expect_exit 4 "$(st)" "skipped"
+	expect_eq "$before" "$(checkout_digest "$E")" "the checkout"
+	expect_eq "$(up_sha alpha main)" "$(git -C "$E" rev-parse origin/main)" "origin/main fetched"
+	expect_grep '"fetched": true' "$OUT/r.json" "the report says it fetched"
+	before=$(http_fetches "$STATE/up-http")
+	resync
+	expect_exit 4 "$(st)" "skipped again"
+	expect_eq "$before" "$(http_fetches "$STATE/up-http")" "the second sync downloads nothing"
+	expect_no_grep '"fetched": true' "$OUT/r.json" "nor says it did"
+	"$BIN" status -C "$WS" "$OUT/m.yaml" >"$OUT/status.out" 2>&1
+	expect_grep "behind 2: branch main" "$OUT/status.out" "status offline"
+	# the user commits: ahead and behind
+	git -C "$E" commit -q -am "mine"
+	"$BIN" status -C "$WS" "$OUT/m.yaml" >"$OUT/status.out" 2>&1
+	expect_grep "diverged \\(ahead 1, behind 2\\)" "$OUT/status.out" "status, diverged"
+}
