@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "clone.h"
 #include "gitctx.h"
+#include "packrefs.h"
 #include "protect.h"
 #include "submodules.h"
 #include "treecheck.h"
@@ -29,7 +30,7 @@ download(struct gitctx *c)
 	buf_init(&spec);
 	gitctx_refspec(c, &spec);
 	specs[0] = spec.data;
-	err = gitctx_fetch(c, c->remote, specs, 1, c->depth, false, "clone");
+	err = gitctx_download(c, c->remote, specs, 1, c->depth);
 	if (err < 0 && c->depth > 0 && c->kind == REF_COMMIT &&
 	    git_error_last() != NULL &&
 	    git_error_last()->klass == GIT_ERROR_INVALID &&
@@ -41,13 +42,13 @@ download(struct gitctx *c)
 		buf_reset(&spec);
 		gitctx_refspec(c, &spec);
 		specs[0] = spec.data;
-		err = gitctx_fetch(c, c->remote, specs, 1, 0, false, "clone");
+		err = gitctx_download(c, c->remote, specs, 1, 0);
 	}
 	if (err < 0) {
 		gitctx_fail(c, err, "fetch");
 		goto out;
 	}
-	rc = 0;
+	rc = packrefs_clone(c, c->repo, specs, 1);
 out:
 	buf_release(&spec);
 	return rc;

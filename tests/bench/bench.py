@@ -287,6 +287,35 @@ def large():
     record("one 113 MB repository, git://", "git clone", times["git"], ref)
 
 
+def tree_size(path):
+    """Bytes and files under path (what du and find would count)."""
+    size = files = 0
+    for d, _, names in os.walk(path):
+        for n in names:
+            st = os.lstat(os.path.join(d, n))
+            size += st.st_blocks * 512
+            files += 1
+    return size, files
+
+
+def tags10k():
+    url = os.environ["GIT_TAGS"]
+    base = write_manifests("tags", [("%s/tags.git" % url, "tags")])
+    times = {"githerd": [], "git": []}
+    for i in range(RUNS):
+        times["githerd"].append(run_githerd(base, os.path.join(DIR, "ws", "tags-githerd"))[0])
+        ws = fresh(os.path.join(DIR, "ws", "tags-git"))
+        times["git"].append(timed(["git", "clone", "-q", "%s/tags.git" % url, "tags"], cwd=ws))
+    ours = tree_size(os.path.join(DIR, "ws", "tags-githerd", "tags", ".git"))
+    theirs = tree_size(os.path.join(DIR, "ws", "tags-git", "tags", ".git"))
+    scenario = "one repository with 10,000 tags, git://"
+    ref = record(scenario, "githerd", times["githerd"],
+                 note=".git %.0f KiB in %d files" % (ours[0] / 1024, ours[1]))
+    record(scenario, "git clone", times["git"], ref,
+           note=".git %.0f KiB in %d files; githerd's is %.2f× its size" % (
+               theirs[0] / 1024, theirs[1], ours[0] / theirs[0]))
+
+
 def sample(pid, peak):
     """Fold /proc/PID's memory and descriptors into peak (a dict)."""
     try:
@@ -342,7 +371,8 @@ def tiny10k():
 
 
 SCENARIOS = [("small-git", lambda: small("git")), ("small-http", lambda: small("http")),
-             ("mixed", hetero), ("mirrors", mirrors), ("large", large), ("tiny", tiny10k)]
+             ("mixed", hetero), ("mirrors", mirrors), ("large", large), ("tags", tags10k),
+             ("tiny", tiny10k)]
 
 
 def table():

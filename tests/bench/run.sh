@@ -37,6 +37,12 @@ if [ ! -e "$B/tiny/repos/t$(printf %05d $((TINY_COUNT - 1))).git" ]; then
 	done)
 fi
 
+# One repository with 10,000 annotated tags (ROS 2's carry thousands).
+if [ ! -d "$B/tags/repos/tags.git" ]; then
+	mkdir -p "$B/tags/repos"
+	python3 tests/lib/mktags.py "$B/tags/repos/tags.git" 2000 10000
+fi
+
 # Workspaces on a tmpfs when we may mount one: the tools are measured,
 # not ext4's inode allocator after the previous run's rm -rf.
 SCRATCH=$B/scratch
@@ -51,9 +57,9 @@ fi
 
 STATE=$B/state
 rm -rf "$STATE"
-mkdir -p "$STATE"/{small,small-http,mixed,up,tiny}
+mkdir -p "$STATE"/{small,small-http,mixed,up,tiny,tags}
 cleanup() {
-	for d in small small-http mixed up tiny; do stop_servers "$STATE/$d"; done
+	for d in small small-http mixed up tiny tags; do stop_servers "$STATE/$d"; done
 	[ "$WHERE" = tmpfs ] && umount "$SCRATCH"
 	return 0
 }
@@ -64,12 +70,13 @@ start_http "$B/small/repos" "$STATE/small-http"; HTTP_SMALL=$HTTP_URL
 start_git_daemon "$B/mixed/repos" "$STATE/mixed"; GIT_MIXED=$GIT_DAEMON_URL
 start_git_daemon "$B/up" "$STATE/up"; GIT_UP=$GIT_DAEMON_URL
 start_git_daemon "$B/tiny/repos" "$STATE/tiny"; GIT_TINY=$GIT_DAEMON_URL
+start_git_daemon "$B/tags/repos" "$STATE/tags"; GIT_TAGS=$GIT_DAEMON_URL
 
 # No user or system git configuration may change what is measured.
 export HOME=$SCRATCH/home GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
 mkdir -p "$HOME"
 export BENCH_DIR=$SCRATCH GITHERD=${GITHERD:-$TOP/githerd} GIT_SMALL HTTP_SMALL GIT_MIXED GIT_UP \
-    GIT_TINY TINY_COUNT SMALL_REPOS=$B/small/repos MIXED_REPOS=$B/mixed/repos UP_REPOS=$B/up
+    GIT_TINY GIT_TAGS TINY_COUNT SMALL_REPOS=$B/small/repos MIXED_REPOS=$B/mixed/repos UP_REPOS=$B/up
 
 {
 	echo "githerd $("$GITHERD" version | sed -n 's/^githerd //p') (libgit2 $("$GITHERD" version | sed -n 's/^libgit2 //p')), $(git --version),"

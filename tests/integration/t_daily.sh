@@ -144,3 +144,24 @@ test_daily_a_skipped_entry_fetches_once_and_status_says_behind() {
 	"$BIN" status -C "$WS" "$OUT/m.yaml" >"$OUT/status.out" 2>&1
 	expect_grep "diverged \\(ahead 1, behind 2\\)" "$OUT/status.out" "status, diverged"
 }
+
+test_daily_a_clone_with_thousands_of_tags_packs_its_refs_like_git() {
+	local files
+	start_upstreams || { fail "upstream servers"; return; }
+	mkdir -p "$UP/$T_NAME"
+	python3 "$TOP/tests/lib/mktags.py" "$UP/$T_NAME/tags.git" 300 3000 ||
+	    { fail "mktags"; return; }
+	printf 'repos:\n  - url: %s/%s/tags.git\n    path: tags\n' "$UP_GIT" "$T_NAME" >"$OUT/m.yaml"
+	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>&1
+	expect_exit 0 $? "clone"
+	git clone -q "$UP_GIT/$T_NAME/tags.git" "$OUT/git-ref" 2>/dev/null || { fail "git clone"; return; }
+	same_clone "$WS/tags" "$OUT/git-ref" "3000 tags"
+	# git's file, byte for byte: sorted, every annotated tag peeled
+	cmp -s "$OUT/git-ref/.git/packed-refs" "$WS/tags/.git/packed-refs" ||
+	    { fail "packed-refs differs from git's"; diff "$OUT/git-ref/.git/packed-refs" \
+	    "$WS/tags/.git/packed-refs" | head -n 10 | sed 's/^/      | /'; }
+	files=$(find "$WS/tags/.git" -type f | wc -l)
+	[ "$files" -le "$(($(find "$OUT/git-ref/.git" -type f | wc -l) + 10))" ] ||
+	    fail "$files files in .git: one per ref?"
+	git -C "$WS/tags" fsck --strict --no-progress >/dev/null 2>&1 || fail "fsck"
+}
