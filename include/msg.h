@@ -42,6 +42,7 @@ struct msg_job {
 	char		*tmp;		/* absolute temporary sibling to clone into */
 	char		*path;		/* workspace-relative, for messages */
 	char		*ref;
+	char		*placed;	/* where githerd last put the checkout */
 	uint8_t		 op;		/* enum job_op */
 	uint8_t		 ref_kind;	/* enum ref_kind */
 	uint8_t		 flags;		/* enum job_flags */

@@ -23,6 +23,8 @@ struct job_result {
 	int32_t		 git_klass;
 	char		*message;	/* the error, the reason to skip, or status */
 	char		*where;		/* "branch main", "tag v1", ... */
+	char		*placed;	/* "refs/heads/main" or a commit id:
+					   where githerd put the checkout */
 	char		 head[41];	/* HEAD's object id in hex, or "" */
 	uint64_t	 bytes;		/* received */
 	uint64_t	 objects;

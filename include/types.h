@@ -38,6 +38,8 @@ enum job_flags {
 	JOBF_MIRROR = 1 << 2,
 	JOBF_FETCH = 1 << 3,	/* status: ask the remote too */
 	JOBF_NO_PRUNE = 1 << 4,	/* keep remote-tracking refs the remote lost */
+	JOBF_REF_CHANGED = 1 << 5, /* the manifest's ref is not the placed one's */
+	JOBF_SWITCH = 1 << 6,	/* move a checkout its user moved, too */
 };
 
 /* What a job came to. */
@@ -46,6 +48,7 @@ enum outcome {
 	RESULT_UPDATED,
 	RESULT_UNCHANGED,	/* on disk and already as the manifest asks */
 	RESULT_SKIPPED,		/* left alone to protect local work */
+	RESULT_KEPT,		/* on the branch its user chose, updated */
 	RESULT_FAILED,
 	RESULT_CANCELLED,
 	RESULT_CHECKED,		/* status: see the entry state */

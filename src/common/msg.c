@@ -42,6 +42,7 @@ job_write(struct buf *b, const struct msg *m)
 	buf_put_str(b, j->tmp, STR_MAX);
 	buf_put_str(b, j->path, STR_MAX);
 	buf_put_str(b, j->ref, STR_MAX);
+	buf_put_str(b, j->placed, STR_MAX);
 	buf_put_u8(b, j->op);
 	buf_put_u8(b, j->ref_kind);
 	buf_put_u8(b, j->flags);
@@ -59,6 +60,7 @@ job_read(struct msg *m, struct buf_cursor *c)
 	j->tmp = buf_get_str(c);
 	j->path = buf_get_str(c);
 	j->ref = buf_get_str(c);
+	j->placed = buf_get_str(c);
 	j->op = buf_get_u8(c);
 	j->ref_kind = buf_get_u8(c);
 	j->flags = buf_get_u8(c);
@@ -75,6 +77,7 @@ job_free(struct msg *m)
 	free(m->u.job.tmp);
 	free(m->u.job.path);
 	free(m->u.job.ref);
+	free(m->u.job.placed);
 }
 
 /* --- PHASE -------------------------------------------------------------- */
@@ -175,6 +178,7 @@ done_write(struct buf *b, const struct msg *m)
 	buf_put_str(b, d->message, STR_MAX);
 	buf_put_str(b, d->head[0] ? d->head : NULL, STR_MAX);
 	buf_put_str(b, d->where, STR_MAX);
+	buf_put_str(b, d->placed, STR_MAX);
 	buf_put_u64(b, d->bytes);
 	buf_put_u64(b, d->objects);
 }
@@ -199,6 +203,7 @@ done_read(struct msg *m, struct buf_cursor *c)
 	d->message = buf_get_str(c);
 	buf_get_fixed(c, d->head, sizeof(d->head));
 	d->where = buf_get_str(c);
+	d->placed = buf_get_str(c);
 	d->bytes = buf_get_u64(c);
 	d->objects = buf_get_u64(c);
 	if (d->outcome >= RESULT_MAX || d->state >= ES_MAX)

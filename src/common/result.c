@@ -19,6 +19,7 @@ result_release(struct job_result *r)
 		return;
 	free(r->message);
 	free(r->where);
+	free(r->placed);
 	result_init(r);
 }
 
@@ -29,6 +30,7 @@ result_move(struct job_result *to, struct job_result *from)
 	*to = *from;
 	from->message = NULL;
 	from->where = NULL;
+	from->placed = NULL;
 	result_init(from);
 }
 

@@ -139,6 +139,9 @@ static const struct option_row options[] = {
 	    "only the I-th of N shards of the selection" },
 	FLAG("dry-run", 0, CMD_SYNC, dry_run,
 	    "sync: say what would be done, do nothing"),
+	FLAG("switch", 0, CMD_SYNC, switch_back,
+	    "sync: move checkouts their users put on another\n"
+	    "branch to the manifest's ref too"),
 	FLAG("no-prune", 0, CMD_SYNC, no_prune,
 	    "sync: keep remote-tracking refs of branches\n"
 	    "the remote deleted"),

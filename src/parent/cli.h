@@ -58,6 +58,7 @@ struct cli {
 	const char		*json;
 	bool			 fetch;		/* status, sync --dry-run */
 	bool			 no_prune;	/* sync */
+	bool			 switch_back;	/* sync --switch */
 	const char		*output;	/* freeze -o */
 	struct cli_list		 groups, excludes;
 	struct cli_shard	 shard;

@@ -5,22 +5,85 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "cmd.h"
 #include "command.h"
+#include "ledger.h"
 #include "listing.h"
 #include "runopts.h"
+#include "xmalloc.h"
 
-/* After a sync: what each job took, for the order of the next run. */
+struct sync_records {
+	struct plan	*plan;
+	struct ledger	 ledger;
+	char		*ledger_file;
+};
+
+/* Where each job left its entry, for whose checkout it is next time. */
 static void
-record_history(const struct queue *q, void *arg)
+note_placements(struct ledger *l, const struct queue *q)
 {
+	const struct job *j;
+	const char *placed;
+	char *spec;
+	size_t i;
+
+	for (i = 0; i < q->njobs; i++) {
+		j = &q->jobs[i];
+		placed = j->result.placed;
+		if (placed != NULL && !ledger_placed_valid(placed))
+			placed = NULL;
+		spec = ledger_spec(j->spec);
+		switch (j->state) {
+		case JOB_CLONED:
+		case JOB_UPDATED:
+		case JOB_UNCHANGED:
+			ledger_note(l, j->spec->path, spec, placed,
+			    j->state == JOB_CLONED);
+			break;
+		case JOB_KEPT:
+		case JOB_SKIPPED:
+			ledger_note(l, j->spec->path, spec, NULL, false);
+			break;
+		default:
+			break;
+		}
+		free(spec);
+	}
+}
+
+/*
+ * After a sync: what each job took, for the order of the next run, and
+ * where it left each checkout.
+ */
+static void
+record(const struct queue *q, void *arg)
+{
+	struct sync_records *r = arg;
 	char err[600];
 
-	if (plan_record(arg, q, err, sizeof(err)) == -1)
+	if (plan_record(r->plan, q, err, sizeof(err)) == -1)
 		fprintf(stderr, "githerd: warning: %s\n", err);
+	note_placements(&r->ledger, q);
+	if (ledger_save(&r->ledger, r->ledger_file, err, sizeof(err)) == -1)
+		fprintf(stderr, "githerd: warning: %s\n", err);
+}
+
+static void
+load_records(struct sync_records *r, struct command *c)
+{
+	char warn[600];
+
+	memset(r, 0, sizeof(*r));
+	r->plan = &c->plan;
+	r->ledger_file = xasprintf("%s/%s", c->ws.path, LEDGER_FILE);
+	if (ledger_load(&r->ledger, r->ledger_file, warn, sizeof(warn)) == -1)
+		fprintf(stderr, "githerd: warning: ignoring %s: %s\n",
+		    r->ledger_file, warn);
 }
 
 /* sync --dry-run: what a sync would do, from an offline status. */
@@ -74,11 +137,13 @@ enum exit_code
 cmd_sync(int argc, char **argv, const struct worker_side *worker)
 {
 	struct command c;
+	struct sync_records rec;
 	struct run_opts o;
 	enum exit_code code = EXIT_USAGE;
 	char note[400];
 	bool dry;
 
+	memset(&rec, 0, sizeof(rec));
 	if (!command_init(&c, argc, argv, worker, &code) ||
 	    command_select_for_run(&c, &code) == -1)
 		goto out;
@@ -97,11 +162,15 @@ cmd_sync(int argc, char **argv, const struct worker_side *worker)
 		o.finish_arg = &o;
 		o.mode = VIEW_NONE;
 	} else {
-		o.record = record_history;
-		o.record_arg = &c.plan;
+		load_records(&rec, &c);
+		o.ledger = &rec.ledger;
+		o.record = record;
+		o.record_arg = &rec;
 	}
 	code = command_run(&c, &o);
 out:
+	ledger_release(&rec.ledger);
+	free(rec.ledger_file);
 	command_release(&c);
 	return code;
 }

@@ -58,7 +58,8 @@ plan_record(struct plan *p, const struct queue *q, char *err, size_t errlen)
 		if (j->state == JOB_CLONED)
 			history_note(&p->history, j->spec->path, true,
 			    j->end_ms - j->start_ms, j->result.bytes);
-		else if (j->state == JOB_UPDATED || j->state == JOB_UNCHANGED)
+		else if (j->state == JOB_UPDATED || j->state == JOB_UNCHANGED ||
+		    j->state == JOB_KEPT)
 			history_note(&p->history, j->spec->path, false,
 			    j->end_ms - j->start_ms, j->result.bytes);
 	}

@@ -323,6 +323,7 @@ job_state_name(enum job_state s)
 		[JOB_UPDATED] = "updated",
 		[JOB_UNCHANGED] = "unchanged",
 		[JOB_SKIPPED] = "skipped",
+		[JOB_KEPT] = "kept",
 		[JOB_FAILED] = "failed",
 		[JOB_CANCELLED] = "cancelled",
 		[JOB_CHECKED] = "checked",

@@ -22,6 +22,7 @@ enum job_state {
 	JOB_UPDATED,
 	JOB_UNCHANGED,
 	JOB_SKIPPED,		/* left alone to protect local work */
+	JOB_KEPT,		/* on the branch its user chose */
 	JOB_FAILED,
 	JOB_CANCELLED,
 	JOB_CHECKED,		/* status looked at it: see entry_state */

@@ -80,7 +80,7 @@ json_repo(struct buf *b, const struct job *j)
 		buf_addch(b, '}');
 	} else
 		buf_addstr(b, "null");
-	if (j->state == JOB_SKIPPED) {
+	if (j->state == JOB_SKIPPED || j->state == JOB_KEPT) {
 		buf_addstr(b, ", \"reason\": ");
 		json_string(b, j->result.message);
 	}

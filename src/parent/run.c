@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "clock.h"
 #include "fsutil.h"
+#include "ledger.h"
 #include "path.h"
 #include "pool.h"
 #include "progress.h"
@@ -183,6 +184,28 @@ tmp_path(const struct run *r, const struct job *j)
 	    j->id, base);
 }
 
+/*
+ * Where githerd last put the entry's checkout, from the workspace's
+ * ledger, and whether the manifest asks for another ref since.
+ */
+static char *
+placed_of(const struct run *r, const struct repo_spec *s, unsigned *flags)
+{
+	const struct ledger_entry *e;
+	char *spec;
+
+	*flags = 0;
+	if (r->o->ledger == NULL ||
+	    (e = ledger_find(r->o->ledger, s->path)) == NULL ||
+	    e->placed == NULL)
+		return NULL;
+	spec = ledger_spec(s);
+	if (strcmp(spec, e->spec) != 0)
+		*flags = JOBF_REF_CHANGED;
+	free(spec);
+	return e->placed;
+}
+
 static bool
 send_job(struct run *r, size_t slot, int64_t now)
 {
@@ -190,6 +213,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	struct job *j = queue_next(&r->q, now);
 	const struct repo_spec *s;
 	struct msg m;
+	unsigned flags;
 	char *dest;
 
 	if (j == NULL)
@@ -206,12 +230,13 @@ send_job(struct run *r, size_t slot, int64_t now)
 	m.u.job.tmp = j->tmp;
 	m.u.job.path = s->path;
 	m.u.job.ref = s->ref;
+	m.u.job.placed = placed_of(r, s, &flags);
 	m.u.job.op = (uint8_t)r->o->op;
 	m.u.job.ref_kind = (uint8_t)s->ref_kind;
 	m.u.job.depth = s->depth;
 	m.u.job.flags = (uint8_t)((s->submodules ? JOBF_SUBMODULES : 0) |
 	    (s->bare ? JOBF_BARE : 0) | (s->mirror ? JOBF_MIRROR : 0) |
-	    r->o->job_flags);
+	    r->o->job_flags | flags);
 	wire_queue(&w->wr, &m);
 	free(dest);
 	w->job = j;
@@ -352,6 +377,7 @@ on_done(struct run *r, size_t slot, struct msg *m, int64_t now)
 		[RESULT_UPDATED] = JOB_UPDATED,
 		[RESULT_UNCHANGED] = JOB_UNCHANGED,
 		[RESULT_SKIPPED] = JOB_SKIPPED,
+		[RESULT_KEPT] = JOB_KEPT,
 		[RESULT_FAILED] = JOB_FAILED,
 		[RESULT_CANCELLED] = JOB_CANCELLED,
 		[RESULT_CHECKED] = JOB_CHECKED,

@@ -19,6 +19,7 @@
 #include "worker.h"
 
 struct buf;
+struct ledger;
 struct queue;
 
 /*
@@ -31,6 +32,7 @@ typedef void (*run_finish_fn)(const struct queue *, void *arg,
 struct run_opts {
 	enum job_op		 op;
 	unsigned		 job_flags;	/* added to every job (JOBF_FETCH) */
+	const struct ledger	*ledger;	/* sync: where checkouts were put */
 	run_finish_fn		 finish;	/* NULL: the sync summary */
 	void			*finish_arg;
 	size_t			 jobs;		/* worker slots (already capped) */

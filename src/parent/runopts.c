@@ -118,7 +118,8 @@ runopts_fill(struct run_opts *o, const struct cli *cli, const char *ws,
 	memset(o, 0, sizeof(*o));
 	o->op = cli->cmd == CMD_SYNC && !cli->dry_run ? OP_SYNC : OP_STATUS;
 	o->job_flags = (cli->fetch ? JOBF_FETCH : 0) |
-	    (cli->no_prune ? JOBF_NO_PRUNE : 0);
+	    (cli->no_prune ? JOBF_NO_PRUNE : 0) |
+	    (cli->switch_back ? JOBF_SWITCH : 0);
 	o->jobs = cap_jobs((size_t)cli->jobs, note, notelen);
 	o->workspace = ws;
 	o->manifest_file = cli->manifest;

@@ -18,6 +18,10 @@ summary_sync(struct buf *out, const struct queue *q,
 	buf_addf(out, ": %zu cloned, %zu updated, %zu up to date",
 	    q->count[JOB_CLONED], q->count[JOB_UPDATED],
 	    q->count[JOB_UNCHANGED]);
+	if (q->count[JOB_KEPT] > 0)
+		buf_addf(out, ", %zu kept where %s user put %s",
+		    q->count[JOB_KEPT], q->count[JOB_KEPT] == 1 ? "its" : "their",
+		    q->count[JOB_KEPT] == 1 ? "it" : "them");
 	if (q->count[JOB_SKIPPED] > 0)
 		buf_addf(out, ", %s%zu skipped to protect local work%s",
 		    color ? TERM_YELLOW : "", q->count[JOB_SKIPPED],
@@ -32,7 +36,9 @@ summary_sync(struct buf *out, const struct queue *q,
 	buf_addstr(out, " received)\n");
 	for (i = 0; i < q->njobs; i++) {
 		j = &q->jobs[i];
-		if (j->state == JOB_SKIPPED)
+		if (j->state == JOB_KEPT)
+			buf_addf(out, "  kept %s ", j->spec->path);
+		else if (j->state == JOB_SKIPPED)
 			buf_addf(out, "  %sSKIP%s %s: ",
 			    color ? TERM_YELLOW : "",
 			    color ? TERM_RESET : "", j->spec->path);

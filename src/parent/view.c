@@ -138,6 +138,11 @@ view_job_done(struct view *v, const struct job *j,
 		}
 		buf_addstr(&line, ")");
 		break;
+	case JOB_KEPT:
+		line_paint(&line, v->color, TERM_GREEN, "kept   ");
+		buf_addf(&line, " %s ", j->spec->path);
+		sanitize_str(&line, j->result.message);
+		break;
 	case JOB_SKIPPED:
 		line_paint(&line, v->color, TERM_YELLOW, "SKIP   ");
 		buf_addf(&line, " %s: ", j->spec->path);

@@ -265,5 +265,7 @@ clone_into(struct gitctx *c, const char *dir)
 	c->res->bytes = c->fetched_bytes;
 	c->res->objects = c->fetched_objects;
 	gitctx_head(c, c->repo);
+	if (!c->bare)
+		gitctx_placed(c, c->repo);
 	return 0;
 }

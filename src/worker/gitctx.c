@@ -740,6 +740,33 @@ gitctx_head(struct gitctx *c, git_repository *repo)
 	git_error_clear();
 }
 
+/*
+ * Where githerd has just put repo's checkout, for the workspace's ledger:
+ * the branch HEAD names (born or not), or the commit it is detached at.
+ */
+void
+gitctx_placed(struct gitctx *c, git_repository *repo)
+{
+	git_reference *head = NULL;
+	const char *target;
+	char hex[GIT_OID_MAX_HEXSIZE + 1];
+
+	free(c->res->placed);
+	c->res->placed = NULL;
+	if (git_reference_lookup(&head, repo, "HEAD") == 0) {
+		if ((target = git_reference_symbolic_target(head)) != NULL) {
+			if (strncmp(target, "refs/heads/", 11) == 0)
+				c->res->placed = xstrdup(target);
+		} else if (git_reference_target(head) != NULL) {
+			git_oid_tostr(hex, sizeof(hex),
+			    git_reference_target(head));
+			c->res->placed = xstrdup(hex);
+		}
+	}
+	git_reference_free(head);
+	git_error_clear();
+}
+
 /* The commit a ref points to, through annotated tags. */
 int
 gitctx_peel(struct gitctx *c, git_repository *repo, const char *refname,

@@ -108,6 +108,7 @@ int	gitctx_fetch(struct gitctx *, git_remote *, const char *const *specs,
 int	gitctx_download(struct gitctx *, git_remote *, const char *const *specs,
 	    size_t nspecs, int depth);
 void	gitctx_head(struct gitctx *, git_repository *);
+void	gitctx_placed(struct gitctx *, git_repository *);
 int	gitctx_origin(struct gitctx *, git_repository *, char *have,
 	    size_t len);
 int	gitctx_find_commit(struct gitctx *, git_repository *, git_oid *);

@@ -441,11 +441,174 @@ out:
 	return rc;
 }
 
+/* --- whose checkout is it ------------------------------------------------ */
+
+/*
+ * Has the user moved the checkout away from where githerd last put it
+ * (another branch, or a detached HEAD elsewhere)?  Without a record it
+ * is taken as githerd's, as before records were kept.
+ */
+static bool
+moved_by_user(const struct gitctx *c, const struct update_plan *p)
+{
+	const char *placed = c->job->placed;
+	git_oid at;
+
+	if (placed == NULL || *placed == '\0')
+		return false;
+	if (strncmp(placed, "refs/heads/", 11) == 0)
+		return p->head_branch == NULL ||
+		    strcmp(p->head_branch, placed + 11) != 0;
+	if (git_oid_fromstr(&at, placed) < 0)
+		return false;
+	return p->head_branch != NULL || !p->head_born ||
+	    !git_oid_equal(&p->head, &at);
+}
+
+/* "main", "tag v1.0", "commit 1a2b3c4": what the manifest asks, in words. */
+static void
+manifest_ref(const struct gitctx *c, const struct update_plan *p, char *out,
+    size_t len)
+{
+	char id[8];
+
+	if (c->branch != NULL)
+		snprintf(out, len, "%s", c->branch);
+	else if (c->kind == REF_TAG)
+		snprintf(out, len, "tag %s", c->job->ref);
+	else {
+		git_oid_tostr(id, sizeof(id), &p->target);
+		snprintf(out, len, "commit %s", id);
+	}
+}
+
+/* The remote-tracking ref HEAD's branch follows, as git pull reads it. */
+static bool
+upstream_of(struct gitctx *c, const char *branch, git_oid *out, char *name,
+    size_t len)
+{
+	git_config *cfg = NULL;
+	git_buf remote = GIT_BUF_INIT, merge = GIT_BUF_INIT;
+	char key[600];
+	bool ok = false;
+
+	if (git_repository_config_snapshot(&cfg, c->repo) < 0)
+		goto out;
+	snprintf(key, sizeof(key), "branch.%s.remote", branch);
+	if (git_config_get_string_buf(&remote, cfg, key) < 0 ||
+	    strcmp(remote.ptr, "origin") != 0)
+		goto out;
+	snprintf(key, sizeof(key), "branch.%s.merge", branch);
+	if (git_config_get_string_buf(&merge, cfg, key) < 0 ||
+	    strncmp(merge.ptr, "refs/heads/", 11) != 0)
+		goto out;
+	snprintf(name, len, "refs/remotes/origin/%s", merge.ptr + 11);
+	ok = git_reference_name_to_id(out, c->repo, name) == 0;
+out:
+	git_error_clear();
+	git_buf_dispose(&remote);
+	git_buf_dispose(&merge);
+	git_config_free(cfg);
+	return ok;
+}
+
+/* Why a fast-forward of the kept branch to to would lose work; 1, 0, -1. */
+static int
+keep_blocked(struct gitctx *c, const git_oid *to, struct buf *why)
+{
+	struct localwork lw;
+	int rc = -1;
+
+	localwork_init(&lw);
+	if (localwork_scan(c, c->repo, &lw) == -1)
+		goto out;
+	if (localwork_blocks(&lw, why, NULL)) {
+		rc = 1;
+		goto out;
+	}
+	rc = localwork_in_the_way(c, c->repo, to, why);
+out:
+	localwork_release(&lw);
+	return rc;
+}
+
+static int
+fast_forward(struct gitctx *c, const char *branch, const git_oid *to)
+{
+	git_checkout_options co;
+	git_commit *commit = NULL;
+	char name[512];
+	int err;
+
+	if ((err = git_commit_lookup(&commit, c->repo, to)) < 0)
+		return gitctx_fail(c, err, "looking up the upstream commit");
+	gitctx_phase(c, PHASE_CHECKOUT);
+	gitctx_checkout_options(c, &co);
+	err = git_checkout_tree(c->repo, (git_object *)commit, &co);
+	git_commit_free(commit);
+	if (err < 0)
+		return gitctx_fail(c, err, "checkout");
+	snprintf(name, sizeof(name), "refs/heads/%s", branch);
+	return refs_set(c, c->repo, name, to, "githerd: fast-forward");
+}
+
+/*
+ * The user put the checkout elsewhere on purpose: it stays there.  A
+ * branch that tracks a remote branch is fast-forwarded when upstream
+ * moved, it has nothing of its own, and nothing local is in the way;
+ * otherwise it is left exactly as it is.
+ */
+static void
+keep_checkout(struct gitctx *c, struct update_plan *p)
+{
+	struct buf why = BUF_INIT;
+	char wanted[300], upname[600], a[8], b[8];
+	git_oid up;
+	int rc;
+
+	buf_init(&why);
+	manifest_ref(c, p, wanted, sizeof(wanted));
+	c->res->outcome = RESULT_KEPT;
+	if (p->head_branch == NULL) {
+		git_oid_tostr(a, sizeof(a), &p->head);
+		result_message(c->res, "detached at %s (manifest: %s)",
+		    p->head_born ? a : "nothing", wanted);
+		goto out;
+	}
+	if (!p->head_born || !upstream_of(c, p->head_branch, &up, upname,
+	    sizeof(upname)) || git_oid_equal(&up, &p->head) ||
+	    git_graph_descendant_of(c->repo, &up, &p->head) != 1) {
+		git_error_clear();
+		result_message(c->res, "on %s (manifest: %s)", p->head_branch,
+		    wanted);
+		goto out;
+	}
+	if (treecheck(c, c->repo, &up, &p->head, "") == -1 ||
+	    (rc = keep_blocked(c, &up, &why)) == -1)
+		goto out;
+	if (rc == 1) {
+		result_message(c->res, "on %s (manifest: %s); not "
+		    "fast-forwarded to %s: %s", p->head_branch, wanted,
+		    upname + 13, why.data);
+		goto out;
+	}
+	if (fast_forward(c, p->head_branch, &up) == -1)
+		goto out;
+	git_oid_tostr(a, sizeof(a), &p->head);
+	git_oid_tostr(b, sizeof(b), &up);
+	result_message(c->res, "on %s (manifest: %s), fast-forwarded %s..%s",
+	    p->head_branch, wanted, a, b);
+out:
+	buf_release(&why);
+}
+
 /*
  * Fetch what `git fetch --prune` would, into quarantine; the objects and
  * remote-tracking refs go in whatever the local-work checks say (as git
  * fetch is always safe on a dirty work tree); the branch, HEAD, index and
- * files move only when every check passes.
+ * files move only when every check passes, and only if the checkout is
+ * still where githerd put it (or the manifest's ref changed, or
+ * --switch): a checkout its user moved is kept.
  */
 static void
 update_worktree(struct gitctx *c)
@@ -454,7 +617,7 @@ update_worktree(struct gitctx *c)
 	struct quarantine q;
 	struct tracking t;
 	struct buf why = BUF_INIT;
-	bool refs_moved = false, substale;
+	bool refs_moved = false, substale = false, kept;
 	int rc = 0;
 
 	memset(&p, 0, sizeof(p));
@@ -478,26 +641,35 @@ update_worktree(struct gitctx *c)
 	}
 	if (find_target(c, &p) == -1)
 		goto out;
-	/* Hostile trees fail the entry before anything of it changes. */
-	if (p.moves && treecheck(c, c->repo, &p.target, p.head_born ? &p.head :
-	    NULL, "") == -1)
-		goto out;
-	substale = (c->job->flags & JOBF_SUBMODULES) &&
-	    submodules_stale(c, c->repo, 1);
-	if ((p.moves || substale) &&
-	    (rc = check_local_work(c, &p, &why)) == -1)
-		goto out;
+	kept = p.moves && moved_by_user(c, &p) &&
+	    (c->job->flags & (JOBF_REF_CHANGED | JOBF_SWITCH)) == 0;
+	if (!kept) {
+		/* Hostile trees fail the entry before anything of it changes. */
+		if (p.moves && treecheck(c, c->repo, &p.target, p.head_born ?
+		    &p.head : NULL, "") == -1)
+			goto out;
+		substale = (c->job->flags & JOBF_SUBMODULES) &&
+		    submodules_stale(c, c->repo, 1);
+		if ((p.moves || substale) &&
+		    (rc = check_local_work(c, &p, &why)) == -1)
+			goto out;
+	}
 	if (p.fetch && (quarantine_install(c, &q) == -1 ||
 	    tracking_apply(c, c->repo, &t, &refs_moved) == -1))
 		goto out;
 	if (tracking_tidy(c, c->repo, &t, &refs_moved) == -1)
 		goto out;
+	if (kept) {
+		keep_checkout(c, &p);
+		goto out;
+	}
 	if (rc == 1) {
 		skip(c, why.data);
 		goto out;
 	}
 	if (!p.moves && !substale) {
 		c->res->outcome = RESULT_UNCHANGED;
+		gitctx_placed(c, c->repo);
 		goto out;
 	}
 	if (p.moves && move_head(c, &p) == -1)
@@ -506,6 +678,7 @@ update_worktree(struct gitctx *c)
 	    submodules_update(c, c->repo, "", 1) == -1)
 		goto out;
 	c->res->outcome = RESULT_UPDATED;
+	gitctx_placed(c, c->repo);
 out:
 	quarantine_close(&q);
 	tracking_release(&t);
@@ -726,7 +899,8 @@ update_entry(struct gitctx *c)
 		update_bare(c);
 	else
 		update_worktree(c);
-	if (c->res->outcome == RESULT_FAILED || c->res->outcome == RESULT_CANCELLED)
+	if (c->res->outcome == RESULT_FAILED ||
+	    c->res->outcome == RESULT_CANCELLED)
 		return;
 	gitctx_phase(c, PHASE_FINISH);
 	c->res->shallow = git_repository_is_shallow(c->repo) == 1;

@@ -165,3 +165,70 @@ test_daily_a_clone_with_thousands_of_tags_packs_its_refs_like_git() {
 	    fail "$files files in .git: one per ref?"
 	git -C "$WS/tags" fsck --strict --no-progress >/dev/null 2>&1 || fail "fsck"
 }
+
+test_daily_a_branch_the_user_checked_out_is_kept_and_fast_forwarded() {
+	local main_before
+	resync_setup alpha || return
+	git -C "$E" checkout -q dev 2>/dev/null || { fail "git checkout dev"; return; }
+	resync
+	expect_exit 0 "$(st)" "nothing new upstream"
+	expect_eq refs/heads/dev "$(git -C "$E" symbolic-ref HEAD)" "still on dev"
+	expect_grep "kept +alpha on dev \\(manifest: main\\)" "$OUT/stderr" "line"
+	expect_grep "1 kept where its user put it" "$OUT/stdout" "summary"
+	expect_grep '"status": "kept"' "$OUT/r.json" "report"
+	# upstream moves dev: fast-forwarded in place
+	up_commit alpha dev dev-new.txt "d"
+	resync
+	expect_exit 0 "$(st)" "dev moved upstream"
+	expect_eq refs/heads/dev "$(git -C "$E" symbolic-ref HEAD)" "on dev"
+	expect_eq "$(up_sha alpha dev)" "$(git -C "$E" rev-parse HEAD)" "dev fast-forwarded"
+	expect_eq d "$(cat "$E/dev-new.txt")" "its file"
+	expect_eq "" "$(git -C "$E" status --porcelain)" "clean"
+	expect_grep "kept +alpha on dev \\(manifest: main\\), fast-forwarded [0-9a-f]{7}\\.\\.[0-9a-f]{7}" \
+	    "$OUT/stderr" "line says so"
+	# upstream moves main: fetched, but neither HEAD nor local main moves
+	main_before=$(git -C "$E" rev-parse main)
+	up_commit alpha main main-new.txt "m"
+	resync
+	expect_exit 0 "$(st)" "main moved upstream"
+	expect_eq "$(up_sha alpha dev)" "$(git -C "$E" rev-parse HEAD)" "HEAD stays"
+	expect_eq "$main_before" "$(git -C "$E" rev-parse main)" "local main untouched"
+	expect_eq "$(up_sha alpha main)" "$(git -C "$E" rev-parse origin/main)" "origin/main fetched"
+	# a branch of the user's own, with a commit: kept, exit 0
+	git -C "$E" checkout -q -b try-something
+	echo mine >"$E/mine.txt"
+	git -C "$E" add mine.txt
+	git -C "$E" commit -q -m "mine"
+	resync
+	expect_exit 0 "$(st)" "own branch"
+	expect_grep "kept +alpha on try-something \\(manifest: main\\)" "$OUT/stderr" "own branch line"
+	expect_eq refs/heads/try-something "$(git -C "$E" symbolic-ref HEAD)" "own branch kept"
+	# --switch moves a checkout back when that is safe; here it is not
+	"$BIN" sync --switch -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 4 $? "--switch with unpushed work"
+	expect_grep "SKIP +alpha: on branch try-something with 1 unpushed commit" "$OUT/stderr" "why"
+	git -C "$E" checkout -q dev
+	"$BIN" sync --switch -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 0 $? "--switch"
+	expect_eq refs/heads/main "$(git -C "$E" symbolic-ref HEAD)" "switched back to main"
+	expect_eq "$(up_sha alpha main)" "$(git -C "$E" rev-parse HEAD)" "at upstream main"
+	expect_eq try-something "$(git -C "$E" branch --list try-something --format='%(refname:short)')" \
+	    "the user's branch stays"
+}
+
+test_daily_a_changed_manifest_ref_moves_a_kept_checkout() {
+	resync_setup alpha || return
+	git -C "$E" checkout -q -b try-something
+	resync
+	expect_exit 0 "$(st)" "kept"
+	expect_eq refs/heads/try-something "$(git -C "$E" symbolic-ref HEAD)" "kept first"
+	sed -i 's|path: alpha|path: alpha\n    branch: dev|' "$OUT/m.yaml"
+	resync
+	expect_exit 0 "$(st)" "the manifest now wants dev"
+	expect_eq refs/heads/dev "$(git -C "$E" symbolic-ref HEAD)" "moved to the manifest's new branch"
+	expect_grep "updated +alpha" "$OUT/stderr" "line"
+	# and from then on dev is githerd's: a hand switch away is kept again
+	git -C "$E" checkout -q try-something
+	resync
+	expect_grep "kept +alpha on try-something \\(manifest: dev\\)" "$OUT/stderr" "kept again"
+}

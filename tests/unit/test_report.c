@@ -71,7 +71,8 @@ Test(report, redacts_and_records_results)
 	cr_expect(strstr(b.data, "{\"class\": \"bad-ref\", \"message\": "
 	    "\"tag 'v1' not found on the remote\"}") != NULL);
 	cr_expect(strstr(b.data, "\"counts\": {\"total\": 2, \"cloned\": 1, "
-	    "\"updated\": 0, \"unchanged\": 0, \"skipped\": 0, \"failed\": 1, "
+	    "\"updated\": 0, \"unchanged\": 0, \"skipped\": 0, \"kept\": 0, "
+	    "\"failed\": 1, "
 	    "\"cancelled\": 0}") != NULL, "%s", b.data);
 
 	fd = mkstemp(path);
