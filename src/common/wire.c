@@ -203,7 +203,12 @@ wire_recv(int fd, struct wire_reader *r, struct msg *m, char *err,
 			return rc;
 		buf_grow(&r->in, 65536);
 		n = read(fd, r->in.data + r->in.len, r->in.cap - r->in.len - 1);
-		if (n == 0)
+		/*
+		 * A peer that closes with bytes of ours still unread (a
+		 * worker's HELLO, when the parent has no more work) makes the
+		 * kernel reset the connection: that is its end, not an error.
+		 */
+		if (n == 0 || (n == -1 && errno == ECONNRESET))
 			return 0;
 		if (n == -1) {
 			snprintf(err, errlen, "read: %s", strerror(errno));

@@ -232,3 +232,21 @@ test_daily_a_changed_manifest_ref_moves_a_kept_checkout() {
 	resync
 	expect_grep "kept +alpha on try-something \\(manifest: dev\\)" "$OUT/stderr" "kept again"
 }
+
+# Workers still starting when the last job ends used to find their
+# HELLO unread and the socket reset, exit 3, and have the parent warn
+# "worker exited with status 3 before finishing" in about one run in ten.
+test_daily_status_and_dry_run_never_warn_of_a_worker_exit() {
+	local i
+	echo "repos:" >"$OUT/m.yaml"
+	for n in alpha beta tiny01 tiny02 tiny03 tiny04; do
+		echo "  - url: $GIT_URL/$n.git" >>"$OUT/m.yaml"
+	done
+	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/first" 2>&1 || { fail "first sync"; return; }
+	: >"$OUT/all"
+	for i in $(seq 1 15); do
+		"$BIN" status -j 8 -C "$WS" "$OUT/m.yaml" >>"$OUT/all" 2>&1
+		"$BIN" sync --dry-run -j 8 -C "$WS" "$OUT/m.yaml" >>"$OUT/all" 2>&1
+	done
+	expect_no_grep "worker exited|warning" "$OUT/all" "30 runs"
+}

@@ -388,6 +388,30 @@ Test(wire, blocking_send_recv_and_eof)
 }
 
 /*
+ * A worker says HELLO and the parent, with nothing left to hand out,
+ * closes the socket before reading it: the kernel then resets the
+ * connection instead of ending it, and the worker must take that as the
+ * EOF it is, not as an error (it used to exit 3, and the parent warned
+ * "worker exited with status 3 before finishing").
+ */
+Test(wire, a_peer_that_closes_without_reading_is_eof)
+{
+	int sv[2];
+	struct msg in = sample(MSG_HELLO), out;
+	struct wire_reader rd;
+	char err[128];
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	cr_assert_eq(wire_send(sv[0], &in), 0);
+	close(sv[1]);		/* the HELLO unread */
+	wire_reader_init(&rd);
+	cr_expect_eq(wire_recv(sv[0], &rd, &out, err, sizeof(err)), 0, "%s",
+	    err);
+	wire_reader_release(&rd);
+	close(sv[0]);
+}
+
+/*
  * Every message cut short at every byte is refused, and nothing it had
  * decoded so far leaks (ASan's leak check runs on this binary).
  */
