@@ -35,6 +35,8 @@ struct job_result {
 	enum entry_state state;
 	uint32_t	 ahead, behind;	/* commits */
 	uint32_t	 dirty;		/* files with local changes */
+	uint32_t	 untracked;	/* of which untracked ones */
+	bool		 busy;		/* a merge (or the like) or index.lock */
 };
 
 void	result_init(struct job_result *);

@@ -99,6 +99,14 @@ action_of(const struct job *j)
 	case ES_OTHER_REF:
 		return ACT_UPDATE;
 	case ES_DIRTY:
+		/*
+		 * Untracked files alone never make a sync skip: only those a
+		 * checkout would overwrite do, and status says ES_BLOCKED for
+		 * them.
+		 */
+		if (!j->result.busy && j->result.dirty == j->result.untracked)
+			return ACT_UPDATE;
+		return ACT_SKIP;
 	case ES_AHEAD:
 	case ES_DIVERGED:
 	case ES_BLOCKED:

@@ -296,6 +296,8 @@ compose(struct gitctx *c, const struct localwork *lw, const char *wanted,
 
 	buf_init(&m);
 	c->res->dirty = dirty;
+	c->res->untracked = lw->untracked;
+	c->res->busy = lw->state != GIT_REPOSITORY_STATE_NONE || lw->locked;
 	switch (c->res->state) {
 	case ES_BLOCKED:
 		if (c->res->behind > 0)

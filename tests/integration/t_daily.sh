@@ -250,3 +250,27 @@ test_daily_status_and_dry_run_never_warn_of_a_worker_exit() {
 	done
 	expect_no_grep "worker exited|warning" "$OUT/all" "30 runs"
 }
+
+test_daily_dry_run_does_not_skip_for_an_untracked_file_out_of_the_way() {
+	resync_setup alpha || return
+	up_commit alpha main upstream.txt "u"
+	echo "mine" >"$E/notes.txt"
+	"$BIN" sync --dry-run -C "$WS" "$OUT/m.yaml" >"$OUT/dry" 2>&1
+	expect_exit 0 $? "dry run"
+	expect_grep "^update +alpha" "$OUT/dry" "offline"
+	"$BIN" sync --dry-run --fetch -C "$WS" "$OUT/m.yaml" >"$OUT/dry" 2>&1
+	expect_grep "^update +alpha" "$OUT/dry" "with --fetch"
+	resync
+	expect_exit 0 "$(st)" "the sync then updates"
+	expect_eq mine "$(cat "$E/notes.txt")" "the untracked file stays"
+	expect_eq "$(up_sha alpha main)" "$(git -C "$E" rev-parse HEAD)" "HEAD"
+	# one in the way is still predicted
+	up_git alpha rm -q upstream.txt
+	up_git alpha commit -q -m "drop"
+	up_git alpha push -q origin main 2>/dev/null
+	resync
+	up_commit alpha main notes.txt "theirs"
+	"$BIN" sync --dry-run --fetch -C "$WS" "$OUT/m.yaml" >"$OUT/dry" 2>&1
+	expect_grep "^skip\\? +alpha: .*untracked files would be overwritten: \\?\\? notes\\.txt" \
+	    "$OUT/dry" "in the way"
+}
