@@ -27,7 +27,8 @@ static const struct command_row {
 	const char	*usage;		/* after "githerd NAME " */
 	const char	*summary;
 } commands[] = {
-	{ "sync", CMD_SYNC, "[-j jobs] [-C workspace] [options] manifest [path...]",
+	{ "sync", CMD_SYNC, "[-j jobs] [-C workspace] [options] [manifest] "
+	    "[path...]",
 	    "clone what is missing, update what is there, never losing\n"
 	    "local work (entries with local work are skipped)" },
 	{ "status", CMD_STATUS, "[-C workspace] [--fetch] [options] [manifest] "
@@ -478,7 +479,7 @@ operands(struct cli *cli, int argc, char **argv)
 {
 	int i = optind;
 
-	if (cli->cmd == CMD_SYNC || cli->cmd == CMD_CHECK) {
+	if (cli->cmd == CMD_CHECK) {
 		if (i >= argc) {
 			fprintf(stderr, "githerd: %s needs a manifest\n",
 			    cli->name);

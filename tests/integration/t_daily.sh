@@ -274,3 +274,20 @@ test_daily_dry_run_does_not_skip_for_an_untracked_file_out_of_the_way() {
 	expect_grep "^skip\\? +alpha: .*untracked files would be overwritten: \\?\\? notes\\.txt" \
 	    "$OUT/dry" "in the way"
 }
+
+test_daily_sync_without_a_manifest_uses_the_remembered_one() {
+	resync_setup alpha || return
+	up_commit alpha main later.txt "l"
+	(cd "$OUT" && "$BIN" sync -C "$WS") >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 0 $? "sync -C ws"
+	expect_eq "$(up_sha alpha main)" "$(git -C "$E" rev-parse HEAD)" "updated from the saved manifest"
+	(cd "$OUT" && "$BIN" status -C "$WS") >"$OUT/status.out" 2>&1
+	expect_exit 0 $? "status -C ws"
+	(cd "$OUT" && "$BIN" freeze -C "$WS") >"$OUT/lock.yaml" 2>"$OUT/freeze.err"
+	expect_exit 0 $? "freeze -C ws"
+	expect_grep "$(up_sha alpha main)" "$OUT/lock.yaml" "freeze pins it"
+	rm -rf "$OUT/empty" && mkdir "$OUT/empty"
+	"$BIN" sync -C "$OUT/empty" >"$OUT/none" 2>&1
+	expect_exit 2 $? "no manifest anywhere"
+	expect_grep "no manifest given and none saved" "$OUT/none" "says so"
+}

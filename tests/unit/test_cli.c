@@ -40,7 +40,14 @@ Test(cli, sync_takes_a_manifest_then_paths, .init = cr_redirect_stderr)
 	cr_expect_eq(c.excludes.n, 1);
 	cr_expect_eq(c.jobs, 3);
 	cli_release(&c);
-	cr_expect_eq(parse(&c, "sync"), -1, "sync needs a manifest");
+	cr_expect_eq(parse(&c, "check"), -1, "check needs a manifest");
+	cli_release(&c);
+	/* sync, like status, falls back on the one the workspace saved */
+	cr_expect_eq(parse(&c, "sync -C ws"), 0);
+	cr_expect_null(c.manifest);
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "sync m.yaml a"), 0);
+	cr_expect_str_eq(c.manifest, "m.yaml");
 	cli_release(&c);
 }
 
