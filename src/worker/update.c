@@ -22,6 +22,7 @@
 #include "submodules.h"
 #include "tracking.h"
 #include "treecheck.h"
+#include "url.h"
 #include "update.h"
 #include "xmalloc.h"
 
@@ -56,23 +57,82 @@ skip(struct gitctx *c, const char *why)
 
 /* --- is this the entry the manifest means? ------------------------------ */
 
+/*
+ * Does origin name the manifest's repository?  1 yes; 0 it names another
+ * URL (in have, credentials redacted); -1 there is none (the job fails).
+ */
 static int
-check_origin(struct gitctx *c)
+check_origin(struct gitctx *c, char *have, size_t len)
 {
-	char have[2048];
-
-	switch (gitctx_origin(c, c->repo, have, sizeof(have))) {
+	switch (gitctx_origin(c, c->repo, have, len)) {
 	case 1:
-		return 0;
+		return 1;
 	case 0:
-		gitctx_error(c, ERR_LOCAL_CONFLICT, "origin mismatch (have %s, "
-		    "want %s): left untouched", have, c->job->url);
-		return -1;
+		return 0;
 	default:
 		gitctx_error(c, ERR_LOCAL_CONFLICT, "origin mismatch (have none, "
 		    "want %s): left untouched", c->job->url);
 		return -1;
 	}
+}
+
+/* Is any commit (or tag) the remote advertises already in the entry? */
+static bool
+shares_history(struct gitctx *c)
+{
+	git_odb *odb = NULL;
+	size_t i;
+	bool shared = false;
+
+	if (git_repository_odb(&odb, c->repo) < 0) {
+		git_error_clear();
+		return false;
+	}
+	for (i = 0; i < c->nadv && !shared; i++)
+		shared = git_odb_exists(odb, &c->adv[i].oid) == 1;
+	git_odb_free(odb);
+	return shared;
+}
+
+/*
+ * The manifest names another URL than origin's.  The same repository
+ * served elsewhere (git:// to https://, a new host) is followed: origin
+ * is repointed and the update goes on.  A remote that shares no history
+ * with the entry is another repository, and nothing is touched.
+ */
+static int
+repoint_origin(struct gitctx *c, const char *have)
+{
+	git_config *cfg = NULL;
+	char *stored = NULL, *shown = NULL, *note = NULL;
+	int err, rc = -1;
+
+	shown = url_redact(c->job->url);
+	if (!shares_history(c)) {
+		gitctx_error(c, ERR_LOCAL_CONFLICT, "origin mismatch (have %s, "
+		    "want %s): %s shares no commit with the remote; if it is the "
+		    "same repository, run 'git -C %s remote set-url origin %s' "
+		    "and sync again, else move %s out of the way: left "
+		    "untouched", have, shown, c->job->path, c->job->path, shown,
+		    c->job->path);
+		goto out;
+	}
+	stored = url_strip_secrets(c->job->url);
+	if ((err = git_repository_config(&cfg, c->repo)) < 0 ||
+	    (err = git_config_set_string(cfg, "remote.origin.url",
+	    stored)) < 0) {
+		gitctx_fail(c, err, "repointing origin");
+		goto out;
+	}
+	note = xasprintf("origin changed %s \xe2\x86\x92 %s", have, shown);
+	c->ev->warn(c->ev->ctx, note);
+	rc = 0;
+out:
+	git_config_free(cfg);
+	free(stored);
+	free(shown);
+	free(note);
+	return rc;
 }
 
 static bool
@@ -127,7 +187,7 @@ open_entry(struct gitctx *c)
 		    c->job->path);
 		return -1;
 	}
-	return check_origin(c);
+	return 0;
 }
 
 /* --- refs --------------------------------------------------------------- */
@@ -889,8 +949,14 @@ describe(struct gitctx *c)
 void
 update_entry(struct gitctx *c)
 {
+	char have[2048];
+	int same;
+
 	c->res->outcome = RESULT_UNCHANGED;
-	if (open_entry(c) == -1 || gitctx_connect(c) == -1 ||
+	if (open_entry(c) == -1 ||
+	    (same = check_origin(c, have, sizeof(have))) == -1 ||
+	    gitctx_connect(c) == -1 ||
+	    (same == 0 && repoint_origin(c, have) == -1) ||
 	    gitctx_resolve(c) == -1)
 		return;
 	if (c->mirror)

@@ -291,3 +291,28 @@ test_daily_sync_without_a_manifest_uses_the_remembered_one() {
 	expect_exit 2 $? "no manifest anywhere"
 	expect_grep "no manifest given and none saved" "$OUT/none" "says so"
 }
+
+test_daily_a_changed_url_of_the_same_repository_repoints_origin() {
+	resync_setup alpha || return
+	# the same repository, now over git://
+	sed -i "s|$UP_HTTP/$T_NAME/alpha.git|$UP_GIT/$T_NAME/alpha.git|" "$OUT/m.yaml"
+	up_commit alpha main moved.txt "m"
+	resync
+	expect_exit 0 "$(st)" "re-sync over git://"
+	expect_eq "$UP_GIT/$T_NAME/alpha.git" "$(git -C "$E" config remote.origin.url)" "origin"
+	expect_grep "origin changed $UP_HTTP/$T_NAME/alpha.git → $UP_GIT/$T_NAME/alpha.git" \
+	    "$OUT/stderr" "says so"
+	expect_eq "$(up_sha alpha main)" "$(git -C "$E" rev-parse HEAD)" "and updates"
+	resync
+	expect_no_grep "origin changed" "$OUT/stderr" "once"
+	# another repository under the entry's path: refused, with the way out
+	local before
+	up_new beta
+	before=$(entry_digest "$E")
+	sed -i "s|$UP_GIT/$T_NAME/alpha.git|$UP_GIT/$T_NAME/beta.git|" "$OUT/m.yaml"
+	resync
+	expect_exit 1 "$(st)" "another repository"
+	expect_grep "FAIL alpha: local-conflict: origin mismatch \\(have $UP_GIT/$T_NAME/alpha.git, want $UP_GIT/$T_NAME/beta.git\\): alpha shares no commit with the remote; if it is the same repository, run 'git -C alpha remote set-url origin $UP_GIT/$T_NAME/beta.git'" \
+	    "$OUT/stdout" "the way out"
+	expect_eq "$before" "$(entry_digest "$E")" "untouched"
+}
