@@ -606,8 +606,9 @@ fetch_setup(struct gitctx *c, git_fetch_options *fo, git_strarray *sa,
 	fo->update_fetchhead = 0;
 	fo->depth = depth;
 	fo->prune = prune ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE;
-	fo->download_tags = depth > 0 ? GIT_REMOTE_DOWNLOAD_TAGS_AUTO :
-	    GIT_REMOTE_DOWNLOAD_TAGS_ALL;
+	/* Deepening to full history takes every tag, as a full clone has. */
+	fo->download_tags = depth > 0 && depth != GIT_FETCH_DEPTH_UNSHALLOW ?
+	    GIT_REMOTE_DOWNLOAD_TAGS_AUTO : GIT_REMOTE_DOWNLOAD_TAGS_ALL;
 	sa->strings = (char **)specs;
 	sa->count = nspecs;
 	gitctx_phase(c, PHASE_RECEIVE);

@@ -63,6 +63,7 @@ struct gitctx {
 	uint64_t			 pack_base;	/* pack bytes of earlier fetches */
 	bool				 bare, mirror;
 	int				 depth;		/* effective */
+	bool				 deepen;	/* a shallow entry to full */
 	/* what the remote advertised, and what the manifest asks of it */
 	enum ref_kind			 kind;		/* resolved */
 	char				*branch;	/* short name to check out */

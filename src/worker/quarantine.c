@@ -291,6 +291,7 @@ int
 quarantine_install(struct gitctx *c, struct quarantine *q)
 {
 	struct buf a = BUF_INIT, b = BUF_INIT;
+	struct stat st;
 	DIR *d;
 	struct dirent *de;
 	int rc = -1;
@@ -323,7 +324,17 @@ quarantine_install(struct gitctx *c, struct quarantine *q)
 	buf_reset(&b);
 	buf_addf(&a, "%s/shallow", q->dir);
 	buf_addf(&b, "%sshallow", q->real_git);
-	if (fs_kind(a.data) == FS_FILE && merge_shallow(a.data, b.data) == -1)
+	if (q->deepen) {
+		/* Every commit's parents are here now: no boundary is left. */
+		if (stat(a.data, &st) == 0 && st.st_size > 0) {
+			gitctx_error(c, ERR_SERVER, "the server did not send the "
+			    "whole history of %s", c->job->path);
+			goto out;
+		}
+		if (unlink(b.data) == -1 && errno != ENOENT)
+			goto io;
+	} else if (fs_kind(a.data) == FS_FILE &&
+	    merge_shallow(a.data, b.data) == -1)
 		goto io;
 	rc = 0;
 	goto out;

@@ -20,6 +20,7 @@ struct quarantine {
 	char		*real_git;	/* the entry's git directory */
 	git_repository	*repo;
 	git_remote	*remote;
+	bool		 deepen;	/* the fetch took the whole history */
 };
 
 int	quarantine_open(struct gitctx *, git_repository *real,

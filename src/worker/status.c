@@ -415,6 +415,13 @@ status_entry(struct gitctx *c)
 		c->res->state = ES_BLOCKED;
 	compose(c, &lw, wanted, blocked.data);
 	buf_release(&blocked);
+	if (c->job->depth == 0 && git_repository_is_shallow(c->repo) == 1) {
+		char *was = xstrdup(c->res->message ? c->res->message : "");
+
+		result_message(c->res, "%s; shallow, while the manifest asks for "
+		    "the full history", was);
+		free(was);
+	}
 out:
 	git_error_clear();
 	if (c->res->outcome == RESULT_CHECKED && c->repo != NULL)

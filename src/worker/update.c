@@ -26,7 +26,8 @@
 #include "update.h"
 #include "xmalloc.h"
 
-#define REFLOG	"githerd: update"
+#define REFLOG		"githerd: update"
+#define FULL_SPEC	"+refs/heads/*:refs/remotes/origin/*"
 
 /* Where the entry is, and where the manifest wants it. */
 struct update_plan {
@@ -501,6 +502,74 @@ out:
 	return rc;
 }
 
+/* --- history the manifest asks for ------------------------------------- */
+
+/*
+ * The manifest's depth against the entry's history.  A depth added to a
+ * full clone is a note: history is never thrown away.  A depth removed
+ * from a shallow clone deepens it to full, which libgit2 1.8 can do over
+ * http(s) only: elsewhere the entry stays shallow and says how to deepen
+ * it by hand.
+ */
+static void
+plan_depth(struct gitctx *c)
+{
+	bool shallow = git_repository_is_shallow(c->repo) == 1;
+	char note[1024];
+
+	if (c->depth > 0 && !shallow) {
+		snprintf(note, sizeof(note), "depth %d ignored: %s has its full "
+		    "history, and githerd never throws history away",
+		    c->depth, c->job->path);
+		c->ev->warn(c->ev->ctx, note);
+		c->depth = 0;
+	} else if (c->depth == 0 && shallow && c->job->depth == 0) {
+		if (url_supports_shallow(c->job->url)) {
+			c->deepen = true;
+			return;
+		}
+		snprintf(note, sizeof(note), "%s stays shallow: libgit2 %s "
+		    "deepens a clone over http(s) only, not %s; run 'git -C %s "
+		    "fetch --unshallow' to get the full history the manifest "
+		    "asks for", c->job->path, LIBGIT2_VERSION,
+		    url_scheme(c->job->url) == URL_GIT ? "git://" : "ssh",
+		    c->job->path);
+		c->ev->warn(c->ev->ctx, note);
+	}
+}
+
+static int
+is_full_spec(const git_config_entry *e, void *payload)
+{
+	(void)payload;
+	return strcmp(e->value, FULL_SPEC) == 0 ? GIT_PASSTHROUGH : 0;
+}
+
+/*
+ * A clone deepened to full fetches every branch, as a full clone does:
+ * its one-branch refspec becomes git clone's.
+ */
+static int
+widen_refspec(struct gitctx *c)
+{
+	git_config *cfg = NULL;
+	int err;
+
+	if ((err = git_repository_config(&cfg, c->repo)) == 0) {
+		err = git_config_get_multivar_foreach(cfg, "remote.origin.fetch",
+		    NULL, is_full_spec, NULL);
+		if (err == GIT_PASSTHROUGH)
+			err = 0;
+		else if (err == 0 || err == GIT_ENOTFOUND)
+			err = git_config_set_multivar(cfg, "remote.origin.fetch",
+			    "^\\+refs/heads/[^*]*:refs/remotes/origin/[^*]*$",
+			    FULL_SPEC);
+	}
+	git_config_free(cfg);
+	return err < 0 ? gitctx_fail(c, err, "writing remote.origin.fetch") :
+	    0;
+}
+
 /* --- whose checkout is it ------------------------------------------------ */
 
 /*
@@ -688,16 +757,19 @@ update_worktree(struct gitctx *c)
 	if (tracking_init(c, c->repo, &t,
 	    (c->job->flags & JOBF_NO_PRUNE) == 0) == -1)
 		goto out;
-	p.fetch = !have_wanted(c, &p) || !tracking_current(c, c->repo, &t);
+	p.fetch = !have_wanted(c, &p) || !tracking_current(c, c->repo, &t) ||
+	    c->deepen;
 	if (c->res->outcome == RESULT_FAILED)
 		goto out;
 	git_remote_disconnect(c->remote);
 	if (p.fetch) {
 		if (quarantine_open(c, c->repo, &q) == -1 ||
 		    quarantine_fetch(c, &q, (const char *const *)t.spec_text,
-		    t.n, c->depth, false) == -1 ||
+		    t.n, c->deepen ? GIT_FETCH_DEPTH_UNSHALLOW : c->depth,
+		    false) == -1 ||
 		    quarantine_show(c, &q, c->repo) == -1)
 			goto out;
+		q.deepen = c->deepen;
 	}
 	if (find_target(c, &p) == -1)
 		goto out;
@@ -716,6 +788,8 @@ update_worktree(struct gitctx *c)
 	}
 	if (p.fetch && (quarantine_install(c, &q) == -1 ||
 	    tracking_apply(c, c->repo, &t, &refs_moved) == -1))
+		goto out;
+	if (c->deepen && widen_refspec(c) == -1)
 		goto out;
 	if (tracking_tidy(c, c->repo, &t, &refs_moved) == -1)
 		goto out;
@@ -959,6 +1033,8 @@ update_entry(struct gitctx *c)
 	    (same == 0 && repoint_origin(c, have) == -1) ||
 	    gitctx_resolve(c) == -1)
 		return;
+	if (!c->bare)
+		plan_depth(c);
 	if (c->mirror)
 		update_mirror(c);
 	else if (c->bare)

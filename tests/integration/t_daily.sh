@@ -316,3 +316,45 @@ test_daily_a_changed_url_of_the_same_repository_repoints_origin() {
 	    "$OUT/stdout" "the way out"
 	expect_eq "$before" "$(entry_digest "$E")" "untouched"
 }
+
+test_daily_removing_depth_deepens_and_adding_it_keeps_history() {
+	resync_setup alpha "depth: 1" || return
+	expect_eq true "$(git -C "$E" rev-parse --is-shallow-repository)" "shallow first"
+	sed -i '/depth: 1/d' "$OUT/m.yaml"
+	resync
+	expect_exit 0 "$(st)" "depth removed"
+	expect_eq false "$(git -C "$E" rev-parse --is-shallow-repository)" "deepened"
+	expect_eq "$(git -C "$UP/$T_NAME/alpha.git" rev-list --count main)" \
+	    "$(git -C "$E" rev-list --count HEAD)" "the whole history"
+	expect_eq "+refs/heads/*:refs/remotes/origin/*" "$(git -C "$E" config --get-all remote.origin.fetch)" \
+	    "git clone's refspec"
+	expect_tracking_is_upstream alpha "$E" "every branch"
+	git -C "$E" fsck --strict --no-progress >/dev/null 2>&1 || fail "fsck"
+	resync
+	expect_grep "1 up to date" "$OUT/stdout" "then nothing to do"
+	# depth added to a full clone: a note, the history stays
+	printf '    depth: 1\n' >>"$OUT/m.yaml"
+	resync
+	expect_exit 0 "$(st)" "depth added"
+	expect_grep "depth 1 ignored: alpha has its full history, and githerd never throws history away" \
+	    "$OUT/stderr" "note"
+	expect_eq false "$(git -C "$E" rev-parse --is-shallow-repository)" "still full"
+}
+
+test_daily_a_shallow_clone_over_git_protocol_says_it_cannot_deepen() {
+	start_upstreams || { fail "upstream servers"; return; }
+	up_new alpha
+	mkdir -p "$WS"
+	git clone -q --depth 1 "$UP_GIT/$T_NAME/alpha.git" "$WS/alpha" 2>/dev/null || { fail "git clone"; return; }
+	printf 'repos:\n  - url: %s/%s/alpha.git\n' "$UP_GIT" "$T_NAME" >"$OUT/m.yaml"
+	E=$WS/alpha
+	resync
+	expect_grep "alpha stays shallow: libgit2 .* deepens a clone over http\\(s\\) only, not git://; run 'git -C alpha fetch --unshallow'" \
+	    "$OUT/stderr" "says why and what to run"
+	expect_eq 1 "$(grep -c 'stays shallow' "$OUT/stderr")" "once"
+	expect_exit 0 "$(st)" "the update itself goes on"
+	git -C "$E" fsck --no-progress >/dev/null 2>&1 || fail "fsck"
+	"$BIN" status -C "$WS" "$OUT/m.yaml" >"$OUT/status.out" 2>&1
+	expect_grep "alpha .*shallow, while the manifest asks for the full history" "$OUT/status.out" \
+	    "status marks it"
+}
