@@ -43,6 +43,7 @@ struct msg_job {
 	char		*path;		/* workspace-relative, for messages */
 	char		*ref;
 	char		*placed;	/* where githerd last put the checkout */
+	char		*trash;		/* OP_RETIRE: where the entry goes */
 	uint8_t		 op;		/* enum job_op */
 	uint8_t		 ref_kind;	/* enum ref_kind */
 	uint8_t		 flags;		/* enum job_flags */

@@ -29,6 +29,7 @@ enum phase {
 enum job_op {
 	OP_SYNC,		/* clone, or update what is on disk */
 	OP_STATUS,		/* compare what is on disk with the manifest */
+	OP_RETIRE,		/* sync --prune: an entry the manifest dropped */
 	OP_MAX
 };
 

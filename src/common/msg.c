@@ -43,6 +43,7 @@ job_write(struct buf *b, const struct msg *m)
 	buf_put_str(b, j->path, STR_MAX);
 	buf_put_str(b, j->ref, STR_MAX);
 	buf_put_str(b, j->placed, STR_MAX);
+	buf_put_str(b, j->trash, STR_MAX);
 	buf_put_u8(b, j->op);
 	buf_put_u8(b, j->ref_kind);
 	buf_put_u8(b, j->flags);
@@ -61,11 +62,12 @@ job_read(struct msg *m, struct buf_cursor *c)
 	j->path = buf_get_str(c);
 	j->ref = buf_get_str(c);
 	j->placed = buf_get_str(c);
+	j->trash = buf_get_str(c);
 	j->op = buf_get_u8(c);
 	j->ref_kind = buf_get_u8(c);
 	j->flags = buf_get_u8(c);
 	j->depth = buf_get_i32(c);
-	if (j->op >= OP_MAX)
+	if (j->op >= OP_MAX || (j->op == OP_RETIRE && j->trash == NULL))
 		c->bad = true;
 }
 
@@ -78,6 +80,7 @@ job_free(struct msg *m)
 	free(m->u.job.path);
 	free(m->u.job.ref);
 	free(m->u.job.placed);
+	free(m->u.job.trash);
 }
 
 /* --- PHASE -------------------------------------------------------------- */

@@ -143,6 +143,10 @@ static const struct option_row options[] = {
 	FLAG("switch", 0, CMD_SYNC, switch_back,
 	    "sync: move checkouts their users put on another\n"
 	    "branch to the manifest's ref too"),
+	FLAG("prune", 0, CMD_SYNC, prune_orphans,
+	    "sync: move entries a sync created that the manifest\n"
+	    "no longer names into .githerd/trash, if nothing\n"
+	    "in them would be lost"),
 	FLAG("no-prune", 0, CMD_SYNC, no_prune,
 	    "sync: keep remote-tracking refs of branches\n"
 	    "the remote deleted"),

@@ -59,6 +59,7 @@ struct cli {
 	bool			 fetch;		/* status, sync --dry-run */
 	bool			 no_prune;	/* sync */
 	bool			 switch_back;	/* sync --switch */
+	bool			 prune_orphans;	/* sync --prune */
 	const char		*output;	/* freeze -o */
 	struct cli_list		 groups, excludes;
 	struct cli_shard	 shard;

@@ -2,19 +2,51 @@
  * githerd status: compare the workspace with the manifest, offline unless
  * --fetch; one line per entry, exit 1 if any entry is not as asked.
  */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "buf.h"
 #include "cmd.h"
 #include "command.h"
+#include "ledger.h"
+#include "orphans.h"
 #include "summary.h"
+#include "xmalloc.h"
+
+struct status_args {
+	const struct run_opts	*o;
+	struct command		*c;
+};
+
+/* What the workspace holds that the manifest no longer names. */
+static void
+tell_orphans(struct command *c, struct buf *out)
+{
+	struct ledger l;
+	struct orphans o;
+	char *file, warn[600];
+
+	file = xasprintf("%s/%s", c->ws.path, LEDGER_FILE);
+	if (ledger_load(&l, file, warn, sizeof(warn)) == -1)
+		fprintf(stderr, "githerd: warning: ignoring %s: %s\n", file,
+		    warn);
+	orphans_find(&o, &l, c->known, c->nknown, c->ws.path);
+	orphans_note(out, &o, false);
+	orphans_release(&o);
+	ledger_release(&l);
+	free(file);
+}
 
 static void
 finish_status(const struct queue *q, void *arg, struct buf *out,
     enum exit_code *code)
 {
-	const struct run_opts *o = arg;
+	const struct status_args *a = arg;
+	const struct run_opts *o = a->o;
 	size_t i;
 
 	summary_status(out, q, o->summary_color);
+	tell_orphans(a->c, out);
 	if (*code != EXIT_OK && *code != EXIT_SKIPPED)
 		return;
 	for (i = 0; i < q->njobs; i++)
@@ -28,6 +60,7 @@ cmd_status(int argc, char **argv, const struct worker_side *worker)
 {
 	struct command c;
 	struct run_opts o;
+	struct status_args a = { &o, &c };
 	enum exit_code code = EXIT_USAGE;
 	char note[400];
 
@@ -37,7 +70,7 @@ cmd_status(int argc, char **argv, const struct worker_side *worker)
 		goto out;
 	command_run_opts(&c, &o, note, sizeof(note));
 	o.finish = finish_status;
-	o.finish_arg = &o;
+	o.finish_arg = &a;
 	code = command_run(&c, &o);
 out:
 	command_release(&c);

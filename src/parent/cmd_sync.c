@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -14,14 +15,47 @@
 #include "command.h"
 #include "ledger.h"
 #include "listing.h"
+#include "orphans.h"
 #include "runopts.h"
+#include "sanitize.h"
+#include "sig.h"
 #include "xmalloc.h"
 
 struct sync_records {
 	struct plan	*plan;
 	struct ledger	 ledger;
 	char		*ledger_file;
+	struct command	*cmd;
 };
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Entries gone from both the manifest and the disk are forgotten. */
+static void
+forget_gone(struct sync_records *r)
+{
+	struct orphans o;
+	size_t i, k;
+
+	orphans_find(&o, &r->ledger, r->cmd->known, r->cmd->nknown,
+	    r->cmd->ws.path);
+	for (i = r->ledger.n; i-- > 0;) {
+		const char *path = r->ledger.v[i].path;
+		bool known = false;
+
+		known = r->cmd->nknown > 0 && bsearch(&path, r->cmd->known,
+		    r->cmd->nknown, sizeof(*r->cmd->known), str_cmp) != NULL;
+		for (k = 0; k < o.n && !known; k++)
+			known = strcmp(o.v[k].path, path) == 0;
+		if (!known)
+			ledger_forget(&r->ledger, path);
+	}
+	orphans_release(&o);
+}
 
 /* Where each job left its entry, for whose checkout it is next time. */
 static void
@@ -69,6 +103,7 @@ record(const struct queue *q, void *arg)
 	if (plan_record(r->plan, q, err, sizeof(err)) == -1)
 		fprintf(stderr, "githerd: warning: %s\n", err);
 	note_placements(&r->ledger, q);
+	forget_gone(r);
 	if (ledger_save(&r->ledger, r->ledger_file, err, sizeof(err)) == -1)
 		fprintf(stderr, "githerd: warning: %s\n", err);
 }
@@ -80,6 +115,7 @@ load_records(struct sync_records *r, struct command *c)
 
 	memset(r, 0, sizeof(*r));
 	r->plan = &c->plan;
+	r->cmd = c;
 	r->ledger_file = xasprintf("%s/%s", c->ws.path, LEDGER_FILE);
 	if (ledger_load(&r->ledger, r->ledger_file, warn, sizeof(warn)) == -1)
 		fprintf(stderr, "githerd: warning: ignoring %s: %s\n",
@@ -133,6 +169,136 @@ prepare_sync(struct command *c)
 		fprintf(stderr, "githerd: warning: %s\n", err);
 }
 
+/* sync --prune, after the run: what became of each orphan. */
+static void
+finish_prune(const struct queue *q, void *arg, struct buf *out,
+    enum exit_code *code)
+{
+	const struct job *j;
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < q->njobs; i++) {
+		j = &q->jobs[i];
+		if (j->state == JOB_UPDATED)
+			buf_addstr(out, "githerd: pruned ");
+		else if (j->state == JOB_SKIPPED)
+			buf_addstr(out, "githerd: kept ");
+		else {
+			buf_addstr(out, "githerd: cannot prune ");
+			*code = EXIT_FAILED;
+		}
+		sanitize_str(out, j->spec->path);
+		if (j->state == JOB_SKIPPED)
+			buf_addstr(out, " (not in the manifest)");
+		else if (j->state != JOB_UPDATED)
+			buf_addf(out, ": %s", errclass_name(j->result.err_class));
+		buf_addstr(out, ": ");
+		sanitize_str(out, j->result.message);
+		buf_addch(out, '\n');
+	}
+	if (*code != EXIT_FAILED)
+		*code = EXIT_OK;
+}
+
+/* The entries that went to the trash leave the ledger. */
+static void
+record_prune(const struct queue *q, void *arg)
+{
+	struct sync_records *r = arg;
+	char err[600];
+	size_t i;
+
+	for (i = 0; i < q->njobs; i++)
+		if (q->jobs[i].state == JOB_UPDATED)
+			ledger_forget(&r->ledger, q->jobs[i].spec->path);
+	if (ledger_save(&r->ledger, r->ledger_file, err, sizeof(err)) == -1)
+		fprintf(stderr, "githerd: warning: %s\n", err);
+}
+
+/*
+ * The orphans a sync created, each to a worker that moves it into the
+ * trash if nothing in it would be lost.  A failure to prune makes the
+ * exit status 1; an orphan kept for its local work does not.
+ */
+static enum exit_code
+prune(struct command *c, struct sync_records *rec, const struct run_opts *o,
+    const struct orphans *orphans, enum exit_code code)
+{
+	struct manifest om;
+	struct run_opts po;
+	struct run_result res;
+	struct repo_spec *s;
+	char stamp[64];
+	time_t now = time(NULL);
+	size_t i;
+
+	manifest_init(&om);
+	om.repos = xcalloc(orphans->n ? orphans->n : 1, sizeof(*om.repos));
+	for (i = 0; i < orphans->n; i++) {
+		if (!orphans->v[i].created)
+			continue;
+		s = &om.repos[om.nrepos++];
+		s->path = xstrdup(orphans->v[i].path);
+		s->url = xasprintf("%s/%s", c->ws.path, s->path);
+		s->ref_kind = REF_DEFAULT;
+	}
+	if (om.nrepos == 0)
+		goto out;
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
+	snprintf(stamp + strlen(stamp), sizeof(stamp) - strlen(stamp), ".%ld",
+	    (long)getpid());
+	po = *o;
+	po.op = OP_RETIRE;
+	po.mode = VIEW_NONE;
+	po.json_file = NULL;
+	po.notes = NULL;
+	po.order = NULL;
+	po.hosts = NULL;
+	po.ledger = NULL;
+	po.job_flags = 0;
+	po.trash_stamp = stamp;
+	po.finish = finish_prune;
+	po.finish_arg = NULL;
+	po.record = record_prune;
+	po.record_arg = rec;
+	run_jobs(&om, &po, &res);
+	if (res.signal != 0) {
+		manifest_release(&om);
+		command_release(c);
+		fflush(NULL);
+		sig_raise(res.signal);
+		return (enum exit_code)(128 + res.signal);
+	}
+	if (res.exit_code == EXIT_FAILED && (code == EXIT_OK ||
+	    code == EXIT_SKIPPED))
+		code = EXIT_FAILED;
+out:
+	manifest_release(&om);
+	return code;
+}
+
+/* After the run: what is on disk that the manifest left behind. */
+static enum exit_code
+tell_orphans(struct command *c, struct sync_records *r,
+    const struct run_opts *o, enum exit_code code)
+{
+	struct orphans orphans;
+	struct buf b = BUF_INIT;
+
+	orphans_find(&orphans, &r->ledger, c->known, c->nknown, c->ws.path);
+	buf_init(&b);
+	if (c->cli.verbosity >= 0 || c->cli.prune_orphans)
+		orphans_note(&b, &orphans, c->cli.prune_orphans);
+	fwrite(b.data, 1, b.len, stdout);
+	fflush(stdout);
+	buf_release(&b);
+	if (c->cli.prune_orphans && orphans.n > 0)
+		code = prune(c, r, o, &orphans, code);
+	orphans_release(&orphans);
+	return code;
+}
+
 enum exit_code
 cmd_sync(int argc, char **argv, const struct worker_side *worker)
 {
@@ -168,6 +334,8 @@ cmd_sync(int argc, char **argv, const struct worker_side *worker)
 		o.record_arg = &rec;
 	}
 	code = command_run(&c, &o);
+	if (!dry)
+		code = tell_orphans(&c, &rec, &o, code);
 out:
 	ledger_release(&rec.ledger);
 	free(rec.ledger_file);

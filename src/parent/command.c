@@ -68,6 +68,11 @@ command_release(struct command *c)
 	for (i = 0; i < c->nowned; i++)
 		free(c->owned[i]);
 	free(c->owned);
+	for (i = 0; i < c->nknown; i++)
+		free(c->known[i]);
+	free(c->known);
+	c->known = NULL;
+	c->nknown = 0;
 	free(c->paths);
 	free(c->safe);
 	free(c->safe_env);
@@ -169,6 +174,25 @@ workspace_paths(struct command *c)
 	return rc;
 }
 
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every path of the whole manifest, before the selection narrows it. */
+static void
+remember_paths(struct command *c)
+{
+	size_t i;
+
+	c->known = xcalloc(c->m.nrepos ? c->m.nrepos : 1, sizeof(*c->known));
+	for (i = 0; i < c->m.nrepos; i++)
+		c->known[i] = xstrdup(c->m.repos[i].path);
+	c->nknown = c->m.nrepos;
+	qsort(c->known, c->nknown, sizeof(*c->known), str_cmp);
+}
+
 /* Load, validate and narrow the manifest to what the options select. */
 int
 command_select(struct command *c, enum exit_code *code)
@@ -182,6 +206,7 @@ command_select(struct command *c, enum exit_code *code)
 	if (load_manifest(&c->m, c->cli.manifest, c->cli.allow_local) == -1 ||
 	    workspace_paths(c) == -1)
 		return -1;
+	remember_paths(c);
 	memset(&sel, 0, sizeof(sel));
 	sel.paths = c->paths;
 	sel.npaths = c->cli.paths.n;

@@ -28,6 +28,8 @@ struct command {
 	struct plan		 plan;
 	char			*saved;		/* the last sync's manifest */
 	char			*json_abs, *out_abs;
+	char			**known;	/* every entry's path, sorted */
+	size_t			 nknown;
 	const char		**paths;	/* workspace-relative */
 	char			**owned;	/* what paths[] allocated */
 	size_t			 nowned;

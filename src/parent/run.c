@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "fsutil.h"
 #include "ledger.h"
+#include "orphans.h"
 #include "path.h"
 #include "pool.h"
 #include "progress.h"
@@ -214,7 +215,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	const struct repo_spec *s;
 	struct msg m;
 	unsigned flags;
-	char *dest;
+	char *dest, *trash;
 
 	if (j == NULL)
 		return false;
@@ -231,6 +232,9 @@ send_job(struct run *r, size_t slot, int64_t now)
 	m.u.job.path = s->path;
 	m.u.job.ref = s->ref;
 	m.u.job.placed = placed_of(r, s, &flags);
+	trash = r->o->op == OP_RETIRE ? xasprintf("%s/%s/%s.%s", r->o->workspace,
+	    ORPHANS_TRASH, s->path, r->o->trash_stamp) : NULL;
+	m.u.job.trash = trash;
 	m.u.job.op = (uint8_t)r->o->op;
 	m.u.job.ref_kind = (uint8_t)s->ref_kind;
 	m.u.job.depth = s->depth;
@@ -239,6 +243,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	    r->o->job_flags | flags);
 	wire_queue(&w->wr, &m);
 	free(dest);
+	free(trash);
 	w->job = j;
 	w->state = W_BUSY;
 	stall_start(&w->stall, now);

@@ -33,6 +33,7 @@ struct run_opts {
 	enum job_op		 op;
 	unsigned		 job_flags;	/* added to every job (JOBF_FETCH) */
 	const struct ledger	*ledger;	/* sync: where checkouts were put */
+	const char		*trash_stamp;	/* OP_RETIRE: names in the trash */
 	run_finish_fn		 finish;	/* NULL: the sync summary */
 	void			*finish_arg;
 	size_t			 jobs;		/* worker slots (already capped) */

@@ -15,6 +15,7 @@
 #include "gitctx.h"
 #include "packrefs.h"
 #include "protect.h"
+#include "remotetips.h"
 #include "submodules.h"
 #include "treecheck.h"
 #include "url.h"
@@ -251,6 +252,9 @@ clone_into(struct gitctx *c, const char *dir)
 	if (!c->remote_empty && download(c) == -1)
 		return -1;
 	if (write_config(c) == -1 || (!c->remote_empty && set_head(c) == -1))
+		return -1;
+	/* What tells a force-push from a push into the clone, later. */
+	if (c->bare && !c->mirror && remotetips_write(c, c->repo) == -1)
 		return -1;
 	set_origin_head(c);
 	if (checkout(c) == -1)

@@ -20,6 +20,7 @@
 #include "fsutil.h"
 #include "gitctx.h"
 #include "job.h"
+#include "retire.h"
 #include "status.h"
 #include "update.h"
 #include "url.h"
@@ -201,6 +202,17 @@ job_sync(const struct msg_job *job, const struct gitctx_events *ev,
 		else if (dest == 1)
 			update_entry(&c);
 	}
+	gitctx_release(&c);
+}
+
+void
+job_retire(const struct msg_job *job, const struct gitctx_events *ev,
+    struct job_result *res)
+{
+	struct gitctx c;
+
+	gitctx_init(&c, job, ev, res);
+	retire_entry(&c);
 	gitctx_release(&c);
 }
 

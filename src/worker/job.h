@@ -1,6 +1,6 @@
 /*
- * One job of a worker: sync (clone, or update what is on disk) or status,
- * for one manifest entry.  It reports through the events and never
+ * One job of a worker: sync (clone, or update what is on disk), status,
+ * or retire (sync --prune) for one entry.  It reports through the events and never
  * prints.  Worker processes only.
  */
 #ifndef GITHERD_JOB_H
@@ -12,6 +12,8 @@
 void	job_sync(const struct msg_job *, const struct gitctx_events *,
 	    struct job_result *);
 void	job_status(const struct msg_job *, const struct gitctx_events *,
+	    struct job_result *);
+void	job_retire(const struct msg_job *, const struct gitctx_events *,
 	    struct job_result *);
 
 #endif

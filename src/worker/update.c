@@ -19,6 +19,7 @@
 #include "protect.h"
 #include "quarantine.h"
 #include "refs.h"
+#include "remotetips.h"
 #include "submodules.h"
 #include "tracking.h"
 #include "treecheck.h"
@@ -942,15 +943,16 @@ update_bare(struct gitctx *c)
 	static const char *const branches_and_tags[] = {
 		"refs/heads/", "refs/tags/", NULL
 	};
-	struct refs local, got;
+	struct refs local, got, tips;
 	struct quarantine q;
 	struct buf why = BUF_INIT, list = BUF_INIT;
-	const git_oid *mine;
+	const git_oid *mine, *recorded;
 	size_t i;
 	int n;
 
 	memset(&q, 0, sizeof(q));
 	memset(&got, 0, sizeof(got));
+	memset(&tips, 0, sizeof(tips));
 	buf_init(&why);
 	buf_init(&list);
 	if (refs_list(c->repo, "refs/*", &local) < 0) {
@@ -960,8 +962,11 @@ update_bare(struct gitctx *c)
 	if (in_sync(c, &local, branches_and_tags, false, true)) {
 		git_remote_disconnect(c->remote);
 		c->res->outcome = RESULT_UNCHANGED;
+		remotetips_write(c, c->repo);
 		goto out;
 	}
+	if (remotetips_read(c->repo, &tips) == -1)
+		memset(&tips, 0, sizeof(tips));	/* as if never recorded */
 	git_remote_disconnect(c->remote);
 	if (quarantine_open(c, c->repo, &q) == -1 ||
 	    fetch_into(c, &q, false) == -1 ||
@@ -977,6 +982,13 @@ update_bare(struct gitctx *c)
 		    NULL, &list);
 		if (n < 0)
 			goto out;
+		/*
+		 * Still at the remote's tip githerd recorded: nobody pushed
+		 * here, the remote rewrote the branch, and it is followed.
+		 */
+		if (n > 0 && (recorded = refs_find(&tips, got.v[i].name)) != NULL &&
+		    git_oid_equal(recorded, mine))
+			continue;
 		if (n > 0)
 			buf_addf(&why, "%s has %d commit%s the remote does not: "
 			    "%s", got.v[i].name + 11, n, n == 1 ? "" : "s",
@@ -987,13 +999,15 @@ update_bare(struct gitctx *c)
 		goto out;
 	}
 	if (quarantine_install(c, &q) == -1 ||
-	    apply_bare_refs(c, &q) == -1)
+	    apply_bare_refs(c, &q) == -1 ||
+	    remotetips_write(c, c->repo) == -1)
 		goto out;
 	c->res->outcome = RESULT_UPDATED;
 out:
 	quarantine_close(&q);
 	refs_release(&local);
 	refs_release(&got);
+	refs_release(&tips);
 	buf_release(&why);
 	buf_release(&list);
 }

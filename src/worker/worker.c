@@ -128,6 +128,8 @@ run_job(int fd, const struct msg *job, const struct worker_config *cfg)
 	memlimit_reset();
 	if (job->u.job.op == OP_STATUS)
 		job_status(&job->u.job, &ev, &res);
+	else if (job->u.job.op == OP_RETIRE)
+		job_retire(&job->u.job, &ev, &res);
 	else
 		job_sync(&job->u.job, &ev, &res);
 	if (res.outcome == RESULT_FAILED)

@@ -358,3 +358,101 @@ test_daily_a_shallow_clone_over_git_protocol_says_it_cannot_deepen() {
 	expect_grep "alpha .*shallow, while the manifest asks for the full history" "$OUT/status.out" \
 	    "status marks it"
 }
+
+# orphans_setup: three entries cloned by sync, then a manifest without b
+# and with c renamed to c2.
+orphans_setup() {
+	local n
+	start_upstreams || { fail "upstream servers"; return 1; }
+	echo "repos:" >"$OUT/m.yaml"
+	for n in a b c; do
+		up_new "$n" alpha
+		printf '  - url: %s/%s/%s.git\n    path: %s\n' "$UP_GIT" "$T_NAME" "$n" "$n" >>"$OUT/m.yaml"
+	done
+	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/first" 2>&1 || { fail "first sync"; return 1; }
+	printf 'repos:\n  - url: %s/%s/a.git\n    path: a\n  - url: %s/%s/c.git\n    path: c2\n' \
+	    "$UP_GIT" "$T_NAME" "$UP_GIT" "$T_NAME" >"$OUT/m.yaml"
+}
+
+test_daily_entries_that_left_the_manifest_are_listed_and_pruned_when_clean() {
+	local trash head
+	orphans_setup || return
+	head=$(git -C "$WS/b" rev-parse HEAD)
+	resync
+	expect_exit 0 "$(st)" "sync"
+	expect_grep "githerd: 2 entries on disk are no longer in the manifest: b, c$" "$OUT/stdout" \
+	    "sync lists the dropped and the renamed one"
+	expect_grep "'sync --prune' moves those a sync created" "$OUT/stdout" "and says how"
+	[ -d "$WS/b/.git" ] && [ -d "$WS/c/.git" ] || fail "nothing is removed without --prune"
+	"$BIN" status -C "$WS" "$OUT/m.yaml" >"$OUT/status.out" 2>&1
+	expect_grep "no longer in the manifest: b, c" "$OUT/status.out" "status lists them"
+	# c has work of the user's; b is clean
+	echo "mine" >>"$WS/c/README.md"
+	resync --prune
+	expect_exit 0 "$(st)" "sync --prune"
+	expect_grep "githerd: pruned b: moved to \\.githerd/trash/b\\." "$OUT/stdout" "b moved"
+	expect_grep "githerd: kept c \\(not in the manifest\\): local changes: M README.md" \
+	    "$OUT/stdout" "c kept, with why"
+	expect_missing "$WS/b" "b left the workspace"
+	trash=$(ls -d "$WS"/.githerd/trash/b.* 2>/dev/null | head -n 1)
+	expect_eq "$head" "$(git -C "$trash" rev-parse HEAD 2>/dev/null)" "b whole in the trash"
+	expect_eq mine "$(tail -n 1 "$WS/c/README.md")" "c untouched"
+	resync
+	expect_grep "1 entry on disk is no longer in the manifest: c$" "$OUT/stdout" "b is forgotten"
+}
+
+test_daily_prune_keeps_an_orphan_with_any_local_work() {
+	local kind
+	for kind in untracked ignored unpushed stash detached; do
+		rm -rf "$WS"
+		orphans_setup || return
+		case $kind in
+		untracked) echo x >"$WS/b/notes.txt" ;;
+		ignored) echo "*.env" >"$WS/b/.git/info/exclude"; echo s >"$WS/b/.env" ;;
+		unpushed) git -C "$WS/b" commit -q --allow-empty -m "unpushed work" ;;
+		stash) echo y >>"$WS/b/README.md"; git -C "$WS/b" stash -q ;;
+		detached) git -C "$WS/b" -c advice.detachedHead=false checkout -q --detach
+			git -C "$WS/b" commit -q --allow-empty -m "floating" ;;
+		esac
+		resync --prune
+		expect_exit 0 "$(st)" "$kind: sync --prune"
+		expect_grep "githerd: kept b \\(not in the manifest\\): " "$OUT/stdout" "$kind: kept"
+		[ -d "$WS/b/.git" ] || fail "$kind: b removed"
+	done
+	expect_grep "kept b .*detached HEAD has 1 commit on no branch" "$OUT/stdout" "the reason"
+}
+
+test_daily_prune_never_removes_what_sync_did_not_create() {
+	start_upstreams || { fail "upstream servers"; return; }
+	up_new alpha
+	mkdir -p "$WS"
+	git clone -q "$UP_GIT/$T_NAME/alpha.git" "$WS/mine" 2>/dev/null
+	printf 'repos:\n  - url: %s/%s/alpha.git\n    path: mine\n' "$UP_GIT" "$T_NAME" >"$OUT/m.yaml"
+	resync
+	expect_exit 0 "$(st)" "adopted"
+	printf 'repos: []\n' >"$OUT/m.yaml"
+	resync --prune
+	expect_grep "1 entry on disk is no longer in the manifest: mine" "$OUT/stdout" "listed"
+	[ -d "$WS/mine/.git" ] || fail "a clone the user made was removed"
+	expect_no_grep "pruned" "$OUT/stdout" "not pruned"
+}
+
+test_daily_a_bare_clone_follows_a_force_push_but_not_over_pushed_commits() {
+	resync_setup alpha "bare: true" || return
+	expect_eq "$(up_sha alpha dev)" "$(awk '$2 == "refs/heads/dev" {print $1}' "$E/githerd-remote-tips")" \
+	    "the clone records the remote's tips"
+	up_rewrite alpha dev
+	resync
+	expect_exit 0 "$(st)" "force-push upstream, nothing pushed here"
+	expect_eq "$(up_sha alpha dev)" "$(git --git-dir="$E" rev-parse dev)" "dev follows"
+	git --git-dir="$E" fsck --no-progress >/dev/null 2>&1 || fail "fsck"
+	# now someone pushes into the clone, and upstream rewrites again
+	git --git-dir="$E" update-ref refs/heads/dev "$(git --git-dir="$E" \
+	    commit-tree -p dev -m "pushed here" "dev^{tree}")"
+	up_rewrite alpha dev
+	resync
+	expect_exit 4 "$(st)" "skipped"
+	expect_grep "SKIP +alpha: dev has [0-9]+ commits? the remote does not: [0-9a-f]{7} pushed here" \
+	    "$OUT/stderr" "reason"
+	expect_eq "pushed here" "$(git --git-dir="$E" log -1 --format=%s dev)" "the pushed commit stays"
+}
