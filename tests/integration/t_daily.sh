@@ -83,6 +83,17 @@ test_daily_new_and_deleted_branches_and_tags_follow_git_fetch() {
 	expect_refs_like_git "a deleted branch"
 	expect_eq "" "$(git -C "$E" for-each-ref refs/remotes/origin/nightly)" "origin/nightly pruned"
 	expect_eq new-tag "$(git -C "$E" tag -l new-tag)" "tags stay, as with git fetch --prune"
+	# a force-push, and a tag moved: git fetch refuses to clobber the tag
+	# (and says so with exit 1), githerd keeps it too
+	up_rewrite alpha main
+	up_git alpha tag -f new-tag main >/dev/null
+	up_git alpha push -q -f origin new-tag 2>/dev/null
+	resync
+	git -C "$GITREF" fetch -q --prune --tags 2>/dev/null
+	expect_exit 0 "$(st)" "re-sync after a force-push"
+	expect_refs_like_git "a force-push and a moved tag"
+	expect_eq "$(up_sha alpha main)" "$(git -C "$E" rev-parse HEAD)" "HEAD follows the force-push"
+	expect_grep "githerd: update" "$E/.git/logs/HEAD" "HEAD's reflog says what moved it"
 	# nothing new: one ref listing, no pack
 	local before
 	before=$(http_fetches "$STATE/up-http")
@@ -170,12 +181,14 @@ test_daily_a_branch_the_user_checked_out_is_kept_and_fast_forwarded() {
 	local main_before
 	resync_setup alpha || return
 	git -C "$E" checkout -q dev 2>/dev/null || { fail "git checkout dev"; return; }
+	cp "$E/.git/logs/HEAD" "$OUT/reflog.before"
 	resync
 	expect_exit 0 "$(st)" "nothing new upstream"
 	expect_eq refs/heads/dev "$(git -C "$E" symbolic-ref HEAD)" "still on dev"
 	expect_grep "kept +alpha on dev \\(manifest: main\\)" "$OUT/stderr" "line"
 	expect_grep "1 kept where its user put it" "$OUT/stdout" "summary"
 	expect_grep '"status": "kept"' "$OUT/r.json" "report"
+	cmp -s "$OUT/reflog.before" "$E/.git/logs/HEAD" || fail "HEAD's reflog changed"
 	# upstream moves dev: fast-forwarded in place
 	up_commit alpha dev dev-new.txt "d"
 	resync
