@@ -75,5 +75,15 @@ struct buf;
  * -1 with errno (EFBIG when there is more).  The caller closes fd.
  */
 int		fs_read_fd(int fd, size_t max, struct buf *out);
+/*
+ * githerd's own state files (.githerd/history, .githerd/entries): read
+ * one of at most max bytes, not through a symbolic link: 1 read, 0 there
+ * is none, -1 with why; save one atomically, private to the user: 0, or
+ * -1 with err naming the file.
+ */
+int		fs_read_state(const char *file, size_t max, struct buf *out,
+		    char *why, size_t whylen);
+int		fs_save_state(const char *file, const struct buf *, char *err,
+		    size_t errlen);
 
 #endif

@@ -447,3 +447,34 @@ fs_read_fd(int fd, size_t max, struct buf *out)
 		buf_add(out, chunk, (size_t)n);
 	}
 }
+
+int
+fs_read_state(const char *file, size_t max, struct buf *out, char *why,
+    size_t whylen)
+{
+	int fd, rc;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(why, whylen, "%s", strerror(errno));
+		return -1;
+	}
+	rc = fs_read_fd(fd, max, out);
+	if (rc == -1 && errno == EFBIG)
+		snprintf(why, whylen, "larger than %zu MiB", max >> 20);
+	else if (rc == -1)
+		snprintf(why, whylen, "%s", strerror(errno));
+	close(fd);
+	return rc == -1 ? -1 : 1;
+}
+
+int
+fs_save_state(const char *file, const struct buf *b, char *err,
+    size_t errlen)
+{
+	if (fs_write_atomic(file, b->data, b->len, FS_PRIVATE) == 0)
+		return 0;
+	snprintf(err, errlen, "cannot save %s: %s", file, strerror(errno));
+	return -1;
+}

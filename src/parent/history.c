@@ -157,25 +157,13 @@ int
 history_load(struct history *h, const char *file, char *warn, size_t warnlen)
 {
 	struct buf b = BUF_INIT;
-	int fd, rc;
+	int rc;
 
 	history_init(h);
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(warn, warnlen, "%s", strerror(errno));
-		return -1;
-	}
 	buf_init(&b);
-	if (fs_read_fd(fd, HISTORY_MAX_BYTES, &b) == -1) {
-		snprintf(warn, warnlen, "%s", errno == EFBIG ?
-		    "larger than 32 MiB" : strerror(errno));
-		close(fd);
-		buf_release(&b);
-		return -1;
-	}
-	close(fd);
-	rc = history_parse(h, b.data, b.len, warn, warnlen);
+	rc = fs_read_state(file, HISTORY_MAX_BYTES, &b, warn, warnlen);
+	if (rc == 1)
+		rc = history_parse(h, b.data, b.len, warn, warnlen);
 	buf_release(&b);
 	return rc;
 }
@@ -232,10 +220,7 @@ history_save(struct history *h, const char *file, char *err, size_t errlen)
 
 	buf_init(&b);
 	history_format(h, &b);
-	rc = fs_write_atomic(file, b.data, b.len, FS_PRIVATE);
-	if (rc == -1)
-		snprintf(err, errlen, "cannot save %s: %s", file,
-		    strerror(errno));
+	rc = fs_save_state(file, &b, err, errlen);
 	buf_release(&b);
 	return rc;
 }

@@ -193,25 +193,13 @@ int
 ledger_load(struct ledger *l, const char *file, char *warn, size_t warnlen)
 {
 	struct buf b = BUF_INIT;
-	int fd, rc;
+	int rc;
 
 	ledger_init(l);
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(warn, warnlen, "%s", strerror(errno));
-		return -1;
-	}
 	buf_init(&b);
-	if (fs_read_fd(fd, LEDGER_MAX_BYTES, &b) == -1) {
-		snprintf(warn, warnlen, "%s", errno == EFBIG ?
-		    "larger than 32 MiB" : strerror(errno));
-		close(fd);
-		buf_release(&b);
-		return -1;
-	}
-	close(fd);
-	rc = ledger_parse(l, b.data, b.len, warn, warnlen);
+	rc = fs_read_state(file, LEDGER_MAX_BYTES, &b, warn, warnlen);
+	if (rc == 1)
+		rc = ledger_parse(l, b.data, b.len, warn, warnlen);
 	buf_release(&b);
 	return rc;
 }
@@ -237,10 +225,7 @@ ledger_save(const struct ledger *l, const char *file, char *err,
 
 	buf_init(&b);
 	ledger_format(l, &b);
-	rc = fs_write_atomic(file, b.data, b.len, FS_PRIVATE);
-	if (rc == -1)
-		snprintf(err, errlen, "cannot save %s: %s", file,
-		    strerror(errno));
+	rc = fs_save_state(file, &b, err, errlen);
 	buf_release(&b);
 	return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * One job of a worker: sync (clone, or update what is on disk), status,
- * or retire (sync --prune) for one entry.  It reports through the events and never
- * prints.  Worker processes only.
+ * or retire (sync --prune) for one entry.  It reports through the events
+ * and never prints.  Worker processes only.
  */
 #ifndef GITHERD_JOB_H
 #define GITHERD_JOB_H

@@ -13,14 +13,6 @@
 #include "refs.h"
 #include "xmalloc.h"
 
-static bool
-is_peeled(const char *name)
-{
-	size_t len = strlen(name);
-
-	return len > 3 && strcmp(name + len - 3, "^{}") == 0;
-}
-
 /* What the specs map, then the tags; sorted, one entry per name. */
 static int
 collect(struct gitctx *c, git_odb *odb, const char *const *specs,
@@ -37,7 +29,7 @@ collect(struct gitctx *c, git_odb *odb, const char *const *specs,
 		if ((err = git_refspec_parse(&spec, specs[j], 1)) < 0)
 			break;
 		for (i = 0; i < c->nadv; i++) {
-			if (is_peeled(c->adv[i].name) ||
+			if (refs_is_peeled(c->adv[i].name) ||
 			    !git_refspec_src_matches(spec, c->adv[i].name) ||
 			    git_refspec_transform(&dst, spec,
 			    c->adv[i].name) < 0)
@@ -67,7 +59,7 @@ collect(struct gitctx *c, git_odb *odb, const char *const *specs,
 	for (i = 0; i < c->nadv; i++) {
 		const char *name = c->adv[i].name;
 
-		if (strncmp(name, "refs/tags/", 10) == 0 && !is_peeled(name) &&
+		if (strncmp(name, "refs/tags/", 10) == 0 && !refs_is_peeled(name) &&
 		    refs_find(&mapped, name) == NULL &&
 		    git_odb_exists(odb, &c->adv[i].oid) == 1)
 			refs_add(out, name, &c->adv[i].oid);

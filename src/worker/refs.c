@@ -77,6 +77,14 @@ refs_release(struct refs *r)
 }
 
 bool
+refs_is_peeled(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len > 3 && strcmp(name + len - 3, "^{}") == 0;
+}
+
+bool
 refs_is(git_repository *repo, const char *name, const git_oid *oid)
 {
 	git_oid have;

@@ -32,6 +32,8 @@ void	refs_sort(struct refs *);
 const git_oid *refs_find(const struct refs *, const char *name);
 void	refs_release(struct refs *);
 
+/* An advertisement's "refs/tags/v1^{}": the object a tag peels to. */
+bool	refs_is_peeled(const char *name);
 /* Does name exist and point at oid? */
 bool	refs_is(git_repository *, const char *name, const git_oid *oid);
 /* Point name at oid (forced), logging why; 0, or -1 with the job's error. */

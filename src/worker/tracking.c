@@ -96,14 +96,6 @@ tracking_release(struct tracking *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static bool
-is_peeled(const char *name)
-{
-	size_t len = strlen(name);
-
-	return len > 3 && strcmp(name + len - 3, "^{}") == 0;
-}
-
 /*
  * Where the remote's refs land: every advertised ref a refspec maps into
  * refs/remotes/, as name -> advertised oid, sorted.
@@ -117,7 +109,7 @@ mapped(const struct gitctx *c, const struct tracking *t, struct refs *out)
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < c->nadv; i++) {
-		if (is_peeled(heads[i].name))
+		if (refs_is_peeled(heads[i].name))
 			continue;
 		for (j = 0; j < t->n; j++) {
 			if (strncmp(git_refspec_dst(t->specs[j]), TRACKING,
@@ -138,7 +130,7 @@ mapped(const struct gitctx *c, const struct tracking *t, struct refs *out)
 static bool
 is_tag(const char *name)
 {
-	return strncmp(name, "refs/tags/", 10) == 0 && !is_peeled(name);
+	return strncmp(name, "refs/tags/", 10) == 0 && !refs_is_peeled(name);
 }
 
 bool

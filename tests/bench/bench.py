@@ -275,16 +275,22 @@ def mirrors():
         record(scenario, "xargs -P %d git remote update --prune" % J, times["git"], ref)
 
 
-def large():
-    url = os.environ["GIT_MIXED"]
-    base = write_manifests("large", [("%s/huge.git" % url, "huge")])
+def one_repository(name, url, scenario):
+    """One repository cloned RUNS times by githerd and by git clone."""
+    base = write_manifests(name, [("%s/%s.git" % (url, name), name)])
     times = {"githerd": [], "git": []}
     for i in range(RUNS):
-        times["githerd"].append(run_githerd(base, os.path.join(DIR, "ws", "large-githerd"))[0])
-        ws = fresh(os.path.join(DIR, "ws", "large-git"))
-        times["git"].append(timed(["git", "clone", "-q", "%s/huge.git" % url, "huge"], cwd=ws))
-    ref = record("one 113 MB repository, git://", "githerd", times["githerd"])
-    record("one 113 MB repository, git://", "git clone", times["git"], ref)
+        times["githerd"].append(run_githerd(base, os.path.join(DIR, "ws", name + "-githerd"))[0])
+        ws = fresh(os.path.join(DIR, "ws", name + "-git"))
+        times["git"].append(timed(["git", "clone", "-q", "%s/%s.git" % (url, name), name], cwd=ws))
+    return times
+
+
+def large():
+    scenario = "one 113 MB repository, git://"
+    times = one_repository("huge", os.environ["GIT_MIXED"], scenario)
+    ref = record(scenario, "githerd", times["githerd"])
+    record(scenario, "git clone", times["git"], ref)
 
 
 def tree_size(path):
@@ -299,16 +305,10 @@ def tree_size(path):
 
 
 def tags10k():
-    url = os.environ["GIT_TAGS"]
-    base = write_manifests("tags", [("%s/tags.git" % url, "tags")])
-    times = {"githerd": [], "git": []}
-    for i in range(RUNS):
-        times["githerd"].append(run_githerd(base, os.path.join(DIR, "ws", "tags-githerd"))[0])
-        ws = fresh(os.path.join(DIR, "ws", "tags-git"))
-        times["git"].append(timed(["git", "clone", "-q", "%s/tags.git" % url, "tags"], cwd=ws))
+    scenario = "one repository with 10,000 tags, git://"
+    times = one_repository("tags", os.environ["GIT_TAGS"], scenario)
     ours = tree_size(os.path.join(DIR, "ws", "tags-githerd", "tags", ".git"))
     theirs = tree_size(os.path.join(DIR, "ws", "tags-git", "tags", ".git"))
-    scenario = "one repository with 10,000 tags, git://"
     ref = record(scenario, "githerd", times["githerd"],
                  note=".git %.0f KiB in %d files" % (ours[0] / 1024, ours[1]))
     record(scenario, "git clone", times["git"], ref,
