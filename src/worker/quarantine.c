@@ -165,6 +165,26 @@ quarantine_fetch(struct gitctx *c, struct quarantine *q,
 	return 0;
 }
 
+/*
+ * The objects only, no ref of the quarantine set: for a caller that sets
+ * the entry's refs from the advertisement (tracking.c).  libgit2's own
+ * ref updates would also check every moved tag for a fast-forward, and
+ * leak doing so.
+ */
+int
+quarantine_download(struct gitctx *c, struct quarantine *q,
+    const char *const *specs, size_t nspecs, int depth)
+{
+	int err;
+
+	if ((err = git_remote_create_anonymous(&q->remote, q->repo,
+	    c->conn_url)) < 0)
+		return gitctx_fail(c, err, "remote");
+	if ((err = gitctx_download(c, q->remote, specs, nspecs, depth)) < 0)
+		return gitctx_fail(c, err, "fetch");
+	return 0;
+}
+
 /* Let real see the fetched objects, in memory only: nothing is written. */
 int
 quarantine_show(struct gitctx *c, struct quarantine *q, git_repository *real)

@@ -27,6 +27,8 @@ int	quarantine_open(struct gitctx *, git_repository *real,
 	    struct quarantine *);
 int	quarantine_fetch(struct gitctx *, struct quarantine *,
 	    const char *const *specs, size_t nspecs, int depth, bool prune);
+int	quarantine_download(struct gitctx *, struct quarantine *,
+	    const char *const *specs, size_t nspecs, int depth);
 int	quarantine_show(struct gitctx *, struct quarantine *,
 	    git_repository *real);
 int	quarantine_lookup(struct quarantine *, const char *refname,

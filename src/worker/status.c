@@ -197,7 +197,7 @@ online_target(struct gitctx *c, struct quarantine *q, char **want_branch,
 		gitctx_refspec(c, &spec);
 		specs[0] = spec.data;
 		if (quarantine_open(c, c->repo, q) == -1 ||
-		    quarantine_fetch(c, q, specs, 1, c->depth, false) == -1 ||
+		    quarantine_download(c, q, specs, 1, c->depth) == -1 ||
 		    quarantine_show(c, q, c->repo) == -1)
 			goto out;
 	}

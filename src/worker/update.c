@@ -765,9 +765,9 @@ update_worktree(struct gitctx *c)
 	git_remote_disconnect(c->remote);
 	if (p.fetch) {
 		if (quarantine_open(c, c->repo, &q) == -1 ||
-		    quarantine_fetch(c, &q, (const char *const *)t.spec_text,
-		    t.n, c->deepen ? GIT_FETCH_DEPTH_UNSHALLOW : c->depth,
-		    false) == -1 ||
+		    quarantine_download(c, &q, (const char *const *)t.spec_text,
+		    t.n, c->deepen ? GIT_FETCH_DEPTH_UNSHALLOW : c->depth) ==
+		    -1 ||
 		    quarantine_show(c, &q, c->repo) == -1)
 			goto out;
 		q.deepen = c->deepen;
