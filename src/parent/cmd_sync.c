@@ -22,10 +22,11 @@
 #include "xmalloc.h"
 
 struct sync_records {
-	struct plan	*plan;
-	struct ledger	 ledger;
-	char		*ledger_file;
-	struct command	*cmd;
+	struct plan		*plan;
+	struct ledger		 ledger;
+	char			*ledger_file;
+	struct command		*cmd;
+	const struct run_opts	*o;
 };
 
 static int
@@ -127,12 +128,13 @@ static void
 finish_dry_run(const struct queue *q, void *arg, struct buf *out,
     enum exit_code *code)
 {
-	const struct run_opts *o = arg;
+	const struct sync_records *r = arg;
+	const struct run_opts *o = r->o;
 
 	if (*code == EXIT_SYSTEM)
 		return;
-	*code = listing_dry_run(out, q, o->order, o->summary_color) > 0 ?
-	    EXIT_FAILED : EXIT_OK;
+	*code = listing_dry_run(out, q, o->order, r->cmd->cli.switch_back ?
+	    NULL : &r->ledger, o->summary_color) > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
 /* A dry run of a sync into a workspace that is not there yet. */
@@ -148,7 +150,8 @@ dry_run_empty(struct command *c)
 		q.jobs[i].state = JOB_CHECKED;
 		q.jobs[i].result.state = ES_MISSING;
 	}
-	listing_dry_run(&out, &q, NULL, runopts_color(&c->cli, STDOUT_FILENO));
+	listing_dry_run(&out, &q, NULL, NULL, runopts_color(&c->cli,
+	    STDOUT_FILENO));
 	fwrite(out.data, 1, out.len, stdout);
 	queue_release(&q);
 	buf_release(&out);
@@ -323,12 +326,14 @@ cmd_sync(int argc, char **argv, const struct worker_side *worker)
 	if (!dry)
 		prepare_sync(&c);
 	command_run_opts(&c, &o, note, sizeof(note));
+	load_records(&rec, &c);
+	rec.o = &o;
 	if (dry) {
+		/* Read only: the ledger only says what a sync would keep. */
 		o.finish = finish_dry_run;
-		o.finish_arg = &o;
+		o.finish_arg = &rec;
 		o.mode = VIEW_NONE;
 	} else {
-		load_records(&rec, &c);
 		o.ledger = &rec.ledger;
 		o.record = record;
 		o.record_arg = &rec;

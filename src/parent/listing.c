@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ledger.h"
 #include "listing.h"
 #include "report.h"
 #include "sanitize.h"
@@ -79,7 +80,29 @@ listing_json(struct buf *b, const struct manifest *m)
 	buf_addstr(b, m->nrepos ? "\n]\n" : "]\n");
 }
 
-enum action { ACT_CLONE, ACT_UPDATE, ACT_SKIP, ACT_CONFLICT, ACT_MAX };
+enum action { ACT_CLONE, ACT_UPDATE, ACT_SKIP, ACT_CONFLICT, ACT_KEEP,
+    ACT_MAX };
+
+/*
+ * Is the checkout no longer where the last sync put it, for the same
+ * manifest ref?  Then a sync keeps it (see update.c), unless --switch.
+ */
+static bool
+moved_by_user(const struct job *j, const struct ledger *l)
+{
+	const struct ledger_entry *e;
+	char *spec;
+	bool moved;
+
+	if (l == NULL || j->result.placed == NULL ||
+	    (e = ledger_find(l, j->spec->path)) == NULL || e->placed == NULL)
+		return false;
+	spec = ledger_spec(j->spec);
+	moved = strcmp(spec, e->spec) == 0 &&
+	    strcmp(e->placed, j->result.placed) != 0;
+	free(spec);
+	return moved;
+}
 
 /*
  * Offline, "up to date" only means "as of the last fetch": a sync asks
@@ -87,10 +110,13 @@ enum action { ACT_CLONE, ACT_UPDATE, ACT_SKIP, ACT_CONFLICT, ACT_MAX };
  * work would be skipped should the remote have moved.
  */
 static enum action
-action_of(const struct job *j)
+action_of(const struct job *j, const struct ledger *l)
 {
 	if (j->state != JOB_CHECKED)
 		return ACT_CONFLICT;
+	if ((j->result.state == ES_OTHER_REF ||
+	    j->result.state == ES_BLOCKED) && moved_by_user(j, l))
+		return ACT_KEEP;
 	switch (j->result.state) {
 	case ES_MISSING:
 		return ACT_CLONE;
@@ -118,12 +144,12 @@ action_of(const struct job *j)
 
 size_t
 listing_dry_run(struct buf *b, const struct queue *q, const unsigned *order,
-    bool color)
+    const struct ledger *l, bool color)
 {
 	static const char *const word[ACT_MAX] = { "clone   ", "update  ",
-	    "skip?   ", "conflict" };
+	    "skip?   ", "conflict", "keep    " };
 	static const char *const paint[ACT_MAX] = { TERM_GREEN, "",
-	    TERM_YELLOW, TERM_RED };
+	    TERM_YELLOW, TERM_RED, "" };
 	size_t i, count[ACT_MAX] = { 0 };
 	const struct job *j;
 	enum action a;
@@ -131,7 +157,7 @@ listing_dry_run(struct buf *b, const struct queue *q, const unsigned *order,
 
 	for (i = 0; i < q->njobs; i++) {
 		j = &q->jobs[order != NULL ? order[i] : i];
-		a = action_of(j);
+		a = action_of(j, l);
 		count[a]++;
 		buf_addf(b, "%s%s%s %s", color ? paint[a] : "", word[a],
 		    color ? TERM_RESET : "", j->spec->path);
@@ -160,8 +186,12 @@ listing_dry_run(struct buf *b, const struct queue *q, const unsigned *order,
 		buf_addch(b, '\n');
 	}
 	buf_addf(b, "dry run: %zu to clone, %zu to update, %zu with local "
-	    "work (skipped if the remote moved), %zu in conflict; nothing was "
-	    "done\n", count[ACT_CLONE], count[ACT_UPDATE], count[ACT_SKIP],
-	    count[ACT_CONFLICT]);
+	    "work (skipped if the remote moved), %zu in conflict", count[ACT_CLONE],
+	    count[ACT_UPDATE], count[ACT_SKIP], count[ACT_CONFLICT]);
+	if (count[ACT_KEEP] > 0)
+		buf_addf(b, ", %zu kept where %s user put %s", count[ACT_KEEP],
+		    count[ACT_KEEP] == 1 ? "its" : "their",
+		    count[ACT_KEEP] == 1 ? "it" : "them");
+	buf_addstr(b, "; nothing was done\n");
 	return count[ACT_CONFLICT];
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "buf.h"
+#include "ledger.h"
 #include "manifest.h"
 #include "queue.h"
 
@@ -17,11 +18,12 @@ void	listing_text(struct buf *, const struct manifest *);
 void	listing_json(struct buf *, const struct manifest *);
 
 /*
- * From an offline status of the workspace: clone, update, skip or
- * conflict for each entry, in the order a sync would start them.
+ * From an offline status of the workspace: clone, update, skip, keep or
+ * conflict for each entry, in the order a sync would start them; ledger
+ * (NULL: none, or --switch) tells the checkouts a sync would keep.
  * Returns the number of conflicts (entries a sync would fail).
  */
 size_t	listing_dry_run(struct buf *, const struct queue *,
-	    const unsigned *order, bool color);
+	    const unsigned *order, const struct ledger *, bool color);
 
 #endif

@@ -373,6 +373,8 @@ status_entry(struct gitctx *c)
 	}
 	describe_head(c->repo, c->where, sizeof(c->where), &head,
 	    &head_branch);
+	/* Where HEAD is, for a dry run to tell a checkout its user moved. */
+	gitctx_placed(c, c->repo);
 	if (c->job->flags & JOBF_FETCH)
 		rc = online_target(c, &q, &want_branch, &upstream,
 		    &have_upstream);

@@ -469,3 +469,17 @@ test_daily_a_bare_clone_follows_a_force_push_but_not_over_pushed_commits() {
 	    "$OUT/stderr" "reason"
 	expect_eq "pushed here" "$(git --git-dir="$E" log -1 --format=%s dev)" "the pushed commit stays"
 }
+
+test_daily_dry_run_says_a_checkout_its_user_moved_is_kept() {
+	resync_setup alpha || return
+	git -C "$E" checkout -q -b try-something
+	"$BIN" sync --dry-run -C "$WS" "$OUT/m.yaml" >"$OUT/dry" 2>&1
+	expect_exit 0 $? "dry run"
+	expect_grep "^keep +alpha: on branch try-something [0-9a-f]{7}, the manifest wants branch main" \
+	    "$OUT/dry" "predicts the keep"
+	expect_grep "1 kept where its user put it; nothing was done" "$OUT/dry" "summary"
+	"$BIN" sync --dry-run --switch -C "$WS" "$OUT/m.yaml" >"$OUT/dry" 2>&1
+	expect_grep "^update +alpha" "$OUT/dry" "with --switch, an update"
+	resync
+	expect_grep "kept +alpha on try-something" "$OUT/stderr" "and the sync keeps it"
+}
