@@ -542,10 +542,16 @@ retire(struct run *r, int64_t now)
 			continue;
 		if (w->job != NULL) {
 			/* A worker killed by the watchdog said why already. */
-			if (w->kill_why[0] == '\0')
-				describe_status(w->wstatus, why, sizeof(why));
-			else
+			if (w->kill_why[0] != '\0')
 				snprintf(why, sizeof(why), "%s", w->kill_why);
+			else if (r->stopping && r->stop_signal != 0)
+				/* ours, not a crash: name the cancel */
+				snprintf(why, sizeof(why), "cancelled by %s",
+				    r->stop_signal == SIGINT ? "^C" :
+				    r->stop_signal == SIGTERM ? "SIGTERM" :
+				    "SIGHUP");
+			else
+				describe_status(w->wstatus, why, sizeof(why));
 			remove_tmp(r, w->job);
 			job_failed(r, i, w->job, w->kill_why[0] ? ERR_TIMEOUT :
 			    ERR_CRASHED, why, now);
@@ -593,6 +599,8 @@ reap(struct run *r)
 
 /* --- shutdown ----------------------------------------------------------- */
 
+static bool	in_checkout(const struct run *, size_t);
+
 static void
 begin_stop(struct run *r, int signo, int64_t now)
 {
@@ -622,7 +630,50 @@ begin_stop(struct run *r, int signo, int64_t now)
 		view_note(&r->view, signo == SIGINT ? "interrupted: "
 		    "stopping workers and removing partial clones" :
 		    "terminated: stopping workers and removing partial clones");
+	for (i = 0; i < r->pool.n; i++)
+		if (in_checkout(r, i)) {
+			char *note = xasprintf("finishing checkout of %s... "
+			    "(^C again to stop at once)",
+			    r->pool.w[i].job->spec->path);
+
+			view_note(&r->view, note);
+			free(note);
+		}
 	r->dirty = true;
+}
+
+/*
+ * A worker writing a checkout's files finishes them before it stops (a
+ * half-written work tree is what ^C must never leave), so the grace
+ * period does not end it; the second ^C does.
+ */
+static bool
+in_checkout(const struct run *r, size_t slot)
+{
+	const struct worker *w = &r->pool.w[slot];
+
+	return w->state == W_BUSY && w->job != NULL &&
+	    r->pm.slots[slot].job == w->job &&
+	    r->pm.slots[slot].phase == PHASE_CHECKOUT;
+}
+
+/* The grace period is over: kill what is not finishing a checkout. */
+static void
+end_grace(struct run *r, int64_t now)
+{
+	size_t i;
+	bool finishing = false;
+
+	for (i = 0; i < r->pool.n; i++) {
+		if (in_checkout(r, i))
+			finishing = true;
+		else
+			pool_signal(&r->pool.w[i], SIGKILL);
+	}
+	if (finishing)
+		r->stop_deadline = now + STOP_GRACE_MS;
+	else
+		r->killed = true;
 }
 
 static void
@@ -728,11 +779,8 @@ loop(struct run *r)
 			dispatch(r, now);
 		if (r->system_error && !r->stopping)
 			begin_stop(r, 0, now);	/* cannot go on: wind down */
-		if (r->stopping && !r->killed && now >= r->stop_deadline) {
-			for (n = 0; n < r->pool.n; n++)
-				pool_signal(&r->pool.w[n], SIGKILL);
-			r->killed = true;
-		}
+		if (r->stopping && !r->killed && now >= r->stop_deadline)
+			end_grace(r, now);
 		flush_queues(r, now);
 		watchdog(r, now);
 		kill_stragglers(r, now);

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "fsutil.h"
 #include "gitctx.h"
+#include "journal.h"
 #include "localwork.h"
 #include "quarantine.h"
 #include "status.h"
@@ -417,6 +418,13 @@ status_entry(struct gitctx *c)
 		c->res->state = ES_BLOCKED;
 	compose(c, &lw, wanted, blocked.data);
 	buf_release(&blocked);
+	if (journal_pending(c->repo)) {
+		char *was = xstrdup(c->res->message ? c->res->message : "");
+
+		result_message(c->res, "%s; an interrupted sync left its "
+		    "checkout half done: the next sync finishes it", was);
+		free(was);
+	}
 	if (c->job->depth == 0 && git_repository_is_shallow(c->repo) == 1) {
 		char *was = xstrdup(c->res->message ? c->res->message : "");
 

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "gitctx.h"
+#include "journal.h"
 #include "localwork.h"
 #include "protect.h"
 #include "quarantine.h"
@@ -444,6 +445,12 @@ out:
 	return rc;
 }
 
+/*
+ * Check out the target and point HEAD at it.  The journal records the
+ * checkout before the first file is written and is cleared once HEAD
+ * points there, so a worker killed in between is finished by the next
+ * sync (journal.c).
+ */
 static int
 move_head(struct gitctx *c, struct update_plan *p)
 {
@@ -458,40 +465,43 @@ move_head(struct gitctx *c, struct update_plan *p)
 		gitctx_fail(c, err, "looking up the target commit");
 		goto out;
 	}
+	if (p->to_branch) {
+		snprintf(name, sizeof(name), "refs/heads/%s", c->branch);
+		if (git_reference_lookup(&branch, c->repo, name) < 0) {
+			git_error_clear();
+			/* A new local branch tracks its remote branch, as git's. */
+			if ((err = git_repository_config(&cfg, c->repo)) < 0)
+				goto fail;
+			snprintf(key, sizeof(key), "branch.%s.remote", c->branch);
+			if ((err = git_config_set_string(cfg, key, "origin")) < 0)
+				goto fail;
+			snprintf(key, sizeof(key), "branch.%s.merge", c->branch);
+			if ((err = git_config_set_string(cfg, key, name)) < 0)
+				goto fail;
+		}
+	}
+	if (journal_begin(c, c->repo, p->head_born ? &p->head : NULL,
+	    &p->target, p->to_branch ? name : NULL) == -1)
+		goto out;
 	gitctx_phase(c, PHASE_CHECKOUT);
 	gitctx_checkout_options(c, &co);
 	if ((err = git_checkout_tree(c->repo, (git_object *)commit, &co)) < 0) {
+		/* Nothing written (libgit2 checks before it writes): no record. */
+		journal_end(c->repo);
 		gitctx_fail(c, err, "checkout");
 		goto out;
 	}
-	if (!p->to_branch) {
-		if ((err = git_repository_set_head_detached(c->repo,
-		    &p->target)) < 0) {
-			gitctx_fail(c, err, "detaching HEAD");
-			goto out;
-		}
-		rc = 0;
+	if (!p->to_branch)
+		err = git_repository_set_head_detached(c->repo, &p->target);
+	else if (refs_set(c, c->repo, name, &p->target, REFLOG) == -1)
 		goto out;
-	}
-	snprintf(name, sizeof(name), "refs/heads/%s", c->branch);
-	if (git_reference_lookup(&branch, c->repo, name) < 0) {
-		git_error_clear();
-		/* A new local branch tracks its remote branch, as git's does. */
-		if ((err = git_repository_config(&cfg, c->repo)) < 0)
-			goto fail;
-		snprintf(key, sizeof(key), "branch.%s.remote", c->branch);
-		if ((err = git_config_set_string(cfg, key, "origin")) < 0)
-			goto fail;
-		snprintf(key, sizeof(key), "branch.%s.merge", c->branch);
-		if ((err = git_config_set_string(cfg, key, name)) < 0)
-			goto fail;
-	}
-	if (refs_set(c, c->repo, name, &p->target, REFLOG) == -1)
-		goto out;
-	if ((err = git_repository_set_head(c->repo, name)) < 0) {
+	else
+		err = git_repository_set_head(c->repo, name);
+	if (err < 0) {
 		gitctx_fail(c, err, "setting HEAD");
 		goto out;
 	}
+	journal_end(c->repo);
 	rc = 0;
 	goto out;
 fail:
@@ -663,7 +673,8 @@ out:
 }
 
 static int
-fast_forward(struct gitctx *c, const char *branch, const git_oid *to)
+fast_forward(struct gitctx *c, const char *branch, const git_oid *from,
+    const git_oid *to)
 {
 	git_checkout_options co;
 	git_commit *commit = NULL;
@@ -672,14 +683,23 @@ fast_forward(struct gitctx *c, const char *branch, const git_oid *to)
 
 	if ((err = git_commit_lookup(&commit, c->repo, to)) < 0)
 		return gitctx_fail(c, err, "looking up the upstream commit");
+	snprintf(name, sizeof(name), "refs/heads/%s", branch);
+	if (journal_begin(c, c->repo, from, to, name) == -1) {
+		git_commit_free(commit);
+		return -1;
+	}
 	gitctx_phase(c, PHASE_CHECKOUT);
 	gitctx_checkout_options(c, &co);
 	err = git_checkout_tree(c->repo, (git_object *)commit, &co);
 	git_commit_free(commit);
-	if (err < 0)
+	if (err < 0) {
+		journal_end(c->repo);
 		return gitctx_fail(c, err, "checkout");
-	snprintf(name, sizeof(name), "refs/heads/%s", branch);
-	return refs_set(c, c->repo, name, to, "githerd: fast-forward");
+	}
+	if (refs_set(c, c->repo, name, to, "githerd: fast-forward") == -1)
+		return -1;
+	journal_end(c->repo);
+	return 0;
 }
 
 /*
@@ -722,7 +742,7 @@ keep_checkout(struct gitctx *c, struct update_plan *p)
 		    upname + 13, why.data);
 		goto out;
 	}
-	if (fast_forward(c, p->head_branch, &up) == -1)
+	if (fast_forward(c, p->head_branch, &p->head, &up) == -1)
 		goto out;
 	git_oid_tostr(a, sizeof(a), &p->head);
 	git_oid_tostr(b, sizeof(b), &up);
@@ -1042,8 +1062,12 @@ update_entry(struct gitctx *c)
 
 	c->res->outcome = RESULT_UNCHANGED;
 	if (open_entry(c) == -1 ||
-	    (same = check_origin(c, have, sizeof(have))) == -1 ||
-	    gitctx_connect(c) == -1 ||
+	    (same = check_origin(c, have, sizeof(have))) == -1)
+		return;
+	/* A checkout a killed worker left half done, first, offline. */
+	if (!c->bare && journal_recover(c, c->repo) != 0)
+		return;
+	if (gitctx_connect(c) == -1 ||
 	    (same == 0 && repoint_origin(c, have) == -1) ||
 	    gitctx_resolve(c) == -1)
 		return;

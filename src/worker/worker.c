@@ -29,20 +29,36 @@
 /* Seconds a cancelled worker gets to unwind before SIGALRM ends it. */
 #define CANCEL_GRACE_S	2
 
-/* The one thing a signal handler may touch; libgit2's callbacks poll it. */
+/* What a signal handler may touch; libgit2's callbacks poll cancelled. */
 static volatile sig_atomic_t cancelled;
+/*
+ * Files are being written: a checkout that stopped half-way would leave
+ * the work tree between two commits, and libgit2 cannot roll one back,
+ * so a cancelled checkout is finished first.
+ */
+static volatile sig_atomic_t in_checkout;
 
 /*
  * SIGTERM (from the parent, or PR_SET_PDEATHSIG when the parent died):
  * libgit2's callbacks see the flag and unwind, the partial clone is
- * removed; the alarm ends a worker stuck where no callback runs.
+ * removed; the alarm ends a worker stuck where no callback runs, but
+ * not in the middle of a checkout (the alarm is armed once it is over).
  */
 static void
 on_term(int signo)
 {
 	(void)signo;
 	cancelled = 1;
-	alarm(CANCEL_GRACE_S);
+	if (!in_checkout)
+		alarm(CANCEL_GRACE_S);
+}
+
+static void
+checkout_over(void)
+{
+	in_checkout = 0;
+	if (cancelled)
+		alarm(CANCEL_GRACE_S);
 }
 
 struct job_ctx {
@@ -68,6 +84,10 @@ ev_phase(void *ctx, enum phase p)
 	struct job_ctx *jc = ctx;
 	struct msg m;
 
+	if (p == PHASE_CHECKOUT)
+		in_checkout = 1;
+	else if (in_checkout)
+		checkout_over();
 	memset(&m, 0, sizeof(m));
 	m.type = MSG_PHASE;
 	m.job = jc->job;
@@ -132,6 +152,8 @@ run_job(int fd, const struct msg *job, const struct worker_config *cfg)
 		job_retire(&job->u.job, &ev, &res);
 	else
 		job_sync(&job->u.job, &ev, &res);
+	if (in_checkout)
+		checkout_over();
 	if (res.outcome == RESULT_FAILED)
 		res.retry_after_ms = (unsigned)netstream_take_retry_after();
 	/* The result is the DONE message's; it is only released here. */
