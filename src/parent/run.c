@@ -31,7 +31,6 @@
 
 #define FRAME_MS		100	/* at most 10 redraws a second */
 #define TICK_MS			1000	/* clocks and heartbeats */
-#define STOP_GRACE_MS		3000	/* SIGTERM -> SIGKILL */
 #define CLOSE_GRACE_MS		5000	/* EOF -> SIGKILL for an idle worker */
 #define ERRBUF_MAX		16384	/* stray stderr kept per job */
 
@@ -601,6 +600,13 @@ reap(struct run *r)
 
 static bool	in_checkout(const struct run *, size_t);
 
+static int64_t
+grace_ms(const struct run *r)
+{
+	return r->o->stop_grace_ms > 0 ? r->o->stop_grace_ms :
+	    RUN_STOP_GRACE_MS;
+}
+
 static void
 begin_stop(struct run *r, int signo, int64_t now)
 {
@@ -616,7 +622,7 @@ begin_stop(struct run *r, int signo, int64_t now)
 	}
 	r->stopping = true;
 	r->stop_signal = signo;
-	r->stop_deadline = now + STOP_GRACE_MS;
+	r->stop_deadline = now + grace_ms(r);
 	/* Jobs that never started count as cancelled without a line each. */
 	progress_count_cancelled(&r->pm, queue_cancel_pending(&r->q, now));
 	for (i = 0; i < r->pool.n; i++) {
@@ -671,7 +677,7 @@ end_grace(struct run *r, int64_t now)
 			pool_signal(&r->pool.w[i], SIGKILL);
 	}
 	if (finishing)
-		r->stop_deadline = now + STOP_GRACE_MS;
+		r->stop_deadline = now + grace_ms(r);
 	else
 		r->killed = true;
 }

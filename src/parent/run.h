@@ -29,6 +29,8 @@ struct queue;
 typedef void (*run_finish_fn)(const struct queue *, void *arg,
     struct buf *out, enum exit_code *code);
 
+#define RUN_STOP_GRACE_MS	3000	/* SIGTERM -> SIGKILL */
+
 struct run_opts {
 	enum job_op		 op;
 	unsigned		 job_flags;	/* added to every job (JOBF_FETCH) */
@@ -47,6 +49,7 @@ struct run_opts {
 	int			 progress_fd;	/* live display / log lines */
 	int			 summary_fd;
 	unsigned		 worker_quota;	/* jobs per worker process */
+	int64_t			 stop_grace_ms;	/* SIGTERM -> SIGKILL; 0: default */
 	struct retry_policy	 retry;
 	int64_t			 stall_ms;	/* no progress for this: kill */
 	uint64_t		 low_speed;	/* pack bytes/s, over ... */

@@ -59,6 +59,16 @@ worker_quota(void)
 	return n > 0 ? (unsigned)n : WORKER_QUOTA;
 }
 
+/* How long a stop waits for workers; the tests shorten it. */
+static int64_t
+stop_grace_ms(void)
+{
+	const char *s = seam("STOP_GRACE_MS");
+	long n = s ? atol(s) : 0;
+
+	return n > 0 ? n : RUN_STOP_GRACE_MS;
+}
+
 bool
 runopts_color(const struct cli *cli, int fd)
 {
@@ -133,6 +143,7 @@ runopts_fill(struct run_opts *o, const struct cli *cli, const char *ws,
 	o->summary_color = runopts_color(cli, o->summary_fd);
 	o->verbosity = cli->verbosity;
 	o->worker_quota = worker_quota();
+	o->stop_grace_ms = stop_grace_ms();
 	o->notes = note[0] ? note : NULL;
 	o->retry.retries = (unsigned)cli->retries;
 	o->retry.base_ms = (int64_t)(cli->retry_delay_s * 1000);

@@ -11,6 +11,7 @@
 #include "job.h"
 #include "memlimit.h"
 #include "netstream.h"
+#include "seams.h"
 #include "wire.h"
 #include "worker.h"
 
@@ -37,6 +38,8 @@ static volatile sig_atomic_t cancelled;
  * so a cancelled checkout is finished first.
  */
 static volatile sig_atomic_t in_checkout;
+/* Set once before any signal can come (the tests shorten it). */
+static unsigned cancel_grace_s = CANCEL_GRACE_S;
 
 /*
  * SIGTERM (from the parent, or PR_SET_PDEATHSIG when the parent died):
@@ -50,7 +53,7 @@ on_term(int signo)
 	(void)signo;
 	cancelled = 1;
 	if (!in_checkout)
-		alarm(CANCEL_GRACE_S);
+		alarm(cancel_grace_s);
 }
 
 static void
@@ -58,7 +61,7 @@ checkout_over(void)
 {
 	in_checkout = 0;
 	if (cancelled)
-		alarm(CANCEL_GRACE_S);
+		alarm(cancel_grace_s);
 }
 
 struct job_ctx {
@@ -200,9 +203,12 @@ worker_main(int fd, void *arg)
 	struct sigaction sa;
 	struct wire_reader rd;
 	struct msg m;
+	const char *grace;
 	char err[256];
 	int rc = 0, n;
 
+	if ((grace = seam("STOP_GRACE_MS")) != NULL && atol(grace) > 0)
+		cancel_grace_s = (unsigned)((atol(grace) + 999) / 1000);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
 	sigemptyset(&sa.sa_mask);
