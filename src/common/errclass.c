@@ -82,6 +82,9 @@ errclass_of_git(int code, int klass, const char *m)
 	case ERRCLASS_K_OS:
 		if (has(m, "timed out"))
 			return ERR_TIMEOUT;
+		if (has(m, "no such host") ||
+		    has(m, "Name or service not known"))
+			return ERR_NOT_FOUND;
 		if (has(m, "not exported") || has(m, "not found") ||
 		    has(m, "does not appear to be a git repository") ||
 		    has(m, "No such file or directory"))

@@ -213,13 +213,6 @@ queue_retry(struct queue *q, struct job *j, const struct retry_policy *p,
 
 	if (j->tries > p->retries || !queue_retryable(j->result.err_class))
 		return -1;
-	j->attempts = xreallocarray(j->attempts, j->nattempts + 1,
-	    sizeof(*j->attempts));
-	a = &j->attempts[j->nattempts++];
-	a->err_class = j->result.err_class;
-	a->message = j->result.message;
-	a->duration_ms = now - j->start_ms;
-	j->result.message = NULL;
 	delay = p->base_ms;
 	for (k = 1; k < j->tries && delay < p->cap_ms; k++)
 		delay *= 2;
@@ -228,6 +221,16 @@ queue_retry(struct queue *q, struct job *j, const struct retry_policy *p,
 		delay = retry_after_ms;
 	if (delay > p->cap_ms)
 		delay = p->cap_ms;
+	/* --timeout is the entry's budget: no try starts after it is spent. */
+	if (p->budget_ms > 0 && now + delay - j->first_start_ms >= p->budget_ms)
+		return -1;
+	j->attempts = xreallocarray(j->attempts, j->nattempts + 1,
+	    sizeof(*j->attempts));
+	a = &j->attempts[j->nattempts++];
+	a->err_class = j->result.err_class;
+	a->message = j->result.message;
+	a->duration_ms = now - j->start_ms;
+	j->result.message = NULL;
 	j->not_before = now + delay;
 	j->result.err_class = ERR_NONE;
 	set_state(q, j, JOB_PENDING);

@@ -72,6 +72,7 @@ struct retry_policy {
 	unsigned	 retries;
 	int64_t		 base_ms;	/* first delay */
 	int64_t		 cap_ms;	/* no delay longer */
+	int64_t		 budget_ms;	/* --timeout: all tries of a job; 0: none */
 };
 
 void		 queue_init(struct queue *, const struct manifest *);

@@ -308,10 +308,10 @@ watchdog(struct run *r, int64_t now)
 		    sizeof(w->kill_why)))
 			;
 		else if (r->o->timeout_ms > 0 &&
-		    now - w->job->start_ms >= r->o->timeout_ms)
+		    now - w->job->first_start_ms >= r->o->timeout_ms)
 			snprintf(w->kill_why, sizeof(w->kill_why), "took longer "
-			    "than %gs (--timeout); worker killed",
-			    (double)r->o->timeout_ms / 1000);
+			    "than %gs (--timeout, retries included); worker "
+			    "killed", (double)r->o->timeout_ms / 1000);
 		else
 			continue;
 		pool_signal(w, SIGKILL);

@@ -152,6 +152,7 @@ runopts_fill(struct run_opts *o, const struct cli *cli, const char *ws,
 	o->low_speed = cli->low_speed;
 	o->low_speed_ms = (int64_t)(cli->low_speed_s * 1000);
 	o->timeout_ms = (int64_t)(cli->timeout_s * 1000);
+	o->retry.budget_ms = o->timeout_ms;	/* retries included */
 	/* libgit2's own socket timeout: a stalled read fails, retried. */
 	o->worker.read_timeout_ms = (int)(cli->stall_s * 1000);
 	o->worker.connect_timeout_ms = o->worker.read_timeout_ms < 30000 ?

@@ -208,8 +208,17 @@ ns_connect(git_stream *stream)
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-		git_error_set(GIT_ERROR_NET, "failed to resolve address for %s: %s",
-		    host, gai_strerror(rc));
+		/*
+		 * A name the resolver says does not exist will not exist a
+		 * second later: that is permanent (errclass.c), unlike a
+		 * resolver that did not answer (EAI_AGAIN), which is retried.
+		 */
+		if (rc == EAI_NONAME || rc == EAI_FAIL)
+			git_error_set(GIT_ERROR_NET, "no such host %s: %s", host,
+			    gai_strerror(rc));
+		else
+			git_error_set(GIT_ERROR_NET, "failed to resolve address "
+			    "for %s: %s", host, gai_strerror(rc));
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {

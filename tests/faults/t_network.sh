@@ -81,15 +81,52 @@ test_host_that_does_not_resolve() {
 	expect_no_tmp "$WS" "after the run"
 }
 
+# A name the resolver says does not exist is permanent: tried once.  The
+# lookup never leaves the machine: an empty network namespace whose
+# /etc/nsswitch.conf asks only /etc/hosts.
+test_a_host_name_that_does_not_exist_is_not_retried() {
+	command -v unshare >/dev/null || { skip_case "unshare(1) is not installed"; return; }
+	if ! unshare -n -m true 2>/dev/null; then
+		skip_case "cannot create network and mount namespaces (needs root)"
+		return
+	fi
+	mkdir -p "$WS"
+	printf 'repos:\n  - url: https://githerd-test.invalid/x.git\n    path: victim\n' >"$OUT/m.yaml"
+	printf 'hosts: files\n' >"$OUT/nsswitch.conf"
+	unshare -n -m sh -c 'mount --bind "$1" /etc/nsswitch.conf && shift && exec "$@"' sh \
+	    "$OUT/nsswitch.conf" "$BIN" sync -C "$WS" --json "$OUT/r.json" --retries 3 \
+	    --retry-delay 0.1 "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 1 $? "exit status"
+	expect_eq not-found "$(victim error.class)" "class"
+	expect_eq 1 "$(victim tries)" "tried once"
+	expect_grep "no such host githerd-test.invalid" "$OUT/stdout" "message"
+}
+
 test_per_entry_timeout_kills_a_slow_but_steady_clone() {
 	bystander_setup
 	# 100 KB/s: always making progress, so only --timeout can stop it.
 	start_proxy "$GIT_DAEMON_PORT" slow:100000 || { fail "proxy"; return; }
 	fault_manifest "git://127.0.0.1:$PROXY_PORT/big.git"
-	run_fault --retries 1 --timeout 1.5 --stall-timeout 60
+	run_fault --retries 3 --timeout 1.5 --stall-timeout 60
 	expect_outcome 1 timeout
-	expect_eq 2 "$(victim tries)" "a timeout is retried"
-	expect_grep "FAIL victim: timeout: .*1\\.5" "$OUT/stdout" "message names the limit"
+	# the budget of the entry, retries included: spent, so no retry
+	expect_eq 1 "$(victim tries)" "not tried again"
+	[ "$(victim duration_ms)" -lt 3000 ] || fail "took $(victim duration_ms) ms"
+	expect_grep "FAIL victim: timeout: .*1\\.5s \\(--timeout, retries included\\)" \
+	    "$OUT/stdout" "message names the limit"
+}
+
+# A retry of a network failure still fits the budget: tried again, and the
+# whole entry stops at --timeout.
+test_per_entry_timeout_bounds_retries_too() {
+	local dead
+	bystander_setup
+	dead=$(free_port)
+	fault_manifest "git://127.0.0.1:$dead/alpha.git"
+	run_fault --retries 100 --retry-delay 0.2 --timeout 2
+	expect_outcome 1 network
+	[ "$(victim tries)" -gt 1 ] || fail "a refused connection is retried"
+	[ "$(victim duration_ms)" -lt 2500 ] || fail "retries ran $(victim duration_ms) ms, past --timeout 2"
 }
 
 test_connect_delay_is_not_a_failure() {

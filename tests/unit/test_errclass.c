@@ -13,8 +13,14 @@ static const struct triple {
 	const char	*message;
 	enum err_class	 want;
 } seen[] = {
+	/* EAI_NONAME, from netstream.c or from libgit2's own stream */
+	{ -1, ERRCLASS_K_NET, "no such host githerd-test.invalid: Name or "
+	    "service not known", ERR_NOT_FOUND },
 	{ -1, ERRCLASS_K_NET, "failed to resolve address for githerd-test."
-	    "invalid: Name or service not known", ERR_NETWORK },
+	    "invalid: Name or service not known", ERR_NOT_FOUND },
+	/* EAI_AGAIN: the resolver did not answer, worth another try */
+	{ -1, ERRCLASS_K_NET, "failed to resolve address for githerd-test."
+	    "invalid: Temporary failure in name resolution", ERR_NETWORK },
 	{ -1, ERRCLASS_K_NET, "failed to connect to 127.0.0.1 port 9: "
 	    "Connection refused", ERR_NETWORK },
 	{ -1, ERRCLASS_K_NET, "could not read from socket: timed out",

@@ -93,7 +93,7 @@ Test(queue, retries_back_off_with_jitter_up_to_the_cap)
 	struct manifest m;
 	struct queue q;
 	struct job *a;
-	struct retry_policy p = { 3, 1000, 5000 };
+	struct retry_policy p = { 3, 1000, 5000, 0 };
 	int64_t d, now = 0;
 
 	load(&m, 2);
@@ -131,12 +131,40 @@ Test(queue, retries_back_off_with_jitter_up_to_the_cap)
 	manifest_release(&m);
 }
 
+/* --timeout is the budget of every try of a job, not of each one. */
+Test(queue, no_retry_starts_once_the_timeout_budget_is_spent)
+{
+	struct manifest m;
+	struct queue q;
+	struct job *a;
+	struct retry_policy p = { 3, 1000, 5000, 4000 };
+	int64_t d;
+
+	load(&m, 1);
+	queue_init(&q, &m);
+	queue_seed(&q, 42);
+	a = queue_next(&q, 0);
+	a->result.err_class = ERR_NETWORK;
+	a->result.message = strdup("reset");
+	d = queue_retry(&q, a, &p, 0, 500);
+	cr_expect(d > 0, "within the budget: tried again");
+	a = queue_next(&q, 500 + d);
+	cr_assert_not_null(a);
+	a->result.err_class = ERR_TIMEOUT;
+	a->result.message = strdup("took longer than 4s");
+	cr_expect_eq(queue_retry(&q, a, &p, 0, 4000), -1, "the budget is spent");
+	cr_expect_eq(a->nattempts, 1, "the last failure stays the result");
+	cr_expect_str_eq(a->result.message, "took longer than 4s");
+	queue_release(&q);
+	manifest_release(&m);
+}
+
 Test(queue, permanent_failures_are_not_retried)
 {
 	struct manifest m;
 	struct queue q;
 	struct job *a;
-	struct retry_policy p = { 3, 1000, 60000 };
+	struct retry_policy p = { 3, 1000, 60000, 0 };
 	static const enum err_class permanent[] = {
 		ERR_AUTH, ERR_NOT_FOUND, ERR_BAD_REF, ERR_CERTIFICATE,
 		ERR_LOCAL_CONFLICT, ERR_DISK, ERR_INTERNAL, ERR_CANCELLED,
