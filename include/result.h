@@ -34,6 +34,7 @@ struct job_result {
 	/* status */
 	enum entry_state state;
 	uint32_t	 ahead, behind;	/* commits */
+	uint32_t	 unpushed;	/* of HEAD's, on no remote-tracking ref */
 	uint32_t	 dirty;		/* files with local changes */
 	uint32_t	 untracked;	/* of which untracked ones */
 	bool		 busy;		/* a merge (or the like) or index.lock */

@@ -177,6 +177,7 @@ done_write(struct buf *b, const struct msg *m)
 	buf_put_i32(b, d->git_klass);
 	buf_put_u32(b, d->ahead);
 	buf_put_u32(b, d->behind);
+	buf_put_u32(b, d->unpushed);
 	buf_put_u32(b, d->dirty);
 	buf_put_u32(b, d->untracked);
 	buf_put_u32(b, d->retry_after_ms);
@@ -204,6 +205,7 @@ done_read(struct msg *m, struct buf_cursor *c)
 	d->git_klass = buf_get_i32(c);
 	d->ahead = buf_get_u32(c);
 	d->behind = buf_get_u32(c);
+	d->unpushed = buf_get_u32(c);
 	d->dirty = buf_get_u32(c);
 	d->untracked = buf_get_u32(c);
 	d->retry_after_ms = buf_get_u32(c);

@@ -131,6 +131,9 @@ static const struct option_row options[] = {
 	    "status, sync --dry-run: ask the remotes too"),
 	STRING("output", 'o', CMD_FREEZE, output, "FILE", "file",
 	    "freeze: write to FILE instead of stdout"),
+	FLAG("allow-unpushed", 0, CMD_FREEZE, allow_unpushed,
+	    "freeze: exit 0 although some pinned commits\n"
+	    "are on no remote-tracking branch"),
 	GROUPS("group", SELECTING, groups,
 	    "only entries in group G (repeatable)"),
 	GROUPS("exclude", SELECTING, excludes,

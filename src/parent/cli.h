@@ -60,6 +60,7 @@ struct cli {
 	bool			 no_prune;	/* sync */
 	bool			 switch_back;	/* sync --switch */
 	bool			 prune_orphans;	/* sync --prune */
+	bool			 allow_unpushed;	/* freeze */
 	const char		*output;	/* freeze -o */
 	struct cli_list		 groups, excludes;
 	struct cli_shard	 shard;

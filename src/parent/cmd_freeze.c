@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -15,6 +16,8 @@
 struct freeze_ctx {
 	const struct manifest	*m;
 	const char		*output;	/* NULL: stdout */
+	bool			 allow_unpushed;
+	const char		*named;		/* for the header */
 };
 
 static void
@@ -27,10 +30,22 @@ finish_freeze(const struct queue *q, void *arg, struct buf *out,
 	buf_init(&warnings);
 	if (*code == EXIT_SYSTEM)
 		goto out;
-	if (freeze_write(out, fc->m, q, &warnings) == -1)
+	switch (freeze_write(out, fc->m, fc->named, q, &warnings)) {
+	case -1:
 		*code = EXIT_FAILED;
-	else
+		break;
+	case 1:
+		/* A lock file others cannot reproduce is a failure, unless asked. */
+		*code = fc->allow_unpushed ? EXIT_OK : EXIT_FAILED;
+		if (!fc->allow_unpushed)
+			buf_addstr(&warnings, "githerd: freeze: commits of the "
+			    "lock file exist only here: push them, or give "
+			    "--allow-unpushed\n");
+		break;
+	default:
 		*code = EXIT_OK;
+		break;
+	}
 	if (fc->output != NULL) {
 		if (fs_write_atomic(fc->output, out->data, out->len,
 		    FS_PUBLIC) == -1) {
@@ -52,7 +67,7 @@ cmd_freeze(int argc, char **argv, const struct worker_side *worker)
 	struct run_opts o;
 	struct freeze_ctx fc;
 	enum exit_code code = EXIT_USAGE;
-	char note[400];
+	char note[400], *origin = NULL;
 
 	if (!command_init(&c, argc, argv, worker, &code) ||
 	    command_select_for_run(&c, &code) == -1 ||
@@ -61,10 +76,15 @@ cmd_freeze(int argc, char **argv, const struct worker_side *worker)
 	command_run_opts(&c, &o, note, sizeof(note));
 	fc.m = &c.m;
 	fc.output = c.out_abs;
+	fc.allow_unpushed = c.cli.allow_unpushed;
+	/* The saved copy stands for the manifest a sync was given. */
+	origin = c.saved != NULL ? workspace_manifest_origin(&c.ws) : NULL;
+	fc.named = origin;
 	o.finish = finish_freeze;
 	o.finish_arg = &fc;
 	code = command_run(&c, &o);
 out:
+	free(origin);
 	command_release(&c);
 	return code;
 }

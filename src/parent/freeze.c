@@ -45,10 +45,14 @@ check(const struct job *j, struct buf *warnings)
 		buf_addf(warnings, "warning: %s: %u changed or untracked file%s "
 		    "are not in the lock file\n", path, j->result.dirty,
 		    j->result.dirty == 1 ? "" : "s");
-	if (j->result.ahead > 0)
-		buf_addf(warnings, "warning: %s: %.12s is %u commit%s ahead of "
-		    "the remote: others cannot fetch it\n", path, j->result.head,
-		    j->result.ahead, j->result.ahead == 1 ? "" : "s");
+	if (j->result.unpushed > 0) {
+		buf_addf(warnings, "githerd: freeze: %s: %.12s is on no "
+		    "remote-tracking branch (%u commit%s only here): a sync of "
+		    "the lock file elsewhere cannot fetch it\n", path,
+		    j->result.head, j->result.unpushed,
+		    j->result.unpushed == 1 ? "" : "s");
+		return 1;
+	}
 	return 0;
 }
 
@@ -112,17 +116,21 @@ vcstool_entry(struct buf *b, const struct job *j, bool pinned)
 	}
 }
 
-/* 0 when every entry is pinned; -1 when some were kept as they were. */
+/*
+ * 0 when every entry is pinned to a commit its remote has; -1 when some
+ * were kept as they were; 1 when some pins exist only here.
+ */
 int
-freeze_write(struct buf *out, const struct manifest *m, const struct queue *q,
-    struct buf *warnings)
+freeze_write(struct buf *out, const struct manifest *m, const char *named,
+    const struct queue *q, struct buf *warnings)
 {
 	size_t i;
-	int rc = 0;
+	int rc = 0, k;
 	bool pinned;
 
-	buf_addf(out, "# githerd freeze of %s: every entry at the commit that "
-	    "was checked out\n", m->file);
+	buf_addstr(out, "# githerd freeze of ");
+	sanitize_str(out, named != NULL ? named : m->file);
+	buf_addstr(out, ": every entry at the commit that was checked out\n");
 	if (m->format == MANIFEST_GITHERD && m->nhosts > 0) {
 		buf_addstr(out, "hosts:\n");
 		for (i = 0; i < m->nhosts; i++) {
@@ -134,9 +142,12 @@ freeze_write(struct buf *out, const struct manifest *m, const struct queue *q,
 	buf_addstr(out, m->format == MANIFEST_VCSTOOL ? "repositories:\n" :
 	    "repos:\n");
 	for (i = 0; i < q->njobs; i++) {
-		pinned = check(&q->jobs[i], warnings) == 0;
-		if (!pinned)
+		k = check(&q->jobs[i], warnings);
+		pinned = k >= 0;
+		if (k < 0)
 			rc = -1;
+		else if (k == 1 && rc == 0)
+			rc = 1;
 		if (m->format == MANIFEST_VCSTOOL)
 			vcstool_entry(out, &q->jobs[i], pinned);
 		else

@@ -9,7 +9,11 @@
 #include "manifest.h"
 #include "queue.h"
 
+/*
+ * named: the manifest the header names (NULL: the one read).  0 all
+ * pinned; -1 some kept unpinned; 1 some pins exist only here.
+ */
 int	freeze_write(struct buf *out, const struct manifest *,
-	    const struct queue *, struct buf *warnings);
+	    const char *named, const struct queue *, struct buf *warnings);
 
 #endif

@@ -22,6 +22,7 @@
 
 #define LOCK_FILE	PATH_STATE_DIR "/lock"
 #define SAVED_MANIFEST	PATH_STATE_DIR "/manifest"
+#define SAVED_ORIGIN	PATH_STATE_DIR "/manifest.origin"
 
 void
 workspace_init(struct workspace *w)
@@ -377,9 +378,39 @@ workspace_save_manifest(const struct workspace *w, const struct manifest *m,
 		    strerror(errno));
 		rc = -1;
 	}
+	/* Where it came from, for what freeze's header names (a copy of
+	 * the copy keeps the first name). */
+	if (rc == 0 && strcmp(m->file, file) != 0) {
+		char real[PATH_MAX], *from = xasprintf("%s/%s", w->path,
+		    SAVED_ORIGIN);
+
+		buf_reset(&text);
+		buf_addf(&text, "%s\n", realpath(m->file, real) != NULL ? real :
+		    m->file);
+		fs_write_atomic(from, text.data, text.len, FS_PRIVATE);
+		free(from);
+	}
 	buf_release(&text);
 	free(file);
 	return rc;
+}
+
+char *
+workspace_manifest_origin(const struct workspace *w)
+{
+	struct buf b = BUF_INIT;
+	char *from = xasprintf("%s/%s", w->path, SAVED_ORIGIN), why[256], *nl;
+	char *out = NULL;
+
+	buf_init(&b);
+	if (fs_read_state(from, PATH_MAX + 1, &b, why, sizeof(why)) == 1 &&
+	    (nl = strchr(b.data, '\n')) != NULL && nl > b.data) {
+		*nl = '\0';
+		out = xstrdup(b.data);
+	}
+	buf_release(&b);
+	free(from);
+	return out;
 }
 
 char *

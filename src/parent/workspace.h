@@ -37,5 +37,7 @@ size_t	workspace_sweep(const struct workspace *, const struct manifest *);
 int	workspace_save_manifest(const struct workspace *,
 	    const struct manifest *, char *err, size_t errlen);
 char	*workspace_saved_manifest(const struct workspace *);
+/* The absolute path of the manifest the saved one copies, or NULL. */
+char	*workspace_manifest_origin(const struct workspace *);
 
 #endif

@@ -386,6 +386,17 @@ status_entry(struct gitctx *c)
 		goto out;
 	if (localwork_scan_all(c, c->repo, &lw) == -1)
 		goto out;
+	/* What only this clone has: a lock file pinning it is useless. */
+	if (!git_oid_is_zero(&head)) {
+		struct buf list = BUF_INIT;
+		int n;
+
+		buf_init(&list);
+		n = localwork_unique(c, c->repo, &head, NULL, 0, "refs/remotes",
+		    &list);
+		c->res->unpushed = n > 0 ? (uint32_t)n : 0;
+		buf_release(&list);
+	}
 	c->res->state = ES_OK;
 	if (want_branch != NULL) {
 		snprintf(wanted, sizeof(wanted), "branch %s", want_branch);

@@ -483,3 +483,21 @@ test_daily_dry_run_says_a_checkout_its_user_moved_is_kept() {
 	resync
 	expect_grep "kept +alpha on try-something" "$OUT/stderr" "and the sync keeps it"
 }
+
+test_freeze_warns_for_commits_only_here_and_names_the_users_manifest() {
+	resync_setup alpha || return
+	git -C "$E" checkout -q -b local-only
+	git -C "$E" commit -q --allow-empty -m "only here"
+	(cd "$OUT" && "$BIN" freeze -C "$WS") >"$OUT/lock.yaml" 2>"$OUT/freeze.err"
+	expect_exit 1 $? "freeze with a commit on no remote-tracking branch"
+	expect_grep "githerd: freeze: alpha: [0-9a-f]{12} is on no remote-tracking branch \\(1 commit only here\\)" \
+	    "$OUT/freeze.err" "the warning"
+	expect_grep "push them, or give --allow-unpushed" "$OUT/freeze.err" "the way out"
+	expect_grep "^# githerd freeze of $OUT/m.yaml:" "$OUT/lock.yaml" \
+	    "the header names the manifest the sync was given, not the saved copy"
+	(cd "$OUT" && "$BIN" freeze --allow-unpushed -C "$WS") >"$OUT/lock.yaml" 2>"$OUT/freeze.err"
+	expect_exit 0 $? "--allow-unpushed"
+	git -C "$E" checkout -q main
+	(cd "$OUT" && "$BIN" freeze -C "$WS") >"$OUT/lock.yaml" 2>"$OUT/freeze.err"
+	expect_exit 0 $? "on a pushed commit"
+}

@@ -58,7 +58,7 @@ Test(freeze, githerd_round_trip)
 	checked(&q, 2, SHA1);
 	buf_init(&out);
 	buf_init(&warn);
-	cr_assert_eq(freeze_write(&out, &m, &q, &warn), 0, "%s", warn.data);
+	cr_assert_eq(freeze_write(&out, &m, NULL, &q, &warn), 0, "%s", warn.data);
 	parse(&lock, "lock.yaml", out.data);
 	cr_assert_eq(lock.nrepos, 3);
 	cr_expect_eq(lock.repos[0].ref_kind, REF_COMMIT);
@@ -102,7 +102,7 @@ Test(freeze, vcstool_round_trip_and_what_cannot_be_pinned)
 	queue_finish(&q, &q.jobs[1], JOB_CHECKED, 1);
 	buf_init(&out);
 	buf_init(&warn);
-	cr_expect_eq(freeze_write(&out, &m, &q, &warn), -1);
+	cr_expect_eq(freeze_write(&out, &m, NULL, &q, &warn), -1);
 	cr_expect(strstr(warn.data, "src/b: missing; kept unpinned") != NULL, "%s",
 	    warn.data);
 	parse(&lock, "lock.repos", out.data);
