@@ -358,6 +358,19 @@ push(struct cli_list *l, const char *s)
 	l->v[l->n++] = s;
 }
 
+/* The row that set o's destination to value (-q, when o is -v). */
+static const struct option_row *
+set_by(const struct option_row *o, int value)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++)
+		if (options[i].kind == OPT_SET && options[i].dest == o->dest &&
+		    (int)options[i].min == value)
+			return &options[i];
+	return o;
+}
+
 /* Store one option's value where its row says. */
 static int
 apply(struct cli *cli, const struct option_row *o, const char *opt,
@@ -371,6 +384,16 @@ apply(struct cli *cli, const struct option_row *o, const char *opt,
 		*(bool *)dest = true;
 		return 0;
 	case OPT_SET:
+		/* -q then -v: two rows set one value, to opposite ends. */
+		if (*(int *)dest != 0 && *(int *)dest != (int)o->min) {
+			char other[64];
+
+			spelling(set_by(o, *(int *)dest), false, other,
+			    sizeof(other));
+			fprintf(stderr, "githerd: %s contradicts %s\n", opt,
+			    other);
+			return -1;
+		}
 		*(int *)dest = (int)o->min;
 		return 0;
 	case OPT_STRING:
@@ -516,7 +539,9 @@ parse_options(struct cli *cli, int argc, char **argv)
 	int ch, idx;
 
 	getopt_tables(longopts, shortopts);
-	optind = 1;
+	/* 0, not 1: glibc then also forgets a cluster (-qv) a failed parse
+	 * left half read. */
+	optind = 0;
 	opterr = 0;		/* getopt would name the command, not us */
 	for (;;) {
 		idx = -1;

@@ -11,6 +11,8 @@
 #include "sig.h"
 #include "xmalloc.h"
 
+#define READER_WAIT_S	2	/* status, freeze: for a sync about to end */
+
 char *
 command_absolute(const char *path)
 {
@@ -230,6 +232,7 @@ command_open_workspace(struct command *c, enum exit_code *code)
 	bool sync = c->cli.cmd == CMD_SYNC && !c->cli.dry_run;
 	enum workspace_error we;
 	char err[600];
+	int wait_s;
 
 	if (c->ws.path == NULL && (we = workspace_open(&c->ws,
 	    c->cli.workspace, sync, err, sizeof(err))) != WS_OK) {
@@ -239,8 +242,15 @@ command_open_workspace(struct command *c, enum exit_code *code)
 	}
 	if (c->cli.dry_run)
 		return 0;	/* reads only, and must work read-only */
-	/* Taking the lock is the first write: a read-only workspace stops here. */
-	if ((we = workspace_lock(&c->ws, sync, (int)(c->cli.wait_s + 0.999), err,
+	/*
+	 * Taking the lock is the first write: a read-only workspace stops
+	 * here.  A reader (status, freeze) waits a moment for a sync that is
+	 * about to end, and says what runs if it does not; --wait, longer.
+	 */
+	wait_s = (int)(c->cli.wait_s + 0.999);
+	if (!sync && wait_s == 0)
+		wait_s = READER_WAIT_S;
+	if ((we = workspace_lock(&c->ws, sync, wait_s, err,
 	    sizeof(err))) != WS_OK) {
 		fprintf(stderr, "githerd: %s\n", err);
 		*code = EXIT_SYSTEM;

@@ -11,6 +11,7 @@
 #include "runopts.h"
 #include "seams.h"
 #include "term.h"
+#include "xmalloc.h"
 
 #define FD_RESERVE	16	/* stdio, self-pipe, report, libc */
 #define WORKER_QUOTA	200
@@ -173,6 +174,36 @@ runopts_fill(struct run_opts *o, const struct cli *cli, const char *ws,
  * Files the workers will read, checked before anything starts: a typo
  * in --ca-file must not surface as a certificate error on every entry.
  */
+/*
+ * A report or lock file that cannot be written is found before the run,
+ * not after it: its directory must take a new file (it is written beside
+ * and renamed), and the file, if there, must be writable.
+ */
+static int
+writable(const char *opt, const char *file)
+{
+	char *dir, *slash;
+	int rc = 0;
+
+	if (file == NULL || strcmp(file, "-") == 0)
+		return 0;
+	dir = xstrdup(file);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (access(dir, W_OK | X_OK) == -1 ||
+	    (access(file, F_OK) == 0 && access(file, W_OK) == -1)) {
+		fprintf(stderr, "githerd: %s %s: cannot be written: %s\n", opt,
+		    file, strerror(errno));
+		rc = -1;
+	}
+	free(dir);
+	return rc;
+}
+
 int
 runopts_check_files(const struct cli *cli)
 {
@@ -197,6 +228,9 @@ runopts_check_files(const struct cli *cli)
 		    strerror(errno));
 		return -1;
 	}
+	if (writable("--json", cli->json) == -1 ||
+	    writable("-o", cli->output) == -1)
+		return -1;
 	return 0;
 }
 

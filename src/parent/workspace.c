@@ -214,7 +214,11 @@ workspace_lock(struct workspace *w, bool exclusive, int wait_s, char *err,
 		}
 		if (time(NULL) >= deadline) {
 			n = read_pid(fd);
-			if (n > 0)
+			if (n > 0 && !exclusive)
+				snprintf(err, errlen, "a sync (pid %d) is running "
+				    "in %s: run again once it is done, or wait "
+				    "for it with --wait S", n, w->path);
+			else if (n > 0)
 				snprintf(err, errlen, "workspace %s locked by pid "
 				    "%d", w->path, n);
 			else

@@ -90,6 +90,30 @@ test_second_sigint_ends_at_once() {
 	expect_outcome 130 cancelled
 }
 
+# status and freeze wait a moment for a running sync, then say what runs.
+test_status_during_a_sync_says_a_sync_is_running() {
+	local start
+	start_slow_victim 1 || return
+	start=$SECONDS
+	"$BIN" status -C "$WS" "$OUT/m.yaml" >"$OUT/st.out" 2>"$OUT/st.err"
+	expect_exit 3 $? "status while a sync runs"
+	expect_grep "githerd: a sync \\(pid $RUN_PID\\) is running in .*: run again once it is done, or wait for it with --wait S" \
+	    "$OUT/st.err" "message"
+	[ $((SECONDS - start)) -le 4 ] || fail "status waited $((SECONDS - start)) s"
+	kill -INT "$RUN_PID"
+	wait "$RUN_PID" 2>/dev/null
+	RUN_PID=
+}
+
+test_an_unwritable_report_is_refused_before_the_run() {
+	bystander_setup
+	fault_manifest "$GIT_URL/alpha.git"
+	"$BIN" sync -C "$WS" --json "$OUT/no/such/dir/r.json" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 2 $? "exit status"
+	expect_grep "githerd: --json .*/no/such/dir/r.json: cannot be written" "$OUT/stderr" "message"
+	expect_missing "$WS/victim" "nothing was cloned"
+}
+
 test_two_concurrent_runs() {
 	local waiter
 	start_slow_victim 1 || return

@@ -51,6 +51,19 @@ Test(cli, sync_takes_a_manifest_then_paths, .init = cr_redirect_stderr)
 	cli_release(&c);
 }
 
+Test(cli, quiet_and_verbose_contradict_each_other, .init = cr_redirect_stderr)
+{
+	struct cli c;
+
+	cr_expect_eq(parse(&c, "status -q -v"), -1, "-q -v");
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "sync --verbose --quiet m.yaml"), -1, "-v -q");
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "sync -q -q m.yaml"), 0, "twice the same");
+	cr_expect_eq(c.verbosity, -1);
+	cli_release(&c);
+}
+
 Test(cli, status_reads_a_manifest_only_when_named_like_one, .init = cr_redirect_stderr)
 {
 	struct cli c;
