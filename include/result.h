@@ -26,6 +26,10 @@ struct job_result {
 	char		*placed;	/* "refs/heads/main" or a commit id:
 					   where githerd put the checkout */
 	char		 head[41];	/* HEAD's object id in hex, or "" */
+	char		 before[41];	/* an update's HEAD before it, or "" */
+	char		*branch;	/* the branch HEAD is on, or NULL */
+	char		*from_branch;	/* the one an update switched from */
+	uint32_t	 commits;	/* new commits an update brought to HEAD */
 	uint64_t	 bytes;		/* received */
 	uint64_t	 objects;
 	bool		 shallow;	/* the clone really is shallow */

@@ -183,6 +183,10 @@ done_write(struct buf *b, const struct msg *m)
 	buf_put_u32(b, d->retry_after_ms);
 	buf_put_str(b, d->message, STR_MAX);
 	buf_put_str(b, d->head[0] ? d->head : NULL, STR_MAX);
+	buf_put_str(b, d->before[0] ? d->before : NULL, STR_MAX);
+	buf_put_str(b, d->branch, STR_MAX);
+	buf_put_str(b, d->from_branch, STR_MAX);
+	buf_put_u32(b, d->commits);
 	buf_put_str(b, d->where, STR_MAX);
 	buf_put_str(b, d->placed, STR_MAX);
 	buf_put_u64(b, d->bytes);
@@ -211,6 +215,10 @@ done_read(struct msg *m, struct buf_cursor *c)
 	d->retry_after_ms = buf_get_u32(c);
 	d->message = buf_get_str(c);
 	buf_get_fixed(c, d->head, sizeof(d->head));
+	buf_get_fixed(c, d->before, sizeof(d->before));
+	d->branch = buf_get_str(c);
+	d->from_branch = buf_get_str(c);
+	d->commits = buf_get_u32(c);
 	d->where = buf_get_str(c);
 	d->placed = buf_get_str(c);
 	d->bytes = buf_get_u64(c);

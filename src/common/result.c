@@ -20,6 +20,8 @@ result_release(struct job_result *r)
 	free(r->message);
 	free(r->where);
 	free(r->placed);
+	free(r->branch);
+	free(r->from_branch);
 	result_init(r);
 }
 
@@ -31,6 +33,8 @@ result_move(struct job_result *to, struct job_result *from)
 	from->message = NULL;
 	from->where = NULL;
 	from->placed = NULL;
+	from->branch = NULL;
+	from->from_branch = NULL;
 	result_init(from);
 }
 

@@ -108,6 +108,14 @@ json_repo(struct buf *b, const struct job *j)
 	    (unsigned long long)j->result.bytes, (unsigned long long)j->result.objects);
 	buf_addstr(b, ", \"head\": ");
 	json_string(b, j->result.head[0] ? j->result.head : NULL);
+	/* What an update changed: where HEAD was, and what it gained. */
+	buf_addstr(b, ", \"before\": ");
+	json_string(b, j->result.before[0] ? j->result.before : NULL);
+	buf_addstr(b, ", \"after\": ");
+	json_string(b, j->result.head[0] ? j->result.head : NULL);
+	buf_addstr(b, ", \"branch\": ");
+	json_string(b, j->result.branch);
+	buf_addf(b, ", \"commits\": %u", j->result.commits);
 	buf_addf(b, ", \"depth\": %d, \"shallow\": %s}", j->spec->depth,
 	    j->result.shallow ? "true" : "false");
 }

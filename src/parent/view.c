@@ -97,6 +97,36 @@ view_job_start(struct view *v, const struct job *j,
 	buf_release(&line);
 }
 
+/*
+ * Where the entry is now and how it got there: " main 5d6e7f8",
+ * " main 1a2b3c4..5d6e7f8 (+3)", " dev → main 5d6e7f8", " tag v1 5d6e7f8".
+ * Names come from the remote: sanitised.
+ */
+static void
+what_changed(struct buf *b, const struct job_result *r)
+{
+	if (r->head[0] == '\0')
+		return;
+	buf_addch(b, ' ');
+	if (r->from_branch != NULL) {
+		sanitize_str(b, r->from_branch);
+		buf_addstr(b, " \xe2\x86\x92 ");
+	}
+	if (r->branch != NULL) {
+		sanitize_str(b, r->branch);
+		buf_addch(b, ' ');
+	} else if (r->where != NULL && strncmp(r->where, "tag ", 4) == 0) {
+		sanitize_str(b, r->where);
+		buf_addch(b, ' ');
+	}
+	if (r->before[0] != '\0' && r->from_branch == NULL &&
+	    strcmp(r->before, r->head) != 0)
+		buf_addf(b, "%.7s..", r->before);
+	buf_addf(b, "%.7s", r->head);
+	if (r->commits > 0 && r->from_branch == NULL)
+		buf_addf(b, " (+%u)", r->commits);
+}
+
 /* Which finished jobs get a line: -q and --progress none keep quiet. */
 static bool
 shown(const struct view *v, const struct job *j)
@@ -122,8 +152,11 @@ view_job_done(struct view *v, const struct job *j,
 	case JOB_CLONED:
 	case JOB_UPDATED:
 		line_paint(&line, v->color, TERM_GREEN,
-		    j->state == JOB_CLONED ? "cloned " : "updated");
-		buf_addf(&line, " %s (", j->spec->path);
+		    j->state == JOB_CLONED ? "cloned " :
+		    j->result.from_branch != NULL ? "switched" : "updated");
+		buf_addf(&line, " %s", j->spec->path);
+		what_changed(&line, &j->result);
+		buf_addstr(&line, " (");
 		line_duration(&line, j->end_ms - j->start_ms);
 		buf_addstr(&line, ", ");
 		line_bytes(&line, j->result.bytes);

@@ -735,9 +735,17 @@ gitctx_head(struct gitctx *c, git_repository *repo)
 {
 	git_oid oid;
 
+	git_reference *head = NULL;
+
 	c->res->head[0] = '\0';
 	if (git_reference_name_to_id(&oid, repo, "HEAD") == 0)
 		git_oid_tostr(c->res->head, sizeof(c->res->head), &oid);
+	free(c->res->branch);
+	c->res->branch = NULL;
+	if (git_repository_head(&head, repo) == 0 &&
+	    git_reference_is_branch(head))
+		c->res->branch = xstrdup(git_reference_shorthand(head));
+	git_reference_free(head);
 	git_error_clear();
 }
 

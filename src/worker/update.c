@@ -753,6 +753,27 @@ out:
 }
 
 /*
+ * What the line and the report say of an update: the commit HEAD was at,
+ * the branch it left, and how many commits it gained.
+ */
+static void
+note_move(struct gitctx *c, const struct update_plan *p)
+{
+	size_t ahead = 0, behind = 0;
+
+	if (!p->head_born)
+		return;
+	git_oid_tostr(c->res->before, sizeof(c->res->before), &p->head);
+	if (p->head_branch != NULL && (!p->to_branch ||
+	    strcmp(p->head_branch, c->branch) != 0))
+		c->res->from_branch = xstrdup(p->head_branch);
+	if (git_graph_ahead_behind(&ahead, &behind, c->repo, &p->target,
+	    &p->head) == 0 && behind == 0)
+		c->res->commits = (uint32_t)ahead;
+	git_error_clear();
+}
+
+/*
  * Fetch what `git fetch --prune` would, into quarantine; the objects and
  * remote-tracking refs go in whatever the local-work checks say (as git
  * fetch is always safe on a dirty work tree); the branch, HEAD, index and
@@ -829,6 +850,8 @@ update_worktree(struct gitctx *c)
 	}
 	if (p.moves && move_head(c, &p) == -1)
 		goto out;
+	if (p.moves)
+		note_move(c, &p);
 	if ((c->job->flags & JOBF_SUBMODULES) &&
 	    submodules_update(c, c->repo, "", 1) == -1)
 		goto out;

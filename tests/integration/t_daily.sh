@@ -239,7 +239,7 @@ test_daily_a_changed_manifest_ref_moves_a_kept_checkout() {
 	resync
 	expect_exit 0 "$(st)" "the manifest now wants dev"
 	expect_eq refs/heads/dev "$(git -C "$E" symbolic-ref HEAD)" "moved to the manifest's new branch"
-	expect_grep "updated +alpha" "$OUT/stderr" "line"
+	expect_grep "switched alpha try-something → dev [0-9a-f]{7}" "$OUT/stderr" "line"
 	# and from then on dev is githerd's: a hand switch away is kept again
 	git -C "$E" checkout -q try-something
 	resync
@@ -500,4 +500,21 @@ test_freeze_warns_for_commits_only_here_and_names_the_users_manifest() {
 	git -C "$E" checkout -q main
 	(cd "$OUT" && "$BIN" freeze -C "$WS") >"$OUT/lock.yaml" 2>"$OUT/freeze.err"
 	expect_exit 0 $? "on a pushed commit"
+}
+
+test_every_line_says_what_changed() {
+	local old new
+	resync_setup alpha || return
+	expect_grep "cloned +alpha main $(up_sha alpha main | cut -c1-7) \\(" "$OUT/first" "the clone's line"
+	old=$(up_sha alpha main)
+	up_commit alpha main one.txt "1"
+	up_commit alpha main two.txt "2"
+	new=$(up_sha alpha main)
+	resync
+	expect_grep "updated +alpha main ${old:0:7}\\.\\.${new:0:7} \\(\\+2\\) \\(" "$OUT/stderr" "the update's line"
+	expect_grep "\"before\": \"$old\", \"after\": \"$new\", \"branch\": \"main\", \"commits\": 2" \
+	    "$OUT/r.json" "the report"
+	git -C "$E" checkout -q -b side
+	resync --switch
+	expect_grep "switched alpha side → main ${new:0:7} \\(" "$OUT/stderr" "a switch"
 }

@@ -195,7 +195,7 @@ test_plain_output_has_no_escapes_and_one_line_per_repo() {
 	if grep -q $'\033' "$OUT/stderr" "$OUT/stdout"; then
 		fail "escape bytes in non-TTY output"
 	fi
-	expect_eq 22 "$(grep -cE '^\[[0-9]+/22\] cloned +[a-z0-9]+ \([0-9.]+s, [0-9.]+ (B|KiB|MiB)\)$' "$OUT/stderr")" \
+	expect_eq 22 "$(grep -cE '^\[[0-9]+/22\] cloned +[a-z0-9]+ ([^ ]+ )?[0-9a-f]{7} \([0-9.]+s, [0-9.]+ (B|KiB|MiB)\)$' "$OUT/stderr")" \
 	    "one ok line per repository"
 }
 

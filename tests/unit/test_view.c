@@ -99,6 +99,9 @@ script(enum view_mode mode, struct buf *out)
 	view_frame(&r, out, &p, 1000);
 
 	alpha->result.bytes = 6 << 20;
+	snprintf(alpha->result.head, sizeof(alpha->result.head), "%s",
+	    "5d6e7f80000000000000000000000000000000aa");
+	alpha->result.branch = xstrdup("main");
 	queue_finish(&q, alpha, JOB_CLONED, 1500);
 	progress_finish(&p, 0, alpha);
 	view_job_done(&r, alpha, &p);
@@ -122,7 +125,14 @@ script(enum view_mode mode, struct buf *out)
 	lng->stderr_text = xstrdup("stray line 1\nstray \033[1mline 2\n");
 	progress_finish(&p, 1, lng);
 	view_job_done(&r, lng, &p);
-	queue_finish(&q, gamma, JOB_CLONED, 47000);
+	/* an update: before..after (+n), a branch name from the remote */
+	snprintf(gamma->result.before, sizeof(gamma->result.before), "%s",
+	    "1a2b3c40000000000000000000000000000000bb");
+	snprintf(gamma->result.head, sizeof(gamma->result.head), "%s",
+	    "9f8e7d60000000000000000000000000000000cc");
+	gamma->result.branch = xstrdup("rel\033[31m-1");
+	gamma->result.commits = 3;
+	queue_finish(&q, gamma, JOB_UPDATED, 47000);
 	progress_finish(&p, 0, gamma);
 	view_job_done(&r, gamma, &p);
 	view_frame(&r, out, &p, 47000);
