@@ -886,8 +886,11 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 	res->exit_code = exit_code(&r);
 	if (o->finish != NULL)
 		o->finish(&r.q, o->finish_arg, &r.out, &res->exit_code);
-	else if (o->verbosity >= 0 || res->exit_code != EXIT_OK)
+	else if (o->verbosity >= 0 || res->exit_code != EXIT_OK) {
 		summary_sync(&r.out, &r.q, &r.pm, now, o->summary_color);
+		if (o->verbosity >= 0)
+			summary_utilisation(&r.out, &r.q, &r.pm, now, o->jobs);
+	}
 	write_all(o->summary_fd, r.out.data, r.out.len, NULL);
 	res->signal = r.stop_signal;
 	/* The report says what the shell will see: 128 + a signal's number. */

@@ -1,9 +1,11 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "line.h"
 #include "sanitize.h"
 #include "summary.h"
 #include "term.h"
+#include "xmalloc.h"
 
 void
 summary_sync(struct buf *out, const struct queue *q,
@@ -94,4 +96,79 @@ summary_status(struct buf *out, const struct queue *q, bool color)
 			buf_addstr(out, TERM_RESET);
 		buf_addch(out, '\n');
 	}
+}
+
+struct edge {
+	int64_t	at;
+	int	delta;	/* +1 a job starts, -1 one ends */
+};
+
+static int
+edge_cmp(const void *a, const void *b)
+{
+	const struct edge *x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return x->delta - y->delta;	/* ends before starts at one instant */
+}
+
+/*
+ * How well the run used its slots: the makespan, the share of it during
+ * which every slot was busy, the longest job and when it started, and
+ * the lower bound max(longest job, total work / slots).  Times are each
+ * job's last try; earlier tries count in the total work.
+ */
+void
+summary_utilisation(struct buf *out, const struct queue *q,
+    const struct progress *p, int64_t now, size_t jobs)
+{
+	struct edge *e = xcalloc(2 * (q->njobs ? q->njobs : 1), sizeof(*e));
+	const struct job *j, *longest = NULL;
+	int64_t work = 0, busy = 0, span = now - p->start_ms, bound, last = 0;
+	size_t i, k, n = 0, slots = jobs < q->njobs ? jobs : q->njobs;
+	int running = 0;
+
+	for (i = 0; i < q->njobs; i++) {
+		j = &q->jobs[i];
+		if (j->tries == 0 || j->end_ms < j->start_ms)
+			continue;
+		e[n++] = (struct edge){ j->start_ms, +1 };
+		e[n++] = (struct edge){ j->end_ms, -1 };
+		work += j->end_ms - j->start_ms;
+		for (k = 0; k < j->nattempts; k++)
+			work += j->attempts[k].duration_ms;
+		if (longest == NULL || j->end_ms - j->start_ms >
+		    longest->end_ms - longest->start_ms)
+			longest = j;
+	}
+	if (longest == NULL || slots == 0 || span <= 0) {
+		free(e);
+		return;
+	}
+	qsort(e, n, sizeof(*e), edge_cmp);
+	for (i = 0; i < n; i++) {
+		if (running >= (int)slots)
+			busy += e[i].at - last;
+		running += e[i].delta;
+		last = e[i].at;
+	}
+	bound = longest->end_ms - longest->start_ms;
+	if (work / (int64_t)slots > bound)
+		bound = work / (int64_t)slots;
+	buf_addstr(out, "githerd: ");
+	line_duration(out, span);
+	buf_addf(out, " on %zu slot%s: all busy %d%% of the time; longest ",
+	    slots, slots == 1 ? "" : "s", (int)(100 * busy / span));
+	sanitize_str(out, longest->spec->path);
+	buf_addstr(out, " ");
+	line_duration(out, longest->end_ms - longest->start_ms);
+	buf_addstr(out, ", started at ");
+	line_duration(out, longest->start_ms - p->start_ms);
+	buf_addstr(out, "; lower bound ");
+	line_duration(out, bound);
+	buf_addstr(out, " (max of the longest job and ");
+	line_duration(out, work);
+	buf_addf(out, " of work / %zu)\n", slots);
+	free(e);
 }
