@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -28,5 +29,10 @@ void	sanitize_str(struct buf *, const char *text);
  * when it is clean.
  */
 const char *sanitize_problem(const char *text, size_t len);
+/*
+ * One code point of strict UTF-8 at s (len > 0): its length, or 0 when
+ * the bytes are not valid UTF-8.
+ */
+size_t	sanitize_utf8_next(const unsigned char *s, size_t len, uint32_t *cp);
 
 #endif

@@ -11,8 +11,8 @@
  * are not valid UTF-8 (overlong forms, surrogates and values past
  * U+10FFFF included).
  */
-static size_t
-utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
+size_t
+sanitize_utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
 {
 	size_t n, i;
 	uint32_t c, min;
@@ -133,7 +133,7 @@ sanitize_add(struct buf *b, const char *text, size_t len)
 	uint32_t c;
 
 	while (i < len) {
-		if ((n = utf8_next(s + i, len - i, &c)) == 0) {
+		if ((n = sanitize_utf8_next(s + i, len - i, &c)) == 0) {
 			buf_addstr(b, "\\x");
 			buf_addch(b, hex[s[i] >> 4]);
 			buf_addch(b, hex[s[i] & 0xf]);
@@ -171,7 +171,7 @@ sanitize_problem(const char *text, size_t len)
 	uint32_t c;
 
 	for (i = 0; i < len; i += n) {
-		if ((n = utf8_next(s + i, len - i, &c)) == 0)
+		if ((n = sanitize_utf8_next(s + i, len - i, &c)) == 0)
 			return "invalid UTF-8";
 		if (is_control(c) || is_bidi_control(c))
 			return "a control character";

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "line.h"
+#include "sanitize.h"
 #include "term.h"
 
 void
@@ -55,12 +56,32 @@ line_counter(struct buf *b, const struct progress *p)
 	buf_addf(b, "[%zu/%zu] ", progress_done(p), p->total);
 }
 
-/* Copy text so that it takes at most cols columns, eliding the middle. */
+/* The byte length and columns of the code point at s (one byte if invalid). */
+static size_t
+cp_at(const char *s, size_t len, int *cols)
+{
+	uint32_t cp;
+	size_t k = sanitize_utf8_next((const unsigned char *)s, len, &cp);
+
+	if (k == 0) {
+		*cols = 1;
+		return 1;
+	}
+	*cols = term_cp_columns(cp);
+	return k;
+}
+
+/*
+ * Copy text so that it takes at most cols columns, eliding the middle:
+ * widths by wcwidth (a CJK character takes two), never a character cut
+ * in two, and a combining mark stays with what it combines with.
+ */
 void
 line_elide_middle(struct buf *b, const char *s, size_t cols)
 {
-	size_t len = strlen(s), have = term_columns(s, len), keep, i, n;
-	const char *tail;
+	size_t len = strlen(s), have = term_columns(s, len), keep, head = 0;
+	size_t i, k, n, tail, rem;
+	int w;
 
 	if (have <= cols) {
 		buf_addstr(b, s);
@@ -71,50 +92,53 @@ line_elide_middle(struct buf *b, const char *s, size_t cols)
 		return;
 	}
 	keep = cols - 3;
-	/* head: keep/2 columns, tail: the rest */
-	for (i = 0, n = 0; i < len; i++) {
-		if (((unsigned char)s[i] & 0xc0) == 0x80)
-			continue;
-		if (n == keep / 2)
+	/* head: up to keep/2 columns, whole characters and their marks */
+	for (i = 0, n = 0; i < len; i += k) {
+		k = cp_at(s + i, len - i, &w);
+		if (w > 0 && n + (size_t)w > keep / 2)
 			break;
-		n++;
+		n += (size_t)w;
+		head = i + k;
 	}
-	buf_add(b, s, i);
+	buf_add(b, s, head);
 	buf_addstr(b, "...");
-	n = keep - keep / 2;
-	tail = s + len;
-	while (tail > s + i && n > 0) {
-		tail--;
-		if (((unsigned char)*tail & 0xc0) != 0x80)
-			n--;
+	/* tail: drop characters after head until the rest fits, and never
+	 * start on a combining mark */
+	rem = term_columns(s + head, len - head);
+	for (tail = head; tail < len; tail += k) {
+		k = cp_at(s + tail, len - tail, &w);
+		if (rem <= keep - n && w > 0)
+			break;
+		rem -= (size_t)w;
 	}
-	buf_addstr(b, tail);
+	buf_addstr(b, s + tail);
 }
 
 /* Cut a finished line (may hold colour escapes) to the terminal width. */
 void
 line_fit(struct buf *out, const char *line, size_t len, int width)
 {
-	size_t i, cols = 0, max = (size_t)(width > 1 ? width - 1 : 1);
+	size_t i, k, cols = 0, max = (size_t)(width > 1 ? width - 1 : 1);
 	bool cut = false;
+	int w;
 
-	for (i = 0; i < len; i++) {
+	for (i = 0; i < len; i += k) {
 		if (line[i] == 0x1b) {
-			while (i < len && line[i] != 'm')
-				buf_addch(out, line[i++]);
-			if (i < len)
-				buf_addch(out, line[i]);
+			/* colours pass, also after the cut: they reset */
+			for (k = 0; i + k < len && line[i + k] != 'm'; k++)
+				;
+			k += i + k < len;
+			buf_add(out, line + i, k);
 			continue;
 		}
-		if (((unsigned char)line[i] & 0xc0) != 0x80) {
-			if (cols == max) {
-				cut = true;
-				continue;
-			}
-			cols++;
-		} else if (cut)
+		k = cp_at(line + i, len - i, &w);
+		/* a wide character that would straddle the edge goes whole */
+		if (cut || cols + (size_t)w > max) {
+			cut = true;
 			continue;
-		buf_addch(out, line[i]);
+		}
+		cols += (size_t)w;
+		buf_add(out, line + i, k);
 	}
 }
 

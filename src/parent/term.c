@@ -1,10 +1,13 @@
 #include <sys/ioctl.h>
 
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
+#include <wchar.h>
 
+#include "sanitize.h"
 #include "term.h"
 
 /* ninja's rule: a terminal, and TERM set to something other than dumb. */
@@ -47,14 +50,45 @@ term_foreground(int fd)
 	return tpgrp == -1 || tpgrp == getpgrp();
 }
 
-/* Display columns of UTF-8 text, counting every code point as one. */
+/*
+ * The columns one code point takes on a terminal: 2 for CJK and other
+ * wide characters, 0 for combining marks, by wcwidth(3) in C.UTF-8
+ * whatever the user's locale (sanitised text has no controls left).
+ */
+int
+term_cp_columns(uint32_t cp)
+{
+	locale_t utf8, was;
+	int w;
+
+	if (cp < 0x80)
+		return 1;
+	if ((utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0)) ==
+	    (locale_t)0)
+		return 1;
+	was = uselocale(utf8);
+	w = wcwidth((wchar_t)cp);
+	uselocale(was);
+	freelocale(utf8);
+	return w < 0 ? 1 : w;
+}
+
+/* Display columns of UTF-8 text; a byte that is not UTF-8 takes one. */
 size_t
 term_columns(const char *s, size_t len)
 {
-	size_t i, n = 0;
+	size_t i = 0, k, n = 0;
+	uint32_t cp;
 
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
+	while (i < len) {
+		if ((k = sanitize_utf8_next((const unsigned char *)s + i,
+		    len - i, &cp)) == 0) {
 			n++;
+			i++;
+			continue;
+		}
+		n += (size_t)term_cp_columns(cp);
+		i += k;
+	}
 	return n;
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -23,5 +24,6 @@ int	term_width(int fd);
 bool	term_color(int fd);
 bool	term_foreground(int fd);
 size_t	term_columns(const char *s, size_t len);
+int	term_cp_columns(uint32_t cp);
 
 #endif
