@@ -46,16 +46,6 @@ checkout_at() {		# start|middle|end
 	esac
 }
 
-# wait_for, polling every 20 ms: a checkout's start lasts a moment.
-wait_for_fast() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt $deadline ] || return 1
-		sleep 0.02
-	done
-}
-
 # sync in its own process group, so that a kill can take every process;
 # a stop waits 100 ms for the workers instead of 3 s (a seam), so that
 # every checkout here outlasts it.
@@ -82,15 +72,27 @@ expect_consistent() {	# WHAT
 	[ ! -s "$OUT/porcelain" ] || { fail "$1: the files do not agree with HEAD:"; head -n 5 "$OUT/porcelain" | sed 's/^/      | /'; }
 }
 
-sigint_during_update() {	# WHEN
-	wide_setup || return
+# update_interrupted WHEN SIGNAL: an update of the wide tree, hit when its
+# checkout is at WHEN by SIGNAL: INT (^C), INT2 (^C twice) or KILL (every
+# process, as a power cut would).
+update_interrupted() {
+	wide_setup || return 1
 	upstream_at old
-	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/first" 2>&1 || { fail "first sync"; return; }
+	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/first" 2>&1 || { fail "first sync"; return 1; }
 	upstream_at new
 	start_sync
-	wait_for_fast 60 checkout_at "$1" || { fail "the checkout was never seen at its $1"; end_sync; return; }
-	kill -INT "$RUN_PID"
+	WAIT_STEP=0.02 wait_for 60 checkout_at "$1" ||
+	    { fail "the checkout was never seen at its $1"; end_sync; return 1; }
+	case $2 in
+	INT) kill -INT "$RUN_PID" ;;
+	INT2) kill -INT "$RUN_PID"; sleep 0.1; kill -INT "$RUN_PID" ;;
+	KILL) kill -KILL -- "-$RUN_PID" ;;
+	esac
 	end_sync
+}
+
+sigint_during_update() {	# WHEN
+	update_interrupted "$1" INT || return
 	expect_exit 130 "$(cat "$OUT/status")" "^C"
 	expect_consistent "^C at the $1 of an update's checkout"
 	expect_missing "$E/.git/githerd-checkout" "no journal left"
@@ -114,16 +116,7 @@ test_sigint_in_the_middle_of_an_update_checkout() {
 test_sigint_at_the_end_of_an_update_checkout() { sigint_during_update end; }
 
 test_second_sigint_during_a_checkout_stops_at_once() {
-	wide_setup || return
-	upstream_at old
-	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/first" 2>&1 || { fail "first sync"; return; }
-	upstream_at new
-	start_sync
-	wait_for_fast 60 checkout_at middle || { fail "no checkout seen"; end_sync; return; }
-	kill -INT "$RUN_PID"
-	sleep 0.1
-	kill -INT "$RUN_PID"
-	end_sync
+	update_interrupted middle INT2 || return
 	expect_exit 130 "$(cat "$OUT/status")" "two ^C"
 	expect_no_grep "killed by signal" "$OUT/stdout" "a cancel is named as one"
 	# cut short on purpose: the next sync finishes it
@@ -133,14 +126,7 @@ test_second_sigint_during_a_checkout_stops_at_once() {
 }
 
 kill9_during_update() {		# WHEN
-	wide_setup || return
-	upstream_at old
-	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/first" 2>&1 || { fail "first sync"; return; }
-	upstream_at new
-	start_sync
-	wait_for_fast 60 checkout_at "$1" || { fail "the checkout was never seen at its $1"; end_sync; return; }
-	kill -KILL -- "-$RUN_PID"
-	end_sync
+	update_interrupted "$1" KILL || return
 	# the user goes on working, on a file the update does not touch
 	echo "mine" >>"$E/keep.txt"
 	"$BIN" status -C "$WS" "$OUT/m.yaml" >"$OUT/status.out" 2>&1
@@ -163,14 +149,7 @@ test_kill9_in_the_middle_of_an_update_checkout() {
 test_kill9_at_the_end_of_an_update_checkout() { kill9_during_update end; }
 
 test_kill9_then_a_user_change_to_an_updated_file_keeps_the_entry() {
-	wide_setup || return
-	upstream_at old
-	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/first" 2>&1 || { fail "first sync"; return; }
-	upstream_at new
-	start_sync
-	wait_for_fast 60 checkout_at middle || { fail "no checkout seen"; end_sync; return; }
-	kill -KILL -- "-$RUN_PID"
-	end_sync
+	update_interrupted middle KILL || return
 	echo "the user's own" >"$E/d014/f14999.txt"
 	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/next" 2>&1
 	expect_exit 4 $? "kept"

@@ -177,13 +177,14 @@ start_slow_http() {	# KBPS
 	HTTP_URL=$save_url HTTP_PORT=$save_port HTTP_PID=$save_pid
 }
 
-# wait_for TIMEOUT-SECONDS COMMAND...: poll until COMMAND succeeds.
+# wait_for TIMEOUT-SECONDS COMMAND...: poll until COMMAND succeeds, every
+# WAIT_STEP seconds (default 0.1).
 wait_for() {
 	local deadline=$((SECONDS + $1))
 	shift
 	until "$@"; do
 		[ $SECONDS -lt $deadline ] || return 1
-		sleep 0.1
+		sleep "${WAIT_STEP:-0.1}"
 	done
 }
 
