@@ -52,6 +52,9 @@ void	result_move(struct job_result *to, struct job_result *from);
 void	result_message(struct job_result *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	result_vmessage(struct job_result *, const char *fmt, va_list);
+/* Add "; text" to the message (or make it the message). */
+void	result_append(struct job_result *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 void	result_where(struct job_result *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 

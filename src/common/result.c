@@ -70,6 +70,22 @@ result_message(struct job_result *r, const char *fmt, ...)
 }
 
 void
+result_append(struct job_result *r, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	buf_init(&b);
+	if (r->message != NULL && *r->message != '\0')
+		buf_addf(&b, "%s; ", r->message);
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	result_message(r, "%s", b.data);
+	buf_release(&b);
+}
+
+void
 result_where(struct job_result *r, const char *fmt, ...)
 {
 	va_list ap;

@@ -29,12 +29,6 @@ struct sync_records {
 	const struct run_opts	*o;
 };
 
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Entries gone from both the manifest and the disk are forgotten. */
 static void
 forget_gone(struct sync_records *r)
@@ -48,8 +42,7 @@ forget_gone(struct sync_records *r)
 		const char *path = r->ledger.v[i].path;
 		bool known = false;
 
-		known = r->cmd->nknown > 0 && bsearch(&path, r->cmd->known,
-		    r->cmd->nknown, sizeof(*r->cmd->known), str_cmp) != NULL;
+		known = command_knows(r->cmd, path);
 		for (k = 0; k < o.n && !known; k++)
 			known = strcmp(o.v[k].path, path) == 0;
 		if (!known)

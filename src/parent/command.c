@@ -195,6 +195,13 @@ remember_paths(struct command *c)
 	qsort(c->known, c->nknown, sizeof(*c->known), str_cmp);
 }
 
+bool
+command_knows(const struct command *c, const char *path)
+{
+	return c->nknown > 0 && bsearch(&path, c->known, c->nknown,
+	    sizeof(*c->known), str_cmp) != NULL;
+}
+
 /* Load, validate and narrow the manifest to what the options select. */
 int
 command_select(struct command *c, enum exit_code *code)

@@ -59,6 +59,9 @@ void	command_run_opts(struct command *, struct run_opts *, char *note,
 /* The jobs, through the loop; a signal that stopped them is re-raised. */
 enum exit_code command_run(struct command *, struct run_opts *);
 
+/* Does any entry of the whole manifest (before selection) have path? */
+bool	command_knows(const struct command *, const char *path);
+
 /* path made absolute against the current directory ("-" kept). */
 char	*command_absolute(const char *path);
 

@@ -429,20 +429,12 @@ status_entry(struct gitctx *c)
 		c->res->state = ES_BLOCKED;
 	compose(c, &lw, wanted, blocked.data);
 	buf_release(&blocked);
-	if (journal_pending(c->repo)) {
-		char *was = xstrdup(c->res->message ? c->res->message : "");
-
-		result_message(c->res, "%s; an interrupted sync left its "
-		    "checkout half done: the next sync finishes it", was);
-		free(was);
-	}
-	if (c->job->depth == 0 && git_repository_is_shallow(c->repo) == 1) {
-		char *was = xstrdup(c->res->message ? c->res->message : "");
-
-		result_message(c->res, "%s; shallow, while the manifest asks for "
-		    "the full history", was);
-		free(was);
-	}
+	if (journal_pending(c->repo))
+		result_append(c->res, "an interrupted sync left its checkout "
+		    "half done: the next sync finishes it");
+	if (c->job->depth == 0 && git_repository_is_shallow(c->repo) == 1)
+		result_append(c->res, "shallow, while the manifest asks for the "
+		    "full history");
 out:
 	git_error_clear();
 	if (c->res->outcome == RESULT_CHECKED && c->repo != NULL)
