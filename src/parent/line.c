@@ -81,6 +81,7 @@ line_elide_middle(struct buf *b, const char *s, size_t cols)
 {
 	size_t len = strlen(s), have = term_columns(s, len), keep, head = 0;
 	size_t i, k, n, tail, rem;
+	struct term_utf8 t;
 	int w;
 
 	if (have <= cols) {
@@ -92,6 +93,7 @@ line_elide_middle(struct buf *b, const char *s, size_t cols)
 		return;
 	}
 	keep = cols - 3;
+	term_utf8_enter(&t);
 	/* head: up to keep/2 columns, whole characters and their marks */
 	for (i = 0, n = 0; i < len; i += k) {
 		k = cp_at(s + i, len - i, &w);
@@ -111,6 +113,7 @@ line_elide_middle(struct buf *b, const char *s, size_t cols)
 			break;
 		rem -= (size_t)w;
 	}
+	term_utf8_leave(&t);
 	buf_addstr(b, s + tail);
 }
 
@@ -119,9 +122,11 @@ void
 line_fit(struct buf *out, const char *line, size_t len, int width)
 {
 	size_t i, k, cols = 0, max = (size_t)(width > 1 ? width - 1 : 1);
+	struct term_utf8 t;
 	bool cut = false;
 	int w;
 
+	term_utf8_enter(&t);
 	for (i = 0; i < len; i += k) {
 		if (line[i] == 0x1b) {
 			/* colours pass, also after the cut: they reset */
@@ -140,6 +145,7 @@ line_fit(struct buf *out, const char *line, size_t len, int width)
 		cols += (size_t)w;
 		buf_add(out, line + i, k);
 	}
+	term_utf8_leave(&t);
 }
 
 /* What a running job is doing, without its path: "receiving  45% ...". */

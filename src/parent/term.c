@@ -51,25 +51,39 @@ term_foreground(int fd)
 }
 
 /*
- * The columns one code point takes on a terminal: 2 for CJK and other
- * wide characters, 0 for combining marks, by wcwidth(3) in C.UTF-8
- * whatever the user's locale (sanitised text has no controls left).
+ * wcwidth(3) answers for the thread's LC_CTYPE: between enter and leave
+ * it is C.UTF-8, whatever the user's locale.  Switched once per string,
+ * not per character (a newlocale costs microseconds).
+ */
+void
+term_utf8_enter(struct term_utf8 *t)
+{
+	t->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	t->was = t->utf8 != (locale_t)0 ? uselocale(t->utf8) : (locale_t)0;
+}
+
+void
+term_utf8_leave(struct term_utf8 *t)
+{
+	if (t->utf8 == (locale_t)0)
+		return;
+	uselocale(t->was);
+	freelocale(t->utf8);
+}
+
+/*
+ * The columns one code point takes, between term_utf8_enter and leave: 2
+ * for CJK and other wide characters, 0 for combining marks (sanitised
+ * text has no controls left).
  */
 int
 term_cp_columns(uint32_t cp)
 {
-	locale_t utf8, was;
 	int w;
 
 	if (cp < 0x80)
 		return 1;
-	if ((utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0)) ==
-	    (locale_t)0)
-		return 1;
-	was = uselocale(utf8);
 	w = wcwidth((wchar_t)cp);
-	uselocale(was);
-	freelocale(utf8);
 	return w < 0 ? 1 : w;
 }
 
@@ -77,9 +91,11 @@ term_cp_columns(uint32_t cp)
 size_t
 term_columns(const char *s, size_t len)
 {
+	struct term_utf8 t;
 	size_t i = 0, k, n = 0;
 	uint32_t cp;
 
+	term_utf8_enter(&t);
 	while (i < len) {
 		if ((k = sanitize_utf8_next((const unsigned char *)s + i,
 		    len - i, &cp)) == 0) {
@@ -90,5 +106,6 @@ term_columns(const char *s, size_t len)
 		n += (size_t)term_cp_columns(cp);
 		i += k;
 	}
+	term_utf8_leave(&t);
 	return n;
 }

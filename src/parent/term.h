@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <locale.h>
 
 #include "buf.h"
 
@@ -24,6 +25,11 @@ int	term_width(int fd);
 bool	term_color(int fd);
 bool	term_foreground(int fd);
 size_t	term_columns(const char *s, size_t len);
+struct term_utf8 {
+	locale_t	 utf8, was;
+};
+void	term_utf8_enter(struct term_utf8 *);
+void	term_utf8_leave(struct term_utf8 *);
 int	term_cp_columns(uint32_t cp);
 
 #endif
