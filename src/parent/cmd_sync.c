@@ -251,6 +251,8 @@ prune(struct command *c, struct sync_records *rec, const struct run_opts *o,
 	po.notes = NULL;
 	po.order = NULL;
 	po.hosts = NULL;
+	po.expect_ms = NULL;
+	po.expect_bytes = NULL;
 	po.ledger = NULL;
 	po.job_flags = 0;
 	po.trash_stamp = stamp;

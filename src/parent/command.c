@@ -310,6 +310,9 @@ command_run(struct command *c, struct run_opts *o)
 		fprintf(stderr, "githerd: warning: %s\n", err);
 	o->order = c->plan.order;
 	o->hosts = c->plan.limited ? &c->plan.hosts : NULL;
+	/* the history times syncs: it says nothing of a status */
+	o->expect_ms = o->op == OP_SYNC ? c->plan.expect_ms : NULL;
+	o->expect_bytes = o->op == OP_SYNC ? c->plan.expect_bytes : NULL;
 	if (sig_init() == -1) {
 		fprintf(stderr, "githerd: cannot set up signals: %s\n",
 		    strerror(errno));

@@ -19,7 +19,11 @@ void	line_bytes(struct buf *, uint64_t);
 void	line_duration(struct buf *, int64_t ms);
 void	line_paint(struct buf *, bool color, const char *sgr, const char *text);
 void	line_counter(struct buf *, const struct progress *);
-void	line_activity(struct buf *, const struct job_progress *, bool rate);
+int	line_digits(uint64_t);
+void	line_size5(struct buf *, uint64_t);
+void	line_duration5(struct buf *, int64_t ms);
+void	line_activity(struct buf *, const struct job_progress *, bool live,
+	    size_t barcols);
 void	line_elide_middle(struct buf *, const char *s, size_t cols);
 void	line_fit(struct buf *out, const char *line, size_t len, int width);
 

@@ -26,12 +26,18 @@ plan_make(struct plan *p, const struct manifest *m, const char *workspace,
 	if (history_load(&p->history, p->history_file, why, sizeof(why)) == -1)
 		snprintf(warn, warnlen, "ignoring %s: %s", p->history_file, why);
 	speed = schedule_clone_speed(&p->history);
+	p->expect_ms = xcalloc(m->nrepos ? m->nrepos : 1, sizeof(*p->expect_ms));
+	p->expect_bytes = xcalloc(m->nrepos ? m->nrepos : 1,
+	    sizeof(*p->expect_bytes));
 	for (i = 0; i < m->nrepos; i++) {
 		dest = xasprintf("%s/%s", workspace, m->repos[i].path);
 		present = fs_kind(dest) != FS_NONE;
 		free(dest);
 		e = history_find(&p->history, m->repos[i].path);
 		cost[i] = schedule_cost(e, present, m->repos[i].size_hint, speed);
+		p->expect_ms[i] = schedule_cost(e, present, 0, 0);
+		if (!present && e != NULL && e->clone_ms >= 0)
+			p->expect_bytes[i] = e->clone_bytes;
 		if (cost[i] >= 0)
 			p->known++;
 	}
@@ -70,6 +76,8 @@ void
 plan_release(struct plan *p)
 {
 	free(p->order);
+	free(p->expect_ms);
+	free(p->expect_bytes);
 	host_plan_release(&p->hosts);
 	history_release(&p->history);
 	free(p->history_file);

@@ -21,6 +21,10 @@ struct plan {
 	struct history		 history;
 	char			*history_file;
 	size_t			 known;		/* entries with an estimate */
+	/* per entry, what its own history says (for the ETA, not the
+	 * order): ms expected (-1: never measured), clone bytes (0) */
+	int64_t			*expect_ms;
+	uint64_t		*expect_bytes;
 };
 
 /*

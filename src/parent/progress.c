@@ -17,6 +17,15 @@ progress_init(struct progress *p, size_t nslots, size_t total, int64_t now)
 }
 
 void
+progress_expect(struct progress *p, const struct queue *q, const int64_t *ms,
+    const uint64_t *bytes)
+{
+	p->queue = q;
+	p->expect_ms = ms;
+	p->expect_bytes = bytes;
+}
+
+void
 progress_release(struct progress *p)
 {
 	if (p == NULL)
@@ -37,6 +46,8 @@ progress_start(struct progress *p, size_t slot, const struct job *j,
 	s->start_ms = now;
 	s->last_ms = now;
 	s->rate_ms = now;
+	if (p->expect_bytes != NULL)
+		s->expect_bytes = p->expect_bytes[j->id];
 }
 
 void
@@ -132,10 +143,12 @@ progress_percent(const struct job_progress *s)
 
 	switch (s->phase) {
 	case PHASE_RECEIVE:
-		if (c->total_objects == 0)
+		if (s->expect_bytes == 0)
 			return -1;
-		return (int)((uint64_t)c->received_objects * 100 /
-		    c->total_objects);
+		/* the last clone's size is a guess at this one's: never 100 */
+		if (c->received_bytes >= s->expect_bytes)
+			return 99;
+		return (int)(c->received_bytes * 100 / s->expect_bytes);
 	case PHASE_RESOLVE:
 		if (c->total_deltas == 0)
 			return -1;
@@ -162,33 +175,61 @@ progress_rate(const struct progress *p)
 	return r;
 }
 
-/*
- * A rough ETA from the pace so far: finished jobs count fully, running
- * ones by how far along they are.  Unknown (-1) until something finished.
- */
+static int64_t
+expected(const struct progress *p, const struct job *j)
+{
+	return p->expect_ms != NULL ? p->expect_ms[j->id] : -1;
+}
+
+/* The slot that frees first. */
+static size_t
+earliest(const int64_t *free_at, size_t n)
+{
+	size_t i, best = 0;
+
+	for (i = 1; i < n; i++)
+		if (free_at[i] < free_at[best])
+			best = i;
+	return best;
+}
+
 int64_t
 progress_eta_ms(const struct progress *p, int64_t now)
 {
-	double done = (double)progress_done(p), frac;
-	int64_t elapsed = now - p->start_ms;
-	size_t i;
-	int pct;
+	const struct queue *q = p->queue;
+	int64_t *free_at, e, end = 0, start;
+	const struct job *j;
+	size_t i, k;
 
-	if (progress_done(p) == 0 || elapsed <= 0)
+	if (p->expect_ms == NULL || q == NULL || p->nslots == 0)
 		return -1;
+	free_at = xcalloc(p->nslots, sizeof(*free_at));
 	for (i = 0; i < p->nslots; i++) {
-		if (p->slots[i].job == NULL)
+		if ((j = p->slots[i].job) == NULL)
 			continue;
-		pct = progress_percent(&p->slots[i]);
-		frac = pct < 0 ? 0 : pct / 100.0;
-		/* receiving is most of a clone; later phases are the rest */
-		if (p->slots[i].phase == PHASE_RECEIVE)
-			frac *= 0.7;
-		else if (p->slots[i].phase > PHASE_RECEIVE)
-			frac = 0.7 + 0.3 * frac;
-		done += frac;
+		e = expected(p, j);
+		if (e < 0 || now - p->slots[i].start_ms >= e)
+			goto unknown;
+		free_at[i] = e - (now - p->slots[i].start_ms);
 	}
-	if (done >= (double)p->total)
-		return 0;
-	return (int64_t)((double)elapsed * ((double)p->total - done) / done);
+	for (k = 0; k < q->njobs; k++) {
+		j = &q->jobs[q->order[k]];
+		if (j->state != JOB_PENDING)
+			continue;
+		if ((e = expected(p, j)) < 0)
+			goto unknown;
+		i = earliest(free_at, p->nslots);
+		start = free_at[i];
+		if (j->tries > 0 && j->not_before - now > start)
+			start = j->not_before - now;
+		free_at[i] = start + e;
+	}
+	for (i = 0; i < p->nslots; i++)
+		if (free_at[i] > end)
+			end = free_at[i];
+	free(free_at);
+	return end;
+unknown:
+	free(free_at);
+	return -1;
 }

@@ -867,6 +867,7 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 		    o->hosts->nhosts);
 	pool_init(&r.pool, o->jobs);
 	progress_init(&r.pm, o->jobs, r.q.njobs, start);
+	progress_expect(&r.pm, &r.q, o->expect_ms, o->expect_bytes);
 	view_init(&r.view, o->mode, term_width(o->progress_fd), o->color,
 	    o->verbosity, o->jobs);
 	r.pfd = xcalloc(1 + POOL_FDS_PER_WORKER * o->jobs, sizeof(*r.pfd));

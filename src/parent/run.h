@@ -61,6 +61,9 @@ struct run_opts {
 	const char		*libgit2;	/* runtime version, for the report */
 	const unsigned		*order;		/* start order; NULL: as listed */
 	const struct host_plan	*hosts;		/* per-host limits, or NULL */
+	/* per entry, from its history (progress.h); NULL: none */
+	const int64_t		*expect_ms;
+	const uint64_t		*expect_bytes;
 	/* Called with the finished queue, before anything is released. */
 	void			(*record)(const struct queue *, void *arg);
 	void			*record_arg;

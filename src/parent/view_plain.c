@@ -35,7 +35,7 @@ plain_tick(struct view *v, const struct progress *p, int64_t now)
 		    s->job->spec->path);
 		line_duration(&line, now - s->start_ms);
 		buf_addstr(&line, ": ");
-		line_activity(&line, s, false);
+		line_activity(&line, s, false, 0);
 		view_emit(v, &line);
 	}
 	buf_release(&line);

@@ -33,9 +33,21 @@ path_column(const struct view *v, const struct progress *p)
 	return w < cap ? w : (cap > 8 ? cap : 8);
 }
 
+/* A bar where there is room for it and the numbers after it. */
+static size_t
+bar_columns(const struct view *v)
+{
+	return v->width >= 160 ? 32 : v->width >= 110 ? 17 : 0;
+}
+
+/*
+ * "  path  elapsed  phase [bar] pct  numbers": every field after the
+ * path in a fixed width, so that nothing jumps from one frame to the
+ * next; what gets cut at the right edge matters least.
+ */
 static void
-area_job_line(struct buf *b, const struct job_progress *s, size_t pathw,
-    int64_t now)
+area_job_line(const struct view *v, struct buf *b,
+    const struct job_progress *s, size_t pathw, int64_t now)
 {
 	struct buf path = BUF_INIT;
 	size_t cols;
@@ -44,14 +56,17 @@ area_job_line(struct buf *b, const struct job_progress *s, size_t pathw,
 	line_elide_middle(&path, s->job->spec->path, pathw);
 	cols = term_columns(path.data, path.len);
 	buf_addf(b, "  %s%*s ", path.data, (int)(pathw - cols), "");
-	/* Elapsed first: what gets cut at the right edge matters least. */
-	buf_reset(&path);
-	line_duration(&path, now - s->start_ms);
-	buf_addf(b, "%6s  ", path.data);
-	line_activity(b, s, true);
+	line_duration5(b, now - s->start_ms);
+	buf_addstr(b, "  ");
+	line_activity(b, s, true, bar_columns(v));
 	buf_release(&path);
 }
 
+/*
+ * "[ 12/345] elapsed  1.0s  ETA  2.3s   3.0M/s  8 running, 1 failed":
+ * the fixed-width fields first, each in its place even when it has
+ * nothing to say (no ETA without a record of every job left).
+ */
 static void
 area_total_line(const struct view *v, struct buf *b,
     const struct progress *p, int64_t now)
@@ -60,8 +75,24 @@ area_total_line(const struct view *v, struct buf *b,
 	double rate = progress_rate(p);
 	char tmp[64];
 
-	buf_addf(b, "[%zu/%zu] %zu running", progress_done(p), p->total,
-	    progress_running(p));
+	buf_addf(b, "[%*zu/%zu] elapsed ", line_digits(p->total),
+	    progress_done(p), p->total);
+	line_duration5(b, now - p->start_ms);
+	buf_addstr(b, "  ");
+	if (eta >= 0) {
+		buf_addstr(b, "ETA ");
+		line_duration5(b, eta);
+	} else {
+		buf_addstr(b, "         ");
+	}
+	buf_addstr(b, "  ");
+	if (rate > 0) {
+		line_size5(b, (uint64_t)rate);
+		buf_addstr(b, "/s");
+	} else {
+		buf_addstr(b, "       ");
+	}
+	buf_addf(b, "  %zu running", progress_running(p));
 	if (p->count[JOB_FAILED] > 0) {
 		snprintf(tmp, sizeof(tmp), "%zu failed", p->count[JOB_FAILED]);
 		buf_addstr(b, ", ");
@@ -72,17 +103,32 @@ area_total_line(const struct view *v, struct buf *b,
 		buf_addstr(b, ", ");
 		line_paint(b, v->color, TERM_YELLOW, tmp);
 	}
-	if (rate > 0) {
-		buf_addstr(b, ", ");
-		line_bytes(b, (uint64_t)rate);
-		buf_addstr(b, "/s");
+}
+
+/*
+ * Fit an area line to the width by whole fields: where it is too wide,
+ * cut it at the last field separator ("  " or ", ") that fits, so that
+ * a number is shown whole or not at all; trailing padding goes too.
+ */
+static void
+fit_fields(struct buf *out, struct buf *line, int width)
+{
+	size_t max = (size_t)(width > 1 ? width - 1 : 1), end = line->len, i;
+
+	if (term_columns(line->data, line->len) > max) {
+		for (i = line->len; i > 1; i--) {
+			if (!((line->data[i - 2] == ' ' || line->data[i - 2] == ',') &&
+			    line->data[i - 1] == ' '))
+				continue;
+			if (term_columns(line->data, i - 2) <= max) {
+				end = i - 2;
+				break;
+			}
+		}
 	}
-	buf_addstr(b, ", elapsed ");
-	line_duration(b, now - p->start_ms);
-	if (eta >= 0) {
-		buf_addstr(b, ", ETA ");
-		line_duration(b, eta);
-	}
+	while (end > 0 && line->data[end - 1] == ' ')
+		end--;
+	line_fit(out, line->data, end, width);
 }
 
 /*
@@ -119,14 +165,14 @@ tty_frame(struct view *v, struct buf *out, const struct progress *p,
 		if (p->slots[i].job == NULL)
 			continue;
 		buf_reset(&line);
-		area_job_line(&line, &p->slots[i], pathw, now);
-		line_fit(out, line.data, line.len, v->width);
+		area_job_line(v, &line, &p->slots[i], pathw, now);
+		fit_fields(out, &line, v->width);
 		buf_addstr(out, CLEAR_EOL "\n");
 		n++;
 	}
 	buf_reset(&line);
 	area_total_line(v, &line, p, now);
-	line_fit(out, line.data, line.len, v->width);
+	fit_fields(out, &line, v->width);
 	buf_addstr(out, CLEAR_EOL CLEAR_EOS);
 	v->area = n + 1;
 	buf_release(&line);

@@ -125,3 +125,42 @@ Test(line, a_line_is_fitted_by_columns_with_its_colours_kept)
 	}
 	buf_release(&b);
 }
+
+/* Numbers in a live line never change width (curl's max5data). */
+Test(line, sizes_and_durations_take_five_columns_whatever_the_value)
+{
+	struct buf b = BUF_INIT;
+	uint64_t n;
+	int64_t ms;
+
+	buf_init(&b);
+	for (n = 0; n < (1ULL << 62); n = n * 3 / 2 + 1) {
+		buf_reset(&b);
+		line_size5(&b, n);
+		cr_expect_eq(b.len, 5, "%llu: \"%s\"", (unsigned long long)n,
+		    b.data);
+	}
+	for (ms = 0; ms < 9999LL * 3600 * 1000; ms = ms * 5 / 4 + 7) {
+		buf_reset(&b);
+		line_duration5(&b, ms);
+		cr_expect_eq(b.len, 5, "%lld ms: \"%s\"", (long long)ms, b.data);
+	}
+	buf_reset(&b);
+	line_size5(&b, 512);
+	line_size5(&b, 1536);
+	line_size5(&b, 999 << 10);
+	line_size5(&b, 1023 << 10);
+	line_size5(&b, 160ULL << 20);
+	cr_expect_str_eq(b.data, " 512B 1.5K 999K 1.0M 160M", "%s", b.data);
+	buf_reset(&b);
+	line_duration5(&b, 400);
+	line_duration5(&b, 59940);
+	line_duration5(&b, 599000);
+	line_duration5(&b, 750000);
+	line_duration5(&b, 35940000);
+	line_duration5(&b, 45000000);
+	line_duration5(&b, 443000000);
+	cr_expect_str_eq(b.data, " 0.4s59.9s9m59s12.5m9h59m12.5h 123h", "%s",
+	    b.data);
+	buf_release(&b);
+}

@@ -14,7 +14,9 @@
 #include "manifest.h"
 #include "progress.h"
 #include "queue.h"
+#include "sanitize.h"
 #include "summary.h"
+#include "term.h"
 #include "view.h"
 #include "xmalloc.h"
 
@@ -258,4 +260,176 @@ Test(view, units)
 	line_duration(&b, 3725000);
 	cr_expect_str_eq(b.data, "512 B|1.5 KiB|5.0 GiB|1.2s|2m05s|1h02m");
 	buf_release(&b);
+}
+
+/* Columns of a line as a terminal shows it: escapes take none. */
+static size_t
+line_columns(const char *s, size_t len)
+{
+	struct buf plain = BUF_INIT;
+	size_t i, cols;
+
+	buf_init(&plain);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\033') {
+			while (i < len && !((s[i] >= 'A' && s[i] <= 'Z') ||
+			    (s[i] >= 'a' && s[i] <= 'z')))
+				i++;
+			continue;
+		}
+		if (s[i] == '\r')
+			buf_reset(&plain);
+		else
+			buf_addch(&plain, s[i]);
+	}
+	cols = term_columns(plain.data, plain.len);
+	buf_release(&plain);
+	return cols;
+}
+
+/*
+ * Wide and combining characters at 40, 80 and 200 columns: paths with
+ * CJK (two columns each) and decomposed accents (none for the mark), a
+ * clone whose last size is on record (bar, percent of bytes and an ETA,
+ * since every entry has a record) next to a checkout.  Every line fits
+ * and no character is cut.
+ */
+static void
+wide_script(int width, struct buf *out)
+{
+	static const char text[] =
+	    "repos:\n"
+	    "  - url: https://e.com/a.git\n"
+	    "    path: \xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e/\xe3\x83\xa9"
+	    "\xe3\x82\xa4\xe3\x83\x96\xe3\x83\xa9\xe3\x83\xaa/\xe3\x81\xa8"
+	    "\xe3\x81\xa6\xe3\x82\x82\xe9\x95\xb7\xe3\x81\x84\xe5\x90\x8d"
+	    "\xe5\x89\x8d\n"
+	    "  - url: https://e.com/b.git\n"
+	    "    path: cafe\xcc\x81/re\xcc\x81sume\xcc\x81/na\xcc\x88ive"
+	    "\xcc\x81-de\xcc\x81ja\xcc\x80-vu\n"
+	    "  - url: https://e.com/c.git\n"
+	    "    path: c\n";
+	static const int64_t expect_ms[] = { 20000, 8000, 1000 };
+	static const uint64_t expect_bytes[] = { 80 << 20, 0, 0 };
+	struct manifest m;
+	struct diags d;
+	struct queue q;
+	struct progress p;
+	struct view r;
+	struct msg_progress c;
+	struct job *cjk, *acc, *cc;
+
+	diags_init(&d);
+	cr_assert_eq(manifest_parse(&m, "w.yaml", text, strlen(text), &d), 0);
+	diags_release(&d);
+	queue_init(&q, &m);
+	progress_init(&p, 2, q.njobs, 0);
+	progress_expect(&p, &q, expect_ms, expect_bytes);
+	view_init(&r, VIEW_TTY, width, false, 0, 2);
+
+	cjk = queue_next(&q, 0);
+	acc = queue_next(&q, 0);
+	progress_start(&p, 0, cjk, 0);
+	progress_start(&p, 1, acc, 0);
+	view_frame(&r, out, &p, 0);
+
+	memset(&c, 0, sizeof(c));
+	progress_phase(&p, 0, PHASE_RECEIVE, 100);
+	c.total_objects = 123456;
+	c.received_objects = 24691;	/* 20 % of the objects ... */
+	c.received_bytes = 60397978;	/* ... 72 % of the bytes */
+	progress_update(&p, 0, &c, 600);
+	c.received_bytes = 60397978 + 1000;
+	progress_update(&p, 0, &c, 1200);
+	progress_phase(&p, 1, PHASE_CHECKOUT, 1100);
+	memset(&c, 0, sizeof(c));
+	c.checkout_done = 9;
+	c.checkout_total = 12000;
+	progress_update(&p, 1, &c, 1200);
+	view_frame(&r, out, &p, 1200);
+
+	c.checkout_done = 12000;
+	progress_update(&p, 1, &c, 7900);
+	view_frame(&r, out, &p, 7900);
+	snprintf(acc->result.head, sizeof(acc->result.head), "%s",
+	    "5d6e7f80000000000000000000000000000000aa");
+	acc->result.branch = xstrdup("\xe4\xb8\xbb");	/* a CJK branch */
+	queue_finish(&q, acc, JOB_CLONED, 8000);
+	progress_finish(&p, 1, acc);
+	view_job_done(&r, acc, &p);
+	cc = queue_next(&q, 8000);
+	progress_start(&p, 1, cc, 8000);
+	view_frame(&r, out, &p, 8500);
+	/* past its record: the ETA goes rather than lie */
+	view_frame(&r, out, &p, 21000);
+	view_clear(&r, out);
+
+	view_release(&r);
+	progress_release(&p);
+	queue_release(&q);
+	manifest_release(&m);
+}
+
+/* A line of the live area, not an event line ("[1/3] cloned ..."). */
+static bool
+area_line(const char *s, size_t len)
+{
+	const char *last = s, *p;
+
+	/* what follows the last cursor movement is what the line shows */
+	for (p = s; p < s + len; p++)
+		if (*p == 'A' && p > s && p[-1] >= '0' && p[-1] <= '9')
+			last = p + 1;
+	if (*last != '[')
+		return true;
+	p = memchr(last, ']', len - (size_t)(last - s));
+	return p != NULL && strncmp(p, "] elapsed", 9) == 0;
+}
+
+static void
+check_width(int width)
+{
+	struct buf out = BUF_INIT;
+	const char *line, *nl;
+	char name[32];
+	size_t i, k;
+	uint32_t cp;
+
+	buf_init(&out);
+	wide_script(width, &out);
+	snprintf(name, sizeof(name), "tty-%d.out", width);
+	compare_golden(name, &out);
+	for (i = 0; i < out.len; i += k) {
+		k = sanitize_utf8_next((const unsigned char *)out.data + i,
+		    out.len - i, &cp);
+		cr_assert_gt(k, 0, "width %d: a character cut in two at %zu",
+		    width, i);
+	}
+	for (line = out.data; *line; line = nl + 1) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			nl = line + strlen(line);
+		if (!area_line(line, (size_t)(nl - line)))
+			continue;	/* lines that scroll away may wrap */
+		cr_expect_lt(line_columns(line, (size_t)(nl - line)),
+		    (size_t)width, "width %d: %.*s", width, (int)(nl - line),
+		    line);
+		if (*nl == '\0')
+			break;
+	}
+	buf_release(&out);
+}
+
+Test(view, tty_golden_at_40_columns)
+{
+	check_width(40);
+}
+
+Test(view, tty_golden_at_80_columns)
+{
+	check_width(80);
+}
+
+Test(view, tty_golden_at_200_columns)
+{
+	check_width(200);
 }
