@@ -201,7 +201,8 @@ progress_eta_ms(const struct progress *p, int64_t now)
 	const struct job *j;
 	size_t i, k;
 
-	if (p->expect_ms == NULL || q == NULL || p->nslots == 0)
+	if (p->expect_ms == NULL || q == NULL || p->nslots == 0 ||
+	    p->done >= p->total)
 		return -1;
 	free_at = xcalloc(p->nslots, sizeof(*free_at));
 	for (i = 0; i < p->nslots; i++) {
