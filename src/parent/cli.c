@@ -126,6 +126,9 @@ static const struct option_row options[] = {
 	    "the workspace (default: the current directory)"),
 	STRING("json", 0, CMD_SYNC | CMD_STATUS | CMD_LIST, json, "FILE", "file",
 	    "write a JSON report to FILE ('-': stdout)"),
+	STRING("trace", 0, CMD_SYNC, trace, "FILE", "file",
+	    "write a timeline of the run to FILE (Chrome\n"
+	    "Trace Event JSON: Perfetto, chrome://tracing)"),
 	/* sync takes it with --dry-run only: checked after parsing */
 	FLAG("fetch", 0, CMD_STATUS | CMD_SYNC, fetch,
 	    "status, sync --dry-run: ask the remotes too"),

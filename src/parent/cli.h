@@ -56,6 +56,7 @@ struct cli {
 	unsigned long		 jobs;
 	const char		*workspace;
 	const char		*json;
+	const char		*trace;		/* sync --trace */
 	bool			 fetch;		/* status, sync --dry-run */
 	bool			 no_prune;	/* sync */
 	bool			 switch_back;	/* sync --switch */

@@ -66,6 +66,7 @@ command_release(struct command *c)
 	workspace_release(&c->ws);
 	free(c->saved);
 	free(c->json_abs);
+	free(c->trace_abs);
 	free(c->out_abs);
 	for (i = 0; i < c->nowned; i++)
 		free(c->owned[i]);
@@ -356,4 +357,6 @@ command_run_opts(struct command *c, struct run_opts *o, char *note,
 		c->out_abs = command_absolute(c->cli.output);
 	note[0] = '\0';
 	runopts_fill(o, &c->cli, c->ws.path, c->json_abs, note, notelen);
+	if (c->cli.trace != NULL)
+		o->trace_file = c->trace_abs = command_absolute(c->cli.trace);
 }

@@ -24,6 +24,7 @@
 #include "sig.h"
 #include "summary.h"
 #include "term.h"
+#include "trace.h"
 #include "view.h"
 #include "wire.h"
 #include "worker.h"
@@ -40,6 +41,7 @@ struct run {
 	struct pool		 pool;
 	struct progress		 pm;
 	struct view		 view;
+	struct trace		 trace;		/* --trace */
 	struct buf		 out;
 	bool			 stopping;	/* no more jobs: winding down */
 	int			 stop_signal;	/* the signal that asked, if any */
@@ -80,6 +82,8 @@ write_all(int fd, const char *p, size_t n, bool *ok)
 static void
 draw(struct run *r, int64_t now, bool force)
 {
+	trace_counters(&r->trace, r->q.count[JOB_PENDING] + r->q.count[JOB_RUNNING],
+	    progress_rate(&r->pm), now, force);
 	if (!force && now - r->last_frame < FRAME_MS)
 		return;
 	view_tick(&r->view, &r->pm, now);
@@ -96,7 +100,7 @@ draw(struct run *r, int64_t now, bool force)
 /* --- jobs and workers --------------------------------------------------- */
 
 static void
-finish_job(struct run *r, size_t slot, struct job *j)
+finish_job(struct run *r, size_t slot, struct job *j, int64_t now)
 {
 	struct worker *w = &r->pool.w[slot];
 
@@ -105,6 +109,8 @@ finish_job(struct run *r, size_t slot, struct job *j)
 		j->stderr_text = xstrndup(w->errbuf.data, w->errbuf.len);
 		buf_reset(&w->errbuf);
 	}
+	trace_end(&r->trace, slot, j->state == JOB_FAILED ?
+	    errclass_name(j->result.err_class) : job_state_name(j->state), now);
 	progress_finish(&r->pm, slot, j);
 	view_job_done(&r->view, j, &r->pm);
 	free(j->tmp);		/* gone from disk; 10,000 of them add up */
@@ -124,20 +130,24 @@ try_failed(struct run *r, size_t slot, struct job *j, int64_t retry_after_ms,
 {
 	struct worker *w = &r->pool.w[slot];
 	int64_t delay = -1;
+	enum err_class why;
 
 	if (j->result.message == NULL)
 		result_message(&j->result, "failed");
 	if (r->stopping)
 		j->result.err_class = ERR_CANCELLED;
+	why = j->result.err_class;	/* queue_retry files it away */
 	if (!r->stopping)
 		delay = queue_retry(&r->q, j, &r->o->retry, retry_after_ms, now);
 	if (delay < 0) {
 		queue_finish(&r->q, j, j->result.err_class == ERR_CANCELLED ?
 		    JOB_CANCELLED : JOB_FAILED, now);
-		finish_job(r, slot, j);
+		finish_job(r, slot, j, now);
 		return;
 	}
 	buf_reset(&w->errbuf);
+	trace_end(&r->trace, slot, errclass_name(why), now);
+	trace_wait(&r->trace, j, delay, now);
 	progress_drop(&r->pm, slot);
 	view_retry(&r->view, j, delay, r->o->retry.retries + 1, &r->pm);
 	free(j->tmp);
@@ -249,6 +259,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	w->kill_why[0] = '\0';
 	buf_reset(&w->errbuf);
 	progress_start(&r->pm, slot, j, now);
+	trace_start(&r->trace, slot, j, now);
 	view_job_start(&r->view, j, &r->pm);
 	r->dirty = true;
 	return true;
@@ -396,7 +407,7 @@ on_done(struct run *r, size_t slot, struct msg *m, int64_t now)
 		try_failed(r, slot, j, j->result.retry_after_ms, now);
 	else {
 		queue_finish(&r->q, j, states[j->result.outcome], now);
-		finish_job(r, slot, j);
+		finish_job(r, slot, j, now);
 	}
 	w->served++;
 	if (r->stopping || w->served >= r->o->worker_quota)
@@ -421,6 +432,7 @@ on_message(struct run *r, size_t slot, struct msg *m, int64_t now)
 	case MSG_PHASE:
 		if (mine) {
 			progress_phase(&r->pm, slot, (enum phase)m->u.phase, now);
+			trace_phase(&r->trace, slot, (enum phase)m->u.phase, now);
 			stall_phase(&w->stall, (enum phase)m->u.phase, now);
 		}
 		r->dirty = true;
@@ -846,6 +858,21 @@ write_report(struct run *r, time_t started, int64_t elapsed, int code)
 	}
 }
 
+static void
+write_trace(struct run *r, int64_t now)
+{
+	char err[600];
+
+	if (r->o->trace_file == NULL)
+		return;
+	if (trace_write(&r->trace, r->o->trace_file, now, err,
+	    sizeof(err)) == -1) {
+		buf_reset(&r->out);
+		buf_addf(&r->out, "githerd: cannot write the trace: %s\n", err);
+		write_all(r->o->progress_fd, r->out.data, r->out.len, NULL);
+	}
+}
+
 int
 run_jobs(const struct manifest *m, const struct run_opts *o,
     struct run_result *res)
@@ -868,6 +895,7 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 	pool_init(&r.pool, o->jobs);
 	progress_init(&r.pm, o->jobs, r.q.njobs, start);
 	progress_expect(&r.pm, &r.q, o->expect_ms, o->expect_bytes);
+	trace_init(&r.trace, o->trace_file != NULL, o->jobs, start);
 	view_init(&r.view, o->mode, term_width(o->progress_fd), o->color,
 	    o->verbosity, o->jobs);
 	r.pfd = xcalloc(1 + POOL_FDS_PER_WORKER * o->jobs, sizeof(*r.pfd));
@@ -899,9 +927,11 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 	    r.stop_signal : (int)res->exit_code);
 	if (o->record != NULL)
 		o->record(&r.q, o->record_arg);
+	write_trace(&r, now);
 
 	free(r.pfd);
 	view_release(&r.view);
+	trace_release(&r.trace);
 	progress_release(&r.pm);
 	pool_release(&r.pool);
 	queue_release(&r.q);

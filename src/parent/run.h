@@ -42,6 +42,7 @@ struct run_opts {
 	const char		*workspace;	/* absolute */
 	const char		*manifest_file;
 	const char		*json_file;	/* NULL: no report */
+	const char		*trace_file;	/* NULL: no timeline */
 	enum view_mode	 mode;
 	bool			 color;		/* on progress_fd */
 	bool			 summary_color;	/* on summary_fd */

@@ -228,8 +228,13 @@ runopts_check_files(const struct cli *cli)
 		    strerror(errno));
 		return -1;
 	}
+	if (cli->trace != NULL && strcmp(cli->trace, "-") == 0) {
+		fprintf(stderr, "githerd: --trace needs a file, not '-'\n");
+		return -1;
+	}
 	if (writable("--json", cli->json) == -1 ||
-	    writable("-o", cli->output) == -1)
+	    writable("-o", cli->output) == -1 ||
+	    writable("--trace", cli->trace) == -1)
 		return -1;
 	return 0;
 }

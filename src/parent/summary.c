@@ -41,7 +41,7 @@ summary_sync(struct buf *out, const struct queue *q,
 		if (j->state == JOB_KEPT)
 			buf_addf(out, "  kept %s ", j->spec->path);
 		else if (j->state == JOB_SKIPPED)
-			buf_addf(out, "  %sSKIP%s %s: ",
+			buf_addf(out, "  %sskipped%s %s: ",
 			    color ? TERM_YELLOW : "",
 			    color ? TERM_RESET : "", j->spec->path);
 		else if (j->state == JOB_FAILED)

@@ -127,6 +127,26 @@ what_changed(struct buf *b, const struct job_result *r)
 		buf_addf(b, " (+%u)", r->commits);
 }
 
+/*
+ * What an up-to-date entry is, where its branch or tag does not say:
+ * " (mirror)", " (bare)", " (detached)".
+ */
+static void
+unchanged_kind(struct buf *b, const struct job_result *r)
+{
+	const char *w = r->where;
+
+	if (w == NULL || strncmp(w, "branch ", 7) == 0 ||
+	    strncmp(w, "tag ", 4) == 0)
+		return;
+	buf_addstr(b, " (");
+	if (strncmp(w, "detached ", 9) == 0 && r->head[0] != '\0')
+		buf_addstr(b, "detached");
+	else
+		sanitize_str(b, w);
+	buf_addch(b, ')');
+}
+
 /* Which finished jobs get a line: -q and --progress none keep quiet. */
 static bool
 shown(const struct view *v, const struct job *j)
@@ -164,12 +184,10 @@ view_job_done(struct view *v, const struct job *j,
 		break;
 	case JOB_UNCHANGED:
 		line_paint(&line, v->color, TERM_DIM, "ok     ");
-		buf_addf(&line, " %s (up to date", j->spec->path);
-		if (j->result.where != NULL) {
-			buf_addstr(&line, ", ");
-			sanitize_str(&line, j->result.where);
-		}
-		buf_addstr(&line, ")");
+		buf_addf(&line, " %s", j->spec->path);
+		what_changed(&line, &j->result);
+		buf_addstr(&line, " up to date");
+		unchanged_kind(&line, &j->result);
 		break;
 	case JOB_KEPT:
 		line_paint(&line, v->color, TERM_GREEN, "kept   ");
@@ -177,7 +195,7 @@ view_job_done(struct view *v, const struct job *j,
 		sanitize_str(&line, j->result.message);
 		break;
 	case JOB_SKIPPED:
-		line_paint(&line, v->color, TERM_YELLOW, "SKIP   ");
+		line_paint(&line, v->color, TERM_YELLOW, "skipped");
 		buf_addf(&line, " %s: ", j->spec->path);
 		sanitize_str(&line, j->result.message);
 		break;

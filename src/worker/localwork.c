@@ -21,13 +21,16 @@ localwork_init(struct localwork *lw)
 {
 	memset(lw, 0, sizeof(*lw));
 	buf_init(&lw->list);
+	buf_init(&lw->paths);
 }
 
 void
 localwork_release(struct localwork *lw)
 {
-	if (lw != NULL)
-		buf_release(&lw->list);
+	if (lw == NULL)
+		return;
+	buf_release(&lw->list);
+	buf_release(&lw->paths);
 }
 
 /* The two letters `git status --short` would show, roughly. */
@@ -95,12 +98,15 @@ scan(struct gitctx *c, git_repository *repo, struct localwork *lw,
 		if (e->status == GIT_STATUS_CURRENT ||
 		    (e->status & GIT_STATUS_IGNORED))
 			continue;
-		if (e->status & GIT_STATUS_WT_NEW)
-			lw->untracked++;
-		else
-			lw->tracked++;
 		path = e->index_to_workdir ? e->index_to_workdir->new_file.path :
 		    e->head_to_index->new_file.path;
+		if (e->status & GIT_STATUS_WT_NEW)
+			lw->untracked++;
+		else {
+			lw->tracked++;
+			list_add(&lw->paths, &lw->paths_listed, (unsigned)n,
+			    path);
+		}
 		snprintf(item, sizeof(item), "%s %s", short_code(e->status),
 		    path);
 		list_add(&lw->list, &lw->listed, (unsigned)n, item);
@@ -163,8 +169,9 @@ localwork_blocks(const struct localwork *lw, struct buf *why,
 		return true;
 	}
 	if (lw->tracked > 0) {
-		buf_addf(why, "local changes%s%s: %s", in, where ? where : "",
-		    lw->list.data);
+		buf_addf(why, "%u modified file%s%s%s (%s)", lw->tracked,
+		    lw->tracked == 1 ? "" : "s", in, where ? where : "",
+		    lw->paths.data);
 		return true;
 	}
 	return false;

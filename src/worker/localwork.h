@@ -22,6 +22,8 @@ struct localwork {
 	unsigned	 untracked;	/* counted only when asked for */
 	struct buf	 list;		/* "M src/a.c, ?? notes.txt" */
 	unsigned	 listed;
+	struct buf	 paths;		/* the tracked ones only: "src/a.c" */
+	unsigned	 paths_listed;
 };
 
 void	localwork_init(struct localwork *);

@@ -153,7 +153,7 @@ test_kill9_then_a_user_change_to_an_updated_file_keeps_the_entry() {
 	echo "the user's own" >"$E/d014/f14999.txt"
 	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/next" 2>&1
 	expect_exit 4 $? "kept"
-	expect_grep "SKIP w: an interrupted sync left the checkout of [0-9a-f]{7} half done, and d014/f14999.txt has changed since: kept as it is" \
+	expect_grep "skipped w: an interrupted sync left the checkout of [0-9a-f]{7} half done, and d014/f14999.txt has changed since: kept as it is" \
 	    "$OUT/next" "why"
 	expect_eq "the user's own" "$(cat "$E/d014/f14999.txt")" "the user's file"
 	expect_eq "$OLD" "$(git -C "$E" rev-parse HEAD)" "HEAD untouched"

@@ -53,7 +53,7 @@ test_update_never_overwrites_ignored_files() {
 	    "$OUT/dry" "--dry-run --fetch"
 	"$BIN" sync -C "$WS" --json "$OUT/r.json" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
 	expect_exit 4 $? "sync"
-	expect_grep "SKIP w: ignored files would be overwritten: !! \\.env, !! notes" \
+	expect_grep "skipped w: ignored files would be overwritten: !! \\.env, !! notes" \
 	    "$OUT/stdout" "the summary names the files"
 	expect_eq "$before" "$(checkout_digest "$WS/w")" "every byte, branch and HEAD"
 	expect_eq SECRET=hunter2 "$(cat "$WS/w/.env")" ".env"
@@ -75,7 +75,7 @@ test_update_never_deletes_ignored_files_in_a_replaced_directory() {
 	before=$(checkout_digest "$WS/w")
 	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
 	expect_exit 4 $? "sync"
-	expect_grep "SKIP w: ignored files would be deleted: !! build/out\\.o" "$OUT/stdout" \
+	expect_grep "skipped w: ignored files would be deleted: !! build/out\\.o" "$OUT/stdout" \
 	    "the summary names the file"
 	expect_eq "$before" "$(checkout_digest "$WS/w")" "every byte, branch and HEAD"
 	expect_eq object "$(cat "$WS/w/build/out.o")" "build/out.o"

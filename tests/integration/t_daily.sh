@@ -219,7 +219,7 @@ test_daily_a_branch_the_user_checked_out_is_kept_and_fast_forwarded() {
 	# --switch moves a checkout back when that is safe; here it is not
 	"$BIN" sync --switch -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
 	expect_exit 4 $? "--switch with unpushed work"
-	expect_grep "SKIP +alpha: on branch try-something with 1 unpushed commit" "$OUT/stderr" "why"
+	expect_grep "skipped +alpha: on branch try-something with 1 unpushed commit" "$OUT/stderr" "why"
 	git -C "$E" checkout -q dev
 	"$BIN" sync --switch -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
 	expect_exit 0 $? "--switch"
@@ -404,7 +404,7 @@ test_daily_entries_that_left_the_manifest_are_listed_and_pruned_when_clean() {
 	resync --prune
 	expect_exit 0 "$(st)" "sync --prune"
 	expect_grep "githerd: pruned b: moved to \\.githerd/trash/b\\." "$OUT/stdout" "b moved"
-	expect_grep "githerd: kept c \\(not in the manifest\\): local changes: M README.md" \
+	expect_grep "githerd: kept c \\(not in the manifest\\): 1 modified file \\(README.md\\)" \
 	    "$OUT/stdout" "c kept, with why"
 	expect_missing "$WS/b" "b left the workspace"
 	trash=$(ls -d "$WS"/.githerd/trash/b.* 2>/dev/null | head -n 1)
@@ -465,7 +465,7 @@ test_daily_a_bare_clone_follows_a_force_push_but_not_over_pushed_commits() {
 	up_rewrite alpha dev
 	resync
 	expect_exit 4 "$(st)" "skipped"
-	expect_grep "SKIP +alpha: dev has [0-9]+ commits? the remote does not: [0-9a-f]{7} pushed here" \
+	expect_grep "skipped +alpha: dev has [0-9]+ commits? the remote does not: [0-9a-f]{7} pushed here" \
 	    "$OUT/stderr" "reason"
 	expect_eq "pushed here" "$(git --git-dir="$E" log -1 --format=%s dev)" "the pushed commit stays"
 }

@@ -52,3 +52,55 @@ test_wide_paths_on_a_narrow_and_a_wide_terminal() {
 	expect_grep "^\[[0-9]/3\] cloned  café/résumé/naïve-déjà-vu-tout-à-fait main" \
 	    "$OUT/screen200" "the accented entry's line, whole"
 }
+
+# --trace: a timeline that the Trace Event rules accept, one lane per
+# slot, each entry's tries as slices with their phases inside, the wait
+# before a retry on a lane of its own, and the counters.
+test_trace_is_a_valid_timeline_of_the_run() {
+	local rc
+	cat >"$OUT/m.yaml" <<YAML
+repos:
+  - url: $GIT_URL/alpha.git
+  - url: $HTTP_URL/beta.git
+  - url: $GIT_URL/big.git
+  - url: http://127.0.0.1:1/refused.git
+    path: refused
+YAML
+	"$BIN" sync -j 2 --retries 1 --retry-delay 0.2 -C "$WS" \
+	    --trace "$OUT/trace.json" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	rc=$?
+	expect_exit 1 "$rc" "one entry cannot connect"
+	python3 "$TOP/tests/lib/tracecheck.py" "$OUT/trace.json" \
+	    --entries alpha,beta,big,refused --retries 1 --slots 2 \
+	    >"$OUT/check" 2>&1 || fail "tracecheck: $(cat "$OUT/check")"
+	expect_grep '"name":"receiving","cat":"phase"' "$OUT/trace.json" \
+	    "phases as slices"
+	expect_grep '"name":"refused: backoff before try 2","cat":"retry"' \
+	    "$OUT/trace.json" "the wait before the retry"
+	expect_grep '"outcome":"network"' "$OUT/trace.json" "the failed try's class"
+	# The checker can fail: two slices on one lane at once are refused.
+	python3 - "$OUT/trace.json" "$OUT/bad.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+jobs = [e for e in d["traceEvents"] if e.get("cat") == "job"]
+jobs[1]["tid"], jobs[1]["ts"] = jobs[0]["tid"], jobs[0]["ts"]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+	python3 "$TOP/tests/lib/tracecheck.py" "$OUT/bad.json" >/dev/null 2>&1 &&
+	    fail "tracecheck accepted overlapping slices"
+	# The unit test's golden trace passes the same rules.
+	python3 "$TOP/tests/lib/tracecheck.py" "$TOP/tests/golden/trace.json" \
+	    --retries 3 >/dev/null 2>&1 || fail "tests/golden/trace.json"
+}
+
+test_trace_file_is_checked_before_the_run() {
+	echo "repos: [{url: $GIT_URL/alpha.git}]" >"$OUT/m.yaml"
+	"$BIN" sync -C "$WS" --trace "$OUT/no/such/dir/t.json" "$OUT/m.yaml" \
+	    >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 2 $? "an unwritable --trace"
+	expect_grep "trace" "$OUT/stderr" "names the option"
+	expect_missing "$WS/alpha" "nothing cloned"
+	"$BIN" sync -C "$WS" --trace - "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 2 $? "--trace -"
+	expect_grep "needs a file" "$OUT/stderr" "why"
+}

@@ -216,7 +216,7 @@ EOM
 	expect_eq "$HTTP_URL/alpha.git" "$(git -C "$WS/alpha" config remote.origin.url)" "stored url"
 	# and the entry, with its credential-free origin, is still the same one
 	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/stdout2" 2>&1
-	expect_grep "alpha \(up to date" "$OUT/stdout2" "re-sync"
+	expect_grep "ok +alpha main [0-9a-f]{7} up to date$" "$OUT/stdout2" "re-sync"
 }
 
 test_output_to_a_closed_pipe() {

@@ -85,8 +85,8 @@ skip_case() {
 	before=$(checkout_digest "$E")
 	resync ${SKIP_OPTS:-}
 	expect_exit 4 "$(st)" "skipped to protect local work"
-	expect_grep "SKIP +alpha: $2" "$OUT/stderr" "reason"
-	expect_grep "SKIP alpha: $2" "$OUT/stdout" "summary"
+	expect_grep "skipped +alpha: $2" "$OUT/stderr" "reason"
+	expect_grep "skipped alpha: $2" "$OUT/stdout" "summary"
 	expect_grep '"status": "skipped", "error": null, "reason": ' "$OUT/r.json" "report"
 	expect_eq "$before" "$(checkout_digest "$E")" "$1: work tree, index, HEAD and branches"
 	expect_tracking_is_upstream alpha "$E" "$1: fetched all the same"
@@ -98,7 +98,7 @@ test_skip_modified_file() {
 	resync_setup alpha || return
 	up_commit alpha main new-file.txt "upstream"
 	echo "mine" >>"$E/README.md"
-	skip_case modified "local changes: M README.md"
+	skip_case modified "1 modified file \\(README.md\\)"
 }
 
 test_skip_staged_file() {
@@ -106,7 +106,7 @@ test_skip_staged_file() {
 	up_commit alpha main new-file.txt "upstream"
 	echo "staged" >"$E/staged.txt"
 	git -C "$E" add staged.txt
-	skip_case staged "local changes: A staged.txt"
+	skip_case staged "1 modified file \\(staged.txt\\)"
 }
 
 test_skip_untracked_file_in_the_way() {
@@ -305,7 +305,7 @@ test_submodule_local_changes_block_the_update() {
 	before=$(checkout_digest "$WS/super")
 	resync
 	expect_exit 4 "$(st)" "skipped"
-	expect_grep "SKIP +super: local changes in submodule lib/mid: M mid.c" "$OUT/stderr" "reason"
+	expect_grep "skipped +super: 1 modified file in submodule lib/mid \\(mid.c\\)" "$OUT/stderr" "reason"
 	expect_eq "$before" "$(checkout_digest "$WS/super")" "untouched"
 	expect_tracking_is_upstream super "$WS/super" "fetched all the same"
 }
@@ -330,7 +330,7 @@ test_bare_repository_with_pushed_commits_is_skipped() {
 	before=$(entry_digest "$WS/alpha")
 	resync
 	expect_exit 4 "$(st)" "skipped"
-	expect_grep "SKIP +alpha: dev has 2 commits the remote does not: [0-9a-f]{7} pushed here" \
+	expect_grep "skipped +alpha: dev has 2 commits the remote does not: [0-9a-f]{7} pushed here" \
 	    "$OUT/stderr" "reason"
 	expect_eq "$before" "$(entry_digest "$WS/alpha")" "untouched"
 }

@@ -57,7 +57,12 @@ load(struct manifest *m)
 	    "  - url: https://e.com/alpha.git\n"
 	    "  - url: https://e.com/x.git\n"
 	    "    path: some/very/long/path/that/needs/eliding/in/the/middle\n"
-	    "  - url: https://e.com/gamma.git\n";
+	    "  - url: https://e.com/gamma.git\n"
+	    "  - url: https://e.com/delta.git\n"
+	    "  - url: https://e.com/eps.git\n"
+	    "  - url: https://e.com/zeta.git\n"
+	    "  - url: https://e.com/eta.git\n"
+	    "  - url: https://e.com/theta.git\n";
 	struct diags d;
 
 	diags_init(&d);
@@ -65,10 +70,21 @@ load(struct manifest *m)
 	diags_release(&d);
 }
 
+static struct job *
+run_one(struct queue *q, struct progress *p, int64_t now)
+{
+	struct job *j = queue_next(q, now);
+
+	cr_assert_not_null(j);
+	progress_start(p, 0, j, now);
+	return j;
+}
+
 /*
  * The same run for both views: alpha and the long path start; alpha
  * receives, finishes; gamma starts and checks out; the long path fails
- * after a long time (heartbeats); gamma finishes.
+ * after a long time (heartbeats); gamma finishes; then one of every
+ * other kind of line.
  */
 static void
 script(enum view_mode mode, struct buf *out)
@@ -78,7 +94,7 @@ script(enum view_mode mode, struct buf *out)
 	struct progress p;
 	struct view r;
 	struct msg_progress c;
-	struct job *alpha, *lng, *gamma;
+	struct job *alpha, *lng, *gamma, *other;
 
 	load(&m);
 	queue_init(&q, &m);
@@ -137,6 +153,39 @@ script(enum view_mode mode, struct buf *out)
 	queue_finish(&q, gamma, JOB_UPDATED, 47000);
 	progress_finish(&p, 0, gamma);
 	view_job_done(&r, gamma, &p);
+	/* every other kind of line */
+	other = run_one(&q, &p, 47000);	/* delta: up to date */
+	snprintf(other->result.head, sizeof(other->result.head), "%s",
+	    "0c1d2e30000000000000000000000000000000dd");
+	other->result.branch = xstrdup("main");
+	other->result.where = xstrdup("branch main");
+	queue_finish(&q, other, JOB_UNCHANGED, 47100);
+	progress_finish(&p, 0, other);
+	view_job_done(&r, other, &p);
+	other = run_one(&q, &p, 47100);	/* eps: skipped */
+	other->result.message = xstrdup("2 modified files (src/a.c, README)");
+	queue_finish(&q, other, JOB_SKIPPED, 47200);
+	progress_finish(&p, 0, other);
+	view_job_done(&r, other, &p);
+	other = run_one(&q, &p, 47200);	/* zeta: kept */
+	other->result.message = xstrdup("on dev (manifest: main)");
+	queue_finish(&q, other, JOB_KEPT, 47300);
+	progress_finish(&p, 0, other);
+	view_job_done(&r, other, &p);
+	other = run_one(&q, &p, 47300);	/* eta: switched */
+	snprintf(other->result.before, sizeof(other->result.before), "%s",
+	    "4455660000000000000000000000000000000011");
+	snprintf(other->result.head, sizeof(other->result.head), "%s",
+	    "7788990000000000000000000000000000000022");
+	other->result.branch = xstrdup("main");
+	other->result.from_branch = xstrdup("side");
+	queue_finish(&q, other, JOB_UPDATED, 47400);
+	progress_finish(&p, 0, other);
+	view_job_done(&r, other, &p);
+	other = run_one(&q, &p, 47400);	/* theta: never started */
+	queue_finish(&q, other, JOB_CANCELLED, 47500);
+	progress_finish(&p, 0, other);
+	view_job_done(&r, other, &p);
 	view_frame(&r, out, &p, 47000);
 	view_clear(&r, out);
 	summary_sync(out, &q, &p, 47000, false);
