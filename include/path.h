@@ -14,7 +14,13 @@
 #define PATH_TMP_PREFIX		".githerd-tmp"	/* clones in progress */
 
 int	path_check(const char *path, char *err, size_t errlen);
-int	path_casecmp(const char *, const char *);
+/*
+ * The name a filesystem may take path for: NFC (macOS normalises names,
+ * so "é" as one code point and as e + U+0301 are one file there) and,
+ * with casefold, Unicode case folding too (case-insensitive filesystems:
+ * "Straße" and "STRASSE").  Allocated; by libunistring, not by hand.
+ */
+char	*path_fold(const char *path, bool casefold);
 bool	path_is_inside(const char *outer, const char *inner, bool fold);
 
 #endif

@@ -1,10 +1,16 @@
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <unicase.h>
+#include <uninorm.h>
+
 #include "path.h"
 #include "sanitize.h"
+#include "xmalloc.h"
 
 /*
  * Code points HFS+ ignores when it compares names: ".g\u200cit" is ".git"
@@ -143,10 +149,23 @@ path_check(const char *path, char *err, size_t errlen)
 }
 
 /* ASCII case folding: what a case-insensitive filesystem folds at least. */
-int
-path_casecmp(const char *a, const char *b)
+char *
+path_fold(const char *path, bool casefold)
 {
-	return strcasecmp(a, b);
+	const uint8_t *s = (const uint8_t *)path;
+	size_t n = strlen(path), len = 0;
+	uint8_t *r;
+	char *out;
+
+	r = casefold ? u8_casefold(s, n, NULL, UNINORM_NFC, NULL, &len) :
+	    u8_normalize(UNINORM_NFC, s, n, NULL, &len);
+	if (r == NULL)
+		return xstrdup(path);	/* not UTF-8: only itself */
+	out = xmalloc(len + 1);
+	memcpy(out, r, len);
+	out[len] = '\0';
+	free(r);
+	return out;
 }
 
 /* Is inner strictly below outer ("a" contains "a/b", not "ab")? */
