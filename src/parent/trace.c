@@ -216,26 +216,12 @@ trace_write(struct trace *t, const char *file, int64_t now, char *err,
     size_t errlen)
 {
 	struct buf b = BUF_INIT;
-	struct fs_atomic a;
-	int rc = -1;
+	int rc;
 
 	buf_init(&b);
 	trace_format(t, &b, now);
-	if (fs_atomic_open(&a, file, FS_PUBLIC) == -1) {
+	if ((rc = fs_write_atomic(file, b.data, b.len, FS_PUBLIC)) == -1)
 		snprintf(err, errlen, "%s: %s", file, strerror(errno));
-		goto out;
-	}
-	if (fs_atomic_write(&a, b.data, b.len) == -1) {
-		snprintf(err, errlen, "%s: %s", a.tmp, strerror(errno));
-		fs_atomic_abort(&a);
-		goto out;
-	}
-	if (fs_atomic_commit(&a) == -1) {
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
 	buf_release(&b);
 	return rc;
 }
