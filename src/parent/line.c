@@ -260,7 +260,10 @@ line_activity(struct buf *b, const struct job_progress *s, bool live,
 	switch (s->phase) {
 	case PHASE_RECEIVE:
 		buf_addstr(b, "  ");
-		line_size5(b, c->received_bytes);
+		if (live)
+			line_size5(b, c->received_bytes);
+		else
+			line_bytes(b, c->received_bytes);	/* a log line */
 		if (live && s->rate > 0) {
 			buf_addch(b, ' ');
 			line_size5(b, (uint64_t)s->rate);

@@ -482,3 +482,26 @@ Test(view, tty_golden_at_200_columns)
 {
 	check_width(200);
 }
+
+/* A log line has no columns to keep: sizes as people read them, no rate. */
+Test(view, a_log_line_says_a_transfer_exactly)
+{
+	struct job_progress s;
+	struct buf b = BUF_INIT;
+
+	memset(&s, 0, sizeof(s));
+	s.phase = PHASE_RECEIVE;
+	s.c.received_bytes = 12687769;
+	s.c.received_objects = 1203;
+	s.c.total_objects = 2900;
+	s.rate = 5e5;
+	buf_init(&b);
+	line_activity(&b, &s, false, 0);
+	cr_expect_str_eq(b.data, "receiving  12.1 MiB  1203/2900 objects", "%s",
+	    b.data);
+	buf_reset(&b);
+	line_activity(&b, &s, true, 0);
+	cr_expect_str_eq(b.data, "receiving          12M  488K/s  1203/2900 objects",
+	    "%s", b.data);
+	buf_release(&b);
+}
