@@ -1,14 +1,14 @@
 # shellcheck shell=bash
-# Interrupts during a checkout of a wide work tree (15,000 files): ^C lets
+# Interrupts during a checkout of a wide work tree (6,000 files): ^C lets
 # the checkout finish, a second ^C ends it at once, and a kill -9 at any
 # moment is finished by the next sync (the journal, worker/journal.c)
 # without touching what the user changed since.
 
-WIDE_FILES=15000
+WIDE_FILES=6000
 # A file checked out first, one near the end, and the last (path order).
 WIDE_FIRST=d000/f00000.txt
-WIDE_LATE=d013/f13500.txt
-WIDE_LAST=d014/f14999.txt
+WIDE_LATE=d005/f05400.txt
+WIDE_LAST=d005/f05999.txt
 
 # wide_setup: an upstream whose main is at "old", cloned by sync; then its
 # main moves to "new", where every one of the files changed.
@@ -150,12 +150,12 @@ test_kill9_at_the_end_of_an_update_checkout() { kill9_during_update end; }
 
 test_kill9_then_a_user_change_to_an_updated_file_keeps_the_entry() {
 	update_interrupted middle KILL || return
-	echo "the user's own" >"$E/d014/f14999.txt"
+	echo "the user's own" >"$E/$WIDE_LAST"
 	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/next" 2>&1
 	expect_exit 4 $? "kept"
-	expect_grep "skipped w: an interrupted sync left the checkout of [0-9a-f]{7} half done, and d014/f14999.txt has changed since: kept as it is" \
+	expect_grep "skipped w: an interrupted sync left the checkout of [0-9a-f]{7} half done, and $WIDE_LAST has changed since: kept as it is" \
 	    "$OUT/next" "why"
-	expect_eq "the user's own" "$(cat "$E/d014/f14999.txt")" "the user's file"
+	expect_eq "the user's own" "$(cat "$E/$WIDE_LAST")" "the user's file"
 	expect_eq "$OLD" "$(git -C "$E" rev-parse HEAD)" "HEAD untouched"
 }
 

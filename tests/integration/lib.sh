@@ -56,6 +56,7 @@ stop_fleet() {
 	stop_servers "$STATE/http"
 	[ -n "${UP_GIT:-}" ] && stop_servers "$STATE/up-daemon" && stop_servers "$STATE/up-http"
 	[ -n "${STATE_SLOW:-}" ] && stop_servers "$STATE_SLOW"
+	[ -d "$STATE/display" ] && stop_servers "$STATE/display"
 	return 0
 }
 
