@@ -18,6 +18,8 @@ struct worker_config {
 	unsigned long long	max_memory;	/* libgit2's heap; 0: none */
 	struct auth_config	auth;
 	const char		*ca_file;	/* --ca-file, or NULL */
+	const char		*cache_dir;	/* --cache (absolute), or NULL */
+	int			 cache_wait_ms;	/* --cache-wait */
 };
 
 int	worker_main(int fd, void *arg);	/* arg: struct worker_config */

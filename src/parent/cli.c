@@ -126,6 +126,12 @@ static const struct option_row options[] = {
 	    "the workspace (default: the current directory)"),
 	STRING("json", 0, CMD_SYNC | CMD_STATUS | CMD_LIST, json, "FILE", "file",
 	    "write a JSON report to FILE ('-': stdout)"),
+	STRING("cache", 0, CMD_SYNC, cache, "DIR", "dir",
+	    "share fetched objects through the cache in DIR\n"
+	    "(default: $GITHERD_CACHE; none without it)"),
+	SECONDS("cache-wait", CMD_SYNC, cache_wait_s, 0,
+	    "wait at most S seconds for a cache repository\n"
+	    "another run is updating (default " STR(CLI_CACHE_WAIT_S) ")"),
 	STRING("trace", 0, CMD_SYNC, trace, "FILE", "file",
 	    "write a timeline of the run to FILE (Chrome\n"
 	    "Trace Event JSON: Perfetto, chrome://tracing)"),
@@ -475,6 +481,7 @@ defaults(struct cli *cli)
 	cli->max_objects = CLI_MAX_OBJECTS;
 	cli->retry_delay_s = CLI_RETRY_BASE_MS / 1000.0;
 	cli->stall_s = CLI_STALL_S;
+	cli->cache_wait_s = CLI_CACHE_WAIT_S;
 	cli->low_speed = CLI_LOW_SPEED;
 	cli->low_speed_s = CLI_LOW_SPEED_S;
 }

@@ -19,6 +19,7 @@
 #define CLI_DEFAULT_RETRIES	3
 #define CLI_RETRY_BASE_MS	1000
 #define CLI_STALL_S		60
+#define CLI_CACHE_WAIT_S	300	/* another run's fetch into the cache */
 #define CLI_LOW_SPEED		1024	/* bytes a second ... */
 #define CLI_LOW_SPEED_S		60	/* ... over this */
 #define CLI_MIN_MEMORY		(64ULL << 20)
@@ -57,6 +58,8 @@ struct cli {
 	const char		*workspace;
 	const char		*json;
 	const char		*trace;		/* sync --trace */
+	const char		*cache;		/* sync --cache */
+	double			 cache_wait_s;
 	bool			 fetch;		/* status, sync --dry-run */
 	bool			 no_prune;	/* sync */
 	bool			 switch_back;	/* sync --switch */

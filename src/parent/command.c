@@ -67,6 +67,7 @@ command_release(struct command *c)
 	free(c->saved);
 	free(c->json_abs);
 	free(c->trace_abs);
+	free(c->cache_abs);
 	free(c->out_abs);
 	for (i = 0; i < c->nowned; i++)
 		free(c->owned[i]);
@@ -351,6 +352,8 @@ void
 command_run_opts(struct command *c, struct run_opts *o, char *note,
     size_t notelen)
 {
+	const char *cache;
+
 	if (c->cli.json != NULL)
 		c->json_abs = command_absolute(c->cli.json);
 	if (c->cli.output != NULL)
@@ -359,4 +362,9 @@ command_run_opts(struct command *c, struct run_opts *o, char *note,
 	runopts_fill(o, &c->cli, c->ws.path, c->json_abs, note, notelen);
 	if (c->cli.trace != NULL)
 		o->trace_file = c->trace_abs = command_absolute(c->cli.trace);
+	if ((cache = c->cli.cache) == NULL && c->cli.cmd == CMD_SYNC)
+		cache = getenv("GITHERD_CACHE");
+	if (cache != NULL && *cache != '\0')
+		o->worker.cache_dir = c->cache_abs = command_absolute(cache);
+	o->worker.cache_wait_ms = (int)(c->cli.cache_wait_s * 1000);
 }

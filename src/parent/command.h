@@ -27,7 +27,7 @@ struct command {
 	struct workspace	 ws;
 	struct plan		 plan;
 	char			*saved;		/* the last sync's manifest */
-	char			*json_abs, *out_abs, *trace_abs;
+	char			*json_abs, *out_abs, *trace_abs, *cache_abs;
 	char			**known;	/* every entry's path, sorted */
 	size_t			 nknown;
 	const char		**paths;	/* workspace-relative */

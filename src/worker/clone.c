@@ -11,6 +11,7 @@
 #include <git2/sys/errors.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "clone.h"
 #include "gitctx.h"
 #include "packrefs.h"
@@ -248,6 +249,8 @@ clone_into(struct gitctx *c, const char *dir)
 	if ((err = protect_repo(c->repo)) < 0)
 		return gitctx_fail(c, err, "protecting the checkout");
 	if (gitctx_connect(c) == -1 || gitctx_resolve(c) == -1)
+		return -1;
+	if (!c->remote_empty && cache_prime(c, c->repo) == -1)
 		return -1;
 	if (!c->remote_empty && download(c) == -1)
 		return -1;

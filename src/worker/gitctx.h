@@ -37,6 +37,8 @@ struct gitctx_events {
 	bool	(*cancelled)(void *ctx);
 	void	*ctx;
 	const struct auth_config *auth;	/* the worker's, for every job */
+	const char	*cache_dir;	/* --cache, or NULL (cache.h) */
+	int		 cache_wait_ms;	/* --cache-wait */
 };
 
 /* One ref of the remote's advertisement, copied when it connected. */
