@@ -1,14 +1,14 @@
 # shellcheck shell=bash
-# Interrupts during a checkout of a wide work tree (6,000 files): ^C lets
+# Interrupts during a checkout of a wide work tree (8,000 files): ^C lets
 # the checkout finish, a second ^C ends it at once, and a kill -9 at any
 # moment is finished by the next sync (the journal, worker/journal.c)
 # without touching what the user changed since.
 
-WIDE_FILES=6000
+WIDE_FILES=8000
 # A file checked out first, one near the end, and the last (path order).
 WIDE_FIRST=d000/f00000.txt
-WIDE_LATE=d005/f05400.txt
-WIDE_LAST=d005/f05999.txt
+WIDE_LATE=d007/f07200.txt
+WIDE_LAST=d007/f07999.txt
 
 # wide_setup: an upstream whose main is at "old", cloned by sync; then its
 # main moves to "new", where every one of the files changed.
@@ -81,7 +81,9 @@ update_interrupted() {
 	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/first" 2>&1 || { fail "first sync"; return 1; }
 	upstream_at new
 	start_sync
-	WAIT_STEP=0.02 wait_for 60 checkout_at "$1" ||
+	# The start of a checkout (journal written, no file yet) lasts tens
+	# of milliseconds: look often.
+	WAIT_STEP=0.005 wait_for 60 checkout_at "$1" ||
 	    { fail "the checkout was never seen at its $1"; end_sync; return 1; }
 	case $2 in
 	INT) kill -INT "$RUN_PID" ;;
