@@ -213,28 +213,31 @@ update(struct gitctx *c, struct cache_repo *r, git_repository *cache)
 	return 0;
 }
 
+/* A copy, streamed: a pack may be larger than the memory a worker has. */
 static int
 copy_file(const char *from, const char *to)
 {
-	struct buf data = BUF_INIT;
-	int in, fd, rc = -1;
+	char chunk[65536];
+	ssize_t n;
+	int in, fd = -1, rc = -1;
 
-	buf_init(&data);
 	if ((in = open(from, O_RDONLY | O_CLOEXEC)) == -1)
-		goto out;
-	if (fs_read_fd(in, SIZE_MAX, &data) == -1)
-		goto out;
+		return -1;
 	if ((fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444)) == -1)
 		goto out;
-	rc = fs_write_all(fd, data.data, data.len);
-	if (close(fd) == -1)
-		rc = -1;
-	if (rc == -1)
-		unlink(to);
+	while ((n = read(in, chunk, sizeof(chunk))) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 || fs_write_all(fd, chunk, (size_t)n) == -1)
+			goto out;
+	}
+	rc = 0;
 out:
-	if (in != -1)
-		close(in);
-	buf_release(&data);
+	if (fd != -1 && close(fd) == -1)
+		rc = -1;
+	if (rc == -1 && fd != -1)
+		unlink(to);
+	close(in);
 	return rc;
 }
 
