@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "cache.h"
+#include "cachedir.h"
 #include "fsutil.h"
 #include "gitctx.h"
 #include "url.h"
@@ -133,7 +134,8 @@ create(struct gitctx *c, struct cache_repo *r)
 {
 	git_repository_init_options io;
 	git_repository *repo = NULL;
-	char *tmp = xasprintf("%s.tmp-%ld", r->git, (long)getpid());
+	char *tmp = xasprintf("%s" CACHEDIR_TMP_INFIX "%ld", r->git,
+	    (long)getpid());
 	char *id = NULL, *shown = url_redact(c->job->url);
 	int rc = -1;
 
@@ -143,7 +145,7 @@ create(struct gitctx *c, struct cache_repo *r)
 	    GIT_REPOSITORY_INIT_MKPATH;
 	if (git_repository_init_ext(&repo, tmp, &io) < 0)
 		goto out;
-	id = xasprintf("%s/githerd-url", tmp);
+	id = xasprintf("%s/" CACHEDIR_URL_FILE, tmp);
 	if (fs_write_atomic(id, shown, strlen(shown), 0666) == -1 ||
 	    rename(tmp, r->git) == -1)
 		goto out;
@@ -161,6 +163,20 @@ out:
 	free(id);
 	free(shown);
 	return rc;
+}
+
+/* The mtime of githerd-used is the entry's last use (cache status, prune). */
+static void
+touch_used(struct cache_repo *r)
+{
+	char *used = xasprintf("%s/" CACHEDIR_USED_FILE, r->git);
+	int fd = open(used, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+
+	if (fd != -1) {
+		futimens(fd, NULL);
+		close(fd);
+	}
+	free(used);
 }
 
 /* Does the cache hold every head and tag the remote advertised? */
@@ -323,8 +339,9 @@ cache_prime(struct gitctx *c, git_repository *repo)
 		return 0;
 	}
 	name = cache_name(c->job->url);
-	r.git = xasprintf("%s/%s.git", c->ev->cache_dir, name);
-	r.lock = xasprintf("%s/%s.lock", c->ev->cache_dir, name);
+	r.git = xasprintf("%s/%s" CACHEDIR_REPO_SUFFIX, c->ev->cache_dir, name);
+	r.lock = xasprintf("%s/%s" CACHEDIR_LOCK_SUFFIX, c->ev->cache_dir,
+	    name);
 	free(name);
 	if ((got = lock(c, &r, c->ev->cache_wait_ms)) <= 0) {
 		rc = got;
@@ -338,6 +355,7 @@ cache_prime(struct gitctx *c, git_repository *repo)
 		git_error_clear();
 		goto out;
 	}
+	touch_used(&r);
 	if ((rc = update(c, &r, cache)) == -1)
 		goto out;
 	link_packs(c, &r, cache, repo);
