@@ -6,6 +6,8 @@
  *   DIR/<name>.git/                  one bare repository per normalised URL:
  *                                    the heads and tags, no URL in
  *                                    its config
+ *                                    (and refs/pinned/<id> for a pinned
+ *                                    commit on no head or tag)
  *   DIR/<name>.git/githerd-url       the URL, credentials redacted
  *   DIR/<name>.git/githerd-used      its mtime is the entry's last use
  *                                    (touched by every run that used it)
@@ -27,6 +29,12 @@
  */
 #ifndef GITHERD_CACHEDIR_H
 #define GITHERD_CACHEDIR_H
+
+/* How a new clone takes the entry's objects. */
+enum cache_mode {
+	CACHE_LINK,		/* hard-linked packs: owes the cache nothing */
+	CACHE_REFERENCE,	/* objects/info/alternates into the entry */
+};
 
 #define CACHEDIR_URL_FILE	"githerd-url"
 #define CACHEDIR_USED_FILE	"githerd-used"

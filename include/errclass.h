@@ -17,6 +17,7 @@ enum err_class {
 	ERR_CERTIFICATE,	/* TLS certificate or SSH host key */
 	ERR_LOCAL_CONFLICT,	/* destination exists and is in the way */
 	ERR_DISK,		/* ENOSPC, EDQUOT, EROFS, permissions */
+	ERR_CACHE_CORRUPT,	/* objects borrowed from a cache are gone */
 	ERR_REFUSED,		/* over a --max-* limit, hostile submodule */
 	ERR_CANCELLED,		/* interrupted by the user */
 	ERR_CRASHED,		/* the worker died */

@@ -6,6 +6,8 @@
 #ifndef GITHERD_WORKER_H
 #define GITHERD_WORKER_H
 
+#include <stdbool.h>
+
 #include "auth.h"
 #include "lg2info.h"
 
@@ -20,6 +22,8 @@ struct worker_config {
 	const char		*ca_file;	/* --ca-file, or NULL */
 	const char		*cache_dir;	/* --cache (absolute), or NULL */
 	int			 cache_wait_ms;	/* --cache-wait */
+	int			 cache_mode;	/* enum cache_mode */
+	bool			 cache_dissociate;	/* --dissociate */
 };
 
 int	worker_main(int fd, void *arg);	/* arg: struct worker_config */

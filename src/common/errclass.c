@@ -16,6 +16,7 @@ static const char *const names[ERR_CLASS_MAX] = {
 	[ERR_CERTIFICATE] = "certificate",
 	[ERR_LOCAL_CONFLICT] = "local-conflict",
 	[ERR_DISK] = "disk",
+	[ERR_CACHE_CORRUPT] = "cache-corrupt",
 	[ERR_REFUSED] = "refused",
 	[ERR_CANCELLED] = "cancelled",
 	[ERR_CRASHED] = "crashed",

@@ -110,12 +110,13 @@ struct option_row {
 #define SIZE(l, c, m, lo, h) \
 	{ l, 0, c, OPT_SIZE, DEST(m, unsigned long long), lo, 0, NULL, \
 	  "SIZE", "text", h }
-#define WORD(l, c, m, w, h) \
-	{ l, 0, c, OPT_WORD, DEST(m, int), 0, 0, w, "WHEN", NULL, h }
+#define WORD(l, c, m, w, val, h) \
+	{ l, 0, c, OPT_WORD, DEST(m, int), 0, 0, w, val, NULL, h }
 
 static const char *const progress_words[] = { "auto", "tty", "plain", "none",
     NULL };
 static const char *const color_words[] = { "auto", "always", "never", NULL };
+static const char *const cache_mode_words[] = { "link", "reference", NULL };
 
 /* In the order --help lists them. */
 static const struct option_row options[] = {
@@ -129,6 +130,13 @@ static const struct option_row options[] = {
 	STRING("cache", 0, CMD_SYNC, cache, "DIR", "dir",
 	    "share fetched objects through the cache in DIR\n"
 	    "(default: $GITHERD_CACHE; none without it)"),
+	WORD("cache-mode", CMD_SYNC, cache_mode, cache_mode_words, "MODE",
+	    "how a new clone takes the cache's objects: link\n"
+	    "(hard-linked packs, the default) or reference\n"
+	    "(objects/info/alternates into the cache)"),
+	FLAG("dissociate", 0, CMD_SYNC, dissociate,
+	    "with the cache: own every object, borrow none\n"
+	    "(checkouts that borrow from the cache copy them)"),
 	SECONDS("cache-wait", CMD_SYNC, cache_wait_s, 0,
 	    "wait at most S seconds for a cache repository\n"
 	    "another run is updating (default " STR(CLI_CACHE_WAIT_S) ")"),
@@ -166,9 +174,9 @@ static const struct option_row options[] = {
 	    "print only failures (check: nothing when valid)"),
 	SET("verbose", 'v', RUNS, verbosity, 1,
 	    "print when each job starts, too"),
-	WORD("progress", RUNS, progress, progress_words,
+	WORD("progress", RUNS, progress, progress_words, "WHEN",
 	    "auto, tty, plain or none"),
-	WORD("color", RUNS, color, color_words,
+	WORD("color", RUNS, color, color_words, "WHEN",
 	    "auto, always or never (NO_COLOR: never)"),
 	COUNT("retries", 0, RUNS, retries, 0, 100,
 	    "try transient failures N more times (default "

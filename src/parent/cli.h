@@ -60,6 +60,8 @@ struct cli {
 	const char		*trace;		/* sync --trace */
 	const char		*cache;		/* sync --cache */
 	double			 cache_wait_s;
+	int			 cache_mode;	/* enum cache_mode */
+	bool			 dissociate;
 	bool			 fetch;		/* status, sync --dry-run */
 	bool			 no_prune;	/* sync */
 	bool			 switch_back;	/* sync --switch */

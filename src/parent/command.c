@@ -367,4 +367,6 @@ command_run_opts(struct command *c, struct run_opts *o, char *note,
 	if (cache != NULL && *cache != '\0')
 		o->worker.cache_dir = c->cache_abs = command_absolute(cache);
 	o->worker.cache_wait_ms = (int)(c->cli.cache_wait_s * 1000);
+	o->worker.cache_mode = c->cli.cache_mode;
+	o->worker.cache_dissociate = c->cli.dissociate;
 }

@@ -254,6 +254,7 @@ clone_into(struct gitctx *c, const char *dir)
 		return -1;
 	if (!c->remote_empty && download(c) == -1)
 		return -1;
+	cache_unseed(c, c->repo);
 	if (write_config(c) == -1 || (!c->remote_empty && set_head(c) == -1))
 		return -1;
 	/* What tells a force-push from a push into the clone, later. */

@@ -39,6 +39,8 @@ struct gitctx_events {
 	const struct auth_config *auth;	/* the worker's, for every job */
 	const char	*cache_dir;	/* --cache, or NULL (cache.h) */
 	int		 cache_wait_ms;	/* --cache-wait */
+	int		 cache_mode;	/* enum cache_mode, --cache-mode */
+	bool		 cache_dissociate;	/* --dissociate */
 };
 
 /* One ref of the remote's advertisement, copied when it connected. */
@@ -83,6 +85,7 @@ struct gitctx {
 	char				*owner_url;	/* whose connections */
 	char				*conn_url;	/* job's, credentials off */
 	int				 parent_fd;	/* the entry's directory's */
+	bool				 cache_seeded;	/* cache.c's haves */
 };
 
 void	gitctx_init(struct gitctx *, const struct msg_job *,

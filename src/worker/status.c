@@ -13,6 +13,7 @@
 #include <git2/sys/errors.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "fsutil.h"
 #include "gitctx.h"
 #include "journal.h"
@@ -252,6 +253,11 @@ open_checked(struct gitctx *c)
 		c->res->outcome = RESULT_CHECKED;
 		c->res->err_class = ERR_NONE;
 		state(c, ES_BROKEN, "%s", why);
+		return -1;
+	}
+	if (cache_check_borrowed(c->repo, why, sizeof(why)) == 0) {
+		state(c, ES_BROKEN, "cache-corrupt: %s: run githerd sync to "
+		    "take them again from the cache or the origin", why);
 		return -1;
 	}
 	if (git_repository_is_bare(c->repo) != c->bare) {

@@ -14,6 +14,7 @@
 #include <git2/sys/errors.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "gitctx.h"
 #include "journal.h"
 #include "localwork.h"
@@ -1080,19 +1081,25 @@ describe(struct gitctx *c)
 void
 update_entry(struct gitctx *c)
 {
-	char have[2048];
+	char have[2048], why[1200];
+	bool broken;
 	int same;
 
 	c->res->outcome = RESULT_UNCHANGED;
 	if (open_entry(c) == -1 ||
 	    (same = check_origin(c, have, sizeof(have))) == -1)
 		return;
+	/* Objects borrowed from a cache someone pruned: taken again first. */
+	broken = cache_check_borrowed(c->repo, why, sizeof(why)) == 0;
+	if (broken && (gitctx_connect(c) == -1 || gitctx_resolve(c) == -1 ||
+	    cache_repair(c, c->repo, why) == -1))
+		return;
 	/* A checkout a killed worker left half done, first, offline. */
 	if (!c->bare && journal_recover(c, c->repo) != 0)
 		return;
-	if (gitctx_connect(c) == -1 ||
+	if ((!broken && gitctx_connect(c) == -1) ||
 	    (same == 0 && repoint_origin(c, have) == -1) ||
-	    gitctx_resolve(c) == -1)
+	    (!broken && gitctx_resolve(c) == -1))
 		return;
 	if (!c->bare)
 		plan_depth(c);

@@ -142,7 +142,8 @@ run_job(int fd, const struct msg *job, const struct worker_config *cfg)
 	struct job_ctx jc = { fd, job->job, 0, false };
 	struct gitctx_events ev = {
 		ev_phase, ev_progress, ev_warn, ev_cancelled, &jc, &cfg->auth,
-		cfg->cache_dir, cfg->cache_wait_ms
+		cfg->cache_dir, cfg->cache_wait_ms, cfg->cache_mode,
+		cfg->cache_dissociate
 	};
 	struct job_result res;
 	struct msg m;

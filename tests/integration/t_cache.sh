@@ -97,7 +97,7 @@ test_a_cache_locked_past_the_wait_falls_back_to_the_origin() {
 	"$BIN" sync --cache "$cache" --cache-wait 0.5 -C "$WS/two" "$OUT/m.yaml" \
 	    >"$OUT/stdout" 2>"$OUT/stderr"
 	expect_exit 0 $? "the entry is cloned all the same"
-	expect_grep "warning: alpha: cache: .*still locked by another run after 0 s: fetching from the origin" \
+	expect_grep "warning: alpha: cache: .*still locked by another run after 0 s: taking what it holds, the rest from the origin" \
 	    "$OUT/stderr" "says so"
 	kill "$holder" 2>/dev/null
 	wait "$holder" 2>/dev/null
@@ -145,4 +145,89 @@ test_credentials_never_reach_the_cache() {
 	fi
 	c=$(find "$cache" -maxdepth 1 -name '*.git' | head -n 1)
 	expect_grep '\*\*\*@' "$c/githerd-url" "the URL, redacted"
+}
+
+# The "bytes" of one entry in a --json report.
+report_bytes() {	# FILE
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["repos"][0]["bytes"])' "$1"
+}
+
+test_reference_mode_borrows_the_cache_objects() {
+	local cache=$SCRATCH/cache-$T_NAME c
+	echo "repos: [{url: $HTTP_URL/big.git}]" >"$OUT/m.yaml"
+	"$BIN" sync --cache "$cache" --cache-mode reference -C "$WS" "$OUT/m.yaml" \
+	    >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 0 $? "sync --cache-mode reference"
+	c=$(cache_repo_of "$cache" big)
+	expect_eq "$c/objects" "$(cat "$WS/big/.git/objects/info/alternates")" \
+	    "the clone's alternates name the cache"
+	expect_eq "$WS/big/.git/objects" "$(cat "$c/githerd-borrowers")" \
+	    "the cache lists its borrower"
+	expect_eq "" "$(find "$WS/big/.git/objects/pack" -name '*.pack')" "no pack of its own"
+	git clone -q "$HTTP_URL/big.git" "$OUT/ref"
+	same_clone "$WS/big" "$OUT/ref" "a borrowing clone"
+	# --dissociate: the same clone, owing the cache nothing
+	"$BIN" sync --cache "$cache" --cache-mode reference --dissociate \
+	    -C "$WS/own" "$OUT/m.yaml" >"$OUT/stdout" 2>&1
+	expect_exit 0 $? "sync --dissociate"
+	expect_missing "$WS/own/big/.git/objects/info/alternates" "no alternates with --dissociate"
+	rm -rf "$cache"
+	same_clone "$WS/own/big" "$OUT/ref" "a dissociated clone, its cache gone"
+}
+
+# The cache cannot be brought up to date (another run holds its lock):
+# its heads still serve as haves, and the origin sends only what is new.
+test_a_cache_that_is_behind_still_saves_the_download() {
+	local cache=$SCRATCH/cache-$T_NAME lock holder full seeded
+	start_upstreams || { fail "upstream servers"; return; }
+	up_new big
+	echo "repos: [{url: $UP_HTTP/$T_NAME/big.git}]" >"$OUT/m.yaml"
+	"$BIN" sync --cache "$cache" -C "$WS/one" --json "$OUT/one.json" "$OUT/m.yaml" \
+	    >/dev/null 2>&1 || { fail "first sync"; return; }
+	full=$(report_bytes "$OUT/one.json")
+	up_commit big main new.txt "one commit more"
+	lock=$(find "$cache" -maxdepth 1 -name '*.lock' | head -n 1)
+	flock "$lock" sleep 5 &
+	holder=$!
+	sleep 0.3
+	"$BIN" sync --cache "$cache" --cache-wait 0.2 -C "$WS/two" --json "$OUT/two.json" \
+	    "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 0 $? "sync past a locked cache that is behind"
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	seeded=$(report_bytes "$OUT/two.json")
+	[ "$seeded" -gt 0 ] && [ $((seeded * 10)) -lt "$full" ] ||
+	    fail "received $seeded bytes with the cache's heads as haves, $full cold"
+	expect_eq "" "$(git -C "$WS/two/big" for-each-ref refs/githerd)" "no seed ref left"
+	[ ! -e "$WS/two/big/.git/refs/githerd" ] || fail "refs/githerd left in the clone"
+	git clone -q "$UP_HTTP/$T_NAME/big.git" "$OUT/ref"
+	same_clone "$WS/two/big" "$OUT/ref" "the new commit included"
+}
+
+# Someone removed the cache under a borrowing checkout: status names the
+# class and the fix, and sync repairs it, from the cache or the origin.
+test_a_pruned_cache_under_a_reference_checkout_is_repaired() {
+	local cache=$SCRATCH/cache-$T_NAME
+	echo "repos: [{url: $HTTP_URL/big.git}]" >"$OUT/m.yaml"
+	"$BIN" sync --cache "$cache" --cache-mode reference -C "$WS" "$OUT/m.yaml" \
+	    >/dev/null 2>&1 || { fail "first sync"; return; }
+	rm -rf "$cache"
+	"$BIN" status -C "$WS" "$OUT/m.yaml" >"$OUT/status" 2>&1
+	expect_exit 1 $? "status of a checkout whose cache is gone"
+	expect_grep "big.*cache-corrupt: the objects it borrows from $cache/.* are gone.*githerd sync" \
+	    "$OUT/status" "status names the class and the fix"
+	"$BIN" sync --cache "$cache" --cache-mode reference -C "$WS" "$OUT/m.yaml" \
+	    >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 0 $? "sync repairs it from the cache"
+	expect_grep "warning: big: repaired: the objects it borrows from .* are gone; taken again from $cache/" \
+	    "$OUT/stderr" "says so"
+	git -C "$WS/big" fsck --no-progress 2>"$OUT/fsck" || fail "after the repair: $(head -3 "$OUT/fsck")"
+	rm -rf "$cache"
+	"$BIN" sync -C "$WS" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 0 $? "sync without a cache repairs it from the origin"
+	expect_grep "repaired: .*taken again from the origin" "$OUT/stderr" "says so"
+	expect_missing "$WS/big/.git/objects/info/alternates" "borrows nothing any more"
+	expect_missing "$WS/big/.git/githerd-repair.git" "no repair repository left"
+	git clone -q "$HTTP_URL/big.git" "$OUT/ref"
+	same_clone "$WS/big" "$OUT/ref" "repaired from the origin"
 }

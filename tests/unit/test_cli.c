@@ -259,6 +259,7 @@ Test(cli, completion_list_matches_the_parser, .init = cr_redirect_stderr)
 			    strcmp(value, "I/N") == 0 ? "1/2" :
 			    strcmp(value, "G") == 0 ? "core" :
 			    strcmp(value, "WHEN") == 0 ? "auto" :
+			    strcmp(value, "MODE") == 0 ? "link" :
 			    strcmp(value, "SIZE") == 0 ? "100M" : "1");
 			if (strcmp(name, "--fetch") == 0 &&
 			    strcmp(cmds[i], "sync") == 0)
