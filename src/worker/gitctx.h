@@ -86,6 +86,7 @@ struct gitctx {
 	char				*conn_url;	/* job's, credentials off */
 	int				 parent_fd;	/* the entry's directory's */
 	bool				 cache_seeded;	/* cache.c's haves */
+	void				*sub_cache;	/* submodules.c's */
 };
 
 void	gitctx_init(struct gitctx *, const struct msg_job *,

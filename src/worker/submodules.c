@@ -15,6 +15,7 @@
 #include <git2/sys/errors.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "fsutil.h"
 #include "gitctx.h"
 #include "localwork.h"
@@ -152,30 +153,68 @@ walk_path(struct gitctx *c, git_repository *repo, git_submodule *sm,
 	return -1;
 }
 
+/* What the clone of a submodule takes from the cache, and for which URL. */
+struct sub_cache {
+	struct gitctx	*c;	/* whose callbacks libgit2 calls */
+	const char	*url;
+	const git_oid	*want;
+	git_repository	*primed;
+};
+
 /*
- * A submodule not checked out yet: libgit2 clones it (with our fetch
- * options) and points its HEAD at the commit the superproject records,
- * but checks nothing out: githerd does, after looking at the tree.
+ * libgit2 makes the submodule's repository itself and gives no hook
+ * between making it and fetching into it but this one, called before
+ * the clone connects: the cache's objects go in there.
  */
 static int
-clone_one(struct gitctx *c, git_submodule *sm, git_repository **sub,
-    const char *label)
+on_sub_ready(git_remote *remote, int direction, void *payload)
 {
+	struct gitctx *c = payload;
+	struct sub_cache *sc = c->sub_cache;
+	git_repository *owner = git_remote_owner(remote);
+
+	if (sc == NULL || direction != GIT_DIRECTION_FETCH || owner == NULL ||
+	    sc->primed != NULL)
+		return 0;
+	sc->primed = owner;
+	if (cache_prime_submodule(sc->c, owner, sc->url, sc->want) == -1)
+		return GITCTX_CANCEL;
+	return 0;
+}
+
+/*
+ * A submodule not checked out yet: libgit2 clones it (with our fetch
+ * options, through the cache when there is one) and points its HEAD at
+ * the commit the superproject records, but checks nothing out: githerd
+ * does, after looking at the tree.
+ */
+static int
+clone_one(struct gitctx *c, git_submodule *sm, const char *url,
+    const git_oid *want, git_repository **sub, const char *label)
+{
+	struct sub_cache sc = { c, url, want, NULL };
 	git_submodule_update_options uo;
 	int err;
 
 	git_submodule_update_options_init(&uo,
 	    GIT_SUBMODULE_UPDATE_OPTIONS_VERSION);
 	gitctx_fetch_options(c, &uo.fetch_opts);
+	if (c->ev->cache_dir != NULL && url != NULL) {
+		/* the payload is the gitctx's for every other callback */
+		uo.fetch_opts.callbacks.remote_ready = on_sub_ready;
+		c->sub_cache = &sc;
+	}
 	gitctx_checkout_options(c, &uo.checkout_opts);
 	/* Nothing at all: a written index would make the real checkout take
 	 * every file as deleted by the user. */
 	uo.checkout_opts.checkout_strategy = GIT_CHECKOUT_NONE |
 	    GIT_CHECKOUT_DONT_WRITE_INDEX;
 	c->counters.received_bytes = c->fetched_bytes;
-	if ((err = git_submodule_update(sm, 1, &uo)) < 0 ||
-	    (err = git_submodule_open(sub, sm)) < 0)
+	err = git_submodule_update(sm, 1, &uo);
+	c->sub_cache = NULL;
+	if (err < 0 || (err = git_submodule_open(sub, sm)) < 0)
 		return gitctx_fail(c, err, label);
+	cache_unseed(c, *sub);
 	c->fetched_bytes = c->counters.received_bytes;
 	return 0;
 }
@@ -293,7 +332,7 @@ update_one(struct gitctx *c, git_repository *repo, const char *name,
 	if (git_submodule_resolve_url(&url, repo, git_submodule_url(sm)) == 0)
 		gitctx_owner(c, repo, url.ptr);
 	fresh = (status & GIT_SUBMODULE_STATUS_WD_UNINITIALIZED) != 0;
-	err = fresh ? clone_one(c, sm, &sub, label.data) :
+	err = fresh ? clone_one(c, sm, url.ptr, want, &sub, label.data) :
 	    open_one(c, sm, want, &sub, label.data);
 	gitctx_owner(c, c->repo, c->job->url);
 	if (err == -1 || settle(c, sub, want, fresh, label.data) == -1)

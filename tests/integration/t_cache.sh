@@ -231,3 +231,25 @@ test_a_pruned_cache_under_a_reference_checkout_is_repaired() {
 	git clone -q "$HTTP_URL/big.git" "$OUT/ref"
 	same_clone "$WS/big" "$OUT/ref" "repaired from the origin"
 }
+
+# Submodules (two levels) through the cache: their entries are made and
+# filled, the second workspace fetches no pack at all, and every
+# submodule is what git submodule update makes.
+test_submodules_go_through_the_cache() {
+	local cache=$SCRATCH/cache-$T_NAME before sub
+	printf 'repos:\n  - url: %s/super.git\n    submodules: true\n' "$HTTP_URL" >"$OUT/m.yaml"
+	"$BIN" sync --cache "$cache" -C "$WS/one" "$OUT/m.yaml" >"$OUT/stdout" 2>&1
+	expect_exit 0 $? "sync with submodules through the cache"
+	for sub in super mid sub; do
+		[ -n "$(cache_repo_of "$cache" $sub)" ] || fail "no cache entry for $sub: $(ls "$cache")"
+	done
+	before=$(packs_fetched)
+	"$BIN" sync --cache "$cache" -C "$WS/two" "$OUT/m.yaml" >"$OUT/stdout2" 2>&1
+	expect_exit 0 $? "a second workspace"
+	expect_eq "$before" "$(packs_fetched)" "packs fetched from the origin"
+	git clone -q --recurse-submodules "$HTTP_URL/super.git" "$OUT/ref" 2>/dev/null
+	same_clone "$WS/two/super" "$OUT/ref" "the superproject"
+	for sub in lib/mid lib/mid/deps/sub; do
+		same_clone "$WS/two/super/$sub" "$OUT/ref/$sub" "submodule $sub"
+	done
+}
