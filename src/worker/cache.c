@@ -385,23 +385,31 @@ entry_release(struct cache_repo *r, git_repository *cache)
  * what it holds (packs are never changed once they have an index).  1 and
  * *out set: use it; 0: go to the origin alone; -1: cancelled.
  */
-static int
-entry_get(struct gitctx *c, const struct cache_need *need,
-    struct cache_repo *r, git_repository **out)
+static void
+entry_paths(struct gitctx *c, const char *url, struct cache_repo *r)
 {
-	char *name, err[300];
-	int got;
+	char *name = cache_name(url);
 
-	*out = NULL;
-	if (fs_mkdir_p(c->ev->cache_dir, err, sizeof(err)) == -1) {
-		warn(c, "cache: %s: fetching from the origin", err);
-		return 0;
-	}
-	name = cache_name(need->url);
 	r->git = xasprintf("%s/%s" CACHEDIR_REPO_SUFFIX, c->ev->cache_dir, name);
 	r->lock = xasprintf("%s/%s" CACHEDIR_LOCK_SUFFIX, c->ev->cache_dir,
 	    name);
 	free(name);
+}
+
+static int
+entry_get(struct gitctx *c, const struct cache_need *need,
+    struct cache_repo *r, git_repository **out)
+{
+	char err[300];
+	int got;
+
+	*out = NULL;
+	if (r->git == NULL)
+		entry_paths(c, need->url, r);
+	if (fs_mkdir_p(c->ev->cache_dir, err, sizeof(err)) == -1) {
+		warn(c, "cache: %s: fetching from the origin", err);
+		return 0;
+	}
 	if ((got = lock(c, r, c->ev->cache_wait_ms)) == -1)
 		return -1;
 	if (got == 1 && fs_kind(r->git) == FS_NONE &&
@@ -693,6 +701,90 @@ cache_prime_submodule(struct gitctx *c, git_repository *sub, const char *url,
 	if (c->ev->cache_dir == NULL)
 		return 0;
 	return use(c, &need, sub);
+}
+
+/* Does repo lack an object of an advertised head or tag? */
+static bool
+lacks_advertised(struct gitctx *c, git_repository *repo)
+{
+	const char *name;
+	size_t i;
+
+	for (i = 0; i < c->nadv; i++) {
+		name = c->adv[i].name;
+		if ((strncmp(name, "refs/heads/", 11) == 0 ||
+		    strncmp(name, "refs/tags/", 10) == 0) &&
+		    !has_object(repo, &c->adv[i].oid))
+			return true;
+	}
+	return false;
+}
+
+/* Index of the alternates line naming objects, or n. */
+static size_t
+find_line(char **v, size_t n, const char *objects)
+{
+	size_t i;
+
+	for (i = 0; i < n && strcmp(v[i], objects) != 0; i++)
+		;
+	return i;
+}
+
+/*
+ * An existing checkout that has work to fetch: the entry is brought up to
+ * date first (one fetch from the origin for every workspace of the
+ * machine), then the checkout sees its objects: through its alternates if
+ * it borrows from the entry, else by linked packs.  --dissociate turns a
+ * borrower into a checkout that owns every object.
+ */
+int
+cache_prime_update(struct gitctx *c, git_repository *repo)
+{
+	struct cache_need need = { c->job->url, c->conn_url, true, NULL };
+	struct cache_repo r = { NULL, NULL, -1, false };
+	git_repository *cache = NULL;
+	git_odb *odb = NULL;
+	char **v = NULL, *from = NULL;
+	size_t n = 0, at;
+	bool *keep = NULL;
+	int got = 0;
+
+	if (c->ev->cache_dir == NULL || c->depth > 0 || c->remote_empty ||
+	    git_repository_is_shallow(repo) == 1)
+		return 0;
+	entry_paths(c, c->job->url, &r);
+	from = xasprintf("%s/objects", r.git);
+	n = read_alternates(repo, &v);
+	at = find_line(v, n, from);
+	if (!lacks_advertised(c, repo) && (at == n || !c->ev->cache_dissociate))
+		goto out;
+	if ((got = entry_get(c, &need, &r, &cache)) != 1)
+		goto out;
+	if (at == n || c->ev->cache_dissociate)
+		link_packs(c, &r, cache, repo);
+	if (at < n && c->ev->cache_dissociate) {
+		keep = xcalloc(n, sizeof(*keep));
+		for (size_t i = 0; i < n; i++)
+			keep[i] = i != at;
+		if (write_alternates(repo, v, keep, n, NULL) == -1)
+			warn(c, "cache: cannot rewrite %sobjects/info/alternates "
+			    "(%s): it still borrows from %s",
+			    git_repository_path(repo), strerror(errno), r.git);
+	}
+	if (git_repository_odb(&odb, repo) == 0)
+		git_odb_refresh(odb);
+	git_odb_free(odb);
+	git_error_clear();
+out:
+	if (got == -1)
+		gitctx_error(c, ERR_CANCELLED, "cancelled while waiting for %s",
+		    r.lock);
+	entry_release(&r, cache);
+	free_lines(v, n);
+	free(keep);
+	free(from);
+	return got == -1 ? -1 : 0;
 }
 
 /* --- a checkout whose borrowed objects are gone ------------------------- */

@@ -43,6 +43,13 @@ int	cache_prime(struct gitctx *, git_repository *repo);
 int	cache_prime_submodule(struct gitctx *, git_repository *sub,
 	    const char *url, const git_oid *commit);
 
+/*
+ * An existing checkout that lacks advertised objects: bring its entry up
+ * to date and let the checkout see it (alternates or linked packs).
+ * 0, or -1 when cancelled.
+ */
+int	cache_prime_update(struct gitctx *, git_repository *repo);
+
 /* After the fetch: drop the refs a priming made to offer haves. */
 void	cache_unseed(struct gitctx *, git_repository *repo);
 

@@ -1103,6 +1103,8 @@ update_entry(struct gitctx *c)
 		return;
 	if (!c->bare)
 		plan_depth(c);
+	if (cache_prime_update(c, c->repo) == -1)
+		return;
 	if (c->mirror)
 		update_mirror(c);
 	else if (c->bare)

@@ -253,3 +253,33 @@ test_submodules_go_through_the_cache() {
 		same_clone "$WS/two/super/$sub" "$OUT/ref/$sub" "submodule $sub"
 	done
 }
+
+# Two workspaces through one cache, then a commit upstream: the first
+# sync brings it into the cache, the second takes it from there.
+test_updates_go_through_the_cache_once() {
+	local cache=$SCRATCH/cache-$T_NAME before
+	start_upstreams || { fail "upstream servers"; return; }
+	up_new big
+	echo "repos: [{url: $UP_HTTP/$T_NAME/big.git}]" >"$OUT/m.yaml"
+	"$BIN" sync --cache "$cache" -C "$WS/one" "$OUT/m.yaml" >/dev/null 2>&1 &&
+	"$BIN" sync --cache "$cache" --cache-mode reference -C "$WS/two" "$OUT/m.yaml" \
+	    >/dev/null 2>&1 || { fail "first syncs"; return; }
+	up_commit big main new.txt "one commit more"
+	"$BIN" sync --cache "$cache" -C "$WS/one" "$OUT/m.yaml" >"$OUT/stdout" 2>&1
+	expect_exit 0 $? "update of a linked checkout"
+	# (one fetch with haves is more than one request: count the second run's)
+	before=$(http_fetches "$STATE/up-http")
+	"$BIN" sync --cache "$cache" -C "$WS/two" "$OUT/m.yaml" >"$OUT/stdout2" 2>&1
+	expect_exit 0 $? "update of a borrowing checkout"
+	expect_eq "$before" "$(http_fetches "$STATE/up-http")" "requests for packs by the second update"
+	for ws in one two; do
+		expect_eq "$(up_sha big main)" "$(git -C "$WS/$ws/big" rev-parse HEAD)" "$ws moved on"
+		expect_eq "" "$(git -C "$WS/$ws/big" status --porcelain)" "$ws clean"
+	done
+	# --dissociate: the borrower owns its objects, and outlives the cache
+	"$BIN" sync --cache "$cache" --dissociate -C "$WS/two" "$OUT/m.yaml" >"$OUT/stdout3" 2>&1
+	expect_exit 0 $? "sync --dissociate of a borrowing checkout"
+	expect_missing "$WS/two/big/.git/objects/info/alternates" "borrows nothing"
+	rm -rf "$cache"
+	git -C "$WS/two/big" fsck --no-progress 2>"$OUT/fsck" || fail "without the cache: $(head -3 "$OUT/fsck")"
+}
