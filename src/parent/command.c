@@ -348,11 +348,32 @@ command_select_for_run(struct command *c, enum exit_code *code)
 	return 0;
 }
 
+/*
+ * The manifest's defaults: cache: is relative to the manifest's own
+ * directory, as a path in a file is read; "~/" is the user's home.
+ */
+static char *
+manifest_cache(const struct manifest *m)
+{
+	const char *home = getenv("HOME"), *slash;
+
+	if (m->cache == NULL)
+		return NULL;
+	if (strncmp(m->cache, "~/", 2) == 0 && home != NULL && *home != '\0')
+		return xasprintf("%s/%s", home, m->cache + 2);
+	if (m->cache[0] == '/' || m->file == NULL ||
+	    strcmp(m->file, "-") == 0 || (slash = strrchr(m->file, '/')) == NULL)
+		return command_absolute(m->cache);
+	return xasprintf("%s%.*s/%s", m->file[0] == '/' ? "" : "./",
+	    (int)(slash - m->file), m->file, m->cache);
+}
+
 void
 command_run_opts(struct command *c, struct run_opts *o, char *note,
     size_t notelen)
 {
 	const char *cache;
+	char *from_manifest = NULL;
 
 	if (c->cli.json != NULL)
 		c->json_abs = command_absolute(c->cli.json);
@@ -362,10 +383,14 @@ command_run_opts(struct command *c, struct run_opts *o, char *note,
 	runopts_fill(o, &c->cli, c->ws.path, c->json_abs, note, notelen);
 	if (c->cli.trace != NULL)
 		o->trace_file = c->trace_abs = command_absolute(c->cli.trace);
+	/* --cache, then $GITHERD_CACHE, then the manifest's defaults */
 	if ((cache = c->cli.cache) == NULL && c->cli.cmd == CMD_SYNC)
 		cache = getenv("GITHERD_CACHE");
+	if ((cache == NULL || *cache == '\0') && c->cli.cmd == CMD_SYNC)
+		cache = from_manifest = manifest_cache(&c->m);
 	if (cache != NULL && *cache != '\0')
 		o->worker.cache_dir = c->cache_abs = command_absolute(cache);
+	free(from_manifest);
 	o->worker.cache_wait_ms = (int)(c->cli.cache_wait_s * 1000);
 	o->worker.cache_mode = c->cli.cache_mode;
 	o->worker.cache_dissociate = c->cli.dissociate;

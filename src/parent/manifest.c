@@ -253,6 +253,7 @@ manifest_release(struct manifest *m)
 	for (i = 0; i < m->nhosts; i++)
 		free(m->hosts[i].host);
 	free(m->hosts);
+	free(m->cache);
 	for (i = 0; i < m->nsecrets; i++) {
 		compat_wipe(m->secrets[i].url, strlen(m->secrets[i].url));
 		free(m->secrets[i].url);

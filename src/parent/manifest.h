@@ -70,6 +70,7 @@ struct manifest {
 	size_t			 nrepos;
 	struct host_rule	*hosts;
 	size_t			 nhosts;
+	char			*cache;		/* defaults: cache:, as written */
 };
 
 void	manifest_init(struct manifest *);

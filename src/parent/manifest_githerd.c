@@ -23,6 +23,10 @@ static const char *const repo_keys[] = {
 	"url", "path", "branch", "tag", "commit", "depth", "submodules",
 	"bare", "mirror", "groups", "size_hint", NULL
 };
+static const char *const defaults_keys[] = {
+	"branch", "tag", "commit", "depth", "submodules", "bare", "mirror",
+	"groups", "cache", NULL
+};
 
 static int
 want_bool(struct manifest_parse *p, const struct ynode *key,
@@ -213,6 +217,16 @@ read_fields(struct manifest_parse *p, const struct ynode *map,
 		} else if (strcmp(k, "groups") == 0) {
 			if (want_groups(p, key, v) == 0)
 				f->groups = v;
+		} else if (strcmp(k, "cache") == 0) {
+			if (!defaults)
+				manifest_error(p, key, "'cache' is one directory "
+				    "for the whole manifest: it goes under "
+				    "defaults");
+			else if (manifest_want_string(p, key, v,
+			    PATH_MAX_LEN) == 0) {
+				free(p->m->cache);
+				p->m->cache = xstrdup(v->value);
+			}
 		} else if (strcmp(k, "size_hint") == 0) {
 			if (defaults)
 				manifest_error(p, key, "'size_hint' cannot "
@@ -222,7 +236,8 @@ read_fields(struct manifest_parse *p, const struct ynode *map,
 				want_size(p, key, v, &f->size_hint);
 		} else
 			manifest_unknown_key(p, key, defaults ? "defaults" :
-			    "a repository entry", repo_keys);
+			    "a repository entry", defaults ? defaults_keys :
+			    repo_keys);
 	}
 }
 

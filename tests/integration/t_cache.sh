@@ -283,3 +283,18 @@ test_updates_go_through_the_cache_once() {
 	rm -rf "$cache"
 	git -C "$WS/two/big" fsck --no-progress 2>"$OUT/fsck" || fail "without the cache: $(head -3 "$OUT/fsck")"
 }
+
+# defaults: cache: in the manifest, relative to the manifest's directory;
+# --cache wins over it.
+test_the_manifest_names_the_cache() {
+	mkdir -p "$OUT/conf"
+	printf 'defaults:\n  cache: shared-cache\nrepos:\n  - url: %s/alpha.git\n' \
+	    "$HTTP_URL" >"$OUT/conf/m.yaml"
+	"$BIN" sync -C "$WS/one" "$OUT/conf/m.yaml" >"$OUT/stdout" 2>&1
+	expect_exit 0 $? "sync with the manifest's cache"
+	[ -n "$(cache_repo_of "$OUT/conf/shared-cache" alpha)" ] ||
+	    fail "no cache next to the manifest: $(ls -A "$OUT/conf")"
+	"$BIN" sync --cache "$OUT/other" -C "$WS/two" "$OUT/conf/m.yaml" >"$OUT/stdout" 2>&1
+	expect_exit 0 $? "sync with --cache"
+	[ -n "$(cache_repo_of "$OUT/other" alpha)" ] || fail "--cache does not win"
+}
