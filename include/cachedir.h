@@ -22,6 +22,8 @@
  *                                    that cannot be taken at once means "in
  *                                    use"
  *   DIR/<name>.git.tmp-<pid>         an entry being made; renamed into place
+ *   DIR/githerd-timings[.lock]       how long each URL's jobs took, for
+ *                                    the order of every workspace's runs
  *
  * <name> is "<host and path, [A-Za-z0-9._-] only>-<12 hex>": readable in
  * `ls` and distinct for distinct URLs.  Everything else in DIR is not
@@ -42,5 +44,6 @@ enum cache_mode {
 #define CACHEDIR_REPO_SUFFIX	".git"
 #define CACHEDIR_LOCK_SUFFIX	".lock"
 #define CACHEDIR_TMP_INFIX	".tmp-"
+#define CACHEDIR_TIMINGS_FILE	"githerd-timings"	/* parent/plan.c */
 
 #endif

@@ -306,8 +306,8 @@ command_run(struct command *c, struct run_opts *o)
 	c->worker->lg2info(&lg2);
 	o->libgit2 = lg2.version;
 	o->worker_main = c->worker->main;
-	plan_make(&c->plan, &c->m, c->ws.path, (unsigned)c->cli.per_host, err,
-	    sizeof(err));
+	plan_make(&c->plan, &c->m, c->ws.path, o->worker.cache_dir,
+	    (unsigned)c->cli.per_host, err, sizeof(err));
 	if (err[0] != '\0')
 		fprintf(stderr, "githerd: warning: %s\n", err);
 	o->order = c->plan.order;

@@ -10,6 +10,7 @@
 #include "fsutil.h"
 #include "history.h"
 #include "path.h"
+#include "url.h"
 #include "xmalloc.h"
 
 /*
@@ -19,6 +20,8 @@
  * newlines (the manifest refuses control characters).
  */
 #define HEADER	"# githerd history 1: clone_ms clone_bytes update_ms path\n"
+#define URL_HEADER "# githerd timings 1: clone_ms clone_bytes update_ms url\n"
+#define URL_MAX_LEN	8192
 
 void
 history_init(struct history *h)
@@ -28,14 +31,52 @@ history_init(struct history *h)
 }
 
 void
+history_init_urls(struct history *h)
+{
+	history_init(h);
+	h->by_url = true;
+}
+
+char *
+history_url_key(const char *url)
+{
+	char *redacted = url_redact(url), *key = url_normalize(redacted);
+
+	free(redacted);
+	return key;
+}
+
+void
 history_release(struct history *h)
 {
 	size_t i;
+	bool by_url = h->by_url;
 
 	for (i = 0; i < h->n; i++)
 		free(h->v[i].path);
 	free(h->v);
 	history_init(h);
+	h->by_url = by_url;
+}
+
+static const char *
+header_of(const struct history *h)
+{
+	return h->by_url ? URL_HEADER : HEADER;
+}
+
+/* A key read back: a path as the manifest allows it, or a printable URL. */
+static int
+key_check(const struct history *h, const char *key, char *err, size_t len)
+{
+	const unsigned char *p;
+
+	if (!h->by_url)
+		return path_check(key, err, len);
+	for (p = (const unsigned char *)key; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return -1;
+	return p == (const unsigned char *)key ? -1 : 0;
 }
 
 static int
@@ -122,27 +163,29 @@ int
 history_parse(struct history *h, const char *text, size_t len, char *warn,
     size_t warnlen)
 {
-	const char *p = text, *end = text + len, *eol, *q;
+	const char *p = text, *end = text + len, *eol, *q, *header = header_of(h);
 	int64_t clone_ms, bytes, update_ms;
 	char err[256];
 	unsigned line = 1;
+	size_t max = h->by_url ? URL_MAX_LEN : PATH_MAX_LEN;
 
-	if (len < strlen(HEADER) || memcmp(text, HEADER, strlen(HEADER)) != 0) {
-		snprintf(warn, warnlen, "line 1: not a githerd history file");
+	if (len < strlen(header) || memcmp(text, header, strlen(header)) != 0) {
+		snprintf(warn, warnlen, "line 1: not a githerd %s file",
+		    h->by_url ? "timings" : "history");
 		return -1;
 	}
-	for (p += strlen(HEADER); p < end; p = eol + 1) {
+	for (p += strlen(header); p < end; p = eol + 1) {
 		line++;
 		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			eol = end;
 		if ((q = field(p, eol, &clone_ms)) == NULL ||
 		    (q = field(q, eol, &bytes)) == NULL ||
 		    (q = field(q, eol, &update_ms)) == NULL || q == eol ||
-		    (size_t)(eol - q) > PATH_MAX_LEN)
+		    (size_t)(eol - q) > max)
 			goto bad;
 		add(h, q, (size_t)(eol - q), clone_ms, bytes < 0 ? 0 :
 		    (uint64_t)bytes, update_ms);
-		if (path_check(h->v[h->n - 1].path, err, sizeof(err)) == -1)
+		if (key_check(h, h->v[h->n - 1].path, err, sizeof(err)) == -1)
 			goto bad;
 	}
 	compact(h);
@@ -153,19 +196,33 @@ bad:
 	return -1;
 }
 
-int
-history_load(struct history *h, const char *file, char *warn, size_t warnlen)
+static int
+load(struct history *h, const char *file, char *warn, size_t warnlen)
 {
 	struct buf b = BUF_INIT;
 	int rc;
 
-	history_init(h);
 	buf_init(&b);
 	rc = fs_read_state(file, HISTORY_MAX_BYTES, &b, warn, warnlen);
 	if (rc == 1)
 		rc = history_parse(h, b.data, b.len, warn, warnlen);
 	buf_release(&b);
 	return rc;
+}
+
+int
+history_load(struct history *h, const char *file, char *warn, size_t warnlen)
+{
+	history_init(h);
+	return load(h, file, warn, warnlen);
+}
+
+int
+history_load_urls(struct history *h, const char *file, char *warn,
+    size_t warnlen)
+{
+	history_init_urls(h);
+	return load(h, file, warn, warnlen);
 }
 
 void
@@ -205,7 +262,7 @@ history_format(struct history *h, struct buf *b)
 	size_t i;
 
 	compact(h);
-	buf_addstr(b, HEADER);
+	buf_addstr(b, header_of(h));
 	for (i = 0; i < h->n; i++)
 		buf_addf(b, "%" PRId64 "\t%" PRIu64 "\t%" PRId64 "\t%s\n",
 		    h->v[i].clone_ms, h->v[i].clone_bytes, h->v[i].update_ms,

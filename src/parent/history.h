@@ -4,6 +4,11 @@
  * in WORKSPACE/.githerd/history so that the next run can start the
  * longest jobs first.  The file is a cache: a missing or damaged one is
  * ignored with a warning and rewritten at the end of the run.
+ *
+ * The same measurements are also kept per repository, keyed by its
+ * normalised URL (credentials redacted) instead of the entry's path, in
+ * a file shared by every workspace of the user (plan.c): a fresh
+ * workspace then knows its longest clone from the first run.
  */
 #ifndef GITHERD_HISTORY_H
 #define GITHERD_HISTORY_H
@@ -27,12 +32,19 @@ struct history {
 	struct history_entry	*v;
 	size_t			 n, cap;
 	bool			 sorted;	/* by path, no duplicates */
+	bool			 by_url;	/* keys are URLs, not paths */
 };
 
 void	history_init(struct history *);
+/* An empty history keyed by URL: its file has a header of its own. */
+void	history_init_urls(struct history *);
+/* The key of url in a history by URL (free it). */
+char	*history_url_key(const char *url);
 void	history_release(struct history *);
 /* 0 (a missing file is an empty history), or -1 with why in warn. */
 int	history_load(struct history *, const char *file, char *warn,
+	    size_t warnlen);
+int	history_load_urls(struct history *, const char *file, char *warn,
 	    size_t warnlen);
 int	history_parse(struct history *, const char *text, size_t len,
 	    char *warn, size_t warnlen);

@@ -1,7 +1,14 @@
 /*
  * The plan of one run: the order jobs start in (longest expected first,
- * from the workspace's history) and the per-host limits.  After the run,
- * what it measured goes back into the history for the next one.
+ * from the workspace's history, else from the user's timings by URL) and
+ * the per-host limits.  After the run, what it measured goes back into
+ * both for the next one.
+ *
+ * The timings by URL live in the cache (DIR/githerd-timings) when there
+ * is one, shared by every workspace that uses it, else in
+ * $XDG_STATE_HOME/githerd/timings (~/.local/state/githerd/timings); a run
+ * merges its measurements into the file under a lock, so that concurrent
+ * runs lose none.
  */
 #ifndef GITHERD_PLAN_H
 #define GITHERD_PLAN_H
@@ -20,6 +27,10 @@ struct plan {
 	bool			 limited;	/* any host has a limit */
 	struct history		 history;
 	char			*history_file;
+	struct history		 urls;		/* the timings by URL */
+	char			*urls_file;	/* NULL: nowhere to keep them */
+	char			**keys;		/* per entry, its URL's key */
+	size_t			 nkeys;
 	size_t			 known;		/* entries with an estimate */
 	/* per entry, what its own history says (for the ETA, not the
 	 * order): ms expected (-1: never measured), clone bytes (0) */
@@ -32,7 +43,8 @@ struct plan {
  * and warn says why (warn[0] is '\0' otherwise).
  */
 void	plan_make(struct plan *, const struct manifest *, const char *workspace,
-	    unsigned per_host, char *warn, size_t warnlen);
+	    const char *cache_dir, unsigned per_host, char *warn,
+	    size_t warnlen);
 /* Note what the finished jobs measured and save the history. */
 int	plan_record(struct plan *, const struct queue *, char *err,
 	    size_t errlen);

@@ -50,7 +50,7 @@ schedule_clone_speed(const struct history *h)
 	double bytes = 0, ms = 0;
 	size_t i;
 
-	for (i = 0; i < h->n; i++)
+	for (i = 0; h != NULL && i < h->n; i++)
 		if (h->v[i].clone_ms > 0 && h->v[i].clone_bytes > 0) {
 			bytes += (double)h->v[i].clone_bytes;
 			ms += (double)h->v[i].clone_ms;

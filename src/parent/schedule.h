@@ -27,7 +27,8 @@ void	schedule_order(const int64_t *cost, size_t n, unsigned *order);
  */
 int64_t	schedule_cost(const struct history_entry *, bool present,
 	    uint64_t size_hint, double bytes_per_ms);
-/* Bytes per ms over the clones the history measured; a default if none. */
+/* Bytes per ms over the clones the history measured; a default if none
+ * (or h NULL). */
 double	schedule_clone_speed(const struct history *);
 
 /* Per-host limits: host_of[job] indexes limit[]; 0 means no limit. */

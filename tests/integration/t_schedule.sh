@@ -142,3 +142,23 @@ test_shards_cover_every_entry_exactly_once() {
 	expect_exit 2 $? "--shard 0/2"
 	expect_grep "--shard wants I/N with 1 <= I <= N" "$OUT/err" "message"
 }
+
+# A fresh workspace (a new CI job) knows its longest clone from the
+# first run: the timings follow the URL, in the cache or the user's state.
+test_a_fresh_workspace_starts_the_longest_clone_first() {
+	local cache=$SCRATCH/cache-$T_NAME
+	fleet_manifest "$OUT/m.yaml" "$GIT_URL" tiny01 tiny02 alpha big
+	"$BIN" sync -j 1 -C "$WS/one" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 0 $? "the first workspace"
+	expect_eq "tiny01 tiny02 alpha big" "$(done_order "$OUT/stderr")" "manifest order at first"
+	[ -s "$XDG_STATE_HOME/githerd/timings" ] || fail "no timings in \$XDG_STATE_HOME/githerd"
+	"$BIN" sync -j 1 -C "$WS/two" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_eq big "$(done_order "$OUT/stderr" | cut -d' ' -f1)" "a fresh workspace: big first"
+	# With a cache, the timings live in it, for every user of the cache.
+	"$BIN" sync -j 1 --cache "$cache" -C "$WS/three" "$OUT/m.yaml" >/dev/null 2>&1
+	expect_grep "^[0-9]+	[0-9]+	-1	git://127.0.0.1:[0-9]+/big$" "$cache/githerd-timings" \
+	    "the cache's timings, by URL"
+	rm -rf "$XDG_STATE_HOME"
+	"$BIN" sync -j 1 --cache "$cache" -C "$WS/four" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_eq big "$(done_order "$OUT/stderr" | cut -d' ' -f1)" "from the cache's timings: big first"
+}

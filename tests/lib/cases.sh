@@ -18,6 +18,9 @@ run_cases() {
 		T_NAME=$t
 		WS=$SCRATCH/ws-$t
 		OUT=$SCRATCH/out-$t
+		# githerd keeps timings per URL for the user: per case here,
+		# or what one case measured would reorder the next one's jobs
+		export XDG_STATE_HOME=$SCRATCH/state-$t
 		mkdir -p "$OUT"
 		start=$(date +%s%N)
 		"$t"

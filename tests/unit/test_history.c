@@ -118,3 +118,38 @@ Test(history, save_and_load_round_trip)
 	unlink(file);
 	rmdir(dir);
 }
+
+/* The timings by URL: their own header, URL keys, no credential in them. */
+Test(history, timings_by_url)
+{
+	struct history h, back;
+	char warn[256], *key = history_url_key("https://bob:s3cret@Example.COM/a/b.git");
+	struct buf a = BUF_INIT;
+	const char *wrong = HEAD "1\t2\t3\tx\n";
+
+	cr_expect_null(strstr(key, "s3cret"), "%s", key);
+	cr_expect_not_null(strstr(key, "example.com/a/b"), "%s", key);
+	history_init_urls(&h);
+	history_note(&h, key, true, 700, 9000);
+	history_note(&h, "git://h/c", false, 30, 0);
+	buf_init(&a);
+	history_format(&h, &a);
+	cr_expect_eq(strncmp(a.data, "# githerd timings 1:", 20), 0, "%s", a.data);
+	history_init_urls(&back);
+	cr_assert_eq(history_parse(&back, a.data, a.len, warn, sizeof(warn)), 0,
+	    "%s", warn);
+	cr_expect_eq(history_find(&back, key)->clone_ms, 700);
+	cr_expect_eq(history_find(&back, "git://h/c")->update_ms, 30);
+	history_release(&back);
+	/* a workspace's history is not a timings file, nor the reverse */
+	history_init_urls(&back);
+	cr_expect_eq(history_parse(&back, wrong, strlen(wrong), warn,
+	    sizeof(warn)), -1);
+	cr_expect_str_eq(warn, "line 1: not a githerd timings file");
+	history_init(&back);
+	cr_expect_eq(history_parse(&back, a.data, a.len, warn, sizeof(warn)), -1);
+	history_release(&back);
+	buf_release(&a);
+	history_release(&h);
+	free(key);
+}
