@@ -117,6 +117,7 @@ static const char *const progress_words[] = { "auto", "tty", "plain", "none",
     NULL };
 static const char *const color_words[] = { "auto", "always", "never", NULL };
 static const char *const cache_mode_words[] = { "link", "reference", NULL };
+static const char *const shard_by_words[] = { "size", "hash", NULL };
 
 /* In the order --help lists them. */
 static const struct option_row options[] = {
@@ -157,7 +158,11 @@ static const struct option_row options[] = {
 	    "leave out entries in group G (repeatable)"),
 	{ "shard", 0, SELECTING, OPT_SHARD, DEST(shard, struct cli_shard), 1,
 	    CLI_MAX_JOBS, NULL, "I/N", "text",
-	    "only the I-th of N shards of the selection" },
+	    "only the I-th of N shards of the selection;\n"
+	    "auto or auto/N: I (and N) from the CI's job array" },
+	WORD("shard-by", SELECTING, shard_by, shard_by_words, "HOW",
+	    "size (balanced by size_hint, the default) or\n"
+	    "hash (adding an entry moves no other one)"),
 	FLAG("dry-run", 0, CMD_SYNC, dry_run,
 	    "sync: say what would be done, do nothing"),
 	FLAG("switch", 0, CMD_SYNC, switch_back,
@@ -322,7 +327,20 @@ parse_shard(const struct option_row *o, const char *opt, const char *s,
 	char *end;
 
 	errno = 0;
-	out->i = strtoul(s, &end, 10);
+	out->auto_index = strncmp(s, "auto", 4) == 0 &&
+	    (s[4] == '\0' || s[4] == '/');
+	if (out->auto_index && s[4] == '\0') {
+		out->i = out->n = 0;
+		return 0;
+	}
+	if (out->auto_index) {
+		out->i = 0;
+		out->n = strtoul(s + 5, &end, 10);
+		if (errno == 0 && end != s + 5 && *end == '\0' &&
+		    out->n >= 1 && out->n <= o->max)
+			return 0;
+	} else
+		out->i = strtoul(s, &end, 10);
 	if (errno == 0 && end != s && *end == '/' && end[1] >= '0' &&
 	    end[1] <= '9') {
 		out->n = strtoul(end + 1, &end, 10);
@@ -331,7 +349,7 @@ parse_shard(const struct option_row *o, const char *opt, const char *s,
 			return 0;
 	}
 	fprintf(stderr, "githerd: %s wants I/N with 1 <= I <= N <= %.0f, "
-	    "such as 2/4, not '%s'\n", opt, o->max, s);
+	    "such as 2/4, or auto or auto/N, not '%s'\n", opt, o->max, s);
 	return -1;
 }
 

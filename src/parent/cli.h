@@ -46,6 +46,7 @@ struct cli_list {
 
 struct cli_shard {
 	unsigned long	i, n;		/* the i-th of n, 1-based; 0: all */
+	bool		auto_index;	/* --shard auto[/N]: i from the CI */
 };
 
 struct cli {
@@ -70,6 +71,7 @@ struct cli {
 	const char		*output;	/* freeze -o */
 	struct cli_list		 groups, excludes;
 	struct cli_shard	 shard;
+	int			 shard_by;	/* 0 size, 1 hash */
 	bool			 dry_run;
 	int			 verbosity;	/* -1 -q, 0, 1 -v */
 	int			 progress;	/* enum cli_progress */

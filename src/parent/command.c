@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "jobarray.h"
 #include "runopts.h"
 #include "select.h"
 #include "sig.h"
@@ -204,6 +205,35 @@ command_knows(const struct command *c, const char *path)
 	    sizeof(*c->known), str_cmp) != NULL;
 }
 
+static const char *
+env_lookup(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/* --shard auto[/N]: the index (and count) from the CI, said on stderr. */
+static int
+shard_of_ci(struct cli_shard *s)
+{
+	struct jobarray ja;
+	char err[400];
+
+	if (!s->auto_index)
+		return 0;
+	if (jobarray_detect(env_lookup, (unsigned)s->n, CLI_MAX_JOBS, &ja, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "githerd: %s\n", err);
+		return -1;
+	}
+	s->i = ja.index;
+	s->n = ja.count;
+	fprintf(stderr, "githerd: --shard auto: shard %u/%u, from %s (%s)\n",
+	    ja.index, ja.count, ja.engine, ja.vars);
+	return 0;
+}
+
 /* Load, validate and narrow the manifest to what the options select. */
 int
 command_select(struct command *c, enum exit_code *code)
@@ -225,8 +255,11 @@ command_select(struct command *c, enum exit_code *code)
 	sel.ngroups = c->cli.groups.n;
 	sel.excludes = c->cli.excludes.v;
 	sel.nexcludes = c->cli.excludes.n;
+	if (shard_of_ci(&c->cli.shard) == -1)
+		return -1;
 	sel.shard = (unsigned)c->cli.shard.i;
 	sel.nshards = (unsigned)c->cli.shard.n;
+	sel.shard_by_hash = c->cli.shard_by == 1;
 	if (select_apply(&c->m, &sel, err, sizeof(err)) == -1) {
 		fprintf(stderr, "githerd: %s\n", err);
 		return -1;

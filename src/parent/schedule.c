@@ -169,6 +169,29 @@ weighed_cmp(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+/* FNV-1a, 64 bits: stable across machines and releases, which is all. */
+static uint64_t
+path_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+void
+schedule_shards_by_hash(const struct manifest *m, unsigned nshards,
+    unsigned *shard_of)
+{
+	size_t i;
+
+	for (i = 0; i < m->nrepos; i++)
+		shard_of[i] = (unsigned)(path_hash(m->repos[i].path) % nshards);
+}
+
 void
 schedule_shards(const struct manifest *m, unsigned nshards,
     unsigned *shard_of)

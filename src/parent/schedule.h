@@ -50,5 +50,13 @@ void	host_plan_release(struct host_plan *);
  */
 void	schedule_shards(const struct manifest *, unsigned nshards,
 	    unsigned *shard_of);
+/*
+ * The split --shard-by hash makes: each entry's shard from a hash of its
+ * path alone, so that adding or removing an entry moves no other one
+ * (warm CI workspaces stay warm), at the price of a balance by count only
+ * and by chance.
+ */
+void	schedule_shards_by_hash(const struct manifest *, unsigned nshards,
+	    unsigned *shard_of);
 
 #endif

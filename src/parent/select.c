@@ -119,7 +119,10 @@ select_apply(struct manifest *m, const struct selection *s, char *err,
 	manifest_keep(m, keep);
 	if (s->nshards > 0) {
 		shard_of = xcalloc(m->nrepos ? m->nrepos : 1, sizeof(*shard_of));
-		schedule_shards(m, s->nshards, shard_of);
+		if (s->shard_by_hash)
+			schedule_shards_by_hash(m, s->nshards, shard_of);
+		else
+			schedule_shards(m, s->nshards, shard_of);
 		for (i = 0; i < m->nrepos; i++)
 			keep[i] = shard_of[i] == s->shard - 1;
 		manifest_keep(m, keep);

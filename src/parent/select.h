@@ -18,6 +18,7 @@ struct selection {
 	const char	**groups, **excludes;
 	size_t		  ngroups, nexcludes;
 	unsigned	  shard, nshards;	/* 1-based; nshards 0: all */
+	bool		  shard_by_hash;	/* --shard-by hash */
 };
 
 /* Drops the entries left out; -1 with why in err (exit 2). */

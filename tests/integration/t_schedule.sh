@@ -162,3 +162,55 @@ test_a_fresh_workspace_starts_the_longest_clone_first() {
 	"$BIN" sync -j 1 --cache "$cache" -C "$WS/four" "$OUT/m.yaml" >"$OUT/stdout" 2>"$OUT/stderr"
 	expect_eq big "$(done_order "$OUT/stderr" | cut -d' ' -f1)" "from the cache's timings: big first"
 }
+
+# The entries a selection takes, by path, one per line.
+shard_paths() {		# ARGS...
+	"$BIN" list -C "$WS" "$@" 2>"$OUT/list.err" | awk '{print $1}' | sort
+}
+
+# --shard auto: each engine's variables pick the shard --shard I/N would.
+test_shard_auto_reads_each_job_array_engine() {
+	local i want
+	{
+		echo "repos:"
+		for i in $(seq -w 1 30); do echo "  - url: $GIT_URL/r$i.git"; done
+	} >"$OUT/m.yaml"
+	mkdir -p "$WS"
+	want=$(shard_paths --shard 2/3 "$OUT/m.yaml")
+	expect_eq "$want" "$(CI_NODE_INDEX=2 CI_NODE_TOTAL=3 shard_paths --shard auto "$OUT/m.yaml")" "GitLab"
+	expect_grep "shard 2/3, from GitLab \(CI_NODE_INDEX=2, CI_NODE_TOTAL=3\)" "$OUT/list.err" "says which"
+	expect_eq "$want" "$(JOB_COMPLETION_INDEX=1 shard_paths --shard auto/3 "$OUT/m.yaml")" "Kubernetes"
+	expect_eq "$want" "$(BUILDKITE_PARALLEL_JOB=1 BUILDKITE_PARALLEL_JOB_COUNT=3 shard_paths --shard auto "$OUT/m.yaml")" "Buildkite"
+	expect_eq "$want" "$(CIRCLE_NODE_INDEX=1 CIRCLE_NODE_TOTAL=3 shard_paths --shard auto "$OUT/m.yaml")" "CircleCI"
+	expect_eq "$want" "$(SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=3 shard_paths --shard auto "$OUT/m.yaml")" "Slurm"
+	expect_eq "$want" "$(AWS_BATCH_JOB_ARRAY_INDEX=1 shard_paths --shard auto/3 "$OUT/m.yaml")" "AWS Batch"
+	JOB_COMPLETION_INDEX=1 "$BIN" list -C "$WS" --shard auto "$OUT/m.yaml" >/dev/null 2>"$OUT/err"
+	expect_exit 2 $? "an index without a count"
+	expect_grep "gives the index \(JOB_COMPLETION_INDEX\) but not the count: say it with --shard auto/N" \
+	    "$OUT/err" "names the fix"
+	# and a real sync of the shard the CI gives
+	fleet_manifest "$OUT/real.yaml" "$GIT_URL" alpha beta mid tiny01
+	CI_NODE_INDEX=1 CI_NODE_TOTAL=2 "$BIN" sync --shard auto -C "$WS/real" "$OUT/real.yaml" \
+	    >"$OUT/stdout" 2>"$OUT/stderr"
+	expect_exit 0 $? "sync --shard auto"
+	expect_eq "$(shard_paths --shard 1/2 "$OUT/real.yaml")" \
+	    "$(cd "$WS/real" && ls -d -- * | sort)" "what was cloned"
+}
+
+# --shard-by hash: a new entry moves into some shard; no other entry moves.
+test_shard_by_hash_moves_only_the_new_entry() {
+	local i s
+	{
+		echo "repos:"
+		for i in $(seq -w 1 200); do echo "  - url: $GIT_URL/r$i.git"; done
+	} >"$OUT/m.yaml"
+	{ cat "$OUT/m.yaml"; echo "  - url: $GIT_URL/newcomer.git"; } >"$OUT/m2.yaml"
+	mkdir -p "$WS"
+	for s in 1 2 3 4; do
+		shard_paths --shard $s/4 --shard-by hash "$OUT/m.yaml" >"$OUT/a$s"
+		shard_paths --shard $s/4 --shard-by hash "$OUT/m2.yaml" | grep -vx newcomer >"$OUT/b$s"
+		cmp -s "$OUT/a$s" "$OUT/b$s" || fail "shard $s changed: $(diff "$OUT/a$s" "$OUT/b$s" | head -5)"
+	done
+	expect_eq 201 "$(for s in 1 2 3 4; do shard_paths --shard $s/4 --shard-by hash "$OUT/m2.yaml"; done | sort -u | wc -l)" \
+	    "every entry in one shard"
+}

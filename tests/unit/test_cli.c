@@ -111,6 +111,16 @@ Test(cli, values_are_checked, .init = cr_redirect_stderr)
 	cli_release(&c);
 	cr_expect_eq(parse(&c, "sync --shard 3/2 m.yaml"), -1);
 	cli_release(&c);
+	cr_expect_eq(parse(&c, "sync --shard auto m.yaml"), 0);
+	cr_expect(c.shard.auto_index && c.shard.n == 0);
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "sync --shard auto/4 --shard-by hash m.yaml"), 0);
+	cr_expect(c.shard.auto_index && c.shard.n == 4 && c.shard_by == 1);
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "sync --shard auto/0 m.yaml"), -1);
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "sync --shard autox m.yaml"), -1);
+	cli_release(&c);
 	cr_expect_eq(parse(&c, "sync -j 0 m.yaml"), -1);
 	cli_release(&c);
 	cr_expect_eq(parse(&c, "sync --ssh-key k --accept-new-host-keys "
@@ -260,6 +270,7 @@ Test(cli, completion_list_matches_the_parser, .init = cr_redirect_stderr)
 			    strcmp(value, "G") == 0 ? "core" :
 			    strcmp(value, "WHEN") == 0 ? "auto" :
 			    strcmp(value, "MODE") == 0 ? "link" :
+			    strcmp(value, "HOW") == 0 ? "hash" :
 			    strcmp(value, "SIZE") == 0 ? "100M" : "1");
 			if (strcmp(name, "--fetch") == 0 &&
 			    strcmp(cmds[i], "sync") == 0)

@@ -176,3 +176,33 @@ Test(schedule, manifest_keep_drops_the_rest)
 	cr_expect_str_eq(m.repos[99].path, "r199");
 	manifest_release(&m);
 }
+
+/* Adding one entry to 1,000 moves that entry only; removing it, none. */
+Test(schedule, hash_shards_move_only_the_entry_added)
+{
+	struct manifest a, b;
+	unsigned before[1000], after[1001], count[4] = { 0 };
+	size_t i, moved = 0;
+
+	load_many(&a, 1000, false);
+	load_many(&b, 1001, false);
+	schedule_shards_by_hash(&a, 4, before);
+	schedule_shards_by_hash(&b, 4, after);
+	for (i = 0; i < 1000; i++) {
+		cr_assert_str_eq(a.repos[i].path, b.repos[i].path);
+		moved += before[i] != after[i];
+		count[before[i]]++;
+	}
+	cr_expect_eq(moved, 0, "%zu entries moved", moved);
+	for (i = 0; i < 4; i++)
+		cr_expect(count[i] > 200 && count[i] < 300,
+		    "shard %zu has %u of 1,000", i, count[i]);
+	/* the size split, for contrast, moves many */
+	schedule_shards(&a, 4, before);
+	schedule_shards(&b, 4, after);
+	for (moved = 0, i = 0; i < 1000; i++)
+		moved += before[i] != after[i];
+	cr_expect_gt(moved, 1, "the balanced split moved %zu", moved);
+	manifest_release(&a);
+	manifest_release(&b);
+}
