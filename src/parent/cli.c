@@ -117,7 +117,7 @@ struct option_row {
 	  "SIZE", "text", h }
 #define DURATION(l, c, m, h) \
 	{ l, 0, c, OPT_DURATION, DEST(m, long long), 0, 0, NULL, \
-	  "DURATION", "text", h }
+	  "D", "text", h }
 #define WORD(l, c, m, w, h) \
 	{ l, 0, c, OPT_WORD, DEST(m, int), 0, 0, w, "WHEN", NULL, h }
 
@@ -135,8 +135,9 @@ static const struct option_row options[] = {
 	STRING("json", 0, CMD_SYNC | CMD_STATUS | CMD_LIST | CMD_CACHE, json,
 	    "FILE", "file", "write a JSON report to FILE ('-': stdout)"),
 	STRING("cache", 0, CMD_SYNC | CMD_CACHE, cache, "DIR", "dir",
-	    "share fetched objects through the cache in DIR\n"
-	    "(default: $GITHERD_CACHE; none without it)"),
+	    "the object cache: sync shares fetched objects\n"
+	    "through DIR, cache looks at it (default:\n"
+	    "$GITHERD_CACHE; sync: none without it)"),
 	SECONDS("cache-wait", CMD_SYNC, cache_wait_s, 0,
 	    "wait at most S seconds for a cache repository\n"
 	    "another run is updating (default " STR(CLI_CACHE_WAIT_S) ")"),
@@ -161,8 +162,8 @@ static const struct option_row options[] = {
 	FLAG("dry-run", 0, CMD_SYNC | CMD_CACHE, dry_run,
 	    "sync, cache prune: say what would be done, do nothing"),
 	DURATION("unused-for", CMD_CACHE, unused_for_s,
-	    "cache prune: remove repositories unused for\n"
-	    "DURATION (45s, 90m, 12h, 30d, 2w)"),
+	    "cache prune: remove the repositories unused for\n"
+	    "D (45s, 90m, 12h, 30d, 2w)"),
 	FLAG("switch", 0, CMD_SYNC, switch_back,
 	    "sync: move checkouts their users put on another\n"
 	    "branch to the manifest's ref too"),

@@ -300,7 +300,7 @@ Test(cli, completion_list_matches_the_parser, .init = cr_redirect_stderr)
 			    strcmp(value, "I/N") == 0 ? "1/2" :
 			    strcmp(value, "G") == 0 ? "core" :
 			    strcmp(value, "WHEN") == 0 ? "auto" :
-			    strcmp(value, "DURATION") == 0 ? "30d" :
+			    strcmp(value, "D") == 0 ? "30d" :
 			    strcmp(value, "SIZE") == 0 ? "100M" : "1",
 			    strcmp(cmds[i], "cache") != 0 ? "m.yaml" :
 			    strcmp(name, "--dry-run") == 0 ? "prune --unused-for 1d" :
