@@ -352,7 +352,8 @@ links_count(struct cacheinfo *c, struct links *l)
 {
 	size_t i, j;
 
-	qsort(l->v, l->n, sizeof(*l->v), link_cmp);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), link_cmp);
 	for (i = 0; i < l->n; i = j) {
 		for (j = i + 1; j < l->n && l->v[j].dev == l->v[i].dev &&
 		    l->v[j].ino == l->v[i].ino; j++)
@@ -522,6 +523,7 @@ cacheinfo_scan(struct cacheinfo *c, const char *dir, char *err,
 	closedir(d);
 	links_count(c, &l);
 	free(l.v);
-	qsort(c->v, c->n, sizeof(*c->v), entry_cmp);
+	if (c->n > 1)
+		qsort(c->v, c->n, sizeof(*c->v), entry_cmp);
 	return 0;
 }
