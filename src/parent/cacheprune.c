@@ -23,28 +23,30 @@ cacheprune_verdict(const struct cacheinfo_entry *e, time_t cutoff)
 	return CACHEPRUNE_REMOVE;
 }
 
-/* The verdict on e again, from what its directory says now. */
+/* The verdict on e again, from what its directory says now, into e. */
 static enum cacheprune_verdict
-verdict_now(const struct cacheinfo *c, const struct cacheinfo_entry *e,
+verdict_now(const struct cacheinfo *c, struct cacheinfo_entry *e,
     time_t cutoff)
 {
-	struct cacheinfo_entry now = *e;
 	int fd;
 
-	if ((fd = cacheinfo_open(c->dirfd, e->name)) == -1)
-		return errno == ENOENT ? CACHEPRUNE_GONE :
-		    CACHEPRUNE_LEFT_ALONE;	/* a link or a file now */
-	now.in_use = false;			/* the caller holds the lock */
+	if ((fd = cacheinfo_open(c->dirfd, e->name)) == -1) {
+		if (errno == ENOENT)
+			return CACHEPRUNE_GONE;
+		e->why = "no longer a directory";	/* a link or a file now */
+		return CACHEPRUNE_LEFT_ALONE;
+	}
+	e->in_use = false;			/* the caller holds the lock */
 	if (e->kind == CACHEINFO_ENTRY) {
-		now.last_use = cacheinfo_last_use(fd);
-		now.borrowers = cacheinfo_borrowers(fd);
+		e->last_use = cacheinfo_last_use(fd);
+		e->borrowers = cacheinfo_borrowers(fd);
 	}
 	close(fd);
-	return cacheprune_verdict(&now, cutoff);
+	return cacheprune_verdict(e, cutoff);
 }
 
 int
-cacheprune_remove(const struct cacheinfo *c, const struct cacheinfo_entry *e,
+cacheprune_remove(const struct cacheinfo *c, struct cacheinfo_entry *e,
     time_t cutoff, enum cacheprune_verdict *found, char *err, size_t errlen)
 {
 	size_t stem = cacheinfo_stem(e->name);
@@ -55,6 +57,7 @@ cacheprune_remove(const struct cacheinfo *c, const struct cacheinfo_entry *e,
 	/* A leftover's lock may be gone with its entry: no need to make one. */
 	lock = cacheinfo_lock(c->dirfd, e->name, e->kind == CACHEINFO_ENTRY);
 	if (lock == -1 && errno == EWOULDBLOCK) {
+		e->in_use = true;
 		*found = CACHEPRUNE_IN_USE;
 		return 0;
 	}

@@ -37,10 +37,11 @@ enum cacheprune_verdict cacheprune_verdict(const struct cacheinfo_entry *,
 /*
  * Remove e (of c's scan; its verdict was CACHEPRUNE_REMOVE) as above: 0
  * and in *found the verdict under the lock (CACHEPRUNE_REMOVE: it is
- * gone), or -1 with err naming the path that could not be removed.
+ * gone), e updated with what was found there; or -1 with err naming the
+ * path that could not be removed.
  */
 int	cacheprune_remove(const struct cacheinfo *c,
-	    const struct cacheinfo_entry *e, time_t cutoff,
+	    struct cacheinfo_entry *e, time_t cutoff,
 	    enum cacheprune_verdict *found, char *err, size_t errlen);
 
 #endif

@@ -319,6 +319,21 @@ prune_what(struct buf *b, const struct cacheinfo_entry *e, time_t now)
 	buf_addch(b, ')');
 }
 
+static const char *
+prune_verb(enum cacheprune_verdict v, bool dry_run)
+{
+	switch (v) {
+	case CACHEPRUNE_REMOVE:
+		return dry_run ? "would remove" : "removed";
+	case CACHEPRUNE_LEFT_ALONE:
+		return "left alone";
+	case CACHEPRUNE_GONE:
+		return "gone";
+	default:
+		return "kept";
+	}
+}
+
 /* One line about e, or none for an entry used since the cutoff. */
 static void
 prune_line(const struct cacheinfo_entry *e, enum cacheprune_verdict v,
@@ -329,8 +344,7 @@ prune_line(const struct cacheinfo_entry *e, enum cacheprune_verdict v,
 	if (v == CACHEPRUNE_RECENT)
 		return;
 	buf_init(&b);
-	buf_addstr(&b, v == CACHEPRUNE_REMOVE ? (dry_run ? "would remove " :
-	    "removed ") : v == CACHEPRUNE_LEFT_ALONE ? "left alone " : "kept ");
+	buf_addf(&b, "%s ", prune_verb(v, dry_run));
 	prune_what(&b, e, now);
 	buf_addstr(&b, ": ");
 	if (v == CACHEPRUNE_REMOVE) {
@@ -350,7 +364,7 @@ prune_line(const struct cacheinfo_entry *e, enum cacheprune_verdict v,
 
 /* Remove e, or say it would go: its verdict, or -1 after a message. */
 static int
-prune_one(const struct cacheinfo *ci, const struct cacheinfo_entry *e,
+prune_one(const struct cacheinfo *ci, struct cacheinfo_entry *e,
     time_t cutoff, bool dry_run, enum cacheprune_verdict *v)
 {
 	char err[1200];
@@ -388,11 +402,11 @@ prune_total(const struct cache_tally *t, const struct cacheinfo *ci,
 }
 
 static enum exit_code
-cache_prune(const struct cli *cli, const struct cacheinfo *ci, time_t now)
+cache_prune(const struct cli *cli, struct cacheinfo *ci, time_t now)
 {
 	time_t cutoff = now - (time_t)cli->unused_for_s;
 	enum cacheprune_verdict v;
-	const struct cacheinfo_entry *e;
+	struct cacheinfo_entry *e;
 	enum exit_code code = EXIT_OK;
 	struct cache_tally t;
 	size_t i, leftovers = 0;

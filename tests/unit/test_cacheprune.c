@@ -126,8 +126,8 @@ scan(struct cacheinfo *c)
 	cr_assert_eq(cacheinfo_scan(c, root, err, sizeof(err)), 0, "%s", err);
 }
 
-static const struct cacheinfo_entry *
-find(const struct cacheinfo *c, const char *name)
+static struct cacheinfo_entry *
+find(struct cacheinfo *c, const char *name)
 {
 	size_t i;
 
@@ -140,9 +140,9 @@ find(const struct cacheinfo *c, const char *name)
 
 /* The verdict of the scan, and of the removal when that is REMOVE. */
 static enum cacheprune_verdict
-prune(const struct cacheinfo *c, const char *name, time_t cutoff)
+prune(struct cacheinfo *c, const char *name, time_t cutoff)
 {
-	const struct cacheinfo_entry *e = find(c, name);
+	struct cacheinfo_entry *e = find(c, name);
 	enum cacheprune_verdict v = cacheprune_verdict(e, cutoff);
 	char err[512];
 
@@ -199,6 +199,7 @@ Test(cacheprune, an_entry_in_use_stays)
 	fd = open(lock, O_RDWR);
 	cr_assert_eq(flock(fd, LOCK_EX), 0);
 	cr_expect_eq(prune(&c, OLD ".git", cutoff), CACHEPRUNE_IN_USE);
+	cr_expect(find(&c, OLD ".git")->in_use, "says so, for its line");
 	cacheinfo_release(&c);
 	close(fd);
 	cr_expect(exists(OLD ".git/objects/pack.pack"));
@@ -265,6 +266,7 @@ Test(cacheprune, a_borrower_since_the_scan_counts)
 	put(OLD ".git/githerd-borrowers", line);
 	used(OLD, 40 * DAY);
 	cr_expect_eq(prune(&c, OLD ".git", cutoff), CACHEPRUNE_BORROWED);
+	cr_expect_eq(find(&c, OLD ".git")->borrowers, 1, "found under the lock");
 	cacheinfo_release(&c);
 	cr_expect(exists(OLD ".git/objects/pack.pack"));
 	free(objs);
@@ -314,7 +316,7 @@ Test(cacheprune, dead_leftovers_go_links_are_never_followed)
 Test(cacheprune, an_entry_gone_meanwhile_is_no_error)
 {
 	struct cacheinfo c;
-	const struct cacheinfo_entry *e;
+	struct cacheinfo_entry *e;
 	enum cacheprune_verdict v;
 	char err[512], *git = at(OLD ".git");
 
@@ -327,4 +329,23 @@ Test(cacheprune, an_entry_gone_meanwhile_is_no_error)
 	cr_expect_eq(v, CACHEPRUNE_GONE);
 	cacheinfo_release(&c);
 	free(git);
+}
+
+/* A link put in its place after the scan: not followed, left alone. */
+Test(cacheprune, an_entry_swapped_for_a_link_is_left_alone)
+{
+	struct cacheinfo c;
+	char *git = at(OLD ".git"), *moved = at("moved");
+
+	entry(OLD, 40 * DAY);
+	scan(&c);
+	cr_assert_eq(rename(git, moved), 0);
+	cr_assert_eq(symlink(moved, git), 0);
+	cr_expect_eq(prune(&c, OLD ".git", time(NULL)), CACHEPRUNE_LEFT_ALONE);
+	cr_expect_str_eq(find(&c, OLD ".git")->why, "no longer a directory");
+	cacheinfo_release(&c);
+	cr_expect(exists("moved/objects/pack.pack"), "followed the link");
+	cr_expect(exists(OLD ".git"));
+	free(git);
+	free(moved);
 }
