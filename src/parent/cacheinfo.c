@@ -136,8 +136,9 @@ cacheinfo_lock(int dirfd, const char *name, bool create)
 		return -1;
 	}
 	lock = xasprintf("%.*s" CACHEDIR_LOCK_SUFFIX, (int)stem, name);
+	/* O_NONBLOCK: a FIFO in its place must not hang us. */
 	fd = openat(dirfd, lock, (create ? O_RDWR | O_CREAT : O_RDONLY) |
-	    O_NOFOLLOW | O_CLOEXEC, 0666);
+	    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
 	free(lock);
 	if (fd == -1)
 		return -1;
@@ -183,18 +184,32 @@ cacheinfo_last_use(int entryfd)
 	return 0;
 }
 
-/* A file of the open entry, not through a link: 1 read, 0 none, -1. */
+/*
+ * A regular file (a FIFO would hang us), opened at dirfd with flags: 1
+ * read, 0 there is none, -1 it cannot be read.
+ */
+static int
+read_file(int dirfd, const char *file, int flags, size_t max,
+    struct buf *out)
+{
+	struct stat st;
+	int fd, rc = -1;
+
+	if ((fd = openat(dirfd, file, O_RDONLY | O_NONBLOCK | O_CLOEXEC |
+	    flags)) == -1)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    fs_read_fd(fd, max, out) == 0)
+		rc = 1;
+	close(fd);
+	return rc;
+}
+
+/* A file of the open entry, not through a link. */
 static int
 read_at(int entryfd, const char *file, size_t max, struct buf *out)
 {
-	int fd, rc;
-
-	if ((fd = openat(entryfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) ==
-	    -1)
-		return errno == ENOENT ? 0 : -1;
-	rc = fs_read_fd(fd, max, out);
-	close(fd);
-	return rc == -1 ? -1 : 1;
+	return read_file(entryfd, file, O_NOFOLLOW, max, out);
 }
 
 /* Does one line of an alternates file (of objects dir objs) name want? */
@@ -222,24 +237,15 @@ still_borrows(const char *objs, const struct stat *want)
 {
 	char *file = xasprintf("%s/info/alternates", objs), *line, *save;
 	struct buf alt = BUF_INIT;
-	bool yes = false;
-	int fd;
+	bool yes;
+	int got;
 
 	buf_init(&alt);
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
-		yes = errno != ENOENT && errno != ENOTDIR;
-		goto out;
-	}
-	if (fs_read_fd(fd, MAX_ALTERNATES, &alt) == -1) {
-		yes = true;
-		goto out;
-	}
-	for (line = strtok_r(alt.data, "\n", &save); line != NULL && !yes;
-	    line = strtok_r(NULL, "\n", &save))
+	got = read_file(AT_FDCWD, file, 0, MAX_ALTERNATES, &alt);
+	yes = got == -1;
+	for (line = strtok_r(alt.data, "\n", &save); got == 1 && line != NULL &&
+	    !yes; line = strtok_r(NULL, "\n", &save))
 		yes = line[0] != '#' && names_dir(objs, line, want);
-out:
-	if (fd != -1)
-		close(fd);
 	buf_release(&alt);
 	free(file);
 	return yes;

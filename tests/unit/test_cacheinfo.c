@@ -396,3 +396,44 @@ Test(cacheinfo, a_missing_cache_says_so)
 	cacheinfo_release(&c);
 	free(missing);
 }
+
+/* A FIFO where a file should be: read as unreadable, never waited on. */
+Test(cacheinfo, a_fifo_is_never_waited_on, .timeout = 5)
+{
+	struct cacheinfo c;
+	char *url = at("example.org_b-ba9876543210.git/githerd-url");
+	char *borrowers = at(A "/githerd-borrowers");
+	char *lock = at("example.org_a-0123456789ab.lock");
+	char *alt = xasprintf("%s/co/objects/info/alternates", root), *line;
+	const struct cacheinfo_entry *e;
+
+	entry(A, "https://example.org/a.git", 0);
+	dir("example.org_b-ba9876543210.git");
+	cr_assert_eq(mkfifo(url, 0600), 0);
+	cr_assert_eq(mkfifo(lock, 0600), 0);
+	cr_assert_eq(mkfifo(borrowers, 0600), 0);
+	scan(&c);
+	e = find(&c, "example.org_b-ba9876543210.git");
+	cr_assert_not_null(e);
+	cr_expect_eq(e->kind, CACHEINFO_LEFT_ALONE, "no readable githerd-url");
+	e = find(&c, A);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->borrowers, CACHEINFO_BORROWERS_UNKNOWN);
+	cacheinfo_release(&c);
+	/* A borrower's alternates as a FIFO: cannot be checked, so it counts. */
+	cr_assert_eq(unlink(borrowers), 0);
+	dir("co");
+	dir("co/objects");
+	dir("co/objects/info");
+	cr_assert_eq(mkfifo(alt, 0600), 0);
+	line = xasprintf("%s/co/objects\n", root);
+	put(A "/githerd-borrowers", line);
+	scan(&c);
+	cr_expect_eq(find(&c, A)->borrowers, 1);
+	cacheinfo_release(&c);
+	free(url);
+	free(borrowers);
+	free(lock);
+	free(alt);
+	free(line);
+}
