@@ -346,8 +346,8 @@ parse_duration(const char *opt, const char *s, long long *out)
 	int64_t v;
 
 	if (units_parse_duration(s, &v) == -1) {
-		fprintf(stderr, "githerd: %s wants a duration such as 30d, 12h, "
-		    "90m or 45s, not '%s'\n", opt, s);
+		fprintf(stderr, "githerd: %s wants a duration such as 30d, "
+		    "12h, 90m or 45s, not '%s'\n", opt, s);
 		return -1;
 	}
 	*out = (long long)v;

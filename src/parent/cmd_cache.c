@@ -132,8 +132,8 @@ status_entries(struct buf *out, const struct cacheinfo *ci, time_t now)
 		if (ci->v[i].kind != CACHEINFO_ENTRY)
 			continue;
 		status_columns(&ci->v[i], now, &size, &age, &state);
-		buf_addf(out, "%*s  used %*s ago  %-*s  ", w[0], size.data, w[1],
-		    age.data, w[2], state.data);
+		buf_addf(out, "%*s  used %*s ago  %-*s  ", w[0], size.data,
+		    w[1], age.data, w[2], state.data);
 		cache_url(out, &ci->v[i]);
 		buf_addch(out, '\n');
 	}
@@ -447,8 +447,8 @@ cmd_cache(int argc, char **argv, const struct worker_side *worker)
 	if (!command_init(&c, argc, argv, worker, &code))
 		goto out;
 	if ((dir = cache_dir(&c.cli)) == NULL) {
-		fprintf(stderr, "githerd: cache: no cache directory: give --cache DIR "
-		    "or set GITHERD_CACHE\n");
+		fprintf(stderr, "githerd: cache: no cache directory: give "
+		    "--cache DIR or set GITHERD_CACHE\n");
 		cli_usage(stderr);
 		goto out;
 	}

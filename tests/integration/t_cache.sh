@@ -158,7 +158,10 @@ cache_filled() {	# CACHE
 	    { fail "sync through the cache: $(cat "$OUT/sync")"; return 1; }
 	CA=$(cache_repo_of "$1" alpha)
 	CB=$(cache_repo_of "$1" beta)
-	[ -n "$CA" ] && [ -n "$CB" ] || { fail "no cache entries in: $(ls "$1")"; return 1; }
+	if [ -z "$CA" ] || [ -z "$CB" ]; then
+		fail "no cache entries in: $(ls "$1")"
+		return 1
+	fi
 }
 
 # A field of one repository of `cache status --json`, by URL suffix.
@@ -195,7 +198,7 @@ test_cache_prune_removes_what_was_unused_for_the_duration() {
 	"$BIN" cache prune --cache "$cache" --unused-for 3650d >"$OUT/prune" 2>&1
 	expect_exit 0 $? "prune --unused-for 3650d"
 	expect_grep "^githerd: removed 0 of 2 repositories in $cache: 0 B freed\$" "$OUT/prune" "nothing"
-	[ -d "$CA" ] && [ -d "$CB" ] || fail "an entry went"
+	{ [ -d "$CA" ] && [ -d "$CB" ]; } || fail "an entry went"
 	touch -d '40 days ago' "$CA/githerd-used"
 	"$BIN" cache prune --cache "$cache" --unused-for 30d --dry-run >"$OUT/dry" 2>&1
 	expect_exit 0 $? "prune --dry-run"

@@ -303,8 +303,10 @@ Test(cli, completion_list_matches_the_parser, .init = cr_redirect_stderr)
 			    strcmp(value, "D") == 0 ? "30d" :
 			    strcmp(value, "SIZE") == 0 ? "100M" : "1",
 			    strcmp(cmds[i], "cache") != 0 ? "m.yaml" :
-			    strcmp(name, "--dry-run") == 0 ? "prune --unused-for 1d" :
-			    strcmp(name, "--unused-for") == 0 ? "prune" : "status");
+			    strcmp(name, "--dry-run") == 0 ?
+			    "prune --unused-for 1d" :
+			    strcmp(name, "--unused-for") == 0 ? "prune" :
+			    "status");
 			if (strcmp(name, "--fetch") == 0 &&
 			    strcmp(cmds[i], "sync") == 0)
 				strcat(argv_line, " --dry-run");
