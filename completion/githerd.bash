@@ -59,7 +59,7 @@ _githerd() {
 	COMPREPLY=()
 	if [ "$COMP_CWORD" -eq 1 ]; then
 		IFS=' '
-		mapfile -t COMPREPLY < <(compgen -W "sync status freeze list check version help --version --help" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "sync status freeze list check cache version help --version --help" -- "$cur")
 		return
 	fi
 	if [[ $prev == -* ]]; then
@@ -94,6 +94,14 @@ _githerd() {
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
 	check)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
+	cache)
+		# Its action, once.
+		local w
+		for w in "${COMP_WORDS[@]:2:COMP_CWORD-2}"; do
+			case $w in status | prune) return ;; esac
+		done
+		IFS=' '
+		mapfile -t COMPREPLY < <(compgen -W "status prune" -- "$cur") ;;
 	esac
 }
 

@@ -23,6 +23,7 @@ static const struct {
 	{ "freeze", cmd_freeze },
 	{ "list", cmd_list },
 	{ "check", cmd_check },
+	{ "cache", cmd_cache },
 	{ "version", cmd_version },
 	{ "--version", cmd_version },
 	{ "help", cmd_help },

@@ -51,3 +51,50 @@ units_format_size(uint64_t v, char *out, size_t len)
 		}
 	snprintf(out, len, "%llu", (unsigned long long)v);
 }
+
+static const struct {
+	char	 unit;
+	int64_t	 seconds;
+} durations[] = {
+	{ 'w', 7 * 86400 }, { 'd', 86400 }, { 'h', 3600 }, { 'm', 60 },
+	{ 's', 1 },
+};
+#define NDURATIONS	(sizeof(durations) / sizeof(*durations))
+
+int
+units_parse_duration(const char *s, int64_t *out)
+{
+	unsigned long long v;
+	char *end;
+	size_t i;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end[0] == '\0' || end[1] != '\0')
+		return -1;
+	for (i = 0; i < NDURATIONS; i++)
+		if (*end == durations[i].unit) {
+			if (v > (unsigned long long)(INT64_MAX /
+			    durations[i].seconds))
+				return -1;
+			*out = (int64_t)v * durations[i].seconds;
+			return 0;
+		}
+	return -1;
+}
+
+void
+units_format_duration(int64_t s, char *out, size_t len)
+{
+	size_t i;
+
+	if (s < 0)
+		s = 0;
+	/* from days down: the first unit of which s holds a whole one */
+	for (i = 1; i + 1 < NDURATIONS && s < durations[i].seconds; i++)
+		;
+	snprintf(out, len, "%lld%c", (long long)(s / durations[i].seconds),
+	    durations[i].unit);
+}

@@ -39,6 +39,10 @@ static const struct command_row {
 	    "print the entries the options select" },
 	{ "check", CMD_CHECK, "[-q] [--allow-local] manifest",
 	    "validate a manifest and exit (0 valid, 2 not)" },
+	{ "cache", CMD_CACHE, "status|prune [--cache dir] [--json file] "
+	    "[--unused-for duration] [--dry-run]",
+	    "status: the cache's repositories, their size, last use and\n"
+	    "state; prune: remove those unused for a duration" },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(*commands))
 
@@ -66,6 +70,7 @@ enum opt_kind {
 	OPT_SIZE,	/* unsigned long long in [min, max], "64k" */
 	OPT_WORD,	/* int: the index of the value in words[] */
 	OPT_SHARD,	/* struct cli_shard, "I/N" */
+	OPT_DURATION,	/* long long seconds, "30d" */
 	OPT_HELP,	/* bool: print the help instead */
 };
 
@@ -110,6 +115,9 @@ struct option_row {
 #define SIZE(l, c, m, lo, h) \
 	{ l, 0, c, OPT_SIZE, DEST(m, unsigned long long), lo, 0, NULL, \
 	  "SIZE", "text", h }
+#define DURATION(l, c, m, h) \
+	{ l, 0, c, OPT_DURATION, DEST(m, long long), 0, 0, NULL, \
+	  "D", "text", h }
 #define WORD(l, c, m, w, val, h) \
 	{ l, 0, c, OPT_WORD, DEST(m, int), 0, 0, w, val, NULL, h }
 
@@ -126,11 +134,12 @@ static const struct option_row options[] = {
 	    STR(CLI_DEFAULT_JOBS) ")"),
 	STRING("workspace", 'C', SELECTING, workspace, "DIR", "dir",
 	    "the workspace (default: the current directory)"),
-	STRING("json", 0, CMD_SYNC | CMD_STATUS | CMD_LIST, json, "FILE", "file",
-	    "write a JSON report to FILE ('-': stdout)"),
-	STRING("cache", 0, CMD_SYNC, cache, "DIR", "dir",
-	    "share fetched objects through the cache in DIR\n"
-	    "(default: $GITHERD_CACHE; none without it)"),
+	STRING("json", 0, CMD_SYNC | CMD_STATUS | CMD_LIST | CMD_CACHE, json,
+	    "FILE", "file", "write a JSON report to FILE ('-': stdout)"),
+	STRING("cache", 0, CMD_SYNC | CMD_CACHE, cache, "DIR", "dir",
+	    "the object cache: sync shares fetched objects\n"
+	    "through DIR, cache looks at it (default:\n"
+	    "$GITHERD_CACHE; sync: none without it)"),
 	WORD("cache-mode", CMD_SYNC, cache_mode, cache_mode_words, "MODE",
 	    "how a new clone takes the cache's objects: link\n"
 	    "(hard-linked packs, the default) or reference\n"
@@ -163,8 +172,11 @@ static const struct option_row options[] = {
 	WORD("shard-by", SELECTING, shard_by, shard_by_words, "HOW",
 	    "size (balanced by size_hint, the default) or\n"
 	    "hash (adding an entry moves no other one)"),
-	FLAG("dry-run", 0, CMD_SYNC, dry_run,
-	    "sync: say what would be done, do nothing"),
+	FLAG("dry-run", 0, CMD_SYNC | CMD_CACHE, dry_run,
+	    "sync, cache prune: say what would be done, do nothing"),
+	DURATION("unused-for", CMD_CACHE, unused_for_s,
+	    "cache prune: remove the repositories unused for\n"
+	    "D (45s, 90m, 12h, 30d, 2w)"),
 	FLAG("switch", 0, CMD_SYNC, switch_back,
 	    "sync: move checkouts their users put on another\n"
 	    "branch to the manifest's ref too"),
@@ -228,7 +240,7 @@ static const struct option_row options[] = {
 	LIST("safe-directory", SELECTING, safe_dirs, "DIR", "dir",
 	    "use the workspace DIR although another user owns it\n"
 	    "('*': any; also GITHERD_SAFE_DIRECTORY)"),
-	{ "help", 'h', ALL, OPT_HELP, DEST(help, bool), 0, 0, NULL, NULL, NULL,
+	{ "help", 'h', ALL | CMD_CACHE, OPT_HELP, DEST(help, bool), 0, 0, NULL, NULL, NULL,
 	    "print this help and exit" },
 };
 #define NOPTIONS	(sizeof(options) / sizeof(*options))
@@ -353,6 +365,21 @@ parse_shard(const struct option_row *o, const char *opt, const char *s,
 	return -1;
 }
 
+/* 45s, 90m, 12h, 30d, 2w. */
+static int
+parse_duration(const char *opt, const char *s, long long *out)
+{
+	int64_t v;
+
+	if (units_parse_duration(s, &v) == -1) {
+		fprintf(stderr, "githerd: %s wants a duration such as 30d, "
+		    "12h, 90m or 45s, not '%s'\n", opt, s);
+		return -1;
+	}
+	*out = (long long)v;
+	return 0;
+}
+
 static int
 parse_word(const struct option_row *o, const char *opt, const char *s,
     int *out)
@@ -451,6 +478,8 @@ apply(struct cli *cli, const struct option_row *o, const char *opt,
 		return parse_word(o, opt, arg, dest);
 	case OPT_SHARD:
 		return parse_shard(o, opt, arg, dest);
+	case OPT_DURATION:
+		return parse_duration(opt, arg, dest);
 	}
 	return -1;
 }
@@ -510,6 +539,7 @@ defaults(struct cli *cli)
 	cli->cache_wait_s = CLI_CACHE_WAIT_S;
 	cli->low_speed = CLI_LOW_SPEED;
 	cli->low_speed_s = CLI_LOW_SPEED_S;
+	cli->unused_for_s = -1;
 }
 
 /* --- operands ----------------------------------------------------------- */
@@ -540,10 +570,51 @@ looks_like_manifest(const char *s, const char *workspace)
 	return strncmp(file, ws, n) != 0 || (file[n] != '/' && n > 1);
 }
 
+/* cache status|prune: the one operand, and the options that go with it. */
+static int
+cache_operands(struct cli *cli, int argc, char **argv)
+{
+	const char *a = optind < argc ? argv[optind] : "";
+
+	if (strcmp(a, "status") == 0)
+		cli->cache_action = CLI_CACHE_STATUS;
+	else if (strcmp(a, "prune") == 0)
+		cli->cache_action = CLI_CACHE_PRUNE;
+	else {
+		fprintf(stderr, "githerd: cache wants status or prune, not "
+		    "'%s'\n", a);
+		return -1;
+	}
+	if (optind + 1 < argc) {
+		fprintf(stderr, "githerd: cache %s takes no operand '%s'\n", a,
+		    argv[optind + 1]);
+		return -1;
+	}
+	if (cli->cache_action == CLI_CACHE_STATUS &&
+	    (cli->dry_run || cli->unused_for_s >= 0)) {
+		fprintf(stderr, "githerd: cache status does not take %s\n",
+		    cli->dry_run ? "--dry-run" : "--unused-for");
+		return -1;
+	}
+	if (cli->cache_action == CLI_CACHE_PRUNE && cli->json != NULL) {
+		fprintf(stderr, "githerd: cache prune does not take --json\n");
+		return -1;
+	}
+	if (cli->cache_action == CLI_CACHE_PRUNE && cli->unused_for_s < 0) {
+		fprintf(stderr, "githerd: cache prune needs --unused-for "
+		    "DURATION (such as 30d)\n");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 operands(struct cli *cli, int argc, char **argv)
 {
 	int i = optind;
+
+	if (cli->cmd == CMD_CACHE)
+		return cache_operands(cli, argc, argv);
 
 	if (cli->cmd == CMD_CHECK) {
 		if (i >= argc) {

@@ -33,7 +33,11 @@ enum cli_cmd {
 	CMD_FREEZE = 1 << 2,
 	CMD_LIST = 1 << 3,
 	CMD_CHECK = 1 << 4,
+	CMD_CACHE = 1 << 5,
 };
+
+/* What `githerd cache` does: its operand. */
+enum cli_cache_action { CLI_CACHE_NONE, CLI_CACHE_STATUS, CLI_CACHE_PRUNE };
 
 enum cli_progress { PROGRESS_AUTO, PROGRESS_TTY, PROGRESS_PLAIN, PROGRESS_NONE };
 enum cli_color { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
@@ -59,10 +63,12 @@ struct cli {
 	const char		*workspace;
 	const char		*json;
 	const char		*trace;		/* sync --trace */
-	const char		*cache;		/* sync --cache */
+	const char		*cache;		/* sync, cache --cache */
 	double			 cache_wait_s;
 	int			 cache_mode;	/* enum cache_mode */
 	bool			 dissociate;
+	int			 cache_action;	/* enum cli_cache_action */
+	long long		 unused_for_s;	/* cache prune; -1: not given */
 	bool			 fetch;		/* status, sync --dry-run */
 	bool			 no_prune;	/* sync */
 	bool			 switch_back;	/* sync --switch */

@@ -166,6 +166,11 @@ test_reference_mode_borrows_the_cache_objects() {
 	expect_eq "" "$(find "$WS/big/.git/objects/pack" -name '*.pack')" "no pack of its own"
 	git clone -q "$HTTP_URL/big.git" "$OUT/ref"
 	same_clone "$WS/big" "$OUT/ref" "a borrowing clone"
+	# cache prune keeps what a checkout borrows, however old
+	touch -d '40 days ago' "$c/githerd-used"
+	"$BIN" cache prune --cache "$cache" --unused-for 30d >"$OUT/prune" 2>&1
+	expect_exit 0 $? "cache prune"
+	[ -d "$c" ] || fail "cache prune removed a borrowed entry: $(cat "$OUT/prune")"
 	# --dissociate: the same clone, owing the cache nothing
 	"$BIN" sync --cache "$cache" --cache-mode reference --dissociate \
 	    -C "$WS/own" "$OUT/m.yaml" >"$OUT/stdout" 2>&1
@@ -297,4 +302,192 @@ test_the_manifest_names_the_cache() {
 	"$BIN" sync --cache "$OUT/other" -C "$WS/two" "$OUT/conf/m.yaml" >"$OUT/stdout" 2>&1
 	expect_exit 0 $? "sync with --cache"
 	[ -n "$(cache_repo_of "$OUT/other" alpha)" ] || fail "--cache does not win"
+}
+
+# --- githerd cache status|prune (parent/cmd_cache.c) ------------------------
+
+# A cache filled by a real sync of alpha and beta; sets CA (alpha's entry)
+# and CB (beta's).
+cache_filled() {	# CACHE
+	printf 'repos:\n  - url: %s/alpha.git\n  - url: %s/beta.git\n    branch: trunk\n' \
+	    "$HTTP_URL" "$HTTP_URL" >"$OUT/m.yaml"
+	"$BIN" sync -q --cache "$1" -C "$WS" "$OUT/m.yaml" >"$OUT/sync" 2>&1 ||
+	    { fail "sync through the cache: $(cat "$OUT/sync")"; return 1; }
+	CA=$(cache_repo_of "$1" alpha)
+	CB=$(cache_repo_of "$1" beta)
+	if [ -z "$CA" ] || [ -z "$CB" ]; then
+		fail "no cache entries in: $(ls "$1")"
+		return 1
+	fi
+}
+
+# A field of one repository of `cache status --json`, by URL suffix.
+cache_json() {		# FILE URL-SUFFIX FIELD
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print([r for r in d["repositories"] if r["url"].endswith(sys.argv[2])][0][sys.argv[3]])' "$@"
+}
+
+test_cache_status_lists_each_url_its_size_and_state() {
+	local cache=$SCRATCH/cache-$T_NAME
+	cache_manifest
+	"$BIN" sync -q --cache "$cache" -C "$WS" "$OUT/m.yaml" >"$OUT/sync" 2>&1 ||
+	    { fail "sync: $(cat "$OUT/sync")"; return; }
+	"$BIN" cache status --cache "$cache" >"$OUT/status" 2>&1
+	expect_exit 0 $? "cache status"
+	for r in alpha big beta; do
+		expect_grep "^ *[0-9.]+ (KiB|MiB)  used +[0-9]+s ago  idle +$HTTP_URL/$r.git\$" \
+		    "$OUT/status" "a line for $r"
+	done
+	expect_grep "^githerd: 3 repositories, [0-9.]+ MiB in $cache \([0-9.]+ (KiB|MiB) of it also linked into checkouts\)\$" \
+	    "$OUT/status" "the total"
+	GITHERD_CACHE=$cache "$BIN" cache status --json "$OUT/status.json" >"$OUT/out" 2>&1
+	expect_exit 0 $? "cache status --json (GITHERD_CACHE)"
+	# st_blocks, hard links once: what du(1) says of the entry
+	expect_eq "$(du -s -B1 "$(cache_repo_of "$cache" big)" | cut -f1)" \
+	    "$(cache_json "$OUT/status.json" /big.git size)" "big's size is du's"
+	[ "$(cache_json "$OUT/status.json" /big.git size)" -gt 3000000 ] ||
+	    fail "big is about 3.8 MB, not $(cache_json "$OUT/status.json" /big.git size) bytes"
+	expect_eq idle "$(cache_json "$OUT/status.json" /alpha.git state)" "alpha's state"
+}
+
+test_cache_prune_removes_what_was_unused_for_the_duration() {
+	local cache=$SCRATCH/cache-$T_NAME
+	cache_filled "$cache" || return
+	"$BIN" cache prune --cache "$cache" --unused-for 3650d >"$OUT/prune" 2>&1
+	expect_exit 0 $? "prune --unused-for 3650d"
+	expect_grep "^githerd: removed 0 of 2 repositories in $cache: 0 B freed\$" "$OUT/prune" "nothing"
+	{ [ -d "$CA" ] && [ -d "$CB" ]; } || fail "an entry went"
+	touch -d '40 days ago' "$CA/githerd-used"
+	"$BIN" cache prune --cache "$cache" --unused-for 30d --dry-run >"$OUT/dry" 2>&1
+	expect_exit 0 $? "prune --dry-run"
+	expect_grep "^would remove $HTTP_URL/alpha.git \(unused for 40d\): [0-9.]+ (B|KiB|MiB) to free\$" \
+	    "$OUT/dry" "says what would go"
+	[ -d "$CA" ] || fail "--dry-run removed alpha's entry"
+	"$BIN" cache prune --cache "$cache" --unused-for 30d >"$OUT/prune" 2>&1
+	expect_exit 0 $? "prune --unused-for 30d"
+	expect_grep "^removed $HTTP_URL/alpha.git \(unused for 40d\): " "$OUT/prune" "one line"
+	expect_grep "^githerd: removed 1 of 2 repositories in $cache: " "$OUT/prune" "the total"
+	expect_no_grep "beta" "$OUT/prune" "beta is not mentioned"
+	expect_missing "$CA" "alpha's entry"
+	[ -f "${CA%.git}.lock" ] || fail "the lock file went too"
+	[ -d "$CB" ] || fail "beta's entry went"
+	[ -z "$(find "$cache" -name '*.tmp-*')" ] || fail "left aside: $(ls "$cache")"
+	git -C "$WS/alpha" fsck --no-progress 2>/dev/null || fail "the checkout needed the entry"
+	# A later sync makes it again.
+	"$BIN" sync -q --cache "$cache" -C "$WS/again" "$OUT/m.yaml" >"$OUT/sync2" 2>&1
+	expect_exit 0 $? "a sync after the prune"
+	[ -d "$(cache_repo_of "$cache" alpha)" ] || fail "the entry was not made again"
+	same_clone "$WS/again/alpha" "$WS/alpha" "through the new entry"
+}
+
+test_cache_entry_locked_by_another_process_is_in_use_and_kept() {
+	local cache=$SCRATCH/cache-$T_NAME lock holder
+	cache_filled "$cache" || return
+	lock=${CA%.git}.lock
+	touch -d '40 days ago' "$CA/githerd-used"
+	# -o: the lock is flock's own, and goes when it is killed
+	flock -o "$lock" sleep 30 &
+	holder=$!
+	wait_for 5 sh -c '! flock -n "$1" true' _ "$lock" || fail "flock did not take $lock"
+	"$BIN" cache status --cache "$cache" >"$OUT/status" 2>&1
+	expect_grep "used 40d ago  in use  $HTTP_URL/alpha.git\$" "$OUT/status" "status says in use"
+	"$BIN" cache prune --cache "$cache" --unused-for 30d >"$OUT/prune" 2>&1
+	expect_exit 0 $? "prune"
+	expect_grep "^kept $HTTP_URL/alpha.git \(unused for 40d\): in use\$" "$OUT/prune" "says why"
+	[ -d "$CA/objects" ] || fail "an entry in use was removed"
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	"$BIN" cache prune --cache "$cache" --unused-for 30d >"$OUT/prune2" 2>&1
+	expect_grep "^removed $HTTP_URL/alpha.git" "$OUT/prune2" "once let go"
+}
+
+test_cache_entry_borrowed_by_a_checkout_is_kept_a_stale_borrower_is_not() {
+	local cache=$SCRATCH/cache-$T_NAME
+	cache_filled "$cache" || return
+	# A real borrower: its objects/info/alternates names the entry.
+	git clone -q --reference "$CA" "$HTTP_URL/alpha.git" "$OUT/borrower" ||
+	    { fail "git clone --reference"; return; }
+	grep -qx "$CA/objects" "$OUT/borrower/.git/objects/info/alternates" ||
+	    fail "git did not borrow from $CA: $(cat "$OUT/borrower/.git/objects/info/alternates")"
+	printf '%s\n' "$OUT/borrower/.git/objects" >"$CA/githerd-borrowers"
+	# beta's borrowers are gone, or borrow from elsewhere now.
+	git clone -q "$HTTP_URL/beta.git" "$OUT/former"
+	printf '%s\n%s\n' "$OUT/gone/.git/objects" "$OUT/former/.git/objects" >"$CB/githerd-borrowers"
+	touch -d '40 days ago' "$CA/githerd-used" "$CB/githerd-used"
+	"$BIN" cache status --cache "$cache" >"$OUT/status" 2>&1
+	expect_grep "  borrowed by 1  $HTTP_URL/alpha.git\$" "$OUT/status" "alpha is borrowed"
+	expect_grep "  idle +$HTTP_URL/beta.git\$" "$OUT/status" "beta is not"
+	"$BIN" cache prune --cache "$cache" --unused-for 30d >"$OUT/prune" 2>&1
+	expect_exit 0 $? "prune"
+	expect_grep "^kept $HTTP_URL/alpha.git \(unused for 40d\): borrowed by 1\$" "$OUT/prune" "kept, and why"
+	expect_grep "^removed $HTTP_URL/beta.git " "$OUT/prune" "beta went"
+	[ -d "$CA/objects" ] || fail "a borrowed entry was removed"
+	expect_missing "$CB" "beta's entry"
+	git -C "$OUT/borrower" fsck --no-progress 2>"$OUT/fsck" || fail "the borrower: $(head -3 "$OUT/fsck")"
+}
+
+test_cache_prune_never_follows_a_symlink_and_removes_dead_leftovers() {
+	local cache=$SCRATCH/cache-$T_NAME link before dead
+	cache_filled "$cache" || return
+	cp -a "$CA" "$OUT/outside.git"
+	touch -d '40 days ago' "$OUT/outside.git/githerd-used" "$OUT/outside.git"
+	link=$cache/example.org_link-0123456789ab.git
+	ln -s "$OUT/outside.git" "$link"
+	before=$(tree_digest "$OUT/outside.git")
+	true &
+	dead=$!
+	wait "$dead"
+	mkdir -p "$CA.tmp-$dead/objects"
+	"$BIN" cache status --cache "$cache" >"$OUT/status" 2>&1
+	expect_grep "^left alone example.org_link-0123456789ab.git: a symbolic link, not followed\$" \
+	    "$OUT/status" "status notes the link"
+	expect_grep "^leftover $(basename "$CA").tmp-$dead: .* of process $dead, which is gone" \
+	    "$OUT/status" "status reports the leftover"
+	expect_grep "^githerd: 2 repositories, .*; 1 leftover, " "$OUT/status" "the total"
+	"$BIN" cache prune --cache "$cache" --unused-for 0s >"$OUT/prune" 2>&1
+	expect_exit 0 $? "prune --unused-for 0s"
+	expect_grep "^left alone example.org_link-0123456789ab.git: a symbolic link" "$OUT/prune" "the link"
+	expect_grep "^removed leftover $(basename "$CA").tmp-$dead of process $dead: " "$OUT/prune" "the leftover"
+	expect_grep "^githerd: removed 2 of 2 repositories and 1 leftover in " "$OUT/prune" "the total"
+	[ -L "$link" ] || fail "the link was removed"
+	expect_eq "$before" "$(tree_digest "$OUT/outside.git")" "what the link points to"
+	expect_missing "$CA.tmp-$dead" "the leftover"
+}
+
+test_cache_status_never_shows_a_credential_or_a_control_character() {
+	local cache=$SCRATCH/cache-$T_NAME url fake
+	url=$(printf '%s' "$HTTP_URL" | sed 's|://|://user:SEKRET123@|')
+	echo "repos: [{url: $url/alpha.git}]" >"$OUT/m.yaml"
+	"$BIN" sync -q --cache "$cache" -C "$WS" "$OUT/m.yaml" >"$OUT/sync" 2>&1 ||
+	    { fail "sync: $(cat "$OUT/sync")"; return; }
+	# An entry whose githerd-url was written by hand, or by anyone.
+	fake=$cache/example.org_x-0123456789ab.git
+	mkdir -p "$fake/objects"
+	printf 'https://bob:HUNTER2@example.org/\033]0;owned\007x\033[2J.git' >"$fake/githerd-url"
+	"$BIN" cache status --cache "$cache" >"$OUT/status" 2>&1
+	expect_exit 0 $? "cache status"
+	"$BIN" cache status --cache "$cache" --json - >"$OUT/json" 2>&1
+	"$BIN" cache prune --cache "$cache" --unused-for 0s --dry-run >"$OUT/prune" 2>&1
+	for f in status json prune; do
+		expect_no_grep "SEKRET123|HUNTER2" "$OUT/$f" "cache $f"
+		expect_no_grep $'\033|\007' "$OUT/$f" "cache $f"
+	done
+	expect_grep "http://\*\*\*@127\.0\.0\.1:[0-9]+/git/alpha.git\$" "$OUT/status" "the URL, redacted"
+	expect_grep "https://\*\*\*@example.org/x.git\$" "$OUT/status" "a hand-written one too"
+	python3 -m json.tool "$OUT/json" >/dev/null || fail "--json - is not JSON: $(head -5 "$OUT/json")"
+}
+
+test_cache_command_needs_a_cache_directory() {
+	env -u GITHERD_CACHE "$BIN" cache status >"$OUT/none" 2>&1
+	expect_exit 2 $? "no --cache, no GITHERD_CACHE"
+	expect_grep "give --cache DIR or set GITHERD_CACHE" "$OUT/none" "says how"
+	"$BIN" cache status --cache "$OUT/missing" >"$OUT/missing.out" 2>&1
+	expect_exit 2 $? "a cache that is not there"
+	expect_grep "$OUT/missing: No such file or directory" "$OUT/missing.out" "names it"
+	"$BIN" cache prune --cache "$OUT" >"$OUT/prune" 2>&1
+	expect_exit 2 $? "prune without --unused-for"
+	expect_grep "needs --unused-for" "$OUT/prune" "says so"
+	mkdir -p "$OUT/empty"
+	GITHERD_CACHE=$OUT/empty "$BIN" cache status >"$OUT/empty.out" 2>&1
+	expect_exit 0 $? "an empty cache"
+	expect_grep "^githerd: 0 repositories, 0 B in $OUT/empty\$" "$OUT/empty.out" "says so"
 }

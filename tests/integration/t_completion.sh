@@ -55,6 +55,13 @@ test_bash_completion_registers_and_completes() {
 	expect_eq "" "$(bash_complete githerd list --max)" "list takes no --max-*"
 	expect_eq "m.yaml" "$(bash_complete githerd sync --json m.)" "a file value"
 	expect_eq "" "$(bash_complete githerd sync --jobs '')" "a number: nothing to offer"
+	expect_eq "cache check" "$(bash_complete githerd c | paste -sd' ' -)" "cache is a command"
+	expect_eq "prune status" "$(bash_complete githerd cache '' | paste -sd' ' -)" "cache's actions"
+	expect_eq "prune" "$(bash_complete githerd cache --cache d p)" "after an option"
+	expect_eq "" "$(bash_complete githerd cache status '')" "one action only"
+	expect_eq "--unused-for" "$(bash_complete githerd cache prune --un)" "cache prune's option"
+	expect_eq "--cache --cache-mode --cache-wait" "$(bash_complete githerd sync --cache | paste -sd' ' -)" "sync's"
+	expect_eq "--cache" "$(bash_complete githerd cache --cach)" "cache's own"
 }
 
 test_zsh_completion_completes() {
@@ -71,4 +78,5 @@ test_zsh_completion_completes() {
 	expect_eq "lib/b" "$(z 'githerd status m.yaml li')" "entry paths"
 	expect_eq "--progress" "$(z 'githerd sync --pro')" "an option"
 	expect_eq "always" "$(z 'githerd status --color al')" "--color values"
+	expect_eq "prune" "$(z 'githerd cache pr')" "cache's actions"
 }

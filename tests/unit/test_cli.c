@@ -131,6 +131,47 @@ Test(cli, values_are_checked, .init = cr_redirect_stderr)
 	cli_release(&c);
 }
 
+/* cache status|prune: one operand, and the options that go with each. */
+Test(cli, cache_takes_status_or_prune, .init = cr_redirect_stderr)
+{
+	struct cli c;
+
+	cr_assert_eq(parse(&c, "cache status --cache /c --json -"), 0);
+	cr_expect_eq(c.cmd, CMD_CACHE);
+	cr_expect_eq(c.cache_action, CLI_CACHE_STATUS);
+	cr_expect_str_eq(c.cache, "/c");
+	cr_expect_eq(c.unused_for_s, -1);
+	cli_release(&c);
+	cr_assert_eq(parse(&c, "cache --dry-run prune --unused-for 30d"), 0);
+	cr_expect_eq(c.cache_action, CLI_CACHE_PRUNE);
+	cr_expect_eq(c.unused_for_s, 30LL * 86400);
+	cr_expect(c.dry_run);
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "cache"), -1, "no action");
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "cache frob"), -1);
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "cache status extra"), -1);
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "cache prune"), -1, "needs --unused-for");
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "cache prune --unused-for 30"), -1, "no unit");
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "cache prune --unused-for 1d --json x"), -1);
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "cache status --dry-run"), -1);
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "cache status --unused-for 1d"), -1);
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "cache status -j 2"), -1, "not sync's options");
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "sync --unused-for 1d m.yaml"), -1);
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "cache -h"), 0);
+	cr_expect(c.help);
+	cli_release(&c);
+}
+
 /* The message names the option as the user spelt it. */
 Test(cli, messages_name_the_option_as_spelt)
 {
@@ -246,7 +287,7 @@ Test(cli, help_of_a_command_lists_what_it_takes)
 Test(cli, completion_list_matches_the_parser, .init = cr_redirect_stderr)
 {
 	static const char *const cmds[] = { "sync", "status", "freeze", "list",
-	    "check" };
+	    "check", "cache" };
 	char *list, *line, *save = NULL, argv_line[300];
 	char letter[8], name[64], value[16];
 	struct cli c;
@@ -263,7 +304,7 @@ Test(cli, completion_list_matches_the_parser, .init = cr_redirect_stderr)
 			    letter, name, value), 3, "%s", line);
 			if (strcmp(name, "--help") == 0)
 				continue;
-			snprintf(argv_line, sizeof(argv_line), "%s %s%s%s m.yaml",
+			snprintf(argv_line, sizeof(argv_line), "%s %s%s%s %s",
 			    cmds[i], name, strcmp(value, "-") ? " " : "",
 			    strcmp(value, "-") == 0 ? "" :
 			    strcmp(value, "I/N") == 0 ? "1/2" :
@@ -271,7 +312,13 @@ Test(cli, completion_list_matches_the_parser, .init = cr_redirect_stderr)
 			    strcmp(value, "WHEN") == 0 ? "auto" :
 			    strcmp(value, "MODE") == 0 ? "link" :
 			    strcmp(value, "HOW") == 0 ? "hash" :
-			    strcmp(value, "SIZE") == 0 ? "100M" : "1");
+			    strcmp(value, "D") == 0 ? "30d" :
+			    strcmp(value, "SIZE") == 0 ? "100M" : "1",
+			    strcmp(cmds[i], "cache") != 0 ? "m.yaml" :
+			    strcmp(name, "--dry-run") == 0 ?
+			    "prune --unused-for 1d" :
+			    strcmp(name, "--unused-for") == 0 ? "prune" :
+			    "status");
 			if (strcmp(name, "--fetch") == 0 &&
 			    strcmp(cmds[i], "sync") == 0)
 				strcat(argv_line, " --dry-run");
