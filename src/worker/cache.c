@@ -100,9 +100,17 @@ static int
 lock(struct gitctx *c, struct cache_repo *r, int wait_ms)
 {
 	int waited = 0;
+	struct stat st;
 
-	r->lockfd = open(r->lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-	    0666);
+	/* O_NONBLOCK: a FIFO planted as the lock must not hang the worker */
+	r->lockfd = open(r->lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK, 0666);
+	if (r->lockfd != -1 && (fstat(r->lockfd, &st) == -1 ||
+	    !S_ISREG(st.st_mode))) {
+		close(r->lockfd);
+		r->lockfd = -1;
+		errno = EINVAL;
+	}
 	if (r->lockfd == -1) {
 		warn(c, "cache: cannot open %s (%s): fetching from the origin",
 		    r->lock, strerror(errno));
