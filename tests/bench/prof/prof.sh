@@ -4,7 +4,8 @@
 # Not part of make check.
 #
 #   tests/bench/prof/prof.sh setup             make the repositories, start the server
-#   tests/bench/prof/prof.sh time big|small [N]  wall and CPU, N runs each (3)
+#   tests/bench/prof/prof.sh time big|small [N]  wall and CPU, N runs each (3),
+#                                    interleaved (GITHERD_BASE=path: a third)
 #   tests/bench/prof/prof.sh callgrind big|small TAG   instruction counts per process
 #   tests/bench/prof/prof.sh phases TAG         the per-phase table of a callgrind run
 #   tests/bench/prof/prof.sh stop              stop the server
@@ -72,18 +73,25 @@ print("%.3f %.3f %.3f" % (w, u.ru_utime, u.ru_stime))
 EOF
 }
 
+# GITHERD_BASE=path adds a third column: another githerd, say before a change.
+run_base() {
+	GITHERD=$GITHERD_BASE run_githerd "$@"
+}
+
 timeit() {
-	local repo=$1 n=${2:-3} i
-	export -f run_git run_githerd url
-	export D GITHERD GIT
+	local repo=$1 n=${2:-3} i tools="git githerd"
+	[ -n "${GITHERD_BASE-}" ] && tools="git base githerd"
+	export -f run_git run_githerd run_base url
+	export D GITHERD GIT GITHERD_BASE
 	for ((i = 1; i <= n; i++)); do
-		for tool in git githerd; do
+		for tool in $tools; do
 			printf '%s %s %d ' "$repo" $tool $i
 			timed bash -c "run_$tool $repo"
 		done
 	done | awk '{print; w[$2]+=$4; c[$2]+=$5+$6; n[$2]++}
 	    END {for (t in w) printf "mean %s wall %.3f cpu %.3f\n", t, w[t]/n[t], c[t]/n[t];
-		 printf "githerd/git wall %.3f cpu %.3f\n", w["githerd"]/w["git"], c["githerd"]/c["git"]}'
+		 for (t in w) if (t != "git") printf "%s/git wall %.3f cpu %.3f\n", t,
+		     w[t]/w["git"], c[t]/c["git"]}'
 }
 
 callgrind() {
