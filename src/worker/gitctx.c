@@ -846,6 +846,7 @@ gitctx_init(struct gitctx *c, const struct msg_job *job,
 	c->mirror = (job->flags & JOBF_MIRROR) != 0;
 	c->bare = c->mirror || (job->flags & JOBF_BARE) != 0;
 	c->depth = job->depth;
+	gitctx_hash_reads(true);
 	/* libgit2 never sees the URL's credentials: auth.c hands them out. */
 	c->conn_url = url_strip_secrets(job->url);
 	gitctx_owner(c, NULL, job->url);
@@ -923,4 +924,11 @@ void
 gitctx_global_shutdown(void)
 {
 	git_libgit2_shutdown();
+}
+
+/* A process-wide switch: one job at a time, one thread. */
+void
+gitctx_hash_reads(bool on)
+{
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, on ? 1 : 0);
 }

@@ -130,5 +130,10 @@ int	gitctx_global_init(int connect_timeout_ms, int read_timeout_ms,
 	    unsigned long max_objects, const char *ca_file, char *err,
 	    size_t errlen);
 void	gitctx_global_shutdown(void);
+/*
+ * Is every object hashed again as it is read (libgit2's strict hash
+ * verification)?  On for every job; clone.c lets a new clone skip it.
+ */
+void	gitctx_hash_reads(bool);
 
 #endif

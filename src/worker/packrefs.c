@@ -69,6 +69,42 @@ collect(struct gitctx *c, git_odb *odb, const char *const *specs,
 	return 0;
 }
 
+/*
+ * The first object under tag id that is not a tag, as git peels it: each
+ * tag of the chain is read for what it names, and what it names is only
+ * looked up (its header: that it is there, and of the type the tag says),
+ * never read, as git's peel_object() does.  Reading and parsing every
+ * peeled commit in full was 66 M of the 150 M instructions the refs of
+ * 2,000 tags cost.
+ */
+static int
+peel(struct gitctx *c, git_repository *repo, git_odb *odb,
+    const struct ref_pair *r, git_oid *out)
+{
+	git_tag *tag = NULL;
+	git_object_t type = GIT_OBJECT_TAG, claimed;
+	size_t len;
+	int err;
+
+	git_oid_cpy(out, &r->oid);
+	while (type == GIT_OBJECT_TAG) {
+		if ((err = git_tag_lookup(&tag, repo, out)) < 0)
+			return gitctx_fail(c, err, r->name);
+		git_oid_cpy(out, git_tag_target_id(tag));
+		claimed = git_tag_target_type(tag);
+		git_tag_free(tag);
+		if ((err = git_odb_read_header(&len, &type, odb, out)) < 0)
+			return gitctx_fail(c, err, r->name);
+		if (type != claimed) {
+			gitctx_error(c, ERR_SERVER, "%s: a tag names a %s that is "
+			    "a %s", r->name, git_object_type2string(claimed),
+			    git_object_type2string(type));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* "<id> <name>", and "^<id>" of the peeled object when it is a tag. */
 static int
 add_line(struct gitctx *c, git_repository *repo, git_odb *odb,
@@ -76,8 +112,7 @@ add_line(struct gitctx *c, git_repository *repo, git_odb *odb,
 {
 	char hex[GIT_OID_MAX_HEXSIZE + 1];
 	git_object_t type;
-	git_tag *tag = NULL;
-	git_object *target = NULL;
+	git_oid peeled;
 	size_t len;
 	int err;
 
@@ -87,14 +122,11 @@ add_line(struct gitctx *c, git_repository *repo, git_odb *odb,
 		return gitctx_fail(c, err, r->name);
 	if (type != GIT_OBJECT_TAG)
 		return 0;
-	if ((err = git_tag_lookup(&tag, repo, &r->oid)) == 0 &&
-	    (err = git_tag_peel(&target, tag)) == 0) {
-		git_oid_tostr(hex, sizeof(hex), git_object_id(target));
-		buf_addf(b, "^%s\n", hex);
-	}
-	git_object_free(target);
-	git_tag_free(tag);
-	return err < 0 ? gitctx_fail(c, err, r->name) : 0;
+	if (peel(c, repo, odb, r, &peeled) == -1)
+		return -1;
+	git_oid_tostr(hex, sizeof(hex), &peeled);
+	buf_addf(b, "^%s\n", hex);
+	return 0;
 }
 
 int
