@@ -23,22 +23,21 @@
 #include "xmalloc.h"
 
 /*
- * Every object of a new clone is in the packs this job has just indexed,
- * and the indexer named each object by the SHA-1 (collision-detecting) of
- * its inflated content: hashing every object again as the refs, the tree
+ * Every object of a new clone is in packs a githerd indexer wrote, and
+ * the indexer named each object by the SHA-1 (collision-detecting) of its
+ * inflated content: hashing every object again as the refs, the tree
  * check and the checkout read it (the whole work tree, 8% of a big
- * clone's instructions) checks nothing the indexer did not, and git's
- * checkout does not hash what it reads either.  Only a pack changed on
- * disk after it was indexed would tell, and that holds for git too.
- * Packs the cache (--cache) linked in were indexed by another run, maybe
- * long ago: they are hashed as they are read.  clone_into() turns it back
- * on, whatever happened.
+ * clone's instructions, half of its checkout) checks nothing the indexer
+ * did not, and git's checkout does not hash what it reads either, not
+ * even through --reference.  That holds for the packs the cache
+ * (--cache) lends too: githerd's own indexer wrote them, and only a pack
+ * changed on disk since would tell, as it would for git.  clone_into()
+ * turns the hashing back on, whatever happened.
  */
 static void
-trust_own_packs(struct gitctx *c)
+trust_own_packs(void)
 {
-	if (c->ev->cache_dir == NULL)
-		gitctx_hash_reads(false);
+	gitctx_hash_reads(false);
 }
 
 static int
@@ -69,7 +68,7 @@ download(struct gitctx *c)
 		gitctx_fail(c, err, "fetch");
 		goto out;
 	}
-	trust_own_packs(c);
+	trust_own_packs();
 	rc = packrefs_clone(c, c->repo, specs, 1);
 out:
 	buf_release(&spec);
