@@ -756,7 +756,8 @@ def build_ros2(repo, pkgs, nfiles, ncommits, ntags, pack_bytes):
                 changes[p] = ("100644", data)
             else:
                 p = rng.choice(assets)
-                old = repo.trees[b][p][1]
+                # It may be one this very commit adds (short histories).
+                old = (changes.get(p) or repo.trees[b][p])[1]
                 text = p.endswith((".dae", ".svg"))
                 changes[p] = ("100644", asset_data(
                     rng, text, int(len(old) / BASE64_PER_PACKED) if text else len(old)))
