@@ -13,15 +13,24 @@ servers; everything it talks to is on 127.0.0.1.  Environment:
     GITHERD         the binary
     GIT_SMALL, HTTP_SMALL, GIT_MIXED, GIT_UP, GIT_TINY   server URLs
     SMALL_REPOS, MIXED_REPOS, UP_REPOS, TINY_COUNT        corpus
+    HTTP_ROS2, HTTP_ROS2_UP       the ROS 2 corpus, and the copy that moves
+    ROS2_FLEET, ROS2_REPOS, ROS2_UP_REPOS, ROS2_HTTP_STATE, ROS2_UP_HTTP_STATE
+                    its fleet.json, repositories, the copy, the servers'
+                    state directories (pid, access log)
 """
+import base64
 import json
 import os
 import random
+import re
+import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 J = 8
 # git daemon listens with a backlog of 5: a burst of connections can lose a
@@ -370,9 +379,496 @@ def tiny10k():
                (grown - size) / 1024, peak["fds"], one["fds"]))
 
 
+# --- the ROS 2 corpus: cache and CI scenarios ---------------------------------
+#
+# 66 repositories shaped after ros2.repos (tests/lib/mkfleet.py, profile
+# bench-ros2), served over HTTP by lighttpd + git http-backend, as GitHub
+# serves them over https.  HTTP also gives the access log that the 4-CI
+# scenario counts packs in, and is the only transport on which libgit2
+# clones shallow.
+
+def ros2_repos():
+    with open(os.environ["ROS2_FLEET"]) as f:
+        fleet = json.load(f)
+    # ros2.repos lists its repositories by path, so rviz (30 MB) comes
+    # last: a cold run with no history starts it last, as vcs does.
+    return sorted(fleet["repos"], key=lambda r: r["workspace_path"]), fleet.get("scale", 1)
+
+
+def ros2_title(what):
+    repos, scale = ros2_repos()
+    mb = sum(r["pack_bytes"] for r in repos) / 1e6
+    return "ROS 2 (%d repos, %.0f MB%s), %s" % (
+        len(repos), mb, ", scale %g" % scale if scale != 1 else "", what)
+
+
+def ros2_manifests(name, url, depth=None):
+    """The corpus as ros2.repos has it (a version per entry: the branch)
+    and as a githerd manifest (branch:, and depth: when given)."""
+    repos, _ = ros2_repos()
+    base = os.path.join(DIR, "manifests", name)
+    os.makedirs(os.path.dirname(base), exist_ok=True)
+    with open(base + ".repos", "w") as f:
+        f.write("repositories:\n")
+        for r in repos:
+            f.write("  %s:\n    type: git\n    url: %s/%s.git\n    version: %s\n" % (
+                r["workspace_path"], url, r["name"], r["default_branch"]))
+    with open(base + ".yaml", "w") as f:
+        f.write("repos:\n")
+        for r in repos:
+            f.write("  - url: %s/%s.git\n    path: %s\n    branch: %s\n" % (
+                url, r["name"], r["workspace_path"], r["default_branch"]))
+            if depth:
+                f.write("    depth: %d\n" % depth)
+    return base
+
+
+def cpu_of_children():
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def measured(cmd, stdin=None):
+    """Wall and CPU (user+sys of the command and everything it waited
+    for: githerd's workers, the git processes vcs runs)."""
+    c, t = cpu_of_children(), time.monotonic()
+    r = subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    dt, cpu = time.monotonic() - t, cpu_of_children() - c
+    err = r.stderr.decode(errors="replace")
+    if r.returncode != 0:
+        raise RuntimeError("%s failed (%d): %s" % (" ".join(cmd[:4]), r.returncode, err[-800:]))
+    return dt, cpu, err
+
+
+def githerd_cmd(manifest, ws, cache=None):
+    cmd = [GITHERD, "sync", "-j", str(J), "-C", ws, "--json", ws + ".json", manifest]
+    return cmd + ["--cache", cache] if cache else cmd
+
+
+def check_githerd(ws, err, cache=None):
+    """Every entry cloned; through the cache, none went around it (a
+    locked, damaged or foreign-filesystem cache would be measured as a
+    cold run)."""
+    with open(ws + ".json") as f:
+        rep = json.load(f)
+    bad = [(r["path"], r["status"]) for r in rep["repos"] if r["status"] != "cloned"]
+    if bad:
+        raise RuntimeError("githerd did not clone %s" % bad[:3])
+    if cache and "cache:" in err:
+        raise RuntimeError("githerd went around the cache: %s" % err[-800:])
+    return rep
+
+
+def ros2_githerd(manifest, ws, cache=None):
+    fresh(ws)
+    dt, cpu, err = measured(githerd_cmd(manifest, ws, cache))
+    return dt, cpu, check_githerd(ws, err, cache)
+
+
+def ros2_vcs(base, ws, shallow=False):
+    fresh(ws)
+    cmd = ["vcs", "import", "--workers", str(J)] + (["--shallow"] if shallow else []) + [ws]
+    with open(base + ".repos") as f:
+        dt, cpu, _ = measured(cmd, stdin=f)
+    repos, _ = ros2_repos()
+    missing = [r["workspace_path"] for r in repos
+               if not os.path.isdir(os.path.join(ws, r["workspace_path"], ".git"))]
+    if missing:
+        raise RuntimeError("vcs import did not clone %s" % missing[:3])
+    return dt, cpu
+
+
+def received_mb(rep):
+    return sum(r["bytes"] for r in rep["repos"]) / 1e6
+
+
+# --- the HTTP server: its CPU and its access log ---
+
+def server_pid(state):
+    with open(os.path.join(state, "http.group")) as f:
+        return int(f.read().split()[0])
+
+
+def server_cpu(state):
+    """lighttpd's CPU and that of the CGIs it reaped (git http-backend,
+    upload-pack, pack-objects): what serving took of the 2 cores."""
+    time.sleep(0.2)     # let it reap the last CGIs of the run
+    with open("/proc/%d/stat" % server_pid(state)) as f:
+        fields = f.read().rsplit(") ", 1)[1].split()
+    # utime, stime, cutime, cstime: fields 14-17 of proc(5)
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def access_log(state):
+    """The access log's lines so far.  lighttpd buffers it; SIGHUP makes
+    it write everything out (as http_fetches in tests/integration/lib.sh)."""
+    os.kill(server_pid(state), signal.SIGHUP)
+    time.sleep(0.3)
+    with open(os.path.join(state, "http-access.log"), errors="replace") as f:
+        return f.read().splitlines()
+
+
+# 'POST /git/<name>.git/git-upload-pack HTTP/1.1" <status> <bytes>' in
+# lighttpd's default format (%b: the response body's bytes).  Ref
+# listings are GETs (libgit2 speaks protocol v0), so every POST is part
+# of a fetch: its wants and haves, answered by ACK/NAK lines or, for the
+# one that says "done", by the pack.
+UPLOAD_PACK = re.compile(r'"POST /git/([^ ]+)\.git/git-upload-pack HTTP/[0-9.]+" (\d+) (\d+|-)')
+
+
+def upload_posts(lines):
+    """{repository: [(status, response bytes) of each POST]}."""
+    posts = {}
+    for line in lines:
+        m = UPLOAD_PACK.search(line)
+        if m:
+            posts.setdefault(m.group(1), []).append(
+                (int(m.group(2)), int(m.group(3)) if m.group(3) != "-" else 0))
+    return posts
+
+
+# A fetch into an empty repository has no haves: it is one POST, which
+# gets the pack, a kilobyte and more for the smallest repository at any
+# scale.  Anything else (a NAK, an error page) is a request that sent no
+# pack.
+PACK_MIN_BYTES = 1024
+
+
+def pack_posts(posts):
+    """{repository: number of POSTs that sent a pack}, and the others."""
+    packs = {n: sum(1 for st, size in v if st == 200 and size >= PACK_MIN_BYTES)
+             for n, v in posts.items()}
+    return packs, sum(len(v) for v in posts.values()) - sum(packs.values())
+
+
+# --- the same clone: what a checkout through the cache must match ---
+
+def git_out(path, *args, check=True):
+    r = subprocess.run(["git", "-C", path] + list(args), capture_output=True)
+    if check and r.returncode != 0:
+        raise RuntimeError("git %s in %s failed: %s" % (
+            " ".join(args), path, r.stderr.decode(errors="replace")[-400:]))
+    return r.stdout.decode(errors="replace")
+
+
+def checkout_facts(path):
+    return {
+        "refs": git_out(path, "for-each-ref", "--format=%(objectname) %(refname)"),
+        "HEAD": git_out(path, "rev-parse", "HEAD") + git_out(path, "symbolic-ref", "-q", "HEAD",
+                                                              check=False),
+        "origin": git_out(path, "config", "remote.origin.url"),
+        "index": git_out(path, "ls-files", "-s"),
+        "status": git_out(path, "status", "--porcelain"),
+    }
+
+
+def fsck(path):
+    r = subprocess.run(["git", "-C", path, "fsck", "--no-progress", "--no-dangling"],
+                       capture_output=True)
+    out = (r.stdout + r.stderr).decode(errors="replace").strip()
+    return "git fsck: %s" % out[-300:] if r.returncode != 0 or out else None
+
+
+def same_checkouts(ours, theirs, what):
+    """Every entry of workspace `ours` is the clone `theirs` has: refs,
+    HEAD, origin, index, a clean work tree, and git fsck finds nothing.
+    Raises with every difference: a fast run that clones wrong is no
+    result."""
+    repos, _ = ros2_repos()
+
+    def one(r):
+        a = os.path.join(ours, r["workspace_path"])
+        b = os.path.join(theirs, r["workspace_path"])
+        fa, fb = checkout_facts(a), checkout_facts(b)
+        bad = ["%s differ" % k for k in ("refs", "HEAD", "origin", "index") if fa[k] != fb[k]]
+        if fa["status"]:
+            bad.append("git status: %s" % fa["status"][:200])
+        problem = fsck(a)
+        if problem:
+            bad.append(problem)
+        return ["%s: %s" % (r["workspace_path"], b_) for b_ in bad]
+
+    # Two at a time: fsck hashes every object, and there are two cores.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        problems = [p for ps in pool.map(one, repos) for p in ps]
+    if problems:
+        raise RuntimeError("%s: %d problems, first: %s" % (what, len(problems),
+                                                           "; ".join(problems[:5])))
+    log("%s: all %d checkouts the same, git fsck clean" % (what, len(repos)))
+
+
+def drop(*paths):
+    """Workspaces of a finished scenario: several hundred MB each on the
+    tmpfs."""
+    for p in paths:
+        shutil.rmtree(p, ignore_errors=True)
+        if os.path.exists(p + ".json"):
+            os.unlink(p + ".json")
+
+
+def ws_path(name):
+    return os.path.join(DIR, "ws", name)
+
+
+# --- the scenarios ---
+
+def ros2_cold():
+    if not HAVE_VCS:
+        log("ros2-cold: vcs is not installed; githerd alone")
+    url, state = os.environ["HTTP_ROS2"], os.environ["ROS2_HTTP_STATE"]
+    base = ros2_manifests("ros2", url)
+    tools = ("githerd", "vcs") if HAVE_VCS else ("githerd",)
+    wall, cpu, served = ({t: [] for t in tools} for _ in range(3))
+    mb = 0
+    for i in range(RUNS):
+        for t in tools:
+            s0 = server_cpu(state)
+            if t == "githerd":
+                dt, c, rep = ros2_githerd(base + ".repos", ws_path("ros2-cold-githerd"))
+                mb = received_mb(rep)
+            else:
+                dt, c = ros2_vcs(base, ws_path("ros2-cold-vcs"))
+            wall[t].append(dt)
+            cpu[t].append(c)
+            served[t].append(server_cpu(state) - s0)
+    scenario = ros2_title("cold, HTTP")
+    labels = {"githerd": "githerd -j %d" % J, "vcs": "vcs import --workers %d" % J}
+    ref = record(scenario, labels["githerd"], wall["githerd"],
+                 note="received %.1f MB; reads the .repos file as it is" % mb)
+    if HAVE_VCS:
+        record(scenario, labels["vcs"], wall["vcs"], ref)
+    ref = None
+    for t in tools:
+        m = record(scenario, labels[t] + ", CPU (user+sys)", cpu[t], ref,
+                   note="server CPU %.1f s" % statistics.median(served[t]))
+        ref = ref or m
+    drop(ws_path("ros2-cold-githerd"), ws_path("ros2-cold-vcs"))
+
+
+def count_posts(state, fn):
+    """fn(), and the POSTs to git-upload-pack the server logged meanwhile."""
+    before = len(access_log(state))
+    result = fn()
+    return result, upload_posts(access_log(state)[before:])
+
+
+def ros2_warm_cache():
+    url, state = os.environ["HTTP_ROS2"], os.environ["ROS2_HTTP_STATE"]
+    base = ros2_manifests("ros2", url)
+    cache = fresh(os.path.join(DIR, "cache", "ros2-warm"))
+    warm, cold = ws_path("ros2-warm-githerd"), ws_path("ros2-warm-cold")
+    dt, _, _ = ros2_githerd(base + ".repos", ws_path("ros2-warm-fill"), cache)
+    log("ros2-warm-cache: cache filled in %.2f s" % dt)
+    drop(ws_path("ros2-warm-fill"))
+    times = {"warm": [], "cold": []}
+    sent = 0
+    for i in range(RUNS):
+        (dt, _, rep), posts = count_posts(
+            state, lambda: ros2_githerd(base + ".repos", warm, cache))
+        times["warm"].append(dt)
+        sent = max(sent, sum(len(v) for v in posts.values()))
+        times["cold"].append(ros2_githerd(base + ".repos", cold)[0])
+    same_checkouts(warm, cold, "ros2-warm-cache")
+    scenario = ros2_title("warm cache, HTTP")
+    ref = record(scenario, "githerd -j %d --cache (warm)" % J, times["warm"],
+                 note="POSTs to git-upload-pack per run: %d" % sent)
+    record(scenario, "githerd -j %d (cold, no cache)" % J, times["cold"], ref)
+    drop(warm, cold)
+
+
+ROS2_MOVED_COMMITS = 3
+
+
+def ros2_moved(repos):
+    """The 10% of the repositories that move upstream: evenly spread over
+    the list, so both large and small ones are among them."""
+    n = max(1, round(len(repos) / 10))
+    return [repos[(2 * k + 1) * len(repos) // (2 * n)] for k in range(n)]
+
+
+def ros2_move(path, branch, name):
+    """A few commits on the branch (a changed README, a new source file
+    each) and an annotated tag, by one git fast-import.  Fixed dates and
+    seeded contents: every run moves the upstream to the same commits."""
+    tip = git_out(path, "rev-parse", "refs/heads/" + branch).strip()
+    readme = git_out(path, "cat-file", "blob", "%s:README.md" % tip).encode()
+    rng = random.Random("githerd-bench-move/" + name)
+    out = []
+    for k in range(1, ROS2_MOVED_COMMITS + 1):
+        readme += b"Moved upstream, change %d.\n" % k
+        src = base64.encodebytes(rng.randbytes(3000))
+        msg = b"Upstream change %d" % k
+        out.append(b"commit refs/heads/%s\nmark :%d\n" % (branch.encode(), k))
+        out.append(b"committer Bench <bench@githerd.invalid> %d +0000\n" % (1800000000 + k))
+        out.append(b"data %d\n%s\n" % (len(msg), msg))
+        out.append(b"from %s\n" % (tip.encode() if k == 1 else b":%d" % (k - 1)))
+        out.append(b"M 100644 inline README.md\ndata %d\n%s\n" % (len(readme), readme))
+        out.append(b"M 100644 inline moved/change_%d.cpp\ndata %d\n%s\n\n" % (k, len(src), src))
+    out.append(b"tag bench-moved\nfrom :%d\n" % ROS2_MOVED_COMMITS)
+    out.append(b"tagger Bench <bench@githerd.invalid> 1800000100 +0000\ndata 6\nmoved\n")
+    r = subprocess.run(["git", "-C", path, "fast-import", "--quiet", "--done"],
+                       input=b"".join(out) + b"done\n", capture_output=True)
+    if r.returncode != 0:
+        raise RuntimeError("moving %s: %s" % (name, r.stderr.decode(errors="replace")))
+    return git_out(path, "rev-parse", "refs/heads/" + branch).strip()
+
+
+def ros2_cache_10pct():
+    url, up = os.environ["HTTP_ROS2_UP"], os.environ["ROS2_UP_REPOS"]
+    state = os.environ["ROS2_UP_HTTP_STATE"]
+    pristine = os.environ["ROS2_REPOS"]
+    repos, _ = ros2_repos()
+    moved = ros2_moved(repos)
+    base = ros2_manifests("ros2-up", url)
+    # The cache as the last run left it: filled from the upstreams before
+    # they moved.  Every run starts from a copy of it.
+    template = fresh(os.path.join(DIR, "cache", "ros2-10pct-template"))
+    cache = os.path.join(DIR, "cache", "ros2-10pct")
+
+    def restore():
+        for r in moved:
+            d = os.path.join(up, r["name"] + ".git")
+            shutil.rmtree(d, ignore_errors=True)
+            shutil.copytree(os.path.join(pristine, r["name"] + ".git"), d, symlinks=True)
+
+    restore()
+    dt, _, _ = ros2_githerd(base + ".repos", ws_path("ros2-10pct-fill"), template)
+    log("ros2-cache-10pct: cache filled in %.2f s; moving %s" % (
+        dt, ", ".join(r["name"] for r in moved)))
+    drop(ws_path("ros2-10pct-fill"))
+    through, cold = ws_path("ros2-10pct-githerd"), ws_path("ros2-10pct-cold")
+    times = {"cache": [], "cold": []}
+    sent, fetched = set(), set()
+    for i in range(RUNS):
+        restore()
+        tips = {r["workspace_path"]: ros2_move(os.path.join(up, r["name"] + ".git"),
+                                               r["default_branch"], r["name"]) for r in moved}
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.copytree(template, cache, symlinks=True)
+        (dt, _, _), posts = count_posts(
+            state, lambda: ros2_githerd(base + ".repos", through, cache))
+        times["cache"].append(dt)
+        sent.add(sum(len(v) for v in posts.values()))
+        fetched |= set(posts)
+        times["cold"].append(ros2_githerd(base + ".repos", cold)[0])
+    for p, tip in tips.items():
+        got = git_out(os.path.join(through, p), "rev-parse", "HEAD").strip()
+        if got != tip:
+            raise RuntimeError("ros2-cache-10pct: %s is at %s, upstream at %s" % (p, got, tip))
+    same_checkouts(through, cold, "ros2-cache-10pct")
+    restore()
+    scenario = ros2_title("cache, %d moved upstream (%d commits + a tag each), HTTP" % (
+        len(moved), ROS2_MOVED_COMMITS))
+    others = sorted(fetched - {r["name"] for r in moved})
+    ref = record(scenario, "githerd -j %d --cache" % J, times["cache"],
+                 note="POSTs to git-upload-pack per run: %s, for %s" % (
+                     "/".join(map(str, sorted(sent))),
+                     "the moved repositories only" if not others
+                     else "%d more: %s" % (len(others), ", ".join(others[:5]))))
+    record(scenario, "githerd -j %d (cold, no cache)" % J, times["cold"], ref)
+    drop(through, cold, cache, template)
+
+
+def ros2_depth1():
+    if not HAVE_VCS:
+        log("ros2-depth1-http: vcs is not installed; githerd alone")
+    base = ros2_manifests("ros2-depth1", os.environ["HTTP_ROS2"], depth=1)
+    ws = ws_path("ros2-depth1-githerd")
+    times = {"githerd": [], "vcs": []}
+    mb = 0
+    for i in range(RUNS):
+        dt, _, rep = ros2_githerd(base + ".yaml", ws)
+        times["githerd"].append(dt)
+        mb = received_mb(rep)
+        if HAVE_VCS:
+            times["vcs"].append(ros2_vcs(base, ws_path("ros2-depth1-vcs"), shallow=True)[0])
+    repos, _ = ros2_repos()
+    deep = [r["workspace_path"] for r in repos
+            if git_out(os.path.join(ws, r["workspace_path"]), "rev-list", "--count", "HEAD").strip()
+            != "1"]
+    if deep:
+        raise RuntimeError("ros2-depth1-http: not one commit deep: %s" % deep[:3])
+    scenario = ros2_title("depth 1, HTTP")
+    ref = record(scenario, "githerd -j %d, depth: 1" % J, times["githerd"],
+                 note="received %.1f MB" % mb)
+    if HAVE_VCS:
+        record(scenario, "vcs import --shallow --workers %d" % J, times["vcs"], ref)
+    drop(ws, ws_path("ros2-depth1-vcs"))
+
+
+CI_JOBS = 4
+
+
+def ros2_ci(base, cache, tag):
+    """CI_JOBS githerd runs started at once, each into a workspace of its
+    own; returns the slowest one's wall and the CPU of all."""
+    wss = [ws_path("ros2-ci-%s-%d" % (tag, k)) for k in range(CI_JOBS)]
+    for ws in wss:
+        fresh(ws)
+    if cache:
+        fresh(cache)
+    c = cpu_of_children()
+    t = time.monotonic()
+    procs = [subprocess.Popen(githerd_cmd(base + ".repos", ws, cache), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE) for ws in wss]
+    walls, errs = [], []
+    for p in procs:
+        err = p.communicate()[1].decode(errors="replace")
+        walls.append(time.monotonic() - t)
+        if p.returncode != 0:
+            raise RuntimeError("ros2-4ci: githerd failed (%d): %s" % (p.returncode, err[-800:]))
+        errs.append(err)
+    cpu = cpu_of_children() - c
+    for ws, err in zip(wss, errs):
+        check_githerd(ws, err, cache)
+    return max(walls), cpu, wss
+
+
+def ros2_4ci():
+    url, state = os.environ["HTTP_ROS2"], os.environ["ROS2_HTTP_STATE"]
+    base = ros2_manifests("ros2", url)
+    repos, _ = ros2_repos()
+    names = {r["name"] for r in repos}
+    cache = os.path.join(DIR, "cache", "ros2-ci")
+    runs = {"cache": ([], []), "none": ([], [])}
+    for i in range(RUNS):
+        (slowest, cpu, wss), posts = count_posts(state, lambda: ros2_ci(base, cache, "cache"))
+        packs, other = pack_posts(posts)
+        wrong = sorted(n for n in names | set(packs) if packs.get(n, 0) != 1 or n not in names)
+        if wrong:
+            raise RuntimeError("ros2-4ci: run %d: not one pack per repository: %s" % (
+                i + 1, ", ".join("%s %d" % (n, packs.get(n, 0)) for n in wrong[:5])))
+        log("ros2-4ci: run %d: %d packs sent, one per repository (%.1f MB), "
+            "%d POSTs that sent none" % (i + 1, sum(packs.values()),
+                                         sum(b for v in posts.values() for _, b in v) / 1e6, other))
+        runs["cache"][0].append(slowest)
+        runs["cache"][1].append(cpu)
+        slowest, cpu, _ = ros2_ci(base, None, "none")
+        runs["none"][0].append(slowest)
+        runs["none"][1].append(cpu)
+    # The last run's four workspaces: each clean and the same as the first.
+    first = wss[0]
+    problem = next(filter(None, (fsck(os.path.join(first, r["workspace_path"])) for r in repos)),
+                   None)
+    if problem:
+        raise RuntimeError("ros2-4ci: %s: %s" % (first, problem))
+    for k, ws in enumerate(wss[1:], 2):
+        same_checkouts(ws, first, "ros2-4ci: workspace %d" % k)
+    scenario = ros2_title("%d CI jobs at once, HTTP" % CI_JOBS)
+    ref = record(scenario, "%d × githerd -j %d --cache, one empty cache (slowest)" % (CI_JOBS, J),
+                 runs["cache"][0], note="one pack per repository in every run; CPU %.1f s" %
+                 statistics.median(runs["cache"][1]))
+    record(scenario, "%d × githerd -j %d, no cache (slowest)" % (CI_JOBS, J), runs["none"][0],
+           ref, note="CPU %.1f s" % statistics.median(runs["none"][1]))
+    drop(cache, *[ws_path("ros2-ci-%s-%d" % (t, k)) for t in ("cache", "none")
+                  for k in range(CI_JOBS)])
+
+
 SCENARIOS = [("small-git", lambda: small("git")), ("small-http", lambda: small("http")),
              ("mixed", hetero), ("mirrors", mirrors), ("large", large), ("tags", tags10k),
-             ("tiny", tiny10k)]
+             ("tiny", tiny10k), ("ros2-cold", ros2_cold), ("ros2-warm-cache", ros2_warm_cache),
+             ("ros2-cache-10pct", ros2_cache_10pct), ("ros2-depth1-http", ros2_depth1),
+             ("ros2-4ci", ros2_4ci)]
 
 
 def table():
@@ -387,6 +883,12 @@ def table():
 
 def main():
     os.makedirs(DIR, exist_ok=True)
+    # A cold run is one without a cache: only --cache may give one.
+    os.environ.pop("GITHERD_CACHE", None)
+    unknown = [s for s in ONLY if s not in dict(SCENARIOS)]
+    if unknown:
+        raise RuntimeError("no scenario %s (there are %s)" % (
+            ", ".join(unknown), ", ".join(n for n, _ in SCENARIOS)))
     if not HAVE_VCS:
         log("vcs (vcstool) is not installed: its rows are left out "
             "(scripts/install-deps.sh --bench installs it)")

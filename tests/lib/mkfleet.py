@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generate a deterministic fleet of bare git repositories for githerd tests.
 
-    mkfleet.py --profile {test,demo,bench-small,bench-mixed} --out DIR [--count N] [-v]
+    mkfleet.py --profile {test,demo,bench-small,bench-mixed,bench-ros2} --out DIR
+               [--count N] [--scale F] [-v]
 
 Writes DIR/repos/<name>.git (bare) and DIR/fleet.json.  History is produced
 as `git fast-import` streams built in Python, so a repository costs three
@@ -10,8 +11,9 @@ timestamps and contents derive from constants and seeded random.Random
 instances, so the same profile always yields the same SHAs (for a given git
 version; pack_bytes may differ across zlib/git versions, SHAs do not).
 
-A run is skipped when DIR/fleet.json already records the same profile and
-GENERATOR.  fleet.json is written last, atomically, so an interrupted run is
+A run is skipped when DIR/fleet.json already records the same profile,
+generator version (GENERATOR, plus ROS2_GENERATOR for bench-ros2) and
+scale.  fleet.json is written last, atomically, so an interrupted run is
 redone from scratch the next time.
 """
 
@@ -30,8 +32,11 @@ from concurrent.futures import ThreadPoolExecutor
 # Bump whenever the generated repositories or fleet.json would change:
 # callers cache on this string.
 GENERATOR = "mkfleet-2"
+# The ROS 2 corpus has a version of its own, so that tuning it does not
+# regenerate the other bench corpora (the mixed one takes minutes).
+ROS2_GENERATOR = "ros2-1"
 
-PROFILES = ("test", "demo", "bench-small", "bench-mixed")
+PROFILES = ("test", "demo", "bench-small", "bench-mixed", "bench-ros2")
 
 AUTHOR = b"Fleet Generator <fleet@githerd.invalid>"
 EPOCH = 1700000000      # 2023-11-14; every commit is a fixed step after this
@@ -78,7 +83,7 @@ class Repo:
     lets us report the submodules of the default branch without asking git.
     """
 
-    def __init__(self, name, default_branch="main", seed=None):
+    def __init__(self, name, default_branch="main", seed=None, keep_snapshots=True):
         self.name = name
         self.default_branch = default_branch
         # str seeds are hashed with SHA-512 by random.seed(): stable across
@@ -91,6 +96,13 @@ class Repo:
         self.tips = {}       # branch -> mark
         self.history = {}    # branch -> [mark, ...] in commit order
         self.snapshots = {}  # mark -> tree dict at that commit
+        # False: keep only the trees of the branch tips.  A history of
+        # thousands of commits over thousands of files would otherwise hold
+        # millions of dict entries; builders that fork a branch from an old
+        # commit need them all (True, the default).
+        self.keep_snapshots = keep_snapshots
+        self.server_repack = False  # repack as a server would (materialise)
+        self.extra = {}      # more fields for the fleet.json entry
         self.gitmodules = {}  # branch -> {path: url}
         self.shas = {}       # mark -> commit SHA, once imported
         self.meta = None     # the fleet.json entry, once imported
@@ -152,6 +164,8 @@ class Repo:
         self.tips[branch] = mark
         self.history.setdefault(branch, []).append(mark)
         self.snapshots[mark] = tree
+        if not self.keep_snapshots and parent and parent not in self.tips.values():
+            del self.snapshots[parent]
         self.ncommits += 1
         return mark
 
@@ -215,6 +229,28 @@ SERVER_CONFIG = (
 )
 
 
+# Paths whose blobs are random bytes: no delta search for them (a bare
+# repository reads info/attributes), which makes the repack cheap and
+# changes nothing that is sent: random data has no deltas to find.
+NO_DELTA = "*.png -delta\n*.stl -delta\n*.dae -delta\n*.svg -delta\n*.bin -delta\n"
+
+
+def serve_packed(path):
+    """Repack as a hosting service keeps a repository: one pack with
+    deltas across paths, a reachability bitmap, packed refs.  A clone from
+    it reuses the pack instead of compressing objects anew, so the server
+    takes as little of the CPU the clients share with it as GitHub would,
+    and the pack a clone receives is about the size of the one on disk.
+    -f: fast-import deltas each blob only against the one before it in the
+    stream, whatever its path; reusing those deltas would leave packs of
+    small repositories twice the size a real server sends."""
+    os.makedirs(os.path.join(path, "info"), exist_ok=True)
+    with open(os.path.join(path, "info", "attributes"), "w") as f:
+        f.write(NO_DELTA)
+    git("pack-refs", "--all", cwd=path)
+    git("-c", "pack.threads=1", "repack", "-a", "-d", "-f", "-b", "-q", cwd=path)
+
+
 def materialise(repo, repos_dir):
     """Create the bare repository for `repo`, import it, describe it."""
     path = os.path.join(repos_dir, repo.name + ".git")
@@ -239,6 +275,8 @@ def materialise(repo, repos_dir):
                 mark, sha = line.split()
                 repo.shas[int(mark[1:])] = sha
         os.unlink(marks)
+        if repo.server_repack:
+            serve_packed(path)
 
     branches, tags = {}, {}
     out = git("for-each-ref", "--format=%(objectname) %(objecttype) %(*objectname) %(refname)",
@@ -266,7 +304,7 @@ def materialise(repo, repos_dir):
         for sp, url in sorted(repo.gitmodules.get(repo.default_branch, {}).items()):
             subs.append({"path": sp, "url": url, "commit": tree[sp][1]})
 
-    return {
+    return dict({
         "name": repo.name,
         "path": "repos/%s.git" % repo.name,
         "default_branch": repo.default_branch,
@@ -275,7 +313,7 @@ def materialise(repo, repos_dir):
         "commits": repo.ncommits,
         "pack_bytes": pack_bytes,
         "submodules": subs,
-    }
+    }, **repo.extra)
 
 
 # --------------------------------------------------------------------------
@@ -529,6 +567,241 @@ def profile_bench_mixed(seed):
     return chains
 
 
+# The ROS 2 corpus: 66 repositories shaped after ros2.repos (rolling),
+# about 173 MB received by a cold clone of all of them.  Per repository:
+# the workspace path vcstool uses (org/name), the default branch, the pack
+# size to aim at, the files at the tip, the commits on the default branch
+# and the annotated tags.  Two of ~30 MB (rviz, Fast-DDS), one of 19 MB
+# (cyclonedds), a tail down to ~100 KB; three with over a thousand tags.
+ROS2 = [
+    # path                                    branch   pack KB  files commits  tags
+    ("ament/ament_cmake",                     "rolling",  1900,   420,   900,  1200),
+    ("ament/ament_index",                     "rolling",   260,    60,   180,    60),
+    ("ament/ament_lint",                      "rolling",  2100,   380,   800,    90),
+    ("ament/ament_package",                   "rolling",   240,    40,   220,    70),
+    ("ament/google_benchmark_vendor",         "rolling",   130,    12,    90,    30),
+    ("ament/googletest",                      "rolling",  1500,   260,   300,    40),
+    ("ament/uncrustify_vendor",               "rolling",   110,    10,    80,    35),
+    ("eProsima/Fast-CDR",                     "master",   2200,   120,   500,    45),
+    ("eProsima/Fast-DDS",                     "master",  30000,  2600,  1800,    90),
+    ("eProsima/foonathan_memory_vendor",      "master",    120,    10,    70,    20),
+    ("eclipse-cyclonedds/cyclonedds",         "master",  19000,  1300,  1500,    60),
+    ("eclipse-iceoryx/iceoryx",               "main",     8500,  1100,  1200,    50),
+    ("osrf/osrf_pycommon",                    "master",    420,    70,   250,    40),
+    ("osrf/osrf_testing_tools_cpp",           "rolling",   600,    90,   200,    45),
+    ("ros/class_loader",                      "rolling",   700,    60,   500,    80),
+    ("ros/kdl_parser",                        "rolling",   300,    40,   250,    60),
+    ("ros/pluginlib",                         "rolling",   900,    80,   600,    90),
+    ("ros/resource_retriever",                "rolling",   350,    40,   220,    60),
+    ("ros/robot_state_publisher",             "rolling",   500,    50,   350,    70),
+    ("ros/ros_environment",                   "rolling",   100,    15,   120,    50),
+    ("ros/ros_tutorials",                     "rolling",  2500,   240,   600,    90),
+    ("ros/urdfdom",                           "rolling",  2000,   110,   500,    40),
+    ("ros/urdfdom_headers",                   "rolling",   220,    25,   160,    30),
+    ("ros-perception/image_common",           "rolling",  2000,   200,   700,    90),
+    ("ros-perception/laser_geometry",         "rolling",   450,    35,   260,    60),
+    ("ros-perception/point_cloud_transport",  "rolling",   800,   120,   300,    25),
+    ("ros-tooling/keyboard_handler",          "rolling",   250,    30,   120,    25),
+    ("ros-tooling/libstatistics_collector",   "rolling",   400,    50,   350,    40),
+    ("ros-visualization/interactive_markers", "rolling",   900,    70,   450,    80),
+    ("ros-visualization/python_qt_binding",   "rolling",   500,    50,   300,    70),
+    ("ros-visualization/qt_gui_core",         "rolling",  1600,   160,   600,    90),
+    ("ros-visualization/rqt",                 "rolling",  2200,   180,   800,    95),
+    ("ros-visualization/rqt_console",         "rolling",   400,    40,   200,    60),
+    ("ros-visualization/rqt_graph",           "rolling",   600,    40,   250,    60),
+    ("ros-visualization/tango_icons_vendor",  "rolling",   700,    25,    60,    20),
+    ("ros2/ament_cmake_ros",                  "rolling",   300,    50,   200,    70),
+    ("ros2/common_interfaces",                "rolling",  2600,   400,   700,  2600),
+    ("ros2/demos",                            "rolling",  3200,   420,   900,   100),
+    ("ros2/example_interfaces",               "rolling",   200,    40,   120,    60),
+    ("ros2/examples",                         "rolling",  1500,   230,   600,   100),
+    ("ros2/geometry2",                        "rolling",  4000,   430,  1100,   100),
+    ("ros2/launch",                           "rolling",  3000,   450,  1000,   100),
+    ("ros2/launch_ros",                       "rolling",  1400,   260,   700,   100),
+    ("ros2/libyaml_vendor",                   "rolling",   200,    20,   150,    60),
+    ("ros2/message_filters",                  "rolling",  1100,    90,   500,    80),
+    ("ros2/orocos_kdl_vendor",                "rolling",   120,    12,    60,    25),
+    ("ros2/performance_test_fixture",         "rolling",   160,    30,    90,    30),
+    ("ros2/pybind11_vendor",                  "rolling",   150,    12,    90,    35),
+    ("ros2/rcl",                              "rolling",  3600,   420,  1200,   100),
+    ("ros2/rcl_interfaces",                   "rolling",  1700,   380,   600,  1700),
+    ("ros2/rcl_logging",                      "rolling",   500,    70,   300,    80),
+    ("ros2/rclcpp",                           "rolling",  5500,   640,  1600,   100),
+    ("ros2/rclpy",                            "rolling",  4200,   330,  1300,   100),
+    ("ros2/rcpputils",                        "rolling",   900,   100,   400,    80),
+    ("ros2/rcutils",                          "rolling",  2400,   190,   800,   100),
+    ("ros2/rmw",                              "rolling",  1200,   110,   500,   100),
+    ("ros2/rmw_connextdds",                   "rolling",  2400,   170,   600,    60),
+    ("ros2/rmw_cyclonedds",                   "rolling",   900,    40,   600,    80),
+    ("ros2/rmw_dds_common",                   "rolling",   450,    60,   250,    70),
+    ("ros2/rmw_fastrtps",                     "rolling",  1800,   110,   900,   100),
+    ("ros2/rmw_implementation",               "rolling",   500,    40,   350,    90),
+    ("ros2/ros2_tracing",                     "rolling",  1800,   230,   700,    70),
+    ("ros2/ros2cli",                          "rolling",  2800,   420,  1000,   100),
+    ("ros2/rosbag2",                          "rolling",  5500,   760,  1400,   100),
+    ("ros2/rosidl",                           "rolling",  3800,   520,  1200,   100),
+    ("ros2/rviz",                             "rolling", 30000,  1100,  1400,   120),
+]
+
+# Distribution branches forked from the default branch (at that fraction
+# of its history), each with a few backports, as ROS 2's repositories have.
+ROS2_BRANCHES = {"rolling": (("humble", 0.6), ("iron", 0.75), ("jazzy", 0.9)),
+                 "master": (("2.6.x", 0.6), ("2.14.x", 0.85)),
+                 "main": (("release_2.0", 0.7),)}
+
+# Asset kinds: directory and extension; random bytes (.png, .stl, .bin:
+# incompressible) or base64 of random bytes (.dae, .svg: text that zlib
+# shrinks by only ~25%).
+ROS2_ASSETS = (("media", "png", False), ("meshes", "stl", False), ("data", "bin", False),
+               ("meshes", "dae", True), ("icons", "svg", True))
+
+# What a pack holds besides the assets, measured on this generator's
+# output: about this much per text file and per commit.  The assets make
+# up the rest of each repository's target size.
+ROS2_TEXT_FILE_BYTES = 750
+ROS2_COMMIT_BYTES = 550
+
+
+# zlib deflates base64 of random bytes to ~77% (6 bits of 8, less the
+# newlines): a text asset of this many characters per byte in the pack.
+BASE64_PER_PACKED = 1.3
+
+
+def asset_data(rng, text, size):
+    """An asset that takes about `size` bytes in the pack."""
+    return random_text(rng, int(size * BASE64_PER_PACKED)) if text else rng.randbytes(size)
+
+
+def build_ros2(repo, pkgs, nfiles, ncommits, ntags, pack_bytes):
+    """A ROS 2 repository: packages of sources, headers, tests, manifests,
+    and assets whose random bytes make up most of the pack.
+
+    A third of the assets is in the first commit; the others arrive over
+    the history, and as many rewrites of assets already there, so that a
+    depth-1 clone receives well under a full one.  Distro branches fork
+    off the default branch as it grows (only the branch tips' trees are
+    kept in memory), and the tags are spread over its history.
+    """
+    b = repo.default_branch
+    rng = repo.rng
+    ntext = max(2 + 2 * len(pkgs), int(nfiles * 0.7))
+    nassets = max(1, nfiles - ntext)
+    payload = max(nassets * 256, pack_bytes - ntext * ROS2_TEXT_FILE_BYTES
+                  - ncommits * ROS2_COMMIT_BYTES)
+    initial_assets = max(1, nassets // 3)
+    history_adds = nassets - initial_assets
+    # Every write of an asset (first ones, adds, rewrites) carries about
+    # the same number of bytes.
+    per_write = max(64, payload // (initial_assets + 2 * history_adds))
+
+    def text_path(i):
+        pkg = pkgs[i % len(pkgs)]
+        kind = rng.randrange(10)
+        if kind < 4:
+            return "%s/src/%s_%d.cpp" % (pkg, pkg, i)
+        if kind < 6:
+            return "%s/include/%s/%s_%d.hpp" % (pkg, pkg, pkg, i)
+        if kind < 8:
+            return "%s/test/test_%s_%d.cpp" % (pkg, pkg, i)
+        if kind < 9:
+            return "%s/%s/node_%d.py" % (pkg, pkg, i)
+        return "%s/doc/topic_%d.rst" % (pkg, i)
+
+    def new_asset(i):
+        d, ext, text = ROS2_ASSETS[rng.randrange(len(ROS2_ASSETS))]
+        path = "%s/%s/asset_%04d.%s" % (pkgs[i % len(pkgs)], d, i, ext)
+        return path, asset_data(rng, text, max(16, int(per_write * rng.uniform(0.5, 1.5))))
+
+    files = {"README.md": ("100644", ("# %s\n\n" % repo.name).encode()
+                           + text_lines(rng, 12, "readme")),
+             "CONTRIBUTING.md": ("100644", text_lines(rng, 8, "contributing"))}
+    for pkg in pkgs:
+        files["%s/package.xml" % pkg] = ("100644", text_lines(rng, 20, pkg + "/package.xml"))
+        files["%s/CMakeLists.txt" % pkg] = ("100644", text_lines(rng, 30, pkg + "/CMakeLists"))
+    first_text = max(0, ntext * 6 // 10 - len(files))
+    for i in range(first_text):
+        files[text_path(i)] = ("100644", text_lines(rng, rng.randrange(10, 60), str(i)))
+    texts = sorted(files)
+    for i in range(initial_assets):
+        p, data = new_asset(i)
+        files[p] = ("100644", data)
+    assets = sorted(p for p in files if p not in texts)
+    repo.commit(b, "Initial import of %s" % repo.name, files)
+
+    # What the history adds besides edits, in a seeded order: new text
+    # files, new assets and rewrites of assets already there.
+    events = (["text"] * (ntext - len(texts)) + ["add"] * history_adds
+              + ["rewrite"] * history_adds)
+    rng.shuffle(events)
+    per_commit = -(-len(events) // max(1, ncommits - 1))
+    forks = {}
+    for name, frac in ROS2_BRANCHES.get(b, ()):
+        forks.setdefault(max(1, int(ncommits * frac)), []).append(name)
+    text_i, asset_i = first_text, initial_assets
+    for i in range(1, ncommits):
+        changes = {}
+        for _ in range(rng.randrange(1, 3)):
+            p = rng.choice(texts)
+            changes[p] = repo.edit(b, p, rng.randrange(1, 6))
+        for ev in events[(i - 1) * per_commit:i * per_commit]:
+            if ev == "text":
+                p = text_path(text_i)
+                text_i += 1
+                texts.append(p)
+                changes[p] = ("100644", text_lines(rng, rng.randrange(10, 60), p))
+            elif ev == "add":
+                p, data = new_asset(asset_i)
+                asset_i += 1
+                assets.append(p)
+                changes[p] = ("100644", data)
+            else:
+                p = rng.choice(assets)
+                # It may be one this very commit adds (short histories).
+                old = (changes.get(p) or repo.trees[b][p])[1]
+                text = p.endswith((".dae", ".svg"))
+                changes[p] = ("100644", asset_data(
+                    rng, text, int(len(old) / BASE64_PER_PACKED) if text else len(old)))
+        repo.commit(b, "%s (#%d)" % (rng.choice(("Fix", "Add", "Update", "Remove", "Port")),
+                                       1000 + i), changes)
+        for name in forks.get(i, ()):
+            on_branch = list(texts)
+            for k in range(max(1, ncommits // 100)):
+                src = name if name in repo.trees else b
+                p = rng.choice(on_branch)
+                repo.commit(name, "[%s] Backport (#%d)" % (name, 1000 + i + k),
+                            {p: repo.edit(src, p, 2)}, start=b)
+
+    main = repo.history[b]
+    for k in range(ntags):
+        mark = main[min(len(main) - 1, (k + 1) * (len(main) - 1) // ntags)]
+        repo.tag("%d.%d.%d" % (k // 100, k // 10 % 10, k % 10), mark)
+    return repo
+
+
+def profile_bench_ros2(seed, scale):
+    """ROS2 at `scale` (BENCH_SCALE): sizes, files, commits and tags
+    scaled alike, with floors that keep every repository a real one."""
+    chains = []
+    # The largest first, so that they are not the tail of the pool.
+    for path, branch, kb, files, commits, tags in sorted(ROS2, key=lambda r: -r[2]):
+        name = path.split("/")[1]
+
+        def build(done, name=name, path=path, branch=branch, kb=kb, files=files,
+                  commits=commits, tags=tags):
+            r = Repo(name, branch, seed, keep_snapshots=False)
+            r.server_repack = True
+            nfiles = max(8, round(files * scale))
+            pkg = name.lower().replace("-", "_")
+            pkgs = [pkg] + ["%s_%d" % (pkg, k) for k in range(1, max(1, nfiles // 80))]
+            target = int(kb * 1000 * scale)
+            build_ros2(r, pkgs, nfiles, max(5, round(commits * scale)),
+                       max(1, round(tags * scale)), target)
+            r.extra = {"workspace_path": path, "target_pack_bytes": target}
+            return r
+        chains.append([build])
+    return chains
+
+
 # --------------------------------------------------------------------------
 # driver
 
@@ -542,13 +815,19 @@ def run_chain(chain, repos_dir):
     return results
 
 
-def cached(fleet_json, profile, count):
+def generator(profile):
+    return GENERATOR + "+" + ROS2_GENERATOR if profile == "bench-ros2" else GENERATOR
+
+
+def cached(fleet_json, profile, count, scale):
     try:
         with open(fleet_json) as f:
             fleet = json.load(f)
     except (OSError, ValueError):
         return False
-    if fleet.get("generator") != GENERATOR or fleet.get("profile") != profile:
+    if fleet.get("generator") != generator(profile) or fleet.get("profile") != profile:
+        return False
+    if profile == "bench-ros2" and fleet.get("scale") != scale:
         return False
     repos = fleet.get("repos", [])
     if profile == "bench-small" and len(repos) != count:
@@ -573,18 +852,22 @@ def main():
     ap.add_argument("--profile", required=True, choices=PROFILES)
     ap.add_argument("--out", required=True, help="output directory")
     ap.add_argument("--count", type=int, default=200, help="bench-small: number of repos")
+    ap.add_argument("--scale", type=float, default=1.0,
+                    help="bench-ros2: sizes, files, commits and tags times F (default 1)")
     ap.add_argument("-j", "--jobs", type=int, default=0, help="parallel imports (default: 2-4)")
     ap.add_argument("-v", "--verbose", action="store_true", help="report what was done")
     args = ap.parse_args()
     if args.count < 1 or args.count > 9999:
         ap.error("--count must be between 1 and 9999")
+    if not 0.001 <= args.scale <= 10:
+        ap.error("--scale must be between 0.001 and 10")
 
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
     fleet_json = os.path.join(out, "fleet.json")
     t0 = time.monotonic()
 
-    if cached(fleet_json, args.profile, args.count):
+    if cached(fleet_json, args.profile, args.count, args.scale):
         if args.verbose:
             print("mkfleet: %s: cached in %s" % (args.profile, out))
         return 0
@@ -593,7 +876,7 @@ def main():
     # scripts); the loser finds the winner's cache after the lock.
     with open(os.path.join(out, ".mkfleet.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if cached(fleet_json, args.profile, args.count):
+        if cached(fleet_json, args.profile, args.count, args.scale):
             if args.verbose:
                 print("mkfleet: %s: cached in %s" % (args.profile, out))
             return 0
@@ -614,6 +897,8 @@ def main():
             chains = profile_demo(seed)
         elif args.profile == "bench-mixed":
             chains = profile_bench_mixed(seed)
+        elif args.profile == "bench-ros2":
+            chains = profile_bench_ros2(seed, args.scale)
         else:
             chains = profile_bench_small(seed, args.count)
 
@@ -628,7 +913,9 @@ def main():
             order.sort()
         repos = [by_name[name] for name in order]
 
-        fleet = {"generator": GENERATOR, "profile": args.profile, "repos": repos}
+        fleet = {"generator": generator(args.profile), "profile": args.profile, "repos": repos}
+        if args.profile == "bench-ros2":
+            fleet["scale"] = args.scale
         tmp = fleet_json + ".tmp.%d" % os.getpid()
         with open(tmp, "w") as f:
             json.dump(fleet, f, indent=1)
