@@ -59,7 +59,7 @@ _githerd() {
 	COMPREPLY=()
 	if [ "$COMP_CWORD" -eq 1 ]; then
 		IFS=' '
-		mapfile -t COMPREPLY < <(compgen -W "sync status freeze list check cache version help --version --help" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "sync status freeze list check cache report version help --version --help" -- "$cur")
 		return
 	fi
 	if [[ $prev == -* ]]; then
@@ -102,6 +102,13 @@ _githerd() {
 		done
 		IFS=' '
 		mapfile -t COMPREPLY < <(compgen -W "status prune" -- "$cur") ;;
+	report)
+		if [ "$COMP_CWORD" -eq 2 ]; then
+			IFS=' '
+			mapfile -t COMPREPLY < <(compgen -W "merge" -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		fi ;;
 	esac
 }
 

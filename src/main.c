@@ -24,6 +24,7 @@ static const struct {
 	{ "list", cmd_list },
 	{ "check", cmd_check },
 	{ "cache", cmd_cache },
+	{ "report", cmd_report },
 	{ "version", cmd_version },
 	{ "--version", cmd_version },
 	{ "help", cmd_help },

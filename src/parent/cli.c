@@ -43,6 +43,8 @@ static const struct command_row {
 	    "[--unused-for duration] [--dry-run]",
 	    "status: the cache's repositories, their size, last use and\n"
 	    "state; prune: remove those unused for a duration" },
+	{ "report", CMD_REPORT, "merge [-o file] report.json...",
+	    "merge: the --json reports of a job array's shards as one" },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(*commands))
 
@@ -156,8 +158,9 @@ static const struct option_row options[] = {
 	/* sync takes it with --dry-run only: checked after parsing */
 	FLAG("fetch", 0, CMD_STATUS | CMD_SYNC, fetch,
 	    "status, sync --dry-run: ask the remotes too"),
-	STRING("output", 'o', CMD_FREEZE, output, "FILE", "file",
-	    "freeze: write to FILE instead of stdout"),
+	STRING("output", 'o', CMD_FREEZE | CMD_REPORT, output, "FILE", "file",
+	    "freeze, report merge: write to FILE instead of\n"
+	    "stdout"),
 	FLAG("allow-unpushed", 0, CMD_FREEZE, allow_unpushed,
 	    "freeze: exit 0 although some pinned commits\n"
 	    "are on no remote-tracking branch"),
@@ -615,6 +618,21 @@ operands(struct cli *cli, int argc, char **argv)
 
 	if (cli->cmd == CMD_CACHE)
 		return cache_operands(cli, argc, argv);
+	if (cli->cmd == CMD_REPORT) {
+		if (i >= argc || strcmp(argv[i], "merge") != 0) {
+			fprintf(stderr, "githerd: report wants merge, not '%s'\n",
+			    i < argc ? argv[i] : "");
+			return -1;
+		}
+		if (++i >= argc) {
+			fprintf(stderr, "githerd: report merge needs the "
+			    "reports to merge\n");
+			return -1;
+		}
+		for (; i < argc; i++)
+			push(&cli->paths, argv[i]);
+		return 0;
+	}
 
 	if (cli->cmd == CMD_CHECK) {
 		if (i >= argc) {

@@ -34,6 +34,7 @@ enum cli_cmd {
 	CMD_LIST = 1 << 3,
 	CMD_CHECK = 1 << 4,
 	CMD_CACHE = 1 << 5,
+	CMD_REPORT = 1 << 6,
 };
 
 /* What `githerd cache` does: its operand. */

@@ -214,3 +214,28 @@ test_shard_by_hash_moves_only_the_new_entry() {
 	expect_eq 201 "$(for s in 1 2 3 4; do shard_paths --shard $s/4 --shard-by hash "$OUT/m2.yaml"; done | sort -u | wc -l)" \
 	    "every entry in one shard"
 }
+
+# Each shard of a job array writes its report; report merge makes the one
+# a single run over everything would have: every entry once, counts summed.
+test_report_merge_joins_the_shards_reports() {
+	local s
+	fleet_manifest "$OUT/m.yaml" "$GIT_URL" alpha beta mid tiny01 tiny02 tiny03
+	for s in 1 2 3; do
+		"$BIN" sync --shard $s/3 --json "$OUT/r$s.json" -C "$WS/s$s" "$OUT/m.yaml" \
+		    >/dev/null 2>&1 || fail "shard $s"
+	done
+	"$BIN" report merge -o "$OUT/all.json" "$OUT/r1.json" "$OUT/r2.json" "$OUT/r3.json" \
+	    >"$OUT/stdout" 2>&1
+	expect_exit 0 $? "report merge"
+	expect_eq "alpha beta mid tiny01 tiny02 tiny03" \
+	    "$(python3 -c 'import json,sys; print(" ".join(sorted(r["path"] for r in json.load(open(sys.argv[1]))["repos"])))' "$OUT/all.json")" \
+	    "every entry once"
+	expect_eq "6 6" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["counts"]["total"], d["counts"]["cloned"])' "$OUT/all.json")" \
+	    "counts summed"
+	"$BIN" report merge "$OUT/r1.json" "$OUT/r1.json" >/dev/null 2>"$OUT/err"
+	expect_exit 2 $? "overlapping reports"
+	expect_grep "is in more than one report: the shards overlap" "$OUT/err" "says so"
+	"$BIN" report merge "$OUT/m.yaml" >/dev/null 2>"$OUT/err"
+	expect_exit 2 $? "a manifest is not a report"
+	expect_grep "m.yaml:[0-9]+:[0-9]+: not a githerd --json report" "$OUT/err" "names file:line:col"
+}
