@@ -34,25 +34,3 @@ test_wan_proxy_delays_and_delivers() {
 	git -C "$WS/big" fsck --no-progress >/dev/null 2>&1 || fail "fsck"
 }
 
-# The ROS 2 scenarios' harness on a corpus of a hundredth of the size:
-# the corpus, the .repos file, the cache, the check that stops the bench
-# when a checkout through the cache differs from a cold one, and the count
-# of fetches in the access log.  (ros2-4ci takes 30 s more on a disk.)
-test_bench_ros2_warm_cache_at_a_small_scale() {
-	local r2=$TOP/build/fleet-ros2-s0.01 st=$OUT/ros2-http
-	# start_http exports these; the other cases need the suite's own.
-	local HTTP_URL HTTP_PORT HTTP_PID
-	python3 "$TOP/tests/lib/mkfleet.py" --profile bench-ros2 --scale 0.01 --out "$r2" \
-	    >"$OUT/mkfleet" 2>&1 || { fail "mkfleet: $(tail -3 "$OUT/mkfleet")"; return; }
-	start_http "$r2/repos" "$st" || { fail "start_http"; return; }
-	BENCH_DIR=$OUT/bench BENCH_RUNS=1 BENCH_ONLY=ros2-warm-cache GITHERD=$BIN \
-	    HTTP_ROS2=$HTTP_URL ROS2_FLEET=$r2/fleet.json ROS2_REPOS=$r2/repos ROS2_HTTP_STATE=$st \
-	    python3 "$TOP/tests/bench/bench.py" >"$OUT/table" 2>"$OUT/log"
-	expect_exit 0 $? "bench.py"
-	stop_servers "$st"
-	expect_grep '^\| ROS 2 \(66 repos, 2 MB, scale 0.01\), warm cache, HTTP \| githerd -j 8 --cache \(warm\) \| [0-9.]+ s \| .* POSTs to git-upload-pack per run: 0 \|$' \
-	    "$OUT/table" "warm row: nothing fetched"
-	expect_grep '^\| .*, warm cache, HTTP \| githerd -j 8 \(cold, no cache\) \| [0-9.]+ s \| [0-9.]+ \| [0-9.]+ x \|' \
-	    "$OUT/table" "cold row with a ratio"
-	expect_grep '^bench: ros2-warm-cache: all 66 checkouts the same, git fsck clean$' "$OUT/log" "checked"
-}
