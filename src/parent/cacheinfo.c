@@ -422,22 +422,31 @@ read_url(int entryfd)
 	return url;
 }
 
-static void
-scan_entry(struct cacheinfo *c, const char *name, struct links *l)
+/* The directory of a name of the layout, or -1 once it is left alone. */
+static int
+open_or_leave(struct cacheinfo *c, const char *name)
 {
-	struct cacheinfo_entry *e;
 	const char *why;
-	char *url;
 	int fd;
 
 	if ((why = not_a_dir(c->dirfd, name)) != NULL) {
 		left_alone(c, name, why);
-		return;
+		return -1;
 	}
-	if ((fd = cacheinfo_open(c->dirfd, name)) == -1) {
+	if ((fd = cacheinfo_open(c->dirfd, name)) == -1)
 		left_alone(c, name, "cannot be opened");
+	return fd;
+}
+
+static void
+scan_entry(struct cacheinfo *c, const char *name, struct links *l)
+{
+	struct cacheinfo_entry *e;
+	char *url;
+	int fd;
+
+	if ((fd = open_or_leave(c, name)) == -1)
 		return;
-	}
 	if ((url = read_url(fd)) == NULL) {
 		left_alone(c, name, "no " CACHEDIR_URL_FILE ": not githerd's");
 		close(fd);
@@ -464,19 +473,12 @@ scan_leftover(struct cacheinfo *c, const char *name, long pid,
     struct links *l)
 {
 	struct cacheinfo_entry *e;
-	const char *why;
 	int fd;
 
 	if (alive(pid))
 		return;		/* being made */
-	if ((why = not_a_dir(c->dirfd, name)) != NULL) {
-		left_alone(c, name, why);
+	if ((fd = open_or_leave(c, name)) == -1)
 		return;
-	}
-	if ((fd = cacheinfo_open(c->dirfd, name)) == -1) {
-		left_alone(c, name, "cannot be opened");
-		return;
-	}
 	e = add(c, CACHEINFO_LEFTOVER, name);
 	e->pid = pid;
 	e->last_use = cacheinfo_last_use(fd);
