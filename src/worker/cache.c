@@ -755,7 +755,7 @@ cache_prime_update(struct gitctx *c, git_repository *repo)
 	git_odb *odb = NULL;
 	char **v = NULL, *from = NULL;
 	size_t n = 0, at;
-	bool *keep = NULL;
+	bool *keep = NULL, linked;
 	int got = 0;
 
 	if (c->ev->cache_dir == NULL || c->depth > 0 || c->remote_empty ||
@@ -769,9 +769,10 @@ cache_prime_update(struct gitctx *c, git_repository *repo)
 		goto out;
 	if ((got = entry_get(c, &need, &r, &cache)) != 1)
 		goto out;
-	if (at == n || c->ev->cache_dissociate)
-		link_packs(c, &r, cache, repo);
-	if (at < n && c->ev->cache_dissociate) {
+	linked = (at == n || c->ev->cache_dissociate) &&
+	    link_packs(c, &r, cache, repo) == 0;
+	/* Borrowing stops only once every pack is the checkout's own. */
+	if (at < n && c->ev->cache_dissociate && linked) {
 		keep = xcalloc(n, sizeof(*keep));
 		for (size_t i = 0; i < n; i++)
 			keep[i] = i != at;
