@@ -10,6 +10,8 @@
 #       break connections, hostile servers, a bystander clone that must keep
 #       every byte (tests/faults/lib.sh)
 #
+# GITHERD_SUITE_FILES="t_a t_b" runs only the cases of those files.
+#
 # A suite's lib.sh may define case_cleanup, run after every case; the
 # default stops the helper processes the case started.
 set -u
@@ -56,6 +58,12 @@ if ! start_fleet; then
 fi
 
 for f in "tests/$suite"/t_*.sh; do
+	if [ -n "${GITHERD_SUITE_FILES:-}" ]; then
+		case " $GITHERD_SUITE_FILES " in
+		*" $(basename "$f" .sh) "*) ;;
+		*) continue ;;
+		esac
+	fi
 	# shellcheck disable=SC1090
 	. "$f"
 done
