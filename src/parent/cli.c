@@ -33,8 +33,10 @@ static const struct command_row {
 	    "local work (entries with local work are skipped)" },
 	{ "status", CMD_STATUS, "[-C workspace] [--fetch] [options] [manifest] "
 	    "[path...]", "compare the workspace with the manifest, offline" },
-	{ "freeze", CMD_FREEZE, "[-C workspace] [-o file] [options] [manifest] "
-	    "[path...]", "print the manifest pinned to the commits checked out" },
+	{ "freeze", CMD_FREEZE, "[-C workspace] [-o file] [--branches] [options] "
+	    "[manifest] [path...]",
+	    "print the manifest pinned to the commits checked out\n"
+	    "(--branches: to the branches)" },
 	{ "list", CMD_LIST, "[-C workspace] [--json file] [manifest] [path...]",
 	    "print the entries the options select" },
 	{ "check", CMD_CHECK, "[-q] [--allow-local] manifest",
@@ -164,6 +166,9 @@ static const struct option_row options[] = {
 	FLAG("allow-unpushed", 0, CMD_FREEZE, allow_unpushed,
 	    "freeze: exit 0 although some pinned commits\n"
 	    "are on no remote-tracking branch"),
+	FLAG("branches", 0, CMD_FREEZE, branches,
+	    "freeze: each entry's branch instead of its commit\n"
+	    "(detached: the commit), as vcs export writes"),
 	GROUPS("group", SELECTING, groups,
 	    "only entries in group G (repeatable)"),
 	GROUPS("exclude", SELECTING, excludes,

@@ -75,6 +75,7 @@ struct cli {
 	bool			 switch_back;	/* sync --switch */
 	bool			 prune_orphans;	/* sync --prune */
 	bool			 allow_unpushed;	/* freeze */
+	bool			 branches;	/* freeze --branches */
 	const char		*output;	/* freeze -o */
 	struct cli_list		 groups, excludes;
 	struct cli_shard	 shard;
