@@ -59,8 +59,23 @@ _githerd() {
 	COMPREPLY=()
 	if [ "$COMP_CWORD" -eq 1 ]; then
 		IFS=' '
-		mapfile -t COMPREPLY < <(compgen -W "sync status freeze list check cache report version help --version --help" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "sync status freeze list exec check cache report version help --version --help" -- "$cur")
 		return
+	fi
+	# exec: after "--", the command and its arguments are not githerd's.
+	if [ "$cmd" = exec ]; then
+		local i
+		for ((i = 2; i < COMP_CWORD; i++)); do
+			[ "${COMP_WORDS[i]}" = -- ] || continue
+			if declare -F _command_offset >/dev/null; then
+				_command_offset $((i + 1))
+			elif [ "$COMP_CWORD" -eq $((i + 1)) ]; then
+				mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+			else
+				mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			fi
+			return
+		done
 	fi
 	if [[ $prev == -* ]]; then
 		local value
@@ -87,7 +102,7 @@ _githerd() {
 			return
 		fi
 		;&
-	status | freeze | list)
+	status | freeze | list | exec)
 		# Entry paths once a manifest is known, manifests and files otherwise.
 		mapfile -t COMPREPLY < <(compgen -W "$(_githerd_field path)" -- "$cur")
 		[ ${#COMPREPLY[@]} -gt 0 ] && return

@@ -28,6 +28,8 @@ struct job_result {
 	char		 head[41];	/* HEAD's object id in hex, or "" */
 	char		 before[41];	/* an update's HEAD before it, or "" */
 	char		*branch;	/* the branch HEAD is on, or NULL */
+	bool		 branch_on_remote;	/* status: origin has it too
+					   (refs/remotes/origin/<branch>) */
 	char		*from_branch;	/* the one an update switched from */
 	uint32_t	 commits;	/* new commits an update brought to HEAD */
 	uint64_t	 bytes;		/* received */

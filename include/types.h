@@ -23,6 +23,7 @@ enum phase {
 	PHASE_CHECKOUT,
 	PHASE_SUBMODULES,
 	PHASE_FINISH,
+	PHASE_RUN,		/* githerd exec: the command runs (no worker) */
 	PHASE_MAX
 };
 

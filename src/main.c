@@ -25,6 +25,7 @@ static const struct {
 	{ "check", cmd_check },
 	{ "cache", cmd_cache },
 	{ "report", cmd_report },
+	{ "exec", cmd_exec },
 	{ "version", cmd_version },
 	{ "--version", cmd_version },
 	{ "help", cmd_help },

@@ -172,6 +172,7 @@ done_write(struct buf *b, const struct msg *m)
 	buf_put_u8(b, d->shallow);
 	buf_put_u8(b, d->fetched);
 	buf_put_u8(b, d->busy);
+	buf_put_u8(b, d->branch_on_remote);
 	buf_put_u8(b, (uint8_t)d->state);
 	buf_put_i32(b, d->git_code);
 	buf_put_i32(b, d->git_klass);
@@ -204,6 +205,7 @@ done_read(struct msg *m, struct buf_cursor *c)
 	d->shallow = buf_get_u8(c);
 	d->fetched = buf_get_u8(c);
 	d->busy = buf_get_u8(c);
+	d->branch_on_remote = buf_get_u8(c);
 	d->state = buf_get_u8(c);
 	d->git_code = buf_get_i32(c);
 	d->git_klass = buf_get_i32(c);

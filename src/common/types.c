@@ -48,6 +48,7 @@ phase_name(enum phase p)
 		[PHASE_CHECKOUT] = "checkout",
 		[PHASE_SUBMODULES] = "submodules",
 		[PHASE_FINISH] = "finishing",
+		[PHASE_RUN] = "running",
 	};
 
 	return (unsigned)p < PHASE_MAX ? names[p] : "?";

@@ -13,7 +13,7 @@
 #include "xmalloc.h"
 
 #define RUNS		(CMD_SYNC | CMD_STATUS | CMD_FREEZE)
-#define SELECTING	(RUNS | CMD_LIST)
+#define SELECTING	(RUNS | CMD_LIST | CMD_EXEC)
 #define ALL		(SELECTING | CMD_CHECK)
 
 #define STR(x)		STR_(x)
@@ -33,8 +33,10 @@ static const struct command_row {
 	    "local work (entries with local work are skipped)" },
 	{ "status", CMD_STATUS, "[-C workspace] [--fetch] [options] [manifest] "
 	    "[path...]", "compare the workspace with the manifest, offline" },
-	{ "freeze", CMD_FREEZE, "[-C workspace] [-o file] [options] [manifest] "
-	    "[path...]", "print the manifest pinned to the commits checked out" },
+	{ "freeze", CMD_FREEZE, "[-C workspace] [-o file] [--branches] [options] "
+	    "[manifest] [path...]",
+	    "print the manifest pinned to the commits checked out\n"
+	    "(--branches: to the branches)" },
 	{ "list", CMD_LIST, "[-C workspace] [--json file] [manifest] [path...]",
 	    "print the entries the options select" },
 	{ "check", CMD_CHECK, "[-q] [--allow-local] manifest",
@@ -45,6 +47,10 @@ static const struct command_row {
 	    "state; prune: remove those unused for a duration" },
 	{ "report", CMD_REPORT, "merge [-o file] report.json...",
 	    "merge: the --json reports of a job array's shards as one" },
+	{ "exec", CMD_EXEC, "[-j jobs] [-C workspace] [options] [manifest] "
+	    "[path...] -- command [arg...]",
+	    "run a command in every selected checkout, in parallel;\n"
+	    "each one's output printed whole as it ends" },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(*commands))
 
@@ -131,12 +137,13 @@ static const char *const shard_by_words[] = { "size", "hash", NULL };
 
 /* In the order --help lists them. */
 static const struct option_row options[] = {
-	COUNT("jobs", 'j', RUNS, jobs, 1, CLI_MAX_JOBS,
+	COUNT("jobs", 'j', RUNS | CMD_EXEC, jobs, 1, CLI_MAX_JOBS,
 	    "work on N repositories at a time (default "
 	    STR(CLI_DEFAULT_JOBS) ")"),
 	STRING("workspace", 'C', SELECTING, workspace, "DIR", "dir",
 	    "the workspace (default: the current directory)"),
-	STRING("json", 0, CMD_SYNC | CMD_STATUS | CMD_LIST | CMD_CACHE, json,
+	STRING("json", 0, CMD_SYNC | CMD_STATUS | CMD_LIST | CMD_CACHE | CMD_EXEC,
+	    json,
 	    "FILE", "file", "write a JSON report to FILE ('-': stdout)"),
 	STRING("cache", 0, CMD_SYNC | CMD_CACHE, cache, "DIR", "dir",
 	    "the object cache: sync shares fetched objects\n"
@@ -164,6 +171,9 @@ static const struct option_row options[] = {
 	FLAG("allow-unpushed", 0, CMD_FREEZE, allow_unpushed,
 	    "freeze: exit 0 although some pinned commits\n"
 	    "are on no remote-tracking branch"),
+	FLAG("branches", 0, CMD_FREEZE, branches,
+	    "freeze: each entry's branch instead of its commit\n"
+	    "(detached: the commit), as vcs export writes"),
 	GROUPS("group", SELECTING, groups,
 	    "only entries in group G (repeatable)"),
 	GROUPS("exclude", SELECTING, excludes,
@@ -190,13 +200,13 @@ static const struct option_row options[] = {
 	FLAG("no-prune", 0, CMD_SYNC, no_prune,
 	    "sync: keep remote-tracking refs of branches\n"
 	    "the remote deleted"),
-	SET("quiet", 'q', RUNS | CMD_CHECK, verbosity, -1,
+	SET("quiet", 'q', RUNS | CMD_CHECK | CMD_EXEC, verbosity, -1,
 	    "print only failures (check: nothing when valid)"),
-	SET("verbose", 'v', RUNS, verbosity, 1,
+	SET("verbose", 'v', RUNS | CMD_EXEC, verbosity, 1,
 	    "print when each job starts, too"),
-	WORD("progress", RUNS, progress, progress_words, "WHEN",
+	WORD("progress", RUNS | CMD_EXEC, progress, progress_words, "WHEN",
 	    "auto, tty, plain or none"),
-	WORD("color", RUNS, color, color_words, "WHEN",
+	WORD("color", RUNS | CMD_EXEC, color, color_words, "WHEN",
 	    "auto, always or never (NO_COLOR: never)"),
 	COUNT("retries", 0, RUNS, retries, 0, 100,
 	    "try transient failures N more times (default "
@@ -206,9 +216,9 @@ static const struct option_row options[] = {
 	SECONDS("stall-timeout", RUNS, stall_s, 0.1,
 	    "kill a job without progress for S seconds (default "
 	    STR(CLI_STALL_S) ")"),
-	SECONDS("timeout", RUNS, timeout_s, 0.1,
+	SECONDS("timeout", RUNS | CMD_EXEC, timeout_s, 0.1,
 	    "kill a job running longer than S seconds"),
-	SECONDS("wait", RUNS, wait_s, 0,
+	SECONDS("wait", RUNS | CMD_EXEC, wait_s, 0,
 	    "wait up to S seconds for a locked workspace"),
 	COUNT("per-host", 0, RUNS, per_host, 0, CLI_MAX_JOBS,
 	    "at most N jobs at a time on one server"),
@@ -693,6 +703,40 @@ parse_options(struct cli *cli, int argc, char **argv)
 	}
 }
 
+/*
+ * exec: githerd's own arguments end at the first "--" (getopt would drop
+ * it while permuting, and the command's options are not ours); argc for
+ * githerd's part, the command after it.
+ */
+static int
+split_command(struct cli *cli, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			cli->command = argv + i + 1;
+			cli->ncommand = (size_t)(argc - i - 1);
+			return i;
+		}
+	return argc;
+}
+
+static int
+check_command(const struct cli *cli)
+{
+	if (cli->command == NULL) {
+		fprintf(stderr, "githerd: exec needs -- before the command "
+		    "(githerd exec [options] [path...] -- command [arg...])\n");
+		return -1;
+	}
+	if (cli->ncommand == 0 || cli->command[0][0] == '\0') {
+		fprintf(stderr, "githerd: exec needs a command after --\n");
+		return -1;
+	}
+	return 0;
+}
+
 int
 cli_parse(struct cli *cli, int argc, char **argv)
 {
@@ -706,13 +750,16 @@ cli_parse(struct cli *cli, int argc, char **argv)
 		goto usage;
 	}
 	cli->cmd = c->cmd;
+	if (cli->cmd == CMD_EXEC)
+		argc = split_command(cli, argc, argv);
 	if ((rc = parse_options(cli, argc, argv)) == -2)
 		return -1;
 	if (rc == -1)
 		goto usage;
 	if (cli->help)
 		return 0;
-	if (operands(cli, argc, argv) == -1)
+	if (operands(cli, argc, argv) == -1 ||
+	    (cli->cmd == CMD_EXEC && check_command(cli) == -1))
 		goto usage;
 	if (cli->cmd == CMD_SYNC && cli->fetch && !cli->dry_run) {
 		fprintf(stderr, "githerd: sync: --fetch goes with --dry-run (a "
@@ -785,7 +832,8 @@ static void
 help_footer(FILE *f)
 {
 	fprintf(f, "\n"
-	    "status, freeze and list default to the manifest of the last sync.\n"
+	    "status, freeze, list and exec default to the manifest of the last\n"
+	    "sync.\n"
 	    "Exit status: 0 OK, 1 some repository failed (status: differs),\n"
 	    "2 usage or manifest error (nothing touched), 3 internal or system\n"
 	    "error, 4 entries skipped to protect local work.\n"

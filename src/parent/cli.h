@@ -35,6 +35,7 @@ enum cli_cmd {
 	CMD_CHECK = 1 << 4,
 	CMD_CACHE = 1 << 5,
 	CMD_REPORT = 1 << 6,
+	CMD_EXEC = 1 << 7,
 };
 
 /* What `githerd cache` does: its operand. */
@@ -59,6 +60,9 @@ struct cli {
 	const char		*name;		/* "sync", ... */
 	const char		*manifest;	/* NULL: the last sync's */
 	struct cli_list		 paths;		/* operands after the manifest */
+	char *const		*command;	/* exec: what follows "--",
+						   NULL-terminated (argv's end) */
+	size_t			 ncommand;
 	/* options, in the order of the table */
 	unsigned long		 jobs;
 	const char		*workspace;
@@ -75,6 +79,7 @@ struct cli {
 	bool			 switch_back;	/* sync --switch */
 	bool			 prune_orphans;	/* sync --prune */
 	bool			 allow_unpushed;	/* freeze */
+	bool			 branches;	/* freeze --branches */
 	const char		*output;	/* freeze -o */
 	struct cli_list		 groups, excludes;
 	struct cli_shard	 shard;

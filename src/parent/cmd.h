@@ -19,6 +19,7 @@ enum exit_code	cmd_list(int, char **, const struct worker_side *);
 enum exit_code	cmd_check(int, char **, const struct worker_side *);
 enum exit_code	cmd_cache(int, char **, const struct worker_side *);
 enum exit_code	cmd_report(int, char **, const struct worker_side *);
+enum exit_code	cmd_exec(int, char **, const struct worker_side *);
 enum exit_code	cmd_version(int, char **, const struct worker_side *);
 enum exit_code	cmd_help(int, char **, const struct worker_side *);
 

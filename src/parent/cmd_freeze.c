@@ -1,6 +1,7 @@
 /*
- * githerd freeze: the manifest pinned to the commits checked out, on
- * stdout or, whole or not at all, in the -o file.
+ * githerd freeze: the manifest pinned to the commits checked out (with
+ * --branches: to the branches), on stdout or, whole or not at all, in
+ * the -o file.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@ struct freeze_ctx {
 	const struct manifest	*m;
 	const char		*output;	/* NULL: stdout */
 	bool			 allow_unpushed;
+	bool			 branches;	/* --branches */
 	const char		*named;		/* for the header */
 };
 
@@ -30,7 +32,8 @@ finish_freeze(const struct queue *q, void *arg, struct buf *out,
 	buf_init(&warnings);
 	if (*code == EXIT_SYSTEM)
 		goto out;
-	switch (freeze_write(out, fc->m, fc->named, q, &warnings)) {
+	switch (freeze_write(out, fc->m, fc->named, q, fc->branches,
+	    &warnings)) {
 	case -1:
 		*code = EXIT_FAILED;
 		break;
@@ -38,9 +41,10 @@ finish_freeze(const struct queue *q, void *arg, struct buf *out,
 		/* A lock file others cannot reproduce is a failure, unless asked. */
 		*code = fc->allow_unpushed ? EXIT_OK : EXIT_FAILED;
 		if (!fc->allow_unpushed)
-			buf_addstr(&warnings, "githerd: freeze: commits of the "
-			    "lock file exist only here: push them, or give "
-			    "--allow-unpushed\n");
+			buf_addf(&warnings, "githerd: freeze: %s of the lock "
+			    "file exist only here: push them, or give "
+			    "--allow-unpushed\n", fc->branches ?
+			    "branches or commits" : "commits");
 		break;
 	default:
 		*code = EXIT_OK;
@@ -77,6 +81,7 @@ cmd_freeze(int argc, char **argv, const struct worker_side *worker)
 	fc.m = &c.m;
 	fc.output = c.out_abs;
 	fc.allow_unpushed = c.cli.allow_unpushed;
+	fc.branches = c.cli.branches;
 	/* The saved copy stands for the manifest a sync was given. */
 	origin = c.saved != NULL ? workspace_manifest_origin(&c.ws) : NULL;
 	fc.named = origin;

@@ -23,9 +23,37 @@ groups(struct buf *b, const struct repo_spec *r, const char *indent)
 	buf_addstr(b, "]\n");
 }
 
+/*
+ * --branches, on a branch: a lock file naming it is only as good as
+ * origin's copy of it; local commits on it are not in the lock file.
+ */
+static int
+check_branch(const struct job *j, struct buf *warnings)
+{
+	const struct job_result *r = &j->result;
+
+	if (!r->branch_on_remote) {
+		buf_addf(warnings, "githerd: freeze: %s: branch ", j->spec->path);
+		sanitize_str(warnings, r->branch);
+		buf_addstr(warnings, " is not on origin (no remote-tracking "
+		    "branch of that name): a sync of the lock file elsewhere "
+		    "cannot check it out\n");
+		return 1;
+	}
+	if (r->unpushed > 0) {
+		buf_addf(warnings, "warning: %s: %u commit%s on branch ",
+		    j->spec->path, r->unpushed, r->unpushed == 1 ? "" : "s");
+		sanitize_str(warnings, r->branch);
+		buf_addf(warnings, " %s on no remote-tracking branch: the lock "
+		    "file names the branch, not %s\n", r->unpushed == 1 ?
+		    "is" : "are", r->unpushed == 1 ? "it" : "them");
+	}
+	return 0;
+}
+
 /* Why an entry cannot be pinned, or what the pin does not capture. */
 static int
-check(const struct job *j, struct buf *warnings)
+check(const struct job *j, bool branches, struct buf *warnings)
 {
 	const char *path = j->spec->path;
 
@@ -45,6 +73,8 @@ check(const struct job *j, struct buf *warnings)
 		buf_addf(warnings, "warning: %s: %u changed or untracked file%s "
 		    "are not in the lock file\n", path, j->result.dirty,
 		    j->result.dirty == 1 ? "" : "s");
+	if (branches && j->result.branch != NULL)
+		return check_branch(j, warnings);
 	if (j->result.unpushed > 0) {
 		buf_addf(warnings, "githerd: freeze: %s: %.12s is on no "
 		    "remote-tracking branch (%u commit%s only here): a sync of "
@@ -66,8 +96,17 @@ quote_url(struct buf *b, const char *url)
 	free(plain);
 }
 
+/*
+ * What an entry is pinned to: with --branches the branch it is on
+ * (NULL when detached, or not pinned), else its commit.
+ */
+struct pin {
+	bool		 pinned;
+	const char	*branch;
+};
+
 static void
-githerd_entry(struct buf *b, const struct job *j, bool pinned)
+githerd_entry(struct buf *b, const struct job *j, struct pin pin)
 {
 	const struct repo_spec *r = j->spec;
 
@@ -76,7 +115,11 @@ githerd_entry(struct buf *b, const struct job *j, bool pinned)
 	buf_addstr(b, "\n    path: ");
 	yaml_quote(b, r->path);
 	buf_addch(b, '\n');
-	if (pinned && !r->mirror)
+	if (pin.pinned && !r->mirror && pin.branch != NULL) {
+		buf_addstr(b, "    branch: ");
+		yaml_quote(b, pin.branch);
+		buf_addch(b, '\n');
+	} else if (pin.pinned && !r->mirror)
 		buf_addf(b, "    commit: \"%s\"\n", j->result.head);
 	else if (r->ref != NULL && r->ref_kind != REF_VERSION) {
 		buf_addf(b, "    %s: ", ref_kind_name(r->ref_kind));
@@ -98,7 +141,7 @@ githerd_entry(struct buf *b, const struct job *j, bool pinned)
 }
 
 static void
-vcstool_entry(struct buf *b, const struct job *j, bool pinned)
+vcstool_entry(struct buf *b, const struct job *j, struct pin pin)
 {
 	const struct repo_spec *r = j->spec;
 
@@ -107,8 +150,10 @@ vcstool_entry(struct buf *b, const struct job *j, bool pinned)
 	buf_addstr(b, ":\n    type: git\n    url: ");
 	quote_url(b, r->url);
 	buf_addch(b, '\n');
-	if (pinned) {
-		buf_addf(b, "    version: \"%s\"\n", j->result.head);
+	if (pin.pinned) {
+		buf_addstr(b, "    version: ");
+		yaml_quote(b, pin.branch != NULL ? pin.branch : j->result.head);
+		buf_addch(b, '\n');
 	} else if (r->ref != NULL) {
 		buf_addstr(b, "    version: ");
 		yaml_quote(b, r->ref);
@@ -117,20 +162,23 @@ vcstool_entry(struct buf *b, const struct job *j, bool pinned)
 }
 
 /*
- * 0 when every entry is pinned to a commit its remote has; -1 when some
- * were kept as they were; 1 when some pins exist only here.
+ * 0 when every entry is pinned to a commit (or branch) its remote has;
+ * -1 when some were kept as they were; 1 when some pins exist only here.
  */
 int
 freeze_write(struct buf *out, const struct manifest *m, const char *named,
-    const struct queue *q, struct buf *warnings)
+    const struct queue *q, bool branches, struct buf *warnings)
 {
+	const struct job *j;
+	struct pin pin;
 	size_t i;
 	int rc = 0, k;
-	bool pinned;
 
 	buf_addstr(out, "# githerd freeze of ");
 	sanitize_str(out, named != NULL ? named : m->file);
-	buf_addstr(out, ": every entry at the commit that was checked out\n");
+	buf_addstr(out, branches ? ": every entry at the branch that was "
+	    "checked out (detached: its commit)\n" : ": every entry at the "
+	    "commit that was checked out\n");
 	if (m->format == MANIFEST_GITHERD && m->nhosts > 0) {
 		buf_addstr(out, "hosts:\n");
 		for (i = 0; i < m->nhosts; i++) {
@@ -142,16 +190,18 @@ freeze_write(struct buf *out, const struct manifest *m, const char *named,
 	buf_addstr(out, m->format == MANIFEST_VCSTOOL ? "repositories:\n" :
 	    "repos:\n");
 	for (i = 0; i < q->njobs; i++) {
-		k = check(&q->jobs[i], warnings);
-		pinned = k >= 0;
+		j = &q->jobs[i];
+		k = check(j, branches, warnings);
+		pin.pinned = k >= 0;
+		pin.branch = branches ? j->result.branch : NULL;
 		if (k < 0)
 			rc = -1;
 		else if (k == 1 && rc == 0)
 			rc = 1;
 		if (m->format == MANIFEST_VCSTOOL)
-			vcstool_entry(out, &q->jobs[i], pinned);
+			vcstool_entry(out, j, pin);
 		else
-			githerd_entry(out, &q->jobs[i], pinned);
+			githerd_entry(out, j, pin);
 	}
 	return rc;
 }

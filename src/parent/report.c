@@ -17,25 +17,31 @@
  * a consumer to print.  Only '"' and '\' are left to escape.
  */
 void
-json_string(struct buf *b, const char *s)
+json_escape(struct buf *b, const char *s, size_t len)
 {
 	struct buf clean = BUF_INIT;
 	size_t i;
 
-	if (s == NULL) {
-		buf_addstr(b, "null");
-		return;
-	}
 	buf_init(&clean);
-	sanitize_str(&clean, s);
-	buf_addch(b, '"');
+	sanitize_add(&clean, s, len);
 	for (i = 0; i < clean.len; i++) {
 		if (clean.data[i] == '"' || clean.data[i] == '\\')
 			buf_addch(b, '\\');
 		buf_addch(b, clean.data[i]);
 	}
-	buf_addch(b, '"');
 	buf_release(&clean);
+}
+
+void
+json_string(struct buf *b, const char *s)
+{
+	if (s == NULL) {
+		buf_addstr(b, "null");
+		return;
+	}
+	buf_addch(b, '"');
+	json_escape(b, s, strlen(s));
+	buf_addch(b, '"');
 }
 
 void

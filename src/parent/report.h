@@ -31,6 +31,8 @@ void	report_json(struct buf *, const struct queue *,
 int	report_write(const char *file, const struct queue *,
 	    const struct report_meta *, char *err, size_t errlen);
 void	json_string(struct buf *, const char *);
+/* The inside of a JSON string: text sanitised, '"' and '\\' escaped. */
+void	json_escape(struct buf *, const char *text, size_t len);
 /* An entry as the manifest asks for it: path, url (redacted), ref, flags,
  * groups; the members only, for report and `list --json` alike. */
 void	report_spec(struct buf *, const struct repo_spec *);

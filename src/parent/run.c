@@ -21,6 +21,7 @@
 #include "queue.h"
 #include "report.h"
 #include "run.h"
+#include "screen.h"
 #include "sig.h"
 #include "summary.h"
 #include "term.h"
@@ -30,8 +31,6 @@
 #include "worker.h"
 #include "xmalloc.h"
 
-#define FRAME_MS		100	/* at most 10 redraws a second */
-#define TICK_MS			1000	/* clocks and heartbeats */
 #define CLOSE_GRACE_MS		5000	/* EOF -> SIGKILL for an idle worker */
 #define ERRBUF_MAX		16384	/* stray stderr kept per job */
 
@@ -47,9 +46,7 @@ struct run {
 	int			 stop_signal;	/* the signal that asked, if any */
 	bool			 killed;	/* SIGKILL already sent */
 	int64_t			 stop_deadline;
-	int64_t			 last_frame;
-	bool			 dirty;
-	bool			 display_ok;	/* progress fd still writable */
+	struct screen		 screen;	/* when frames go out */
 	int			 system_error;
 	unsigned		 failed_starts;	/* workers in a row dead before HELLO */
 	struct pollfd		*pfd;
@@ -61,40 +58,11 @@ struct run {
 /* --- output ------------------------------------------------------------- */
 
 static void
-write_all(int fd, const char *p, size_t n, bool *ok)
-{
-	ssize_t w;
-
-	while (n > 0 && (ok == NULL || *ok)) {
-		w = write(fd, p, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (ok != NULL)
-				*ok = false;	/* e.g. EPIPE: stop drawing */
-			return;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-static void
 draw(struct run *r, int64_t now, bool force)
 {
 	trace_counters(&r->trace, r->q.count[JOB_PENDING] + r->q.count[JOB_RUNNING],
 	    progress_rate(&r->pm), now, force);
-	if (!force && now - r->last_frame < FRAME_MS)
-		return;
-	view_tick(&r->view, &r->pm, now);
-	if (!force && !r->dirty && !view_pending(&r->view) &&
-	    now - r->last_frame < TICK_MS)
-		return;
-	buf_reset(&r->out);
-	view_frame(&r->view, &r->out, &r->pm, now);
-	write_all(r->o->progress_fd, r->out.data, r->out.len, &r->display_ok);
-	r->last_frame = now;
-	r->dirty = false;
+	screen_draw(&r->screen, &r->view, &r->pm, now, force);
 }
 
 /* --- jobs and workers --------------------------------------------------- */
@@ -116,7 +84,7 @@ finish_job(struct run *r, size_t slot, struct job *j, int64_t now)
 	free(j->tmp);		/* gone from disk; 10,000 of them add up */
 	j->tmp = NULL;
 	w->job = NULL;
-	r->dirty = true;
+	r->screen.dirty = true;
 }
 
 /*
@@ -153,7 +121,7 @@ try_failed(struct run *r, size_t slot, struct job *j, int64_t retry_after_ms,
 	free(j->tmp);
 	j->tmp = NULL;
 	w->job = NULL;
-	r->dirty = true;
+	r->screen.dirty = true;
 }
 
 /* A try ended without a result of the worker's (it died, or broke). */
@@ -261,7 +229,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	progress_start(&r->pm, slot, j, now);
 	trace_start(&r->trace, slot, j, now);
 	view_job_start(&r->view, j, &r->pm);
-	r->dirty = true;
+	r->screen.dirty = true;
 	return true;
 }
 
@@ -367,7 +335,7 @@ dispatch(struct run *r, int64_t now)
 		if (pool_spawn(&r->pool, i, r->o->worker_main, (void *)&r->o->worker,
 		    err, sizeof(err)) == -1) {
 			view_note(&r->view, err);
-			r->dirty = true;
+			r->screen.dirty = true;
 			if (pool_alive(&r->pool) == 0)
 				r->system_error = 1;
 			break;
@@ -435,20 +403,20 @@ on_message(struct run *r, size_t slot, struct msg *m, int64_t now)
 			trace_phase(&r->trace, slot, (enum phase)m->u.phase, now);
 			stall_phase(&w->stall, (enum phase)m->u.phase, now);
 		}
-		r->dirty = true;
+		r->screen.dirty = true;
 		break;
 	case MSG_PROGRESS:
 		if (mine) {
 			progress_update(&r->pm, slot, &m->u.progress, now);
 			stall_progress(&w->stall, &m->u.progress, now);
 		}
-		r->dirty = true;
+		r->screen.dirty = true;
 		break;
 	case MSG_LOG:
 		if (mine && m->u.log.text != NULL)
 			view_warning(&r->view, w->job->spec->path,
 			    m->u.log.text);
-		r->dirty = true;
+		r->screen.dirty = true;
 		break;
 	case MSG_DONE:
 		on_done(r, slot, m, now);
@@ -574,7 +542,7 @@ retire(struct run *r, int64_t now)
 				view_warning(&r->view, NULL, why);
 			if (w->errbuf.len > 0)
 				view_warning(&r->view, NULL, w->errbuf.data);
-			r->dirty = true;
+			r->screen.dirty = true;
 			/* One that cannot even start will not do better forked
 			 * again: stop instead of spinning. */
 			if (!w->greeted && !r->stopping &&
@@ -595,17 +563,11 @@ reap(struct run *r)
 	pid_t pid;
 	int st;
 
-	for (;;) {
-		pid = waitpid(-1, &st, WNOHANG);
-		if (pid == -1 && errno == EINTR)
-			continue;
-		if (pid <= 0)
-			return;
+	while ((pid = sig_reap(&st)) != 0)
 		if ((w = pool_find_pid(&r->pool, pid)) != NULL) {
 			w->reaped = true;
 			w->wstatus = st;
 		}
-	}
 }
 
 /* --- shutdown ----------------------------------------------------------- */
@@ -657,7 +619,7 @@ begin_stop(struct run *r, int signo, int64_t now)
 			view_note(&r->view, note);
 			free(note);
 		}
-	r->dirty = true;
+	r->screen.dirty = true;
 }
 
 /*
@@ -698,18 +660,16 @@ static void
 handle_signals(struct run *r, int64_t now)
 {
 	unsigned bits = sig_drain();
+	int stops[3];
+	size_t i, n;
 
 	if (bits & SIGB_CHLD)
 		reap(r);
-	if (bits & SIGB_INT)
-		begin_stop(r, SIGINT, now);
-	if (bits & SIGB_TERM)
-		begin_stop(r, SIGTERM, now);
-	if (bits & SIGB_HUP)
-		begin_stop(r, SIGHUP, now);
+	for (i = 0, n = sig_stops(bits, stops); i < n; i++)
+		begin_stop(r, stops[i], now);
 	if ((bits & SIGB_WINCH) && r->view.mode == VIEW_TTY) {
 		view_resize(&r->view, term_width(r->o->progress_fd));
-		r->dirty = true;
+		r->screen.dirty = true;
 	}
 }
 
@@ -718,10 +678,8 @@ handle_signals(struct run *r, int64_t now)
 static int
 poll_timeout(const struct run *r, int64_t now)
 {
-	int64_t t = TICK_MS, due = queue_next_retry(&r->q);
+	int64_t t = screen_wait_ms(&r->screen, now), due = queue_next_retry(&r->q);
 
-	if (r->dirty)
-		t = FRAME_MS - (now - r->last_frame);
 	if (due != -1 && due - now < t)
 		t = due - now;	/* a retry falls due */
 	if (r->stopping && !r->killed && r->stop_deadline - now < t)
@@ -854,7 +812,7 @@ write_report(struct run *r, time_t started, int64_t elapsed, int code)
 	if (report_write(r->o->json_file, &r->q, &meta, err, sizeof(err)) == -1) {
 		buf_reset(&r->out);
 		buf_addf(&r->out, "githerd: cannot write the report: %s\n", err);
-		write_all(r->o->progress_fd, r->out.data, r->out.len, NULL);
+		fs_write_all(r->o->progress_fd, r->out.data, r->out.len);
 	}
 }
 
@@ -869,7 +827,7 @@ write_trace(struct run *r, int64_t now)
 	    sizeof(err)) == -1) {
 		buf_reset(&r->out);
 		buf_addf(&r->out, "githerd: cannot write the trace: %s\n", err);
-		write_all(r->o->progress_fd, r->out.data, r->out.len, NULL);
+		fs_write_all(r->o->progress_fd, r->out.data, r->out.len);
 	}
 }
 
@@ -884,7 +842,7 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
-	r.display_ok = true;
+	screen_init(&r.screen, o->progress_fd);
 	buf_init(&r.out);
 	queue_init(&r.q, m);
 	if (o->order != NULL)
@@ -908,9 +866,7 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 	now = clock_ms();
 	/* Whatever is left running was cut short: nothing partial stays. */
 	draw(&r, now, true);
-	buf_reset(&r.out);
-	view_clear(&r.view, &r.out);
-	write_all(o->progress_fd, r.out.data, r.out.len, &r.display_ok);
+	screen_close(&r.screen, &r.view);
 	buf_reset(&r.out);
 	res->exit_code = exit_code(&r);
 	if (o->finish != NULL)
@@ -920,7 +876,7 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 		if (o->verbosity >= 0)
 			summary_utilisation(&r.out, &r.q, &r.pm, now, o->jobs);
 	}
-	write_all(o->summary_fd, r.out.data, r.out.len, NULL);
+	fs_write_all(o->summary_fd, r.out.data, r.out.len);
 	res->signal = r.stop_signal;
 	/* The report says what the shell will see: 128 + a signal's number. */
 	write_report(&r, started, now - start, r.stop_signal ? 128 +
@@ -936,5 +892,6 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 	pool_release(&r.pool);
 	queue_release(&r.q);
 	buf_release(&r.out);
+	screen_release(&r.screen);
 	return 0;
 }

@@ -1,3 +1,6 @@
+#include <sys/types.h>
+#include <sys/wait.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -83,6 +86,31 @@ sig_drain(void)
 	return bits;
 }
 
+size_t
+sig_stops(unsigned bits, int out[3])
+{
+	size_t n = 0;
+
+	if (bits & SIGB_INT)
+		out[n++] = SIGINT;
+	if (bits & SIGB_TERM)
+		out[n++] = SIGTERM;
+	if (bits & SIGB_HUP)
+		out[n++] = SIGHUP;
+	return n;
+}
+
+pid_t
+sig_reap(int *status)
+{
+	pid_t pid;
+
+	do
+		pid = waitpid(-1, status, WNOHANG);
+	while (pid == -1 && errno == EINTR);
+	return pid > 0 ? pid : 0;
+}
+
 /* Around fork(): no handler may run in the child before it resets them. */
 void
 sig_block(sigset_t *old)
@@ -117,6 +145,20 @@ sig_child_reset(void)
 	close(selfpipe[0]);
 	close(selfpipe[1]);
 	selfpipe[0] = selfpipe[1] = -1;
+}
+
+/*
+ * In a child about to exec a command (githerd exec): as a worker's, but
+ * ^C, SIGQUIT and SIGPIPE back at their defaults too, since an ignored
+ * signal stays ignored across exec (`git log | head` needs SIGPIPE).
+ */
+void
+sig_exec_reset(void)
+{
+	sig_child_reset();
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
 }
 
 void

@@ -9,8 +9,11 @@
 #ifndef GITHERD_SIG_H
 #define GITHERD_SIG_H
 
+#include <sys/types.h>
+
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 enum sig_bits {
 	SIGB_CHLD = 1 << 0,
@@ -23,9 +26,17 @@ enum sig_bits {
 int	sig_init(void);
 int	sig_fd(void);
 unsigned sig_drain(void);
+/*
+ * The stop signals (SIGINT, SIGTERM, SIGHUP) among what sig_drain
+ * returned, in the order a loop acts on them, into out; how many.
+ */
+size_t	sig_stops(unsigned bits, int out[3]);
+/* SIGCHLD's work: the next child that ended and its status, or 0. */
+pid_t	sig_reap(int *status);
 void	sig_block(sigset_t *old);
 void	sig_unblock(const sigset_t *old);
 void	sig_child_reset(void);
+void	sig_exec_reset(void);
 void	sig_restore_default(void);
 void	sig_raise(int signo);
 

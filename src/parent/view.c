@@ -44,6 +44,12 @@ view_emit(struct view *v, const struct buf *line)
 }
 
 void
+view_emit_lines(struct view *v, const char *text, size_t len)
+{
+	buf_add(&v->above, text, len);
+}
+
+void
 view_tick(struct view *v, const struct progress *p, int64_t now)
 {
 	if (v->ops->tick != NULL)

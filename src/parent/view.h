@@ -78,5 +78,7 @@ bool	view_pending(const struct view *);	/* event lines to write */
 
 /* For the implementations: queue one line to go out with the next frame. */
 void	view_emit(struct view *, const struct buf *line);
+/* Whole lines, each ending in '\n', already made safe (githerd exec). */
+void	view_emit_lines(struct view *, const char *text, size_t len);
 
 #endif

@@ -105,6 +105,27 @@ lookup_commit(git_repository *repo, const char *refname, git_oid *out)
 }
 
 /*
+ * Has origin the branch HEAD is on, as the last fetch saw it?  What
+ * freeze --branches asks: a lock file naming a branch only this clone
+ * has cannot be synced elsewhere (vcs export fails on it too).
+ */
+static bool
+on_remote(git_repository *repo, const char *branch)
+{
+	struct buf name = BUF_INIT;
+	git_oid tip;
+	bool yes;
+
+	if (branch == NULL)
+		return false;
+	buf_init(&name);
+	buf_addf(&name, "refs/remotes/origin/%s", branch);
+	yes = lookup_commit(repo, name.data, &tip);
+	buf_release(&name);
+	return yes;
+}
+
+/*
  * What the manifest wants, offline: the branch to be on and its upstream
  * commit, or the commit to be detached at.  want_branch stays NULL for a
  * detached target.  0, or -1 when it cannot be told (message set).
@@ -380,6 +401,7 @@ status_entry(struct gitctx *c)
 	}
 	describe_head(c->repo, c->where, sizeof(c->where), &head,
 	    &head_branch);
+	c->res->branch_on_remote = on_remote(c->repo, head_branch);
 	/* Where HEAD is, for a dry run to tell a checkout its user moved. */
 	gitctx_placed(c, c->repo);
 	if (c->job->flags & JOBF_FETCH)

@@ -62,6 +62,12 @@ test_bash_completion_registers_and_completes() {
 	expect_eq "--unused-for" "$(bash_complete githerd cache prune --un)" "cache prune's option"
 	expect_eq "--cache --cache-mode --cache-wait" "$(bash_complete githerd sync --cache | paste -sd' ' -)" "sync's"
 	expect_eq "--cache" "$(bash_complete githerd cache --cach)" "cache's own"
+	expect_eq "exec" "$(bash_complete githerd e)" "exec is a command"
+	expect_eq "--group" "$(bash_complete githerd exec --gro)" "exec's options"
+	expect_eq "lib/b" "$(bash_complete githerd exec m.yaml li)" "exec: entry paths"
+	expect_eq "git" "$(bash_complete githerd exec m.yaml -- gi | grep -x git)" \
+	    "after --: a command"
+	expect_eq "" "$(bash_complete githerd exec -- git --gro)" "after --: not githerd's options"
 }
 
 test_zsh_completion_completes() {

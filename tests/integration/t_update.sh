@@ -583,6 +583,61 @@ EOM
 	rm -rf "$WS/../vcs-$T_NAME"
 }
 
+# freeze --branches against vcs export (vcstool 0.3) on the same
+# workspace: the same version for every path (a branch, or the commit of
+# a detached HEAD), and both refuse a branch origin does not have.
+test_freeze_branches_writes_what_vcs_export_writes() {
+	local versions='import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))["repositories"]
+for p in sorted(d): print(p, d[p]["url"], d[p].get("version"))'
+	command -v vcs >/dev/null || { skip_case "vcstool is not installed"; return; }
+	cat >"$OUT/m.repos" <<EOM
+repositories:
+  alpha:
+    type: git
+    url: $GIT_URL/alpha.git
+  dev/alpha:
+    type: git
+    url: $GIT_URL/alpha.git
+    version: dev
+  beta:
+    type: git
+    url: $HTTP_URL/beta.git
+  tagged:
+    type: git
+    url: $GIT_URL/alpha.git
+    version: v1.0
+EOM
+	"$BIN" sync -C "$WS" "$OUT/m.repos" >/dev/null 2>&1 || fail "sync"
+	git -C "$WS/alpha" commit -q --allow-empty -m "only here"
+	(cd "$WS" && vcs export) >"$OUT/vcs.repos" 2>"$OUT/vcs.err"
+	expect_exit 0 $? "vcs export"
+	"$BIN" freeze --branches -C "$WS" "$OUT/m.repos" >"$OUT/lock.repos" 2>"$OUT/freeze.err"
+	expect_exit 0 $? "freeze --branches"
+	python3 -c "$versions" "$OUT/vcs.repos" >"$OUT/vcs.v"
+	python3 -c "$versions" "$OUT/lock.repos" >"$OUT/githerd.v"
+	diff -u "$OUT/vcs.v" "$OUT/githerd.v" >"$OUT/v.diff" ||
+	    { fail "versions differ (- vcs export, + githerd)"; sed 's/^/      | /' "$OUT/v.diff"; }
+	expect_grep "^tagged .* $(fleet_tag_commit alpha v1.0)\$" "$OUT/githerd.v" "detached: the commit"
+	expect_grep "^dev/alpha .* dev\$" "$OUT/githerd.v" "a branch"
+	expect_grep "warning: alpha: 1 commit on branch main is on no remote-tracking branch" \
+	    "$OUT/freeze.err" "the local commit is named"
+	# A branch only this clone has: vcs export fails on it, and so does
+	# freeze (exit 1, unless --allow-unpushed), naming it.
+	git -C "$WS/beta" checkout -q -b topic
+	(cd "$WS" && vcs export) >"$OUT/vcs.repos" 2>"$OUT/vcs.err"
+	expect_exit 1 $? "vcs export of a local branch"
+	"$BIN" freeze --branches -C "$WS" "$OUT/m.repos" >"$OUT/lock.repos" 2>"$OUT/freeze.err"
+	expect_exit 1 $? "freeze --branches of a local branch"
+	expect_grep "githerd: freeze: beta: branch topic is not on origin" "$OUT/freeze.err" "why"
+	expect_grep "give --allow-unpushed" "$OUT/freeze.err" "the way out"
+	"$BIN" freeze --branches --allow-unpushed -C "$WS" "$OUT/m.repos" >"$OUT/lock.repos" 2>/dev/null
+	expect_exit 0 $? "--allow-unpushed"
+	# Without --branches the lock file pins commits, as before.
+	"$BIN" freeze -C "$WS" "$OUT/m.repos" >"$OUT/lock.repos" 2>"$OUT/freeze.err"
+	expect_grep "version: \"$(git -C "$WS/dev/alpha" rev-parse HEAD)\"" "$OUT/lock.repos" "commits"
+}
+
 test_freeze_names_what_it_cannot_pin() {
 	resync_setup alpha || return
 	rm -rf "$E"

@@ -58,7 +58,7 @@ Test(freeze, githerd_round_trip)
 	checked(&q, 2, SHA1);
 	buf_init(&out);
 	buf_init(&warn);
-	cr_assert_eq(freeze_write(&out, &m, NULL, &q, &warn), 0, "%s", warn.data);
+	cr_assert_eq(freeze_write(&out, &m, NULL, &q, false, &warn), 0, "%s", warn.data);
 	parse(&lock, "lock.yaml", out.data);
 	cr_assert_eq(lock.nrepos, 3);
 	cr_expect_eq(lock.repos[0].ref_kind, REF_COMMIT);
@@ -102,7 +102,7 @@ Test(freeze, vcstool_round_trip_and_what_cannot_be_pinned)
 	queue_finish(&q, &q.jobs[1], JOB_CHECKED, 1);
 	buf_init(&out);
 	buf_init(&warn);
-	cr_expect_eq(freeze_write(&out, &m, NULL, &q, &warn), -1);
+	cr_expect_eq(freeze_write(&out, &m, NULL, &q, false, &warn), -1);
 	cr_expect(strstr(warn.data, "src/b: missing; kept unpinned") != NULL, "%s",
 	    warn.data);
 	parse(&lock, "lock.repos", out.data);
@@ -111,6 +111,84 @@ Test(freeze, vcstool_round_trip_and_what_cannot_be_pinned)
 	cr_expect_str_eq(lock.repos[0].ref, SHA1);
 	cr_expect_eq(lock.repos[1].ref_kind, REF_DEFAULT, "kept as it was");
 	manifest_release(&lock);
+	queue_release(&q);
+	manifest_release(&m);
+	buf_release(&out);
+	buf_release(&warn);
+}
+
+static void
+on_branch(struct queue *q, size_t i, const char *branch, bool on_remote,
+    unsigned unpushed)
+{
+	struct job *j = &q->jobs[i];
+
+	checked(q, i, SHA1);
+	j->result.branch = branch != NULL ? strdup(branch) : NULL;
+	j->result.branch_on_remote = on_remote;
+	j->result.unpushed = unpushed;
+}
+
+/*
+ * --branches writes what vcs export writes: the branch, the commit where
+ * HEAD is detached; a branch origin lacks makes the lock file local.
+ */
+Test(freeze, branches_instead_of_commits)
+{
+	static const char text[] =
+	    "repos:\n"
+	    "  - url: https://e.com/a.git\n    branch: dev\n"
+	    "  - url: https://e.com/b.git\n    tag: v1\n"
+	    "  - url: https://e.com/c.git\n"
+	    "  - url: https://e.com/d.git\n";
+	static const char vtext[] =
+	    "repositories:\n"
+	    "  a:\n    type: git\n    url: https://e.com/a.git\n"
+	    "  b:\n    type: git\n    url: https://e.com/b.git\n";
+	struct manifest m, lock;
+	struct queue q;
+	struct buf out = BUF_INIT, warn = BUF_INIT;
+
+	parse(&m, "in.yaml", text);
+	queue_init(&q, &m);
+	on_branch(&q, 0, "dev", true, 2);
+	on_branch(&q, 1, NULL, false, 0);	/* detached at the tag */
+	on_branch(&q, 2, "main", true, 0);
+	on_branch(&q, 3, "topic", false, 0);
+	buf_init(&out);
+	buf_init(&warn);
+	cr_expect_eq(freeze_write(&out, &m, NULL, &q, true, &warn), 1);
+	cr_expect(strstr(warn.data, "d: branch topic is not on origin") != NULL,
+	    "%s", warn.data);
+	cr_expect(strstr(warn.data, "warning: a: 2 commits on branch dev are "
+	    "on no remote-tracking branch") != NULL, "%s", warn.data);
+	cr_expect(strstr(out.data, "at the branch that was checked out") !=
+	    NULL, "%s", out.data);
+	parse(&lock, "lock.yaml", out.data);
+	cr_assert_eq(lock.nrepos, 4);
+	cr_expect_eq(lock.repos[0].ref_kind, REF_BRANCH);
+	cr_expect_str_eq(lock.repos[0].ref, "dev");
+	cr_expect_eq(lock.repos[1].ref_kind, REF_COMMIT, "detached: the commit");
+	cr_expect_str_eq(lock.repos[1].ref, SHA1);
+	cr_expect_eq(lock.repos[2].ref_kind, REF_BRANCH);
+	cr_expect_str_eq(lock.repos[2].ref, "main");
+	cr_expect_str_eq(lock.repos[3].ref, "topic", "written all the same");
+	manifest_release(&lock);
+	queue_release(&q);
+	manifest_release(&m);
+
+	buf_reset(&out);
+	buf_reset(&warn);
+	parse(&m, "in.repos", vtext);
+	queue_init(&q, &m);
+	on_branch(&q, 0, "main", true, 0);
+	on_branch(&q, 1, NULL, false, 0);
+	cr_expect_eq(freeze_write(&out, &m, NULL, &q, true, &warn), 0, "%s",
+	    warn.data);
+	cr_expect(strstr(out.data, "    version: \"main\"\n") != NULL, "%s",
+	    out.data);
+	cr_expect(strstr(out.data, "    version: \"" SHA1 "\"\n") != NULL,
+	    "%s", out.data);
 	queue_release(&q);
 	manifest_release(&m);
 	buf_release(&out);

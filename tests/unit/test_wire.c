@@ -58,6 +58,7 @@ sample(enum msg_type t)
 		m.u.done.err_class = 7;
 		m.u.done.shallow = 1;
 		m.u.done.fetched = 1;
+		m.u.done.branch_on_remote = 1;
 		m.u.done.state = ES_DIVERGED;
 		m.u.done.ahead = 7;
 		m.u.done.behind = 9;
@@ -123,6 +124,8 @@ expect_same(const struct msg *a, const struct msg *b)
 		cr_expect_eq(a->u.done.err_class, b->u.done.err_class);
 		cr_expect_eq(a->u.done.shallow, b->u.done.shallow);
 		cr_expect_eq(a->u.done.fetched, b->u.done.fetched);
+		cr_expect_eq(a->u.done.branch_on_remote,
+		    b->u.done.branch_on_remote);
 		cr_expect_eq(a->u.done.state, b->u.done.state);
 		cr_expect_eq(a->u.done.ahead, b->u.done.ahead);
 		cr_expect_eq(a->u.done.behind, b->u.done.behind);
