@@ -837,18 +837,24 @@ expand(struct reader *r, const struct raw *raw, const char *kw)
 	return buf_detach(&b);
 }
 
+/* Each value expanded, once: ssh offers a key named twice only once. */
 static int
 expand_all(struct reader *r, const struct raw *raw, size_t n, const char *kw,
     char ***out, size_t *nout)
 {
-	size_t i;
+	size_t i, k;
 	char *v;
 
 	*out = xcalloc(n ? n : 1, sizeof(**out));
 	for (i = 0; i < n; i++) {
 		if ((v = expand(r, &raw[i], kw)) == NULL)
 			return -1;
-		(*out)[(*nout)++] = v;
+		for (k = 0; k < *nout && strcmp((*out)[k], v) != 0; k++)
+			;
+		if (k < *nout)
+			free(v);
+		else
+			(*out)[(*nout)++] = v;
 	}
 	return 0;
 }

@@ -110,11 +110,11 @@ userinfo(const char *url, const char **start, size_t *len)
 }
 
 /*
- * The parts of a scp-like URL, as git and libgit2 read it:
- * "[user@]host:path", "[user@][host:port]:path" (a port, which plain
- * host:path cannot say) or "[user@][v6addr]:path".  Spans point into
- * url; *port is 0 when none is written.  -1 when a bracket is not
- * closed by "]:".
+ * The parts of a scp-like URL: "[user@]host:path", with a port (which
+ * plain host:path cannot say) "[[user@]host:port]:path" as libgit2
+ * reads it (or "user@[host:port]:path"), or "[user@][v6addr]:path".
+ * Spans point into url; port is 0 when none is written.  -1 when a
+ * bracket is not closed by "]:".
  */
 struct scp {
 	const char	*user, *host, *path;
@@ -125,29 +125,33 @@ struct scp {
 static int
 scp_parts(const char *url, struct scp *p)
 {
-	const char *colon = strchr(url, ':'), *at, *close, *c;
+	const char *colon = strchr(url, ':'), *h, *at, *close, *c;
+	bool inner = url[0] == '[';	/* "[user@host:port]:path" */
 
 	memset(p, 0, sizeof(*p));
-	at = url[0] == '[' ? NULL : memchr(url, '@', (size_t)(colon - url));
-	p->host = at != NULL ? at + 1 : url;
-	if (at != NULL) {
-		p->user = url;
-		p->userlen = (size_t)(at - url);
+	h = url + inner;
+	if ((at = memchr(h, '@', (size_t)(colon - h))) != NULL) {
+		p->user = h;
+		p->userlen = (size_t)(at - h);
+		h = at + 1;
 	}
-	if (*p->host != '[') {
-		p->hostlen = strcspn(p->host, ":");
-		p->path = p->host + p->hostlen + 1;
+	if (!inner && *h != '[') {
+		p->host = h;
+		p->hostlen = strcspn(h, ":");
+		p->path = h + p->hostlen + 1;
 		return 0;
 	}
-	if ((close = strchr(p->host, ']')) == NULL || close[1] != ':')
+	if (!inner)
+		h++;		/* "user@[host:port]:path" */
+	if ((close = strchr(h, ']')) == NULL || close[1] != ':')
 		return -1;
-	p->host++;
-	p->hostlen = (size_t)(close - p->host);
+	p->host = h;
+	p->hostlen = (size_t)(close - h);
 	p->path = close + 2;
 	/* One colon: host and port; more: an IPv6 address. */
-	if ((c = memchr(p->host, ':', p->hostlen)) != NULL &&
+	if ((c = memchr(h, ':', p->hostlen)) != NULL &&
 	    memchr(c + 1, ':', (size_t)(close - c - 1)) == NULL) {
-		p->hostlen = (size_t)(c - p->host);
+		p->hostlen = (size_t)(c - h);
 		p->port = (int)strtol(c + 1, NULL, 10);
 		if (c + 1 == close || strspn(c + 1, "0123456789") !=
 		    (size_t)(close - c - 1) || p->port < 1 || p->port > 65535)
@@ -711,12 +715,14 @@ url_ssh_join(const struct url_ssh *u)
 			buf_release(&b);
 			return NULL;
 		}
-		if (u->user != NULL)
-			buf_addf(&b, "%s@", u->user);
+		/* libgit2 1.8 reads "user@[" as an IPv6 address: the user
+		 * goes inside the brackets. */
 		if (port > 0)
-			buf_addf(&b, "[%s:%d]", u->host, port);
+			buf_addf(&b, "[%s%s%s:%d]", u->user ? u->user : "",
+			    u->user ? "@" : "", u->host, port);
 		else
-			buf_addf(&b, v6 ? "[%s]" : "%s", u->host);
+			buf_addf(&b, v6 ? "%s%s[%s]" : "%s%s%s", u->user ?
+			    u->user : "", u->user ? "@" : "", u->host);
 		buf_addf(&b, ":%s", u->path);
 		return buf_detach(&b);
 	}

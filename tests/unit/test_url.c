@@ -220,6 +220,7 @@ Test(url, scp_like_with_a_port)
 	char host[64], port[16], *n;
 
 	check_ok("git@[127.0.0.1:2222]:org/x.git");
+	check_ok("[git@127.0.0.1:2222]:org/x.git");
 	check_ok("[git.example.org:22]:x");
 	check_bad("git@[127.0.0.1:2222:org/x", "']:'");
 	check_bad("[h:0]:x", "']:'");
@@ -228,6 +229,10 @@ Test(url, scp_like_with_a_port)
 	check_bad("[h:22]:-x", "path");
 	check_bad("-u@h:x", "start with '-'");
 	url_host_port("git@[127.0.0.1:2222]:org/x.git", host, sizeof(host),
+	    port, sizeof(port));
+	cr_expect_str_eq(host, "127.0.0.1");
+	cr_expect_str_eq(port, "2222");
+	url_host_port("[git@127.0.0.1:2222]:org/x.git", host, sizeof(host),
 	    port, sizeof(port));
 	cr_expect_str_eq(host, "127.0.0.1");
 	cr_expect_str_eq(port, "2222");
@@ -272,7 +277,10 @@ Test(url, ssh_urls_in_parts)
 	    "org/x.git", "github.com-work:org/x.git");
 	split_join("git@h:~/x", "git", "h", 0, "~/x", "git@h:~/x");
 	split_join("git@[h:2222]:org/x", "git", "h", 2222, "org/x",
-	    "git@[h:2222]:org/x");
+	    "[git@h:2222]:org/x");
+	split_join("[git@h:2222]:org/x", "git", "h", 2222, "org/x",
+	    "[git@h:2222]:org/x");
+	split_join("git@[::1]:x", "git", "::1", 0, "x", "git@[::1]:x");
 	split_join("[h:22]:x", NULL, "h", 22, "x", "h:x");
 	split_join("[::1]:x", NULL, "::1", 0, "x", "[::1]:x");
 	split_join("ssh://git@h/org/x", "git", "h", 0, "/org/x",
@@ -288,7 +296,8 @@ Test(url, ssh_urls_in_parts)
 	u.port = 2222;
 	u.user = xstrdup("git");
 	j = url_ssh_join(&u);
-	cr_expect_str_eq(j, "git@[127.0.0.1:2222]:org/x.git");
+	cr_expect_str_eq(j, "[git@127.0.0.1:2222]:org/x.git",
+	    "libgit2's form: \"git@[\" would be an IPv6 address");
 	free(j);
 	free(u.host);
 	u.host = xstrdup("::1");
