@@ -53,6 +53,16 @@ Host jump
     HostName 127.0.0.1
     ProxyJump bastion.invalid
 
+# Trust on first use into a file of its own; strict refuses the unknown.
+Host tofu
+    User $ME
+    IdentityFile ~/.ssh/work_ed25519
+    UserKnownHostsFile ~/.ssh/kh_new
+    StrictHostKeyChecking accept-new
+Host strict
+    UserKnownHostsFile ~/.ssh/kh_empty
+    StrictHostKeyChecking yes
+
 # Second everywhere: none of these values is obtained first.
 Host *
     HostName 127.0.0.1
@@ -79,10 +89,12 @@ repos:
   - url: ok.neg:$R/tiny02.git
   - url: blocked.neg:$R/tiny03.git
   - url: jump:$R/tiny04.git
+  - url: tofu:$R/tiny06.git
+  - url: strict:$R/tiny07.git
 EOM
 	"$BIN" sync -j 4 -F "$CFG" --json "$OUT/r.json" -C "$WS" "$OUT/m.yaml" \
 	    >"$OUT/stdout" 2>"$OUT/stderr"
-	expect_exit 1 $? "two refused keys and a ProxyJump"
+	expect_exit 1 $? "two refused keys, a ProxyJump and an unknown host key"
 	# The alias: HostName, Port, User and IdentityFile; origin as written.
 	expect_eq "github.com-work:$R/alpha.git" "$(git -C "$WS/alpha" config remote.origin.url)" \
 	    "remote.origin.url is the manifest's"
@@ -105,6 +117,12 @@ EOM
 	expect_grep "FAIL tiny04: refused: connect: ssh config $CFG:$line: ProxyJump bastion\.invalid \(host jump\): not supported" \
 	    "$OUT/stdout" "ProxyJump names file:line"
 	expect_eq 1 "$(report_field "$OUT/r.json" tiny04 tries)" "not retried"
+	# StrictHostKeyChecking and UserKnownHostsFile, per host.
+	[ -d "$WS/tiny06/.git" ] || fail "tofu (accept-new) not cloned"
+	ssh-keygen -F "[127.0.0.1]:$SSHD_PORT" -f "$HOME/.ssh/kh_new" >/dev/null ||
+	    fail "accept-new recorded no key in its UserKnownHostsFile"
+	expect_grep "FAIL tiny07: certificate: .*host key of \[127\.0\.0\.1\]:$SSHD_PORT is unknown: .* is not in $HOME/\.ssh/kh_empty" \
+	    "$OUT/stdout" "StrictHostKeyChecking yes"
 	expect_eq "" "$(cat "$HOME/.ssh/known_hosts")" "~/.ssh/known_hosts untouched"
 
 	# git through `ssh -F` on the same alias: the same origin and HEAD.
