@@ -26,7 +26,7 @@ struct auth_config {
 	bool		 credential_helper;	/* may run `git credential` */
 	bool		 allow_http_auth;	/* tokens over plain http too */
 	bool		 follow_redirects;	/* to another server */
-	const char	*ssh_config;		/* -F, GITHERD_SSH_CONFIG, or NULL */
+	const char	*ssh_config;		/* -F, GITHERD_SSH_CONFIG */
 };
 
 /* Where one connection is in the list of sources; zeroed per connection. */

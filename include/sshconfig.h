@@ -7,7 +7,7 @@
  * wins, IdentityFile adds up; Include (with '~' and globs, relative to
  * ~/.ssh, or /etc/ssh in the system's file) and nesting up to 16 deep.
  *
- * Every keyword is one of four kinds (the table in sshconfig.c):
+ * Every keyword is one of four kinds (the table in sshkeyword.c):
  *
  * - used: HostName (%h, %%), User, Port, IdentityFile (~, %d %h %i %l %n
  *   %p %r %u %%), IdentitiesOnly, UserKnownHostsFile (the same, or

@@ -20,7 +20,7 @@ struct sshroute {
 	bool			 ssh;		/* the URL is an ssh URL */
 	bool			 resolved;	/* host is filled */
 	struct sshconfig_host	 host;
-	char			 why[1024];	/* the configuration refused it */
+	char			 why[1024];	/* the refusal, if any */
 };
 
 void	sshroute_init(struct sshroute *);

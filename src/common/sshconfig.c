@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "fsutil.h"
 #include "sshconfig.h"
+#include "sshkeyword.h"
 #include "sshpattern.h"
 #include "xmalloc.h"
 
@@ -31,158 +32,6 @@
 #define MAX_FILES	256		/* read for one host, all told */
 #define MAX_ARGS	64
 #define MAX_IDENTITIES	100		/* OpenSSH's SSH_MAX_IDENTITY_FILES */
-
-enum kind {
-	K_HOST, K_MATCH, K_INCLUDE,
-	K_HOSTNAME, K_USER, K_PORT, K_IDENTITYFILE, K_IDENTITIESONLY,
-	K_KNOWNHOSTS, K_STRICT, K_AGENT, K_IGNOREUNKNOWN,
-	K_IGNORED,	/* cannot change where, as whom, or what is trusted */
-	K_REFUSED,	/* would: unless its value is one of ok */
-	K_ALGORITHMS,	/* refused unless it only adds ('+', '^') */
-};
-
-static const char proxy[] = "githerd connects to the server directly, "
-    "never through a proxy or jump host";
-static const char keys[] = "githerd offers only key files and the agent's "
-    "keys";
-static const char algs[] = "libssh2 picks from its own algorithms, so a "
-    "list that removes or restricts them cannot be honoured (one that only "
-    "adds, with '+' or '^', is ignored)";
-
-static const struct keyword {
-	const char	*name;
-	enum kind	 kind;
-	const char	*ok;	/* K_REFUSED: the values that change nothing */
-	const char	*why;	/* K_REFUSED: what githerd cannot do */
-} keywords[] = {
-	{ "Host", K_HOST, NULL, NULL },
-	{ "Match", K_MATCH, NULL, NULL },
-	{ "Include", K_INCLUDE, NULL, NULL },
-	{ "HostName", K_HOSTNAME, NULL, NULL },
-	{ "User", K_USER, NULL, NULL },
-	{ "Port", K_PORT, NULL, NULL },
-	{ "IdentityFile", K_IDENTITYFILE, NULL, NULL },
-	{ "IdentitiesOnly", K_IDENTITIESONLY, NULL, NULL },
-	{ "UserKnownHostsFile", K_KNOWNHOSTS, NULL, NULL },
-	{ "StrictHostKeyChecking", K_STRICT, NULL, NULL },
-	{ "IdentityAgent", K_AGENT, NULL, NULL },
-	{ "IgnoreUnknown", K_IGNOREUNKNOWN, NULL, NULL },
-
-	{ "ProxyJump", K_REFUSED, "none", proxy },
-	{ "ProxyCommand", K_REFUSED, "none", proxy },
-	{ "ProxyUseFdpass", K_REFUSED, "no", proxy },
-	{ "CanonicalizeHostname", K_REFUSED, "no",
-	    "githerd does not canonicalize host names" },
-	{ "HostKeyAlias", K_REFUSED, NULL,
-	    "githerd looks host keys up under HostName only" },
-	{ "RevokedHostKeys", K_REFUSED, "none",
-	    "githerd cannot check host keys against a revocation list" },
-	{ "BindAddress", K_REFUSED, NULL,
-	    "githerd does not choose the local address" },
-	{ "BindInterface", K_REFUSED, NULL,
-	    "githerd does not choose the local interface" },
-	{ "CertificateFile", K_REFUSED, NULL, keys },
-	{ "PKCS11Provider", K_REFUSED, "none", keys },
-	{ "SecurityKeyProvider", K_REFUSED, "internal", keys },
-	{ "PubkeyAuthentication", K_REFUSED, "yes,unbound,host-bound",
-	    "githerd authenticates with keys only" },
-	{ "RemoteCommand", K_REFUSED, "none",
-	    "githerd runs git-upload-pack on the server, nothing else" },
-	{ "RequiredRSASize", K_REFUSED, NULL,
-	    "libssh2 does not enforce a minimum RSA key size" },
-	{ "Ciphers", K_ALGORITHMS, NULL, algs },
-	{ "MACs", K_ALGORITHMS, NULL, algs },
-	{ "KexAlgorithms", K_ALGORITHMS, NULL, algs },
-	{ "HostKeyAlgorithms", K_ALGORITHMS, NULL, algs },
-	{ "PubkeyAcceptedAlgorithms", K_ALGORITHMS, NULL, algs },
-	{ "PubkeyAcceptedKeyTypes", K_ALGORITHMS, NULL, algs },
-	{ "CASignatureAlgorithms", K_ALGORITHMS, NULL, algs },
-
-	/* Keep-alives, forwarding, multiplexing, logging, the terminal;
-	 * authentication githerd never does; trust githerd never grants
-	 * (DNS, localhost, a command): ignoring them is safe. */
-	{ "AddKeysToAgent", K_IGNORED, NULL, NULL },
-	{ "AddressFamily", K_IGNORED, NULL, NULL },
-	{ "BatchMode", K_IGNORED, NULL, NULL },
-	{ "CanonicalDomains", K_IGNORED, NULL, NULL },
-	{ "CanonicalizeFallbackLocal", K_IGNORED, NULL, NULL },
-	{ "CanonicalizeMaxDots", K_IGNORED, NULL, NULL },
-	{ "CanonicalizePermittedCNAMEs", K_IGNORED, NULL, NULL },
-	{ "ChallengeResponseAuthentication", K_IGNORED, NULL, NULL },
-	{ "ChannelTimeout", K_IGNORED, NULL, NULL },
-	{ "CheckHostIP", K_IGNORED, NULL, NULL },
-	{ "Cipher", K_IGNORED, NULL, NULL },
-	{ "ClearAllForwardings", K_IGNORED, NULL, NULL },
-	{ "Compression", K_IGNORED, NULL, NULL },
-	{ "ConnectionAttempts", K_IGNORED, NULL, NULL },
-	{ "ConnectTimeout", K_IGNORED, NULL, NULL },
-	{ "ControlMaster", K_IGNORED, NULL, NULL },
-	{ "ControlPath", K_IGNORED, NULL, NULL },
-	{ "ControlPersist", K_IGNORED, NULL, NULL },
-	{ "DynamicForward", K_IGNORED, NULL, NULL },
-	{ "EnableEscapeCommandline", K_IGNORED, NULL, NULL },
-	{ "EnableSSHKeysign", K_IGNORED, NULL, NULL },
-	{ "EscapeChar", K_IGNORED, NULL, NULL },
-	{ "ExitOnForwardFailure", K_IGNORED, NULL, NULL },
-	{ "FingerprintHash", K_IGNORED, NULL, NULL },
-	{ "ForkAfterAuthentication", K_IGNORED, NULL, NULL },
-	{ "ForwardAgent", K_IGNORED, NULL, NULL },
-	{ "ForwardX11", K_IGNORED, NULL, NULL },
-	{ "ForwardX11Timeout", K_IGNORED, NULL, NULL },
-	{ "ForwardX11Trusted", K_IGNORED, NULL, NULL },
-	{ "GatewayPorts", K_IGNORED, NULL, NULL },
-	{ "GlobalKnownHostsFile", K_IGNORED, NULL, NULL },
-	{ "GSSAPIAuthentication", K_IGNORED, NULL, NULL },
-	{ "GSSAPIClientIdentity", K_IGNORED, NULL, NULL },
-	{ "GSSAPIDelegateCredentials", K_IGNORED, NULL, NULL },
-	{ "GSSAPIKexAlgorithms", K_IGNORED, NULL, NULL },
-	{ "GSSAPIKeyExchange", K_IGNORED, NULL, NULL },
-	{ "GSSAPIRenewalForcesRekey", K_IGNORED, NULL, NULL },
-	{ "GSSAPIServerIdentity", K_IGNORED, NULL, NULL },
-	{ "GSSAPITrustDns", K_IGNORED, NULL, NULL },
-	{ "HashKnownHosts", K_IGNORED, NULL, NULL },
-	{ "HostbasedAcceptedAlgorithms", K_IGNORED, NULL, NULL },
-	{ "HostbasedAuthentication", K_IGNORED, NULL, NULL },
-	{ "HostbasedKeyTypes", K_IGNORED, NULL, NULL },
-	{ "IPQoS", K_IGNORED, NULL, NULL },
-	{ "KbdInteractiveAuthentication", K_IGNORED, NULL, NULL },
-	{ "KbdInteractiveDevices", K_IGNORED, NULL, NULL },
-	{ "KnownHostsCommand", K_IGNORED, NULL, NULL },
-	{ "LocalCommand", K_IGNORED, NULL, NULL },
-	{ "LocalForward", K_IGNORED, NULL, NULL },
-	{ "LogLevel", K_IGNORED, NULL, NULL },
-	{ "LogVerbose", K_IGNORED, NULL, NULL },
-	{ "NoHostAuthenticationForLocalhost", K_IGNORED, NULL, NULL },
-	{ "NumberOfPasswordPrompts", K_IGNORED, NULL, NULL },
-	{ "ObscureKeystrokeTiming", K_IGNORED, NULL, NULL },
-	{ "PasswordAuthentication", K_IGNORED, NULL, NULL },
-	{ "PermitLocalCommand", K_IGNORED, NULL, NULL },
-	{ "PermitRemoteOpen", K_IGNORED, NULL, NULL },
-	{ "PreferredAuthentications", K_IGNORED, NULL, NULL },
-	{ "Protocol", K_IGNORED, NULL, NULL },
-	{ "RekeyLimit", K_IGNORED, NULL, NULL },
-	{ "RemoteForward", K_IGNORED, NULL, NULL },
-	{ "RequestTTY", K_IGNORED, NULL, NULL },
-	{ "SendEnv", K_IGNORED, NULL, NULL },
-	{ "ServerAliveCountMax", K_IGNORED, NULL, NULL },
-	{ "ServerAliveInterval", K_IGNORED, NULL, NULL },
-	{ "SessionType", K_IGNORED, NULL, NULL },
-	{ "SetEnv", K_IGNORED, NULL, NULL },
-	{ "StdinNull", K_IGNORED, NULL, NULL },
-	{ "StreamLocalBindMask", K_IGNORED, NULL, NULL },
-	{ "StreamLocalBindUnlink", K_IGNORED, NULL, NULL },
-	{ "Tag", K_IGNORED, NULL, NULL },
-	{ "TCPKeepAlive", K_IGNORED, NULL, NULL },
-	{ "Tunnel", K_IGNORED, NULL, NULL },
-	{ "TunnelDevice", K_IGNORED, NULL, NULL },
-	{ "UpdateHostKeys", K_IGNORED, NULL, NULL },
-	{ "UseKeychain", K_IGNORED, NULL, NULL },
-	{ "UseRoaming", K_IGNORED, NULL, NULL },
-	{ "VerifyHostKeyDNS", K_IGNORED, NULL, NULL },
-	{ "VisualHostKey", K_IGNORED, NULL, NULL },
-	{ "XAuthLocation", K_IGNORED, NULL, NULL },
-};
-#define NKEYWORDS	(sizeof(keywords) / sizeof(*keywords))
 
 enum activity {
 	ACTIVE,		/* a Host line matched the host (or none yet) */
@@ -206,8 +55,8 @@ struct reader {
 	const struct sshconfig_query	*q;
 	struct sshconfig_host		*out;
 	const char			*home;
-	const char			*include_dir;	/* for relative Includes */
-	bool				 seen[NKEYWORDS];
+	const char			*include_dir;	/* of relative Includes */
+	bool				 seen[SSHKEYWORD_MAX];
 	char				*ignore_unknown;
 	char				*cfg_user;
 	int				 cfg_port;
@@ -265,33 +114,6 @@ local_user(const struct sshconfig_query *q)
 		return q->local_user;
 	pw = getpwuid(getuid());
 	return pw != NULL ? pw->pw_name : "unknown";
-}
-
-static const struct keyword *
-lookup(const char *name, size_t *index)
-{
-	size_t i;
-
-	for (i = 0; i < NKEYWORDS; i++)
-		if (strcasecmp(name, keywords[i].name) == 0) {
-			*index = i;
-			return &keywords[i];
-		}
-	return NULL;
-}
-
-/* Is value one of the comma-separated words of list (any case)? */
-static bool
-one_of(const char *list, const char *value)
-{
-	size_t n = strlen(value);
-	const char *p;
-
-	for (p = list; *p != '\0'; p += strcspn(p, ","), p += *p == ',')
-		if (strncasecmp(p, value, n) == 0 && (p[n] == ',' ||
-		    p[n] == '\0'))
-			return true;
-	return false;
 }
 
 /* --- one line ----------------------------------------------------------- */
@@ -374,9 +196,9 @@ yes_no(struct reader *r, const char *file, int line, const char *kw,
 static int
 strictness(struct reader *r, const char *file, int line, const char *v)
 {
-	if (one_of("yes,true,ask", v))
+	if (sshkeyword_one_of("yes,true,ask", v))
 		r->out->strict = SSHCONFIG_STRICT_YES;
-	else if (one_of("accept-new,no,false,off", v))
+	else if (sshkeyword_one_of("accept-new,no,false,off", v))
 		r->out->strict = SSHCONFIG_STRICT_ACCEPT_NEW;
 	else
 		return fail(r, file, line, "StrictHostKeyChecking wants yes, "
@@ -407,11 +229,12 @@ user(struct reader *r, const char *file, int line, const char *v)
 	const unsigned char *p;
 
 	if (*v == '\0' || *v == '-')
-		return fail(r, file, line, "User '%.60s' is not a user name", v);
+		return fail(r, file, line, "User '%.60s' is not a user name",
+		    v);
 	for (p = (const unsigned char *)v; *p != '\0'; p++)
 		if (*p <= ' ' || *p == 0x7f || strchr("@:/\\[]%", *p) != NULL)
-			return fail(r, file, line, "User '%.60s': githerd takes "
-			    "user names without spaces, controls, tokens or "
+			return fail(r, file, line, "User '%.60s': githerd "
+			    "takes user names without spaces, controls, tokens or "
 			    "any of @:/\\[]", v);
 	r->cfg_user = xstrdup(v);
 	return 0;
@@ -438,8 +261,8 @@ hostname(struct reader *r, const char *file, int line, const char *v)
 		} else if (p[1] == '%')
 			buf_addch(&b, '%');
 		else {
-			fail(r, file, line, "HostName '%.60s': only %%h and %%%% "
-			    "are expanded there", v);
+			fail(r, file, line, "HostName '%.60s': only %%h and "
+			    "%%%% are expanded there", v);
 			goto out;
 		}
 		p++;
@@ -502,8 +325,8 @@ include(struct reader *r, const char *file, int line, char **argv, int argc,
 
 	for (a = 0; a < argc; a++) {
 		if ((t = tilde(r->home, argv[a])) == NULL)
-			return fail(r, file, line, "Include %.200s: no such user",
-			    argv[a]);
+			return fail(r, file, line, "Include %.200s: no such "
+			    "user", argv[a]);
 		path = t[0] == '/' ? t : xasprintf("%s/%s", r->include_dir, t);
 		if (path != t)
 			free(t);
@@ -514,8 +337,8 @@ include(struct reader *r, const char *file, int line, char **argv, int argc,
 			continue;
 		if (rc != 0) {
 			globfree(&g);
-			return fail(r, file, line, "Include %.200s: cannot expand "
-			    "it", argv[a]);
+			return fail(r, file, line, "Include %.200s: cannot "
+			    "expand it", argv[a]);
 		}
 		for (i = 0; i < g.gl_pathc; i++)
 			if (read_file(r, g.gl_pathv[i], true, true, depth + 1,
@@ -529,13 +352,10 @@ include(struct reader *r, const char *file, int line, char **argv, int argc,
 }
 
 static int
-refused(struct reader *r, const char *file, int line, const struct keyword *k,
-    char **argv)
+refused(struct reader *r, const char *file, int line,
+    const struct sshkeyword *k, char **argv)
 {
-	bool ok = k->kind == K_ALGORITHMS ? (argv[0][0] == '+' ||
-	    argv[0][0] == '^') : k->ok != NULL && one_of(k->ok, argv[0]);
-
-	if (ok)
+	if (sshkeyword_allows(k, argv[0]))
 		return 0;
 	return fail(r, file, line, "%s %.60s (host %.200s): not supported: %s",
 	    k->name, argv[0], r->q->host, k->why);
@@ -543,51 +363,52 @@ refused(struct reader *r, const char *file, int line, const struct keyword *k,
 
 /* The directive applies to the host: take it. */
 static int
-apply(struct reader *r, const char *file, int line, const struct keyword *k,
+apply(struct reader *r, const char *file, int line, const struct sshkeyword *k,
     size_t ki, char **argv, int argc, int depth)
 {
-	bool single = k->kind != K_IDENTITYFILE && k->kind != K_INCLUDE;
+	bool single = k->kind != SSHKW_IDENTITYFILE && k->kind != SSHKW_INCLUDE;
 	bool b = false;
 	int a;
 
 	if (single && r->seen[ki])
 		return 0;	/* the first value obtained wins */
 	r->seen[ki] = true;
-	if (k->kind != K_INCLUDE && !r->out->applied) {
+	if (k->kind != SSHKW_INCLUDE && !r->out->applied) {
 		r->out->applied = true;
 		r->out->where = xasprintf("%s:%d", file, line);
 	}
 	switch (k->kind) {
-	case K_INCLUDE:
+	case SSHKW_INCLUDE:
 		return include(r, file, line, argv, argc, depth);
-	case K_HOSTNAME:
+	case SSHKW_HOSTNAME:
 		return hostname(r, file, line, argv[0]);
-	case K_USER:
+	case SSHKW_USER:
 		return user(r, file, line, argv[0]);
-	case K_PORT:
+	case SSHKW_PORT:
 		return port(r, file, line, argv[0]);
-	case K_IDENTITYFILE:
+	case SSHKW_IDENTITYFILE:
 		if (r->nids == MAX_IDENTITIES)
 			return fail(r, file, line, "more than %d IdentityFile "
 			    "directives for host %.200s", MAX_IDENTITIES,
 			    r->q->host);
 		keep_raw(&r->ids, &r->nids, &r->capids, argv[0], file, line);
 		return 0;
-	case K_IDENTITIESONLY:
+	case SSHKW_IDENTITIESONLY:
 		if (yes_no(r, file, line, k->name, argv[0], &b) == -1)
 			return -1;
 		r->out->identities_only = b;
 		return 0;
-	case K_KNOWNHOSTS:
+	case SSHKW_KNOWNHOSTS:
 		r->out->known_hosts_set = true;
 		if (argc == 1 && strcasecmp(argv[0], "none") == 0)
 			return 0;
 		for (a = 0; a < argc; a++)
-			keep_raw(&r->kh, &r->nkh, &r->capkh, argv[a], file, line);
+			keep_raw(&r->kh, &r->nkh, &r->capkh, argv[a], file,
+			    line);
 		return 0;
-	case K_STRICT:
+	case SSHKW_STRICT:
 		return strictness(r, file, line, argv[0]);
-	case K_AGENT:
+	case SSHKW_AGENT:
 		if (strcasecmp(argv[0], "none") == 0)
 			r->out->no_agent = true;
 		else if (strcmp(argv[0], "SSH_AUTH_SOCK") != 0)
@@ -595,7 +416,7 @@ apply(struct reader *r, const char *file, int line, const struct keyword *k,
 			    "%.200s): not supported: githerd uses the agent at "
 			    "SSH_AUTH_SOCK or none", argv[0], r->q->host);
 		return 0;
-	case K_IGNOREUNKNOWN:
+	case SSHKW_IGNOREUNKNOWN:
 		r->ignore_unknown = xstrdup(argv[0]);
 		return 0;
 	default:
@@ -606,13 +427,13 @@ apply(struct reader *r, const char *file, int line, const struct keyword *k,
 /* How many arguments each used keyword takes; -1 with err when wrong. */
 static int
 check_args(struct reader *r, const char *file, int line,
-    const struct keyword *k, int argc)
+    const struct sshkeyword *k, int argc)
 {
-	bool many = k->kind == K_HOST || k->kind == K_MATCH ||
-	    k->kind == K_INCLUDE || k->kind == K_KNOWNHOSTS ||
-	    k->kind == K_REFUSED || k->kind == K_ALGORITHMS;
+	bool many = k->kind == SSHKW_HOST || k->kind == SSHKW_MATCH ||
+	    k->kind == SSHKW_INCLUDE || k->kind == SSHKW_KNOWNHOSTS ||
+	    k->kind == SSHKW_REFUSED || k->kind == SSHKW_ALGORITHMS;
 
-	if (k->kind == K_IGNORED)
+	if (k->kind == SSHKW_IGNORED)
 		return 0;
 	if (argc == 0)
 		return fail(r, file, line, "%s needs a value", k->name);
@@ -623,12 +444,12 @@ check_args(struct reader *r, const char *file, int line,
 
 static int
 line_in_match(struct reader *r, const char *file, int line,
-    const struct keyword *k, size_t ki, const struct block *b)
+    const struct sshkeyword *k, size_t ki, const struct block *b)
 {
-	bool single = k != NULL && k->kind != K_IDENTITYFILE &&
-	    k->kind != K_INCLUDE;
+	bool single = k != NULL && k->kind != SSHKW_IDENTITYFILE &&
+	    k->kind != SSHKW_INCLUDE;
 
-	if (k != NULL && (k->kind == K_IGNORED || (single && r->seen[ki])))
+	if (k != NULL && (k->kind == SSHKW_IGNORED || (single && r->seen[ki])))
 		return 0;	/* could change nothing */
 	return fail(r, file, line, "%s, in the Match block of %s:%d, could "
 	    "apply to host %.200s: githerd does not evaluate Match", k ?
@@ -641,7 +462,7 @@ process_line(struct reader *r, const char *file, int line, char *text,
     struct block *b, int depth)
 {
 	char *kw, *argv[MAX_ARGS];
-	const struct keyword *k;
+	const struct sshkeyword *k;
 	const char *why;
 	size_t ki = 0;
 	int argc;
@@ -652,15 +473,15 @@ process_line(struct reader *r, const char *file, int line, char *text,
 		return 0;
 	if (*kw == '\0')
 		return fail(r, file, line, "a line without a keyword");
-	k = lookup(kw, &ki);
+	k = sshkeyword_find(kw, &ki);
 	if (k != NULL && check_args(r, file, line, k, argc) == -1)
 		return -1;
-	if (k != NULL && k->kind == K_HOST) {
+	if (k != NULL && k->kind == SSHKW_HOST) {
 		b->act = sshpattern_match_any((const char *const *)argv,
 		    (size_t)argc, r->q->host) ? ACTIVE : INACTIVE;
 		return 0;
 	}
-	if (k != NULL && k->kind == K_MATCH) {
+	if (k != NULL && k->kind == SSHKW_MATCH) {
 		b->act = argc == 1 && strcasecmp(argv[0], "all") == 0 ? ACTIVE :
 		    UNSURE;
 		b->match_file = file;
@@ -675,10 +496,10 @@ process_line(struct reader *r, const char *file, int line, char *text,
 	if (b->act == UNSURE)
 		return line_in_match(r, file, line, k, ki, b);
 	if (k == NULL)
-		return fail(r, file, line, "%.60s (host %.200s): githerd does not "
-		    "know this directive (IgnoreUnknown can name it)", kw,
+		return fail(r, file, line, "%.60s (host %.200s): githerd does "
+		    "not know this directive (IgnoreUnknown can name it)", kw,
 		    r->q->host);
-	if (k->kind == K_IGNORED)
+	if (k->kind == SSHKW_IGNORED)
 		return 0;
 	return apply(r, file, line, k, ki, argv, argc, depth);
 }
@@ -691,8 +512,8 @@ check_owner(struct reader *r, const char *path, const struct stat *st)
 {
 	if ((st->st_uid != 0 && st->st_uid != getuid()) ||
 	    (st->st_mode & 022) != 0)
-		return fail(r, path, 0, "bad owner or permissions: another user "
-		    "could change it (ssh refuses it too)");
+		return fail(r, path, 0, "bad owner or permissions: another "
+		    "user could change it (ssh refuses it too)");
 	return 0;
 }
 
