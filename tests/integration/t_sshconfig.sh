@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # ssh_config(5) aliases against one real sshd on 127.0.0.1: HostName,
-# Port, User, IdentityFile (~, %h, %r), IdentitiesOnly, UserKnownHostsFile,
+# Port, User, IdentityFile (~, %h, %r), IdentitiesOnly (with an agent
+# that holds the authorized key), UserKnownHostsFile, StrictHostKeyChecking,
 # Host patterns with '!', the first value winning, a refused ProxyJump
 # failing its entry only, -F, GITHERD_SSH_CONFIG and ~/.ssh/config, and
 # git clone through `ssh -F` on the same alias for comparison.
@@ -79,7 +80,7 @@ ME=${ME:-$(id -un)}
 
 test_ssh_config_aliases_keys_patterns_and_refusals() {
 	command -v ssh >/dev/null || { skip_case "ssh is not installed"; return; }
-	sshcfg_setup || return
+	sshcfg_setup || { stop_servers "$OUT/sshd"; return; }
 	local R=$FLEET/repos line
 	cat >"$OUT/m.yaml" <<EOM
 repos:
@@ -92,9 +93,16 @@ repos:
   - url: tofu:$R/tiny06.git
   - url: strict:$R/tiny07.git
 EOM
+	# An agent with the authorized key: IdentitiesOnly must keep it out.
+	if command -v ssh-agent >/dev/null; then
+		eval "$(ssh-agent -s -a "$OUT/agent.sock")" >/dev/null
+		ssh-add -q "$HOME/.ssh/work_ed25519" 2>/dev/null || fail "ssh-add"
+	fi
 	"$BIN" sync -j 4 -F "$CFG" --json "$OUT/r.json" -C "$WS" "$OUT/m.yaml" \
 	    >"$OUT/stdout" 2>"$OUT/stderr"
 	expect_exit 1 $? "two refused keys, a ProxyJump and an unknown host key"
+	[ -n "${SSH_AGENT_PID:-}" ] && kill "$SSH_AGENT_PID" 2>/dev/null
+	unset SSH_AGENT_PID SSH_AUTH_SOCK
 	# The alias: HostName, Port, User and IdentityFile; origin as written.
 	expect_eq "github.com-work:$R/alpha.git" "$(git -C "$WS/alpha" config remote.origin.url)" \
 	    "remote.origin.url is the manifest's"
