@@ -9,6 +9,7 @@
  *   WORKER_QUOTA     jobs a worker serves before it is replaced
  *   SYSTEM_CA        a CA file standing in for the system bundle
  *   SKIP_TREE_CHECK  check out without treecheck.c, to show what it stops
+ *   SSH_SYSTEM_CONFIG  a file standing in for /etc/ssh/ssh_config
  *   STOP_GRACE_MS    how long a stopping run waits for its workers before
  *                    SIGKILL, and (rounded up to seconds) a cancelled
  *                    worker for itself: short, so that a checkout outlasts

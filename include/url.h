@@ -38,4 +38,23 @@ char		*url_host(const char *url);
 void		 url_host_port(const char *url, char *host, size_t hostlen,
 		    char *port, size_t portlen);
 
+/* An ssh:// or scp-like URL in parts. */
+struct url_ssh {
+	char	*scheme;	/* "ssh", "git+ssh", ...; NULL: scp-like */
+	char	*user;		/* percent-decoded; NULL: none */
+	char	*host;		/* without brackets */
+	int	 port;		/* 0: none written */
+	char	*path;		/* as written: "org/x" (scp-like), "/org/x" */
+};
+
+/* 0, or -1 when url is no ssh URL (or a malformed one); release it. */
+int		 url_ssh_split(const char *url, struct url_ssh *);
+/*
+ * The URL of the parts, in the same form, so that the server sees the
+ * same path; NULL when scp-like cannot say it (an IPv6 address and a
+ * port).  A password is never written back.
+ */
+char		*url_ssh_join(const struct url_ssh *);
+void		 url_ssh_release(struct url_ssh *);
+
 #endif

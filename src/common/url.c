@@ -110,6 +110,57 @@ userinfo(const char *url, const char **start, size_t *len)
 }
 
 /*
+ * The parts of a scp-like URL: "[user@]host:path", with a port (which
+ * plain host:path cannot say) "[[user@]host:port]:path" as libgit2
+ * reads it (or "user@[host:port]:path"), or "[user@][v6addr]:path".
+ * Spans point into url; port is 0 when none is written.  -1 when a
+ * bracket is not closed by "]:".
+ */
+struct scp {
+	const char	*user, *host, *path;
+	size_t		 userlen, hostlen;
+	int		 port;
+};
+
+static int
+scp_parts(const char *url, struct scp *p)
+{
+	const char *colon = strchr(url, ':'), *h, *at, *close, *c;
+	bool inner = url[0] == '[';	/* "[user@host:port]:path" */
+
+	memset(p, 0, sizeof(*p));
+	h = url + inner;
+	if ((at = memchr(h, '@', (size_t)(colon - h))) != NULL) {
+		p->user = h;
+		p->userlen = (size_t)(at - h);
+		h = at + 1;
+	}
+	if (!inner && *h != '[') {
+		p->host = h;
+		p->hostlen = strcspn(h, ":");
+		p->path = h + p->hostlen + 1;
+		return 0;
+	}
+	if (!inner)
+		h++;		/* "user@[host:port]:path" */
+	if ((close = strchr(h, ']')) == NULL || close[1] != ':')
+		return -1;
+	p->host = h;
+	p->hostlen = (size_t)(close - h);
+	p->path = close + 2;
+	/* One colon: host and port; more: an IPv6 address. */
+	if ((c = memchr(h, ':', p->hostlen)) != NULL &&
+	    memchr(c + 1, ':', (size_t)(close - c - 1)) == NULL) {
+		p->hostlen = (size_t)(c - h);
+		p->port = (int)strtol(c + 1, NULL, 10);
+		if (c + 1 == close || strspn(c + 1, "0123456789") !=
+		    (size_t)(close - c - 1) || p->port < 1 || p->port > 65535)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * Take ":port" off the host span ("[::1]:8080" included) after checking it
  * is a port number: "ssh://h:-oX/" must not reach a command line.
  */
@@ -148,6 +199,7 @@ url_check(const char *url, bool allow_local, char *err, size_t errlen)
 	const char *p, *host;
 	size_t hostlen;
 	enum url_scheme s;
+	struct scp scp;
 
 	if (*url == '\0') {
 		snprintf(err, errlen, "empty url");
@@ -185,12 +237,18 @@ url_check(const char *url, bool allow_local, char *err, size_t errlen)
 		    "https://, http://, git://, ssh:// or host:path)", url);
 		return -1;
 	case URL_SCP:
-		host = url;
-		hostlen = strcspn(url, ":");
-		if (memchr(host, '@', hostlen) != NULL) {
-			host = (const char *)memchr(host, '@', hostlen) + 1;
-			hostlen = strcspn(host, ":");
+		if (scp_parts(url, &scp) == -1) {
+			snprintf(err, errlen, "'%s': a '[' must close with ']:' "
+			    "after a host and port from 1 to 65535 (or an IPv6 "
+			    "address)", url);
+			return -1;
 		}
+		if (scp.user != NULL && *scp.user == '-') {
+			snprintf(err, errlen, "user in url must not start with '-'");
+			return -1;
+		}
+		host = scp.host;
+		hostlen = scp.hostlen;
 		break;
 	default:
 		authority(url, &host, &hostlen);
@@ -215,7 +273,7 @@ url_check(const char *url, bool allow_local, char *err, size_t errlen)
 		snprintf(err, errlen, "host in url must not start with '-'");
 		return -1;
 	}
-	if (s == URL_SCP && host[hostlen] == ':' && host[hostlen + 1] == '-') {
+	if (s == URL_SCP && *scp.path == '-') {
 		snprintf(err, errlen, "path in url must not start with '-'");
 		return -1;
 	}
@@ -459,6 +517,7 @@ url_normalize(const char *url)
 	struct buf b = BUF_INIT, lower = BUF_INIT;
 	enum url_scheme s;
 	const char *auth, *host, *hend, *path, *colon, *at;
+	struct scp scp;
 	int port = -1;
 
 	/* The scheme's case does not matter; classify it in lower case. */
@@ -471,11 +530,12 @@ url_normalize(const char *url)
 	s = url_scheme(lower.data);
 	buf_release(&lower);
 	if (s == URL_SCP) {
-		colon = strchr(url, ':');
-		at = memchr(url, '@', (size_t)(colon - url));
-		host = at ? at + 1 : url;
-		hend = colon;
-		path = colon + 1;
+		if (scp_parts(url, &scp) == -1)
+			return xstrdup(url);	/* refused by url_check */
+		host = scp.host;
+		hend = host + scp.hostlen;
+		path = scp.path;
+		port = scp.port > 0 ? scp.port : -1;
 	} else if ((auth = strstr(url, "://")) != NULL) {
 		auth += 3;
 		hend = auth + strcspn(auth, "/?#");
@@ -497,7 +557,12 @@ url_normalize(const char *url)
 	else
 		add_lower(&b, url, (size_t)(strstr(url, "://") - url));
 	buf_addstr(&b, "://");
-	add_lower(&b, host, (size_t)(hend - host));
+	if (s == URL_SCP && memchr(host, ':', (size_t)(hend - host)) != NULL) {
+		buf_addch(&b, '[');	/* an IPv6 address, as ssh:// writes it */
+		add_lower(&b, host, (size_t)(hend - host));
+		buf_addch(&b, ']');
+	} else
+		add_lower(&b, host, (size_t)(hend - host));
 	if (port > 0 && port != default_port(s))
 		buf_addf(&b, ":%d", port);
 	if (*path != '/' && *path != '\0')
@@ -557,4 +622,128 @@ url_host_port(const char *url, char *host, size_t hostlen, char *port,
 	snprintf(port, portlen, "%s", colon != NULL ? colon :
 	    s <= URL_SCP && defaults[s] != NULL ? defaults[s] : "");
 	free(hp);
+}
+
+/* --- ssh URLs in parts -------------------------------------------------- */
+
+static int
+ssh_authority(const char *url, struct url_ssh *u)
+{
+	const char *a = strstr(url, "://") + 3, *end, *at = NULL, *p, *h;
+	char user[512];
+	size_t ulen;
+
+	end = a + strcspn(a, "/");
+	for (p = a; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (at != NULL) {
+		ulen = strcspn(a, ":@");	/* the password stays behind */
+		if (unescape(a, ulen < (size_t)(at - a) ? ulen :
+		    (size_t)(at - a), user, sizeof(user)) == -1)
+			return -1;
+		u->user = xstrdup(user);
+	}
+	h = at != NULL ? at + 1 : a;
+	if (*h == '[') {
+		if ((p = memchr(h, ']', (size_t)(end - h))) == NULL)
+			return -1;
+		u->host = xstrndup(h + 1, (size_t)(p - h - 1));
+		p++;
+	} else {
+		p = h + strcspn(h, ":/");
+		u->host = xstrndup(h, (size_t)(p - h));
+	}
+	if (*p == ':') {
+		u->port = atoi(p + 1);
+		if (u->port < 1 || u->port > 65535)
+			return -1;
+	} else if (p != end)
+		return -1;
+	u->scheme = xstrndup(url, (size_t)(strstr(url, "://") - url));
+	u->path = xstrdup(end);
+	return 0;
+}
+
+int
+url_ssh_split(const char *url, struct url_ssh *u)
+{
+	enum url_scheme s = url_scheme(url);
+	struct scp p;
+	int rc = -1;
+
+	memset(u, 0, sizeof(*u));
+	if (s == URL_SSH)
+		rc = ssh_authority(url, u);
+	else if (s == URL_SCP && scp_parts(url, &p) == 0) {
+		u->user = p.user ? xstrndup(p.user, p.userlen) : NULL;
+		u->host = xstrndup(p.host, p.hostlen);
+		u->port = p.port;
+		u->path = xstrdup(p.path);
+		rc = 0;
+	}
+	if (rc == 0 && u->host[0] == '\0')
+		rc = -1;
+	if (rc == -1)
+		url_ssh_release(u);
+	return rc;
+}
+
+/* Everything but what a URL's user name may carry as it is. */
+static void
+add_user_escaped(struct buf *b, const char *user)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)user; *p != '\0'; p++)
+		if (isalnum(*p) || strchr("-._~", *p) != NULL)
+			buf_addch(b, (char)*p);
+		else
+			buf_addf(b, "%%%02X", *p);
+}
+
+char *
+url_ssh_join(const struct url_ssh *u)
+{
+	struct buf b = BUF_INIT;
+	bool v6 = strchr(u->host, ':') != NULL;
+	int port = u->port == 22 && u->scheme == NULL ? 0 : u->port;
+
+	buf_init(&b);
+	if (u->scheme == NULL) {
+		if (v6 && port > 0) {
+			buf_release(&b);
+			return NULL;
+		}
+		/* libgit2 1.8 reads "user@[" as an IPv6 address: the user
+		 * goes inside the brackets. */
+		if (port > 0)
+			buf_addf(&b, "[%s%s%s:%d]", u->user ? u->user : "",
+			    u->user ? "@" : "", u->host, port);
+		else
+			buf_addf(&b, v6 ? "%s%s[%s]" : "%s%s%s", u->user ?
+			    u->user : "", u->user ? "@" : "", u->host);
+		buf_addf(&b, ":%s", u->path);
+		return buf_detach(&b);
+	}
+	buf_addf(&b, "%s://", u->scheme);
+	if (u->user != NULL) {
+		add_user_escaped(&b, u->user);
+		buf_addch(&b, '@');
+	}
+	buf_addf(&b, v6 ? "[%s]" : "%s", u->host);
+	if (port > 0)
+		buf_addf(&b, ":%d", port);
+	buf_addstr(&b, u->path);
+	return buf_detach(&b);
+}
+
+void
+url_ssh_release(struct url_ssh *u)
+{
+	free(u->scheme);
+	free(u->user);
+	free(u->host);
+	free(u->path);
+	memset(u, 0, sizeof(*u));
 }

@@ -239,6 +239,10 @@ static const struct option_row options[] = {
 	    "... for S seconds (default " STR(CLI_LOW_SPEED_S) ")"),
 	STRING("ssh-key", 0, RUNS, ssh_key, "FILE", "file",
 	    "offer this private key to ssh servers too"),
+	STRING("ssh-config", 'F', RUNS, ssh_config, "FILE", "file",
+	    "read this ssh_config(5) file ('none': none) instead\n"
+	    "of ~/.ssh/config and /etc/ssh/ssh_config (also\n"
+	    "GITHERD_SSH_CONFIG)"),
 	FLAG("accept-new-host-keys", 0, RUNS, accept_new_host_keys,
 	    "trust and record unknown ssh host keys"),
 	STRING("ca-file", 0, RUNS, ca_file, "FILE", "file",

@@ -101,6 +101,7 @@ struct cli {
 	unsigned long long	 low_speed;	/* bytes a second; 0: off */
 	double			 low_speed_s;
 	const char		*ssh_key;
+	const char		*ssh_config;	/* -F; "none": no file */
 	bool			 accept_new_host_keys;
 	const char		*ca_file;
 	bool			 credential_helper;

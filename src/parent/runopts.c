@@ -163,6 +163,7 @@ runopts_fill(struct run_opts *o, const struct cli *cli, const char *ws,
 	o->worker.max_memory = cli->max_memory ? cli->max_memory :
 	    default_memory(o->jobs);
 	o->worker.auth.ssh_key = cli->ssh_key;
+	o->worker.auth.ssh_config = runopts_ssh_config(cli, NULL);
 	o->worker.auth.accept_new_host_keys = cli->accept_new_host_keys;
 	o->worker.auth.credential_helper = cli->credential_helper;
 	o->worker.auth.allow_http_auth = cli->allow_http_auth;
@@ -204,12 +205,24 @@ writable(const char *opt, const char *file)
 	return rc;
 }
 
+const char *
+runopts_ssh_config(const struct cli *cli, const char **from)
+{
+	const char *env = getenv("GITHERD_SSH_CONFIG");
+
+	if (from != NULL)
+		*from = cli->ssh_config != NULL ? "-F" : "GITHERD_SSH_CONFIG";
+	if (cli->ssh_config != NULL)
+		return cli->ssh_config;
+	return env != NULL && *env != '\0' ? env : NULL;
+}
+
 int
 runopts_check_files(const struct cli *cli)
 {
 	const char *vars[] = { "GIT_SSL_CAINFO", "SSL_CERT_FILE" };
 	char err[600];
-	const char *v;
+	const char *v, *from;
 	size_t i;
 
 	if (cli->ca_file != NULL && cabundle_check(cli->ca_file, err,
@@ -226,6 +239,12 @@ runopts_check_files(const struct cli *cli)
 	if (cli->ssh_key != NULL && access(cli->ssh_key, R_OK) == -1) {
 		fprintf(stderr, "githerd: --ssh-key %s: %s\n", cli->ssh_key,
 		    strerror(errno));
+		return -1;
+	}
+	if ((v = runopts_ssh_config(cli, &from)) != NULL &&
+	    strcmp(v, "none") != 0 && access(v, R_OK) == -1) {
+		fprintf(stderr, "githerd: %s%s%s: %s\n", from, *from == '-' ?
+		    " " : "=", v, strerror(errno));
 		return -1;
 	}
 	if (cli->trace != NULL && strcmp(cli->trace, "-") == 0) {

@@ -19,7 +19,15 @@ void	runopts_fill(struct run_opts *o, const struct cli *cli,
 	    size_t notelen);
 /* --color on fd: always and never win over NO_COLOR, auto asks fd. */
 bool	runopts_color(const struct cli *cli, int fd);
-/* --ca-file, GIT_SSL_CAINFO, SSL_CERT_FILE, --ssh-key: -1 after a message. */
+/*
+ * The ssh_config file the workers read instead of ~/.ssh/config and the
+ * system's: -F, else GITHERD_SSH_CONFIG, else NULL; *from names which.
+ */
+const char *runopts_ssh_config(const struct cli *cli, const char **from);
+/*
+ * --ca-file, GIT_SSL_CAINFO, SSL_CERT_FILE, --ssh-key, -F: -1 after a
+ * message.
+ */
 int	runopts_check_files(const struct cli *cli);
 
 #endif

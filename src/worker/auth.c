@@ -22,6 +22,7 @@
 #include "hostkey.h"
 #include "netrc.h"
 #include "netstream.h"
+#include "sshconfig.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -80,13 +81,20 @@ tried(struct auth_state *st, const char *what)
 static const char *
 home(void)
 {
-	const char *h = getenv("HOME");
-	struct passwd *pw;
+	return sshconfig_home();
+}
 
-	if (h != NULL && *h != '\0')
-		return h;
-	pw = getpwuid(getuid());
-	return pw != NULL ? pw->pw_dir : "/";
+/* A path as the user would write it: "~/.ssh/work" for one in home. */
+static void
+shown_path(const char *path, char *out, size_t len)
+{
+	const char *h = home();
+	size_t n = strlen(h);
+
+	if (n > 1 && strncmp(path, h, n) == 0 && path[n] == '/')
+		snprintf(out, len, "~%s", path + n);
+	else
+		snprintf(out, len, "%s", path);
 }
 
 static const char *
@@ -102,22 +110,38 @@ login_name(const char *from_url)
 
 /* --- ssh ---------------------------------------------------------------- */
 
-/* The next key source not tried yet: 0 with *out, 1 when none is left. */
+static void
+add_note(char *list, size_t len, const char *what)
+{
+	size_t n = strlen(list);
+
+	snprintf(list + n, len - n, "%s%s", n ? ", " : "", what);
+}
+
+/*
+ * The next key source not tried yet: 0 with *out, 1 when none is left.
+ * The agent (unless the host's IdentitiesOnly or IdentityAgent none),
+ * --ssh-key, the host's IdentityFile keys that exist, and only when it
+ * names none the default keys, as ssh offers them.
+ */
 static int
 next_ssh_key(git_credential **out, const char *user, struct auth_state *st,
     const struct auth_config *cfg)
 {
 	static const char *const defaults[] = { "id_ed25519", "id_ecdsa",
 	    "id_rsa" };
-	char path[4096], label[300];
+	const struct sshconfig_host *h = st->ssh;
+	size_t nids = h != NULL ? h->nidentities : 0;
+	bool agent = h == NULL || (!h->identities_only && !h->no_agent);
+	char path[4096], label[4096];
 	const char *sock;
 	unsigned step;
 
-	for (step = st->ssh_step; step < 2 + 3; step++) {
+	for (step = st->ssh_step; step < 2 + nids + 3; step++) {
 		st->ssh_step = step + 1;
 		if (step == 0) {
 			sock = getenv("SSH_AUTH_SOCK");
-			if (sock == NULL || *sock == '\0')
+			if (!agent || sock == NULL || *sock == '\0')
 				continue;
 			tried(st, "ssh-agent");
 			return git_credential_ssh_key_from_agent(out, user) < 0 ?
@@ -128,11 +152,20 @@ next_ssh_key(git_credential **out, const char *user, struct auth_state *st,
 				continue;
 			snprintf(path, sizeof(path), "%s", cfg->ssh_key);
 			snprintf(label, sizeof(label), "%s", cfg->ssh_key);
+		} else if (step < 2 + nids) {
+			snprintf(path, sizeof(path), "%s", h->identities[step - 2]);
+			shown_path(path, label, sizeof(label));
+			if (access(path, R_OK) == -1) {
+				add_note(st->missing, sizeof(st->missing), label);
+				continue;
+			}
 		} else {
+			if (nids > 0)
+				continue;	/* IdentityFile replaces them */
 			snprintf(path, sizeof(path), "%s/.ssh/%s", home(),
-			    defaults[step - 2]);
+			    defaults[step - 2 - nids]);
 			snprintf(label, sizeof(label), "~/.ssh/%s",
-			    defaults[step - 2]);
+			    defaults[step - 2 - nids]);
 			if (access(path, R_OK) == -1)
 				continue;
 		}
@@ -141,6 +174,25 @@ next_ssh_key(git_credential **out, const char *user, struct auth_state *st,
 		    0 ? -1 : 0;
 	}
 	return 1;
+}
+
+/* Why there was no key at all, as the user can fix it. */
+static void
+no_ssh_key(struct auth_state *st, const char *host)
+{
+	const struct sshconfig_host *h = st->ssh;
+
+	if (st->missing[0] != '\0')
+		say(st, "%s wants an ssh key and there is none: no "
+		    "SSH_AUTH_SOCK%s, no --ssh-key, and IdentityFile %s (%s) "
+		    "does not exist", host, h != NULL && (h->identities_only ||
+		    h->no_agent) ? " used (IdentitiesOnly or IdentityAgent "
+		    "none)" : "", st->missing, h != NULL && h->where ? h->where :
+		    "ssh config");
+	else
+		say(st, "%s wants an ssh key and there is none: no "
+		    "SSH_AUTH_SOCK, no --ssh-key, no ~/.ssh/id_ed25519, id_ecdsa "
+		    "or id_rsa", host);
 }
 
 /* --- http(s) ------------------------------------------------------------ */
@@ -423,11 +475,10 @@ auth_credentials(git_credential **out, const char *url,
 		;	/* a rule held the credentials back, and said why */
 	else if (st->tried[0] != '\0')
 		say(st, "%s refused every credential "
-		    "offered (tried: %s)", host, st->tried);
+		    "offered (tried: %s%s%s)", host, st->tried,
+		    st->missing[0] ? "; missing: " : "", st->missing);
 	else if (allowed & GIT_CREDENTIAL_SSH_KEY)
-		say(st, "%s wants an ssh key and "
-		    "there is none: no SSH_AUTH_SOCK, no --ssh-key, no "
-		    "~/.ssh/id_ed25519, id_ecdsa or id_rsa", host);
+		no_ssh_key(st, host);
 	else {
 		char var[300];
 
@@ -483,49 +534,95 @@ refuse(struct auth_state *st, bool changed, const char *name,
 	return -1;
 }
 
-int
-auth_host_key(const git_cert_hostkey *key, const char *hostname,
-    const char *url, struct auth_state *st, const struct auth_config *cfg)
+/* A host key githerd could not check, or not record: what went wrong. */
+static int
+key_error(struct auth_state *st, const char *name, const char *err)
 {
-	char host[300], name[320], file[4096], fp[64], err[300];
+	st->host_key_failed = true;
+	if (name != NULL)
+		say(st, "host key of %s: %s", name, err);
+	else
+		say(st, "%s", err);
+	git_error_set_str(GIT_ERROR_SSH, st->why);
+	return -1;
+}
+
+/*
+ * The known_hosts files of the connection: the host's UserKnownHostsFile
+ * (any number, none included), else ~/.ssh/known_hosts.  New keys are
+ * recorded in the first; /dev/null records nothing, as for ssh.
+ */
+static size_t
+known_files(const struct auth_state *st, const char **files, size_t max,
+    char *dflt, size_t len)
+{
+	size_t i, n = 0;
+
+	if (st->ssh == NULL || !st->ssh->known_hosts_set) {
+		snprintf(dflt, len, "%s/.ssh/known_hosts", home());
+		files[0] = dflt;
+		return 1;
+	}
+	for (i = 0; i < st->ssh->nknown_hosts && n < max; i++)
+		files[n++] = st->ssh->known_hosts[i];
+	return n;
+}
+
+/* "a", "a or b", "no file (UserKnownHostsFile none)". */
+static void
+file_list(const char *const *files, size_t n, char *out, size_t len)
+{
+	size_t i, k = 0;
+
+	out[0] = '\0';
+	if (n == 0)
+		snprintf(out, len, "any file (UserKnownHostsFile none)");
+	for (i = 0; i < n && k < len; i++)
+		k += (size_t)snprintf(out + k, len - k, "%s%s", i ? " or " : "",
+		    files[i]);
+}
+
+int
+auth_host_key(const git_cert_hostkey *key, const char *hostname, int port,
+    struct auth_state *st, const struct auth_config *cfg)
+{
+	char name[320], dflt[4096], list[1024], fp[64], err[300];
+	const char *files[8];
 	const char *type = (key->type & GIT_CERT_SSH_RAW) ?
 	    key_type_name(key->raw_type) : NULL;
-	int port;
+	bool accept_new = cfg->accept_new_host_keys || (st->ssh != NULL &&
+	    st->ssh->strict == SSHCONFIG_STRICT_ACCEPT_NEW);
+	size_t i, n;
 
-	split_host(url, host, sizeof(host), &port);
-	if (hostname != NULL && *hostname != '\0')
-		snprintf(host, sizeof(host), "%s", hostname);
 	if (port != 22)
-		snprintf(name, sizeof(name), "[%s]:%d", host, port);
+		snprintf(name, sizeof(name), "[%s]:%d", hostname, port);
 	else
-		snprintf(name, sizeof(name), "%s", host);
-	snprintf(file, sizeof(file), "%s/.ssh/known_hosts", home());
+		snprintf(name, sizeof(name), "%s", hostname);
 	if (!(key->type & GIT_CERT_SSH_SHA256) || type == NULL)
 		return GIT_PASSTHROUGH;
 	hostkey_fingerprint(key->hash_sha256, fp, sizeof(fp));
-	switch (hostkey_check(file, host, port, type, key->hostkey,
-	    key->hostkey_len, err, sizeof(err))) {
-	case HOSTKEY_MATCH:
-		return GIT_PASSTHROUGH;
-	case HOSTKEY_CHANGED:
-		return refuse(st, true, name, type, fp, file);
-	case HOSTKEY_UNKNOWN:
-		if (!cfg->accept_new_host_keys)
-			return refuse(st, false, name, type, fp,
-			    file);
-		if (hostkey_add(file, host, port, type, key->hostkey,
-		    key->hostkey_len, err, sizeof(err)) == -1) {
-			st->host_key_failed = true;
-			say(st, "%s", err);
-			git_error_set_str(GIT_ERROR_SSH, st->why);
-			return -1;
+	n = known_files(st, files, sizeof(files) / sizeof(*files), dflt,
+	    sizeof(dflt));
+	for (i = 0; i < n; i++)
+		switch (hostkey_check(files[i], hostname, port, type,
+		    key->hostkey, key->hostkey_len, err, sizeof(err))) {
+		case HOSTKEY_MATCH:
+			/* Ours, not libgit2's: it reads ~/.ssh/known_hosts. */
+			return 0;
+		case HOSTKEY_CHANGED:
+			return refuse(st, true, name, type, fp, files[i]);
+		case HOSTKEY_UNKNOWN:
+			break;
+		default:
+			return key_error(st, name, err);
 		}
-		return 0;
-	default:
-		st->host_key_failed = true;
-		say(st, "host key of %s: %s", name,
-		    err);
-		git_error_set_str(GIT_ERROR_SSH, st->why);
-		return -1;
-	}
+	file_list(files, n, list, sizeof(list));
+	if (!accept_new)
+		return refuse(st, false, name, type, fp, list);
+	if (n == 0 || strcmp(files[0], "/dev/null") == 0)
+		return 0;	/* trusted for this connection, recorded nowhere */
+	if (hostkey_add(files[0], hostname, port, type, key->hostkey,
+	    key->hostkey_len, err, sizeof(err)) == -1)
+		return key_error(st, NULL, err);
+	return 0;
 }

@@ -13,9 +13,12 @@
 int	auth_credentials(git_credential **out, const char *url,
 	    const char *user_from_url, unsigned int allowed,
 	    struct auth_state *st, const struct auth_config *cfg);
-/* GIT_PASSTHROUGH (libgit2's verdict), 0 to accept, -1 with st->why. */
-int	auth_host_key(const git_cert_hostkey *key, const char *host,
-	    const char *url, struct auth_state *st,
-	    const struct auth_config *cfg);
+/*
+ * The host key of host (HostName, as libgit2 connected to it) at port:
+ * 0 to accept, -1 with st->why, GIT_PASSTHROUGH (libgit2's verdict) for
+ * a key githerd cannot name.
+ */
+int	auth_host_key(const git_cert_hostkey *key, const char *host, int port,
+	    struct auth_state *st, const struct auth_config *cfg);
 
 #endif

@@ -81,6 +81,31 @@ has(const char *msg, const char *needle)
 	return msg != NULL && strstr(msg, needle) != NULL;
 }
 
+/*
+ * A connection that failed on its way to an ssh alias names both: the
+ * manifest's host and where ssh_config sent it.
+ */
+static void
+ssh_note(struct gitctx *c)
+{
+	char note[1200];
+
+	switch (c->res->err_class) {
+	case ERR_NETWORK:
+	case ERR_TIMEOUT:
+	case ERR_SERVER:
+	case ERR_AUTH:
+	case ERR_NOT_FOUND:
+	case ERR_CERTIFICATE:
+		sshroute_note(&c->ssh, note, sizeof(note));
+		if (note[0] != '\0')
+			result_append(c->res, "%s", note);
+		break;
+	default:
+		break;
+	}
+}
+
 /* Record a libgit2 failure; read git_error_last() right away (thread-local). */
 int
 gitctx_fail(struct gitctx *c, int code, const char *what)
@@ -89,7 +114,8 @@ gitctx_fail(struct gitctx *c, int code, const char *what)
 	enum err_class cls = classify(code, e);
 	const char *offsite;
 	char host[256], port[16];
-	bool refused;
+	bool refused, failed_before = c->res->outcome == RESULT_FAILED ||
+	    c->res->outcome == RESULT_CANCELLED;
 
 	if (gitctx_cancelled(c))
 		cls = ERR_CANCELLED;
@@ -107,7 +133,10 @@ gitctx_fail(struct gitctx *c, int code, const char *what)
 		gitctx_error(c, ERR_REFUSED, "%s: %s:%s redirected to %s, another "
 		    "server: not followed (--follow-redirects follows it, and "
 		    "never sends it credentials)", what, host, port, offsite);
-	} else if (c->auth.why[0] != '\0' && cls != ERR_CANCELLED)
+	} else if (c->ssh_refused && cls != ERR_CANCELLED)
+		gitctx_error(c, ERR_REFUSED, "%s: ssh config %s", what,
+		    c->ssh.why);
+	else if (c->auth.why[0] != '\0' && cls != ERR_CANCELLED)
 		gitctx_error(c, c->auth.host_key_failed ? ERR_CERTIFICATE :
 		    ERR_AUTH, "%s: %s", what, c->auth.why);
 	else if (cls == ERR_CANCELLED)
@@ -121,6 +150,8 @@ gitctx_fail(struct gitctx *c, int code, const char *what)
 	else
 		gitctx_error(c, cls, "%s: %s", what,
 		    e && e->message ? e->message : "unknown error");
+	if (!failed_before)
+		ssh_note(c);
 	c->res->git_code = code;
 	c->res->git_klass = e ? e->klass : 0;
 	return -1;
@@ -241,6 +272,19 @@ on_checkout_notify(git_checkout_notify_t why, const char *path,
 	return gitctx_cancelled(c) ? GITCTX_CANCEL : 0;
 }
 
+/* The port of the owner's ssh server, as its route has it. */
+static int
+ssh_port(const struct gitctx *c)
+{
+	const struct sshconfig_host *h = sshroute_host(&c->ssh);
+	char host[256], port[16];
+
+	if (h != NULL)
+		return h->port;
+	url_host_port(c->owner_url, host, sizeof(host), port, sizeof(port));
+	return atoi(port) > 0 ? atoi(port) : 22;
+}
+
 /*
  * A TLS certificate libgit2 rejects is never accepted here: the callback
  * only notes the host, so that the error can name it.  An SSH host key is
@@ -257,7 +301,7 @@ on_certificate(git_cert *cert, int valid, const char *host, void *payload)
 	if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2)
 		return GIT_PASSTHROUGH;
 	return auth_host_key((const git_cert_hostkey *)cert, host,
-	    c->job->url, &c->auth, c->ev->auth);
+	    ssh_port(c), &c->auth, c->ev->auth);
 }
 
 static int
@@ -276,11 +320,38 @@ gitctx_callbacks(struct gitctx *c, git_remote_callbacks *cb)
 {
 	memset(&c->auth, 0, sizeof(c->auth));
 	c->auth.owner_url = c->owner_url;
+	c->auth.ssh = sshroute_host(&c->ssh);
+	cb->remote_ready = gitctx_remote_ready;
 	cb->certificate_check = on_certificate;
 	cb->credentials = on_credentials;
 	cb->transfer_progress = on_transfer;
 	cb->sideband_progress = on_sideband;
 	cb->payload = c;
+}
+
+/*
+ * Every connection asks here first: an alias connects to what ssh_config
+ * makes of it, for this remote instance only (remote.origin.url stays);
+ * a refusal of the configuration fails it before any byte is sent.
+ */
+int
+gitctx_remote_ready(git_remote *remote, int direction, void *payload)
+{
+	struct gitctx *c = payload;
+	char *to;
+	int err;
+
+	(void)direction;
+	if (c->ssh.why[0] != '\0') {
+		c->ssh_refused = true;
+		git_error_set_str(GIT_ERROR_SSH, c->ssh.why);
+		return -1;
+	}
+	if ((to = sshroute_rewrite(&c->ssh, git_remote_url(remote))) == NULL)
+		return 0;
+	err = git_remote_set_instance_url(remote, to);
+	free(to);
+	return err;
 }
 
 void
@@ -325,6 +396,7 @@ gitctx_owner(struct gitctx *c, git_repository *repo, const char *url)
 {
 	char host[256], port[16], phost[256] = "", pport[16] = "";
 	char *eff = effective_url(repo, url), *cfg = proxyconfig_for(eff);
+	const struct sshconfig_host *ssh;
 
 	free(c->proxy);
 	c->proxy = proxy_for(eff, cfg);
@@ -338,6 +410,13 @@ gitctx_owner(struct gitctx *c, git_repository *repo, const char *url)
 	    pport, sizeof(pport)) == -1)
 		phost[0] = pport[0] = '\0';
 	url_host_port(eff, host, sizeof(host), port, sizeof(port));
+	/* An ssh alias: its connections go to HostName and Port. */
+	(void)sshroute_set(&c->ssh, eff, c->ev->auth->ssh_config);
+	c->auth.ssh = ssh = sshroute_host(&c->ssh);
+	if (ssh != NULL) {
+		snprintf(host, sizeof(host), "%s", ssh->hostname);
+		snprintf(port, sizeof(port), "%d", ssh->port);
+	}
 	netstream_server(host, port, phost, pport, phost[0] != '\0' &&
 	    url_scheme(eff) == URL_HTTP, c->ev->auth->follow_redirects);
 	free(eff);
@@ -849,6 +928,7 @@ gitctx_init(struct gitctx *c, const struct msg_job *job,
 	gitctx_hash_reads(true);
 	/* libgit2 never sees the URL's credentials: auth.c hands them out. */
 	c->conn_url = url_strip_secrets(job->url);
+	sshroute_init(&c->ssh);
 	gitctx_owner(c, NULL, job->url);
 }
 
@@ -868,6 +948,7 @@ gitctx_release(struct gitctx *c)
 	free(c->proxy);
 	free(c->owner_url);
 	free(c->conn_url);
+	sshroute_release(&c->ssh);
 	if (c->parent_fd != -1)
 		close(c->parent_fd);
 	netstream_server(NULL, NULL, NULL, NULL, false, false);

@@ -19,6 +19,7 @@
 #include "errclass.h"
 #include "msg.h"
 #include "result.h"
+#include "sshroute.h"
 #include "types.h"
 
 /* What our callbacks return to make libgit2 unwind on cancellation. */
@@ -84,6 +85,8 @@ struct gitctx {
 	char				*proxy;		/* this job's, or NULL */
 	char				*owner_url;	/* whose connections */
 	char				*conn_url;	/* job's, credentials off */
+	struct sshroute			 ssh;		/* the owner's, by ssh_config */
+	bool				 ssh_refused;	/* a connection, for ssh.why */
 	int				 parent_fd;	/* the entry's directory's */
 	bool				 cache_seeded;	/* cache.c's haves */
 	void				*sub_cache;	/* submodules.c's */
@@ -101,6 +104,11 @@ int	gitctx_fail_errno(struct gitctx *, const char *what);
 enum err_class gitctx_errno_class(int);
 void	gitctx_phase(struct gitctx *, enum phase);
 void	gitctx_callbacks(struct gitctx *, git_remote_callbacks *);
+/*
+ * libgit2's remote_ready callback (payload: the gitctx): the URL an ssh
+ * alias stands for (sshroute.h), or the ssh configuration's refusal.
+ */
+int	gitctx_remote_ready(git_remote *, int direction, void *payload);
 void	gitctx_fetch_options(struct gitctx *, git_fetch_options *);
 void	gitctx_proxy_options(struct gitctx *, git_proxy_options *);
 /* Connections from now on are for url (a submodule's, say). */

@@ -172,7 +172,11 @@ on_sub_ready(git_remote *remote, int direction, void *payload)
 	struct gitctx *c = payload;
 	struct sub_cache *sc = c->sub_cache;
 	git_repository *owner = git_remote_owner(remote);
+	int err;
 
+	/* Where the submodule's ssh alias goes, as for every connection. */
+	if ((err = gitctx_remote_ready(remote, direction, payload)) != 0)
+		return err;
 	if (sc == NULL || direction != GIT_DIRECTION_FETCH || owner == NULL ||
 	    sc->primed != NULL)
 		return 0;

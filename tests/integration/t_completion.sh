@@ -54,6 +54,9 @@ test_bash_completion_registers_and_completes() {
 	expect_eq "-o" "$(bash_complete githerd freeze -o | paste -sd' ' -)" "a short option"
 	expect_eq "" "$(bash_complete githerd list --max)" "list takes no --max-*"
 	expect_eq "m.yaml" "$(bash_complete githerd sync --json m.)" "a file value"
+	expect_eq "--ssh-config" "$(bash_complete githerd sync --ssh-c)" "--ssh-config"
+	: >"$OUT/c/ssh.conf"
+	expect_eq "ssh.conf" "$(bash_complete githerd status -F ss)" "-F takes any file"
 	expect_eq "" "$(bash_complete githerd sync --jobs '')" "a number: nothing to offer"
 	expect_eq "cache check" "$(bash_complete githerd c | paste -sd' ' -)" "cache is a command"
 	expect_eq "prune status" "$(bash_complete githerd cache '' | paste -sd' ' -)" "cache's actions"
@@ -84,5 +87,7 @@ test_zsh_completion_completes() {
 	expect_eq "lib/b" "$(z 'githerd status m.yaml li')" "entry paths"
 	expect_eq "--progress" "$(z 'githerd sync --pro')" "an option"
 	expect_eq "always" "$(z 'githerd status --color al')" "--color values"
+	: >"$OUT/c/ssh.conf"
+	expect_eq "ssh.conf" "$(z 'githerd sync -F ss')" "-F takes any file"
 	expect_eq "prune" "$(z 'githerd cache pr')" "cache's actions"
 }

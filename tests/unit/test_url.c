@@ -213,3 +213,99 @@ Test(url, normalize)
 	differ("https://h/a/x", "https://h/b/x");
 	differ("git://h/x", "git://g/x");
 }
+
+/* git's (and libgit2's) scp-like form with a port: "[host:port]:path". */
+Test(url, scp_like_with_a_port)
+{
+	char host[64], port[16], *n;
+
+	check_ok("git@[127.0.0.1:2222]:org/x.git");
+	check_ok("[git@127.0.0.1:2222]:org/x.git");
+	check_ok("[git.example.org:22]:x");
+	check_bad("git@[127.0.0.1:2222:org/x", "']:'");
+	check_bad("[h:0]:x", "']:'");
+	check_bad("[h:99999]:x", "']:'");
+	check_bad("[h:p]:x", "']:'");
+	check_bad("[h:22]:-x", "path");
+	check_bad("-u@h:x", "start with '-'");
+	url_host_port("git@[127.0.0.1:2222]:org/x.git", host, sizeof(host),
+	    port, sizeof(port));
+	cr_expect_str_eq(host, "127.0.0.1");
+	cr_expect_str_eq(port, "2222");
+	url_host_port("[git@127.0.0.1:2222]:org/x.git", host, sizeof(host),
+	    port, sizeof(port));
+	cr_expect_str_eq(host, "127.0.0.1");
+	cr_expect_str_eq(port, "2222");
+	url_host_port("[::1]:x", host, sizeof(host), port, sizeof(port));
+	cr_expect_str_eq(host, "::1");
+	cr_expect_str_eq(port, "22");
+	n = url_normalize("git@[Host.Example:2222]:org/x.git");
+	cr_expect_str_eq(n, "ssh://host.example:2222/org/x");
+	free(n);
+	n = url_normalize("git@[host.example:22]:org/x.git");
+	cr_expect_str_eq(n, "ssh://host.example/org/x", "22 is the default");
+	free(n);
+}
+
+static void
+split_join(const char *url, const char *user, const char *host, int port,
+    const char *path, const char *rejoined)
+{
+	struct url_ssh u;
+	char *j;
+
+	cr_assert_eq(url_ssh_split(url, &u), 0, "%s", url);
+	if (user == NULL)
+		cr_expect_null(u.user, "%s", url);
+	else
+		cr_expect_str_eq(u.user, user, "%s", url);
+	cr_expect_str_eq(u.host, host, "%s", url);
+	cr_expect_eq(u.port, port, "%s", url);
+	cr_expect_str_eq(u.path, path, "%s", url);
+	j = url_ssh_join(&u);
+	cr_expect_str_eq(j, rejoined, "%s", url);
+	free(j);
+	url_ssh_release(&u);
+}
+
+Test(url, ssh_urls_in_parts)
+{
+	struct url_ssh u;
+	char *j;
+
+	split_join("github.com-work:org/x.git", NULL, "github.com-work", 0,
+	    "org/x.git", "github.com-work:org/x.git");
+	split_join("git@h:~/x", "git", "h", 0, "~/x", "git@h:~/x");
+	split_join("git@[h:2222]:org/x", "git", "h", 2222, "org/x",
+	    "[git@h:2222]:org/x");
+	split_join("[git@h:2222]:org/x", "git", "h", 2222, "org/x",
+	    "[git@h:2222]:org/x");
+	split_join("git@[::1]:x", "git", "::1", 0, "x", "git@[::1]:x");
+	split_join("[h:22]:x", NULL, "h", 22, "x", "h:x");
+	split_join("[::1]:x", NULL, "::1", 0, "x", "[::1]:x");
+	split_join("ssh://git@h/org/x", "git", "h", 0, "/org/x",
+	    "ssh://git@h/org/x");
+	split_join("ssh://a%40b:secret@h:2222/x", "a@b", "h", 2222, "/x",
+	    "ssh://a%40b@h:2222/x");
+	split_join("git+ssh://[::1]:2200/x", NULL, "::1", 2200, "/x",
+	    "git+ssh://[::1]:2200/x");
+	/* Another host, port and user, the same form and path. */
+	cr_assert_eq(url_ssh_split("github.com-work:org/x.git", &u), 0);
+	free(u.host);
+	u.host = xstrdup("127.0.0.1");
+	u.port = 2222;
+	u.user = xstrdup("git");
+	j = url_ssh_join(&u);
+	cr_expect_str_eq(j, "[git@127.0.0.1:2222]:org/x.git",
+	    "libgit2's form: \"git@[\" would be an IPv6 address");
+	free(j);
+	free(u.host);
+	u.host = xstrdup("::1");
+	cr_expect_null(url_ssh_join(&u), "scp-like cannot say [::1] port 2222");
+	url_ssh_release(&u);
+	cr_expect_eq(url_ssh_split("https://h/x", &u), -1);
+	cr_expect_eq(url_ssh_split("/srv/x", &u), -1);
+	cr_expect_eq(url_ssh_split("ssh://h:x/y", &u), -1);
+	cr_expect_eq(url_ssh_split("ssh:///y", &u), -1);
+	cr_expect_eq(url_ssh_split("git@[h:22:x", &u), -1);
+}
