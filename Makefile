@@ -133,22 +133,30 @@ check-layers: $(BUILD)/layers $(PROG)
 	  exit 1; fi
 	@echo "check-layers: common and parent link without libgit2"
 
-# hostkey.c needs libssh2 but not libgit2: its test links it alone.
-$(BUILD)/tests/test_hostkey: tests/unit/test_hostkey.c $(BUILD)/worker/hostkey.o $(UNIT_OBJS)
+# What unit tests share (tests/unit/lib: a scratch directory per test).
+TEST_LIB_OBJS = $(patsubst tests/unit/lib/%.c,$(BUILD)/tests/lib/%.o,$(wildcard tests/unit/lib/*.c))
+TEST_CFLAGS = $(CFLAGS_ALL) -Isrc/parent -Itests/unit/lib
+
+$(BUILD)/tests/lib/%.o: tests/unit/lib/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Isrc/parent -Isrc/worker -o $@ $< \
-	    $(BUILD)/worker/hostkey.o $(UNIT_OBJS) \
+	$(CC) $(TEST_CFLAGS) -c -o $@ $<
+
+# hostkey.c needs libssh2 but not libgit2: its test links it alone.
+$(BUILD)/tests/test_hostkey: tests/unit/test_hostkey.c $(BUILD)/worker/hostkey.o $(UNIT_OBJS) $(TEST_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -Isrc/worker -o $@ $< \
+	    $(BUILD)/worker/hostkey.o $(UNIT_OBJS) $(TEST_LIB_OBJS) \
 	    $(PARENT_LIBS) $(shell pkg-config --libs libssh2) $(CRIT_FLAGS)
 
 # The system bundle is a seam: its test stands a CA of its own in for it.
 $(BUILD)/tests/test_cabundle: tests/unit/test_cabundle.c $(BUILD)/seams/common/cabundle.o \
-    $(filter-out $(BUILD)/common/cabundle.o,$(UNIT_OBJS))
+    $(filter-out $(BUILD)/common/cabundle.o,$(UNIT_OBJS)) $(TEST_LIB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Isrc/parent -o $@ $< $(filter %.o,$^) $(PARENT_LIBS) $(CRIT_FLAGS)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(filter %.o,$^) $(PARENT_LIBS) $(CRIT_FLAGS)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(UNIT_OBJS)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(UNIT_OBJS) $(TEST_LIB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Isrc/parent -o $@ $< $(UNIT_OBJS) $(PARENT_LIBS) $(CRIT_FLAGS)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(UNIT_OBJS) $(TEST_LIB_OBJS) $(PARENT_LIBS) $(CRIT_FLAGS)
 
 deps:
 	@scripts/install-deps.sh

@@ -20,59 +20,19 @@
 
 #include "cacheinfo.h"
 #include "fsutil.h"
+#include "scratch.h"
 #include "xmalloc.h"
 
 #define A	"example.org_a-0123456789ab.git"
 #define B	"example.org_b-ba9876543210.git"
 
-static char root[] = "/tmp/githerd-cacheinfo-XXXXXX";
-
-static void
-setup(void)
-{
-	cr_assert_not_null(mkdtemp(root));
-}
-
-static void
-teardown(void)
-{
-	fs_rmtree(root);
-}
-
-TestSuite(cacheinfo, .init = setup, .fini = teardown);
-
-static char *
-at(const char *rel)
-{
-	return xasprintf("%s/%s", root, rel);
-}
-
-static void
-put(const char *rel, const char *text)
-{
-	char *p = at(rel);
-	FILE *f = fopen(p, "w");
-
-	cr_assert_not_null(f, "%s", p);
-	fputs(text, f);
-	fclose(f);
-	free(p);
-}
-
-static void
-dir(const char *rel)
-{
-	char *p = at(rel);
-
-	cr_assert_eq(mkdir(p, 0777), 0, "%s: %s", p, strerror(errno));
-	free(p);
-}
+TestSuite(cacheinfo, .init = scratch_init, .fini = scratch_fini);
 
 /* A file of n KiB of data (not sparse). */
 static void
 blob(const char *rel, size_t kib)
 {
-	char chunk[1024], *p = at(rel);
+	char chunk[1024], *p = scratch_at(rel);
 	FILE *f = fopen(p, "w");
 	size_t i;
 
@@ -87,7 +47,7 @@ blob(const char *rel, size_t kib)
 static uint64_t
 disk(const char *rel)
 {
-	char *p = at(rel);
+	char *p = scratch_at(rel);
 	struct stat st;
 
 	cr_assert_eq(lstat(p, &st), 0, "%s", p);
@@ -99,7 +59,7 @@ static void
 age(const char *rel, time_t seconds)
 {
 	struct timespec ts[2];
-	char *p = at(rel);
+	char *p = scratch_at(rel);
 
 	ts[0].tv_sec = ts[1].tv_sec = time(NULL) - seconds;
 	ts[0].tv_nsec = ts[1].tv_nsec = 0;
@@ -114,21 +74,21 @@ entry(const char *name, const char *url, time_t used)
 {
 	char *p;
 
-	dir(name);
+	scratch_dir(name);
 	p = xasprintf("%s/objects", name);
-	dir(p);
+	scratch_dir(p);
 	free(p);
 	p = xasprintf("%s/objects/pack", name);
-	dir(p);
+	scratch_dir(p);
 	free(p);
 	p = xasprintf("%s/objects/pack/p.pack", name);
 	blob(p, 16);
 	free(p);
 	p = xasprintf("%s/githerd-url", name);
-	put(p, url);
+	scratch_put(p, url);
 	free(p);
 	p = xasprintf("%s/githerd-used", name);
-	put(p, "");
+	scratch_put(p, "");
 	age(p, used);
 	free(p);
 }
@@ -139,7 +99,7 @@ scan(struct cacheinfo *c)
 	char err[512];
 
 	cacheinfo_init(c);
-	cr_assert_eq(cacheinfo_scan(c, root, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(cacheinfo_scan(c, scratch_root, err, sizeof(err)), 0, "%s", err);
 }
 
 static const struct cacheinfo_entry *
@@ -196,7 +156,7 @@ Test(cacheinfo, entries_with_url_size_and_last_use)
 Test(cacheinfo, last_use_without_githerd_used_is_the_directory_s)
 {
 	struct cacheinfo c;
-	char *used = at(A "/githerd-used");
+	char *used = scratch_at(A "/githerd-used");
 	time_t now = time(NULL);
 
 	entry(A, "https://example.org/a.git", 0);
@@ -213,9 +173,9 @@ Test(cacheinfo, last_use_without_githerd_used_is_the_directory_s)
 Test(cacheinfo, hard_links_count_once)
 {
 	struct cacheinfo c;
-	char *pack = at(A "/objects/pack/p.pack");
-	char *twin = at(B "/objects/pack/twin.pack");
-	char *out = xasprintf("%s-outside.pack", root);
+	char *pack = scratch_at(A "/objects/pack/p.pack");
+	char *twin = scratch_at(B "/objects/pack/twin.pack");
+	char *out = xasprintf("%s-outside.pack", scratch_root);
 	uint64_t p, before;
 
 	entry(A, "https://example.org/a.git", 0);
@@ -243,7 +203,7 @@ Test(cacheinfo, hard_links_count_once)
 Test(cacheinfo, a_held_lock_is_in_use)
 {
 	struct cacheinfo c;
-	char *lock = at("example.org_a-0123456789ab.lock");
+	char *lock = scratch_at("example.org_a-0123456789ab.lock");
 	int fd;
 
 	entry(A, "https://example.org/a.git", 0);
@@ -269,28 +229,28 @@ borrower(int n, const char *alternates)
 {
 	char *rel = xasprintf("co-%d", n), *p;
 
-	dir(rel);
+	scratch_dir(rel);
 	free(rel);
 	rel = xasprintf("co-%d/objects", n);
-	dir(rel);
+	scratch_dir(rel);
 	free(rel);
 	rel = xasprintf("co-%d/objects/info", n);
-	dir(rel);
+	scratch_dir(rel);
 	free(rel);
 	if (alternates != NULL) {
 		rel = xasprintf("co-%d/objects/info/alternates", n);
-		put(rel, alternates);
+		scratch_put(rel, alternates);
 		free(rel);
 	}
-	p = xasprintf("%s/co-%d/objects", root, n);
+	p = xasprintf("%s/co-%d/objects", scratch_root, n);
 	return p;
 }
 
 Test(cacheinfo, borrowers_count_while_their_alternates_name_the_entry)
 {
 	struct cacheinfo c;
-	char *objs = at(A "/objects"), *alt, *lines;
-	char *b1, *b2, *b3, *b4, *gone = at("co-gone/objects");
+	char *objs = scratch_at(A "/objects"), *alt, *lines;
+	char *b1, *b2, *b3, *b4, *gone = scratch_at("co-gone/objects");
 
 	entry(A, "https://example.org/a.git", 0);
 	alt = xasprintf("# a comment\n/nowhere\n%s\n", objs);
@@ -300,7 +260,7 @@ Test(cacheinfo, borrowers_count_while_their_alternates_name_the_entry)
 	b4 = borrower(4, NULL);				/* none any more */
 	lines = xasprintf("%s\n%s\n%s\n%s\n%s\nrelative/objects\n\n", b1, b2, b3,
 	    b4, gone);
-	put(A "/githerd-borrowers", lines);
+	scratch_put(A "/githerd-borrowers", lines);
 	scan(&c);
 	cr_assert_eq(c.n, 1, "the checkouts are not githerd's names");
 	cr_expect_eq(c.v[0].borrowers, 2, "b1 and b3 still borrow");
@@ -318,10 +278,10 @@ Test(cacheinfo, borrowers_count_while_their_alternates_name_the_entry)
 Test(cacheinfo, an_unreadable_borrowers_file_is_taken_as_borrowed)
 {
 	struct cacheinfo c;
-	char *file = at(A "/githerd-borrowers"), *target = at("elsewhere");
+	char *file = scratch_at(A "/githerd-borrowers"), *target = scratch_at("elsewhere");
 
 	entry(A, "https://example.org/a.git", 0);
-	put("elsewhere", "");
+	scratch_put("elsewhere", "");
 	cr_assert_eq(symlink(target, file), 0);
 	scan(&c);
 	cr_expect_eq(c.v[0].borrowers, CACHEINFO_BORROWERS_UNKNOWN);
@@ -346,21 +306,21 @@ Test(cacheinfo, only_the_layout_and_nothing_followed)
 {
 	struct cacheinfo c;
 	const struct cacheinfo_entry *e;
-	char *name, *junk, *target = at("elsewhere"), *link;
+	char *name, *junk, *target = scratch_at("elsewhere"), *link;
 
 	entry("elsewhere", "https://example.org/x.git", 0);
-	link = at("example.org_link-0123456789ab.git");
+	link = scratch_at("example.org_link-0123456789ab.git");
 	cr_assert_eq(symlink(target, link), 0);
-	put("example.org_file-0123456789ab.git", "");
-	dir("example.org_nourl-0123456789ab.git");
-	dir("random.git");
-	put("notes.txt", "");
-	put("example.org_a-0123456789ab.lock", "");
+	scratch_put("example.org_file-0123456789ab.git", "");
+	scratch_dir("example.org_nourl-0123456789ab.git");
+	scratch_dir("random.git");
+	scratch_put("notes.txt", "");
+	scratch_put("example.org_a-0123456789ab.lock", "");
 	name = xasprintf(A ".tmp-%ld", dead_pid());
-	dir(name);
+	scratch_dir(name);
 	junk = xasprintf("%s/junk", name);
 	blob(junk, 8);
-	dir(A ".tmp-1");	/* init: alive, so being made */
+	scratch_dir(A ".tmp-1");	/* init: alive, so being made */
 	scan(&c);
 	cr_assert_eq(c.n, 4, "link, file, no url, leftover");
 	e = find(&c, "example.org_link-0123456789ab.git");
@@ -387,7 +347,7 @@ Test(cacheinfo, only_the_layout_and_nothing_followed)
 Test(cacheinfo, a_missing_cache_says_so)
 {
 	struct cacheinfo c;
-	char err[512], *missing = at("none");
+	char err[512], *missing = scratch_at("none");
 
 	cacheinfo_init(&c);
 	cr_expect_eq(cacheinfo_scan(&c, missing, err, sizeof(err)), -1);
@@ -401,14 +361,14 @@ Test(cacheinfo, a_missing_cache_says_so)
 Test(cacheinfo, a_fifo_is_never_waited_on, .timeout = 5)
 {
 	struct cacheinfo c;
-	char *url = at("example.org_b-ba9876543210.git/githerd-url");
-	char *borrowers = at(A "/githerd-borrowers");
-	char *lock = at("example.org_a-0123456789ab.lock");
-	char *alt = xasprintf("%s/co/objects/info/alternates", root), *line;
+	char *url = scratch_at("example.org_b-ba9876543210.git/githerd-url");
+	char *borrowers = scratch_at(A "/githerd-borrowers");
+	char *lock = scratch_at("example.org_a-0123456789ab.lock");
+	char *alt = xasprintf("%s/co/objects/info/alternates", scratch_root), *line;
 	const struct cacheinfo_entry *e;
 
 	entry(A, "https://example.org/a.git", 0);
-	dir("example.org_b-ba9876543210.git");
+	scratch_dir("example.org_b-ba9876543210.git");
 	cr_assert_eq(mkfifo(url, 0600), 0);
 	cr_assert_eq(mkfifo(lock, 0600), 0);
 	cr_assert_eq(mkfifo(borrowers, 0600), 0);
@@ -422,12 +382,12 @@ Test(cacheinfo, a_fifo_is_never_waited_on, .timeout = 5)
 	cacheinfo_release(&c);
 	/* A borrower's alternates as a FIFO: cannot be checked, so it counts. */
 	cr_assert_eq(unlink(borrowers), 0);
-	dir("co");
-	dir("co/objects");
-	dir("co/objects/info");
+	scratch_dir("co");
+	scratch_dir("co/objects");
+	scratch_dir("co/objects/info");
 	cr_assert_eq(mkfifo(alt, 0600), 0);
-	line = xasprintf("%s/co/objects\n", root);
-	put(A "/githerd-borrowers", line);
+	line = xasprintf("%s/co/objects\n", scratch_root);
+	scratch_put(A "/githerd-borrowers", line);
 	scan(&c);
 	cr_expect_eq(find(&c, A)->borrowers, 1);
 	cacheinfo_release(&c);

@@ -20,70 +20,20 @@
 #include "cacheinfo.h"
 #include "cacheprune.h"
 #include "fsutil.h"
+#include "scratch.h"
 #include "xmalloc.h"
 
 #define OLD	"example.org_old-0123456789ab"
 #define NEW	"example.org_new-ba9876543210"
 #define DAY	86400
 
-static char root[] = "/tmp/githerd-cacheprune-XXXXXX";
-
-static void
-setup(void)
-{
-	cr_assert_not_null(mkdtemp(root));
-}
-
-static void
-teardown(void)
-{
-	fs_rmtree(root);
-}
-
-TestSuite(cacheprune, .init = setup, .fini = teardown);
-
-static char *
-at(const char *rel)
-{
-	return xasprintf("%s/%s", root, rel);
-}
-
-static void
-put(const char *rel, const char *text)
-{
-	char *p = at(rel);
-	FILE *f = fopen(p, "w");
-
-	cr_assert_not_null(f, "%s", p);
-	fputs(text, f);
-	fclose(f);
-	free(p);
-}
-
-static void
-dir(const char *rel)
-{
-	char *p = at(rel);
-
-	cr_assert_eq(mkdir(p, 0777), 0, "%s: %s", p, strerror(errno));
-	free(p);
-}
-
-static bool
-exists(const char *rel)
-{
-	char *p = at(rel);
-	bool yes = fs_kind(p) != FS_NONE;
-
-	free(p);
-	return yes;
-}
+TestSuite(cacheprune, .init = scratch_init, .fini = scratch_fini);
 
 static void
 used(const char *stem, time_t ago)
 {
 	struct timespec ts[2];
-	char *p = xasprintf("%s/%s.git/githerd-used", root, stem);
+	char *p = xasprintf("%s/%s.git/githerd-used", scratch_root, stem);
 
 	ts[0].tv_sec = ts[1].tv_sec = time(NULL) - ago;
 	ts[0].tv_nsec = ts[1].tv_nsec = 0;
@@ -97,23 +47,23 @@ entry(const char *stem, time_t ago)
 {
 	char *p = xasprintf("%s.git", stem);
 
-	dir(p);
+	scratch_dir(p);
 	free(p);
 	p = xasprintf("%s.git/objects", stem);
-	dir(p);
+	scratch_dir(p);
 	free(p);
 	p = xasprintf("%s.git/objects/pack.pack", stem);
-	put(p, "PACK");
+	scratch_put(p, "PACK");
 	free(p);
 	p = xasprintf("%s.git/githerd-url", stem);
-	put(p, "https://example.org/x.git");
+	scratch_put(p, "https://example.org/x.git");
 	free(p);
 	p = xasprintf("%s.git/githerd-used", stem);
-	put(p, "");
+	scratch_put(p, "");
 	free(p);
 	used(stem, ago);
 	p = xasprintf("%s.lock", stem);
-	put(p, "");
+	scratch_put(p, "");
 	free(p);
 }
 
@@ -123,7 +73,7 @@ scan(struct cacheinfo *c)
 	char err[512];
 
 	cacheinfo_init(c);
-	cr_assert_eq(cacheinfo_scan(c, root, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(cacheinfo_scan(c, scratch_root, err, sizeof(err)), 0, "%s", err);
 }
 
 static struct cacheinfo_entry *
@@ -156,9 +106,9 @@ prune(struct cacheinfo *c, const char *name, time_t cutoff)
 static void
 expect_nothing_aside(void)
 {
-	char *cmd = xasprintf("ls %s | grep -q tmp-", root);
+	char *cmd = xasprintf("ls %s | grep -q tmp-", scratch_root);
 
-	cr_expect_neq(system(cmd), 0, "a .tmp- left in %s", root);
+	cr_expect_neq(system(cmd), 0, "a .tmp- left in %s", scratch_root);
 	free(cmd);
 }
 
@@ -173,9 +123,9 @@ Test(cacheprune, what_is_old_and_idle_goes_whole)
 	cr_expect_eq(prune(&c, OLD ".git", cutoff), CACHEPRUNE_REMOVE);
 	cr_expect_eq(prune(&c, NEW ".git", cutoff), CACHEPRUNE_RECENT);
 	cacheinfo_release(&c);
-	cr_expect(!exists(OLD ".git"));
-	cr_expect(exists(OLD ".lock"), "the lock file stays");
-	cr_expect(exists(NEW ".git/objects/pack.pack"));
+	cr_expect(!scratch_exists(OLD ".git"));
+	cr_expect(scratch_exists(OLD ".lock"), "the lock file stays");
+	cr_expect(scratch_exists(NEW ".git/objects/pack.pack"));
 	expect_nothing_aside();
 }
 
@@ -183,7 +133,7 @@ Test(cacheprune, an_entry_in_use_stays)
 {
 	struct cacheinfo c;
 	time_t cutoff = time(NULL) - 30 * DAY;
-	char *lock = at(OLD ".lock");
+	char *lock = scratch_at(OLD ".lock");
 	int fd;
 
 	entry(OLD, 40 * DAY);
@@ -202,7 +152,7 @@ Test(cacheprune, an_entry_in_use_stays)
 	cr_expect(find(&c, OLD ".git")->in_use, "says so, for its line");
 	cacheinfo_release(&c);
 	close(fd);
-	cr_expect(exists(OLD ".git/objects/pack.pack"));
+	cr_expect(scratch_exists(OLD ".git/objects/pack.pack"));
 	free(lock);
 }
 
@@ -216,33 +166,33 @@ Test(cacheprune, an_entry_used_since_the_scan_stays)
 	used(OLD, 0);		/* a run came by */
 	cr_expect_eq(prune(&c, OLD ".git", cutoff), CACHEPRUNE_RECENT);
 	cacheinfo_release(&c);
-	cr_expect(exists(OLD ".git/objects/pack.pack"));
+	cr_expect(scratch_exists(OLD ".git/objects/pack.pack"));
 }
 
 Test(cacheprune, a_borrowed_entry_stays_a_stale_borrower_does_not_count)
 {
 	struct cacheinfo c;
 	time_t cutoff = time(NULL) - 30 * DAY;
-	char *objs = at(OLD ".git/objects"), *alt, *line;
+	char *objs = scratch_at(OLD ".git/objects"), *alt, *line;
 
 	entry(OLD, 40 * DAY);
-	dir("co");
-	dir("co/objects");
-	dir("co/objects/info");
+	scratch_dir("co");
+	scratch_dir("co/objects");
+	scratch_dir("co/objects/info");
 	alt = xasprintf("%s\n", objs);
-	put("co/objects/info/alternates", alt);
-	line = xasprintf("%s/co/objects\n%s/gone/objects\n", root, root);
-	put(OLD ".git/githerd-borrowers", line);
+	scratch_put("co/objects/info/alternates", alt);
+	line = xasprintf("%s/co/objects\n%s/gone/objects\n", scratch_root, scratch_root);
+	scratch_put(OLD ".git/githerd-borrowers", line);
 	scan(&c);
 	cr_expect_eq(prune(&c, OLD ".git", cutoff), CACHEPRUNE_BORROWED);
 	cacheinfo_release(&c);
 	/* The checkout gave the cache up (git repack -a; rm alternates). */
-	put("co/objects/info/alternates", "");
+	scratch_put("co/objects/info/alternates", "");
 	scan(&c);
 	cr_expect_eq(prune(&c, OLD ".git", cutoff), CACHEPRUNE_REMOVE);
 	cacheinfo_release(&c);
-	cr_expect(!exists(OLD ".git"));
-	cr_expect(exists("co/objects/info"), "the checkout is not touched");
+	cr_expect(!scratch_exists(OLD ".git"));
+	cr_expect(scratch_exists("co/objects/info"), "the checkout is not touched");
 	free(objs);
 	free(alt);
 	free(line);
@@ -253,22 +203,22 @@ Test(cacheprune, a_borrower_since_the_scan_counts)
 {
 	struct cacheinfo c;
 	time_t cutoff = time(NULL) - 30 * DAY;
-	char *objs = at(OLD ".git/objects"), *alt, *line;
+	char *objs = scratch_at(OLD ".git/objects"), *alt, *line;
 
 	entry(OLD, 40 * DAY);
 	scan(&c);
-	dir("co");
-	dir("co/objects");
-	dir("co/objects/info");
+	scratch_dir("co");
+	scratch_dir("co/objects");
+	scratch_dir("co/objects/info");
 	alt = xasprintf("%s\n", objs);
-	put("co/objects/info/alternates", alt);
-	line = xasprintf("%s/co/objects\n", root);
-	put(OLD ".git/githerd-borrowers", line);
+	scratch_put("co/objects/info/alternates", alt);
+	line = xasprintf("%s/co/objects\n", scratch_root);
+	scratch_put(OLD ".git/githerd-borrowers", line);
 	used(OLD, 40 * DAY);
 	cr_expect_eq(prune(&c, OLD ".git", cutoff), CACHEPRUNE_BORROWED);
 	cr_expect_eq(find(&c, OLD ".git")->borrowers, 1, "found under the lock");
 	cacheinfo_release(&c);
-	cr_expect(exists(OLD ".git/objects/pack.pack"));
+	cr_expect(scratch_exists(OLD ".git/objects/pack.pack"));
 	free(objs);
 	free(alt);
 	free(line);
@@ -291,23 +241,23 @@ Test(cacheprune, dead_leftovers_go_links_are_never_followed)
 	struct cacheinfo c;
 	time_t cutoff = time(NULL) - 30 * DAY;
 	char *left = xasprintf(OLD ".git.tmp-%ld", dead_pid()), *p;
-	char *target = at("elsewhere"), *link = at(NEW ".git");
+	char *target = scratch_at("elsewhere"), *link = scratch_at(NEW ".git");
 
-	dir(left);
+	scratch_dir(left);
 	p = xasprintf("%s/objects", left);
-	dir(p);
+	scratch_dir(p);
 	free(p);
-	dir("elsewhere");
-	put("elsewhere/githerd-url", "https://example.org/x.git");
-	put("elsewhere/keep", "");
+	scratch_dir("elsewhere");
+	scratch_put("elsewhere/githerd-url", "https://example.org/x.git");
+	scratch_put("elsewhere/keep", "");
 	cr_assert_eq(symlink(target, link), 0);
 	scan(&c);
 	cr_expect_eq(prune(&c, left, cutoff), CACHEPRUNE_REMOVE);
 	cr_expect_eq(prune(&c, NEW ".git", 0), CACHEPRUNE_LEFT_ALONE);
 	cacheinfo_release(&c);
-	cr_expect(!exists(left));
-	cr_expect(exists(NEW ".git"), "the link itself stays");
-	cr_expect(exists("elsewhere/keep"), "and what it points to");
+	cr_expect(!scratch_exists(left));
+	cr_expect(scratch_exists(NEW ".git"), "the link itself stays");
+	cr_expect(scratch_exists("elsewhere/keep"), "and what it points to");
 	free(left);
 	free(target);
 	free(link);
@@ -318,7 +268,7 @@ Test(cacheprune, an_entry_gone_meanwhile_is_no_error)
 	struct cacheinfo c;
 	struct cacheinfo_entry *e;
 	enum cacheprune_verdict v;
-	char err[512], *git = at(OLD ".git");
+	char err[512], *git = scratch_at(OLD ".git");
 
 	entry(OLD, 40 * DAY);
 	scan(&c);
@@ -335,7 +285,7 @@ Test(cacheprune, an_entry_gone_meanwhile_is_no_error)
 Test(cacheprune, an_entry_swapped_for_a_link_is_left_alone)
 {
 	struct cacheinfo c;
-	char *git = at(OLD ".git"), *moved = at("moved");
+	char *git = scratch_at(OLD ".git"), *moved = scratch_at("moved");
 
 	entry(OLD, 40 * DAY);
 	scan(&c);
@@ -344,8 +294,8 @@ Test(cacheprune, an_entry_swapped_for_a_link_is_left_alone)
 	cr_expect_eq(prune(&c, OLD ".git", time(NULL)), CACHEPRUNE_LEFT_ALONE);
 	cr_expect_str_eq(find(&c, OLD ".git")->why, "no longer a directory");
 	cacheinfo_release(&c);
-	cr_expect(exists("moved/objects/pack.pack"), "followed the link");
-	cr_expect(exists(OLD ".git"));
+	cr_expect(scratch_exists("moved/objects/pack.pack"), "followed the link");
+	cr_expect(scratch_exists(OLD ".git"));
 	free(git);
 	free(moved);
 }

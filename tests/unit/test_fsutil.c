@@ -10,35 +10,16 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "scratch.h"
 #include "xmalloc.h"
 
-static char root[] = "/tmp/githerd-fs-XXXXXX";
+TestSuite(fsutil, .init = scratch_init, .fini = scratch_fini);
 
-static void
-setup(void)
-{
-	cr_assert_not_null(mkdtemp(root));
-}
-
-static void
-teardown(void)
-{
-	fs_rmtree(root);
-}
-
-TestSuite(fsutil, .init = setup, .fini = teardown);
-
-static char *
-at(const char *rel)
-{
-	return xasprintf("%s/%s", root, rel);
-}
-
-/* mkdir -p root/rel through the walker; 0 or -1. */
+/* mkdir -p scratch_root/rel through the walker; 0 or -1. */
 static int
 mkdirs(const char *rel)
 {
-	int rootfd = open(root, O_RDONLY | O_DIRECTORY), fd;
+	int rootfd = open(scratch_root, O_RDONLY | O_DIRECTORY), fd;
 
 	cr_assert_neq(rootfd, -1);
 	fd = fs_walk(rootfd, rel, true, NULL, 0);
@@ -52,7 +33,7 @@ mkdirs(const char *rel)
 static void
 touch(const char *rel)
 {
-	char *p = at(rel);
+	char *p = scratch_at(rel);
 	int fd = open(p, O_CREAT | O_WRONLY, 0644);
 
 	cr_assert_neq(fd, -1, "%s", p);
@@ -62,8 +43,8 @@ touch(const char *rel)
 
 Test(fsutil, rmtree_does_not_follow_symlinks)
 {
-	char err[256], *outside = at("outside"), *link = at("tree/a/link");
-	char *kept = at("outside/keep"), *tree = at("tree");
+	char err[256], *outside = scratch_at("outside"), *link = scratch_at("tree/a/link");
+	char *kept = scratch_at("outside/keep"), *tree = scratch_at("tree");
 
 	(void)err;
 	cr_assert_eq(mkdirs("tree/a/b"), 0);
@@ -83,13 +64,13 @@ Test(fsutil, rmtree_does_not_follow_symlinks)
 
 Test(fsutil, walk_refuses_symlinks_and_files_on_the_way)
 {
-	char bad[256], why[512], *outside = at("elsewhere"), *link = at("ws/a/evil");
+	char bad[256], why[512], *outside = scratch_at("elsewhere"), *link = scratch_at("ws/a/evil");
 	int rootfd, fd;
 
 	cr_assert_eq(mkdirs("ws/a/x"), 0);
 	cr_assert_eq(mkdir(outside, 0777), 0);
 	cr_assert_eq(symlink(outside, link), 0);
-	rootfd = open(root, O_RDONLY | O_DIRECTORY);
+	rootfd = open(scratch_root, O_RDONLY | O_DIRECTORY);
 	cr_assert_neq(rootfd, -1);
 	/* A link anywhere on the way: refused, nothing made beyond it. */
 	cr_expect_eq(fs_walk(rootfd, "ws/a/evil/sub", true, bad, sizeof(bad)), -1);
@@ -125,7 +106,7 @@ Test(fsutil, walk_refuses_symlinks_and_files_on_the_way)
 
 Test(fsutil, kinds_and_git_detection)
 {
-	char err[256], *d = at("repo"), *bare = at("bare.git"), *e = at("empty");
+	char err[256], *d = scratch_at("repo"), *bare = scratch_at("bare.git"), *e = scratch_at("empty");
 
 	cr_assert_eq(fs_mkdir_p(e, err, sizeof(err)), 0);
 	cr_expect_eq(fs_dir_is_empty(e), 1);
