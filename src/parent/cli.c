@@ -175,6 +175,9 @@ static const struct option_row options[] = {
 	SET("no-recursive", 0, CMD_SYNC, recursive, -1,
 	    "every entry: no submodules, whatever the\n"
 	    "manifest says"),
+	FLAG("ignore-unsupported", 0, RUNS, ignore_unsupported,
+	    "entries of a type githerd does not sync (svn, hg,\n"
+	    "...) are listed, and do not make the exit status 1"),
 	GROUPS("group", SELECTING, groups,
 	    "only entries in group G (repeatable)"),
 	GROUPS("exclude", SELECTING, excludes,

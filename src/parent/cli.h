@@ -81,6 +81,7 @@ struct cli {
 	unsigned long		 depth;		/* CLI_DEPTH_UNSET: the manifest's */
 	bool			 shallow;	/* --shallow: depth 1 */
 	int			 recursive;	/* 1 --recursive, -1 --no-recursive */
+	bool			 ignore_unsupported;	/* not git: exit 0 */
 	const char		*output;	/* freeze -o */
 	struct cli_list		 groups, excludes;
 	struct cli_shard	 shard;

@@ -17,6 +17,7 @@ struct freeze_ctx {
 	const struct manifest	*m;
 	const char		*output;	/* NULL: stdout */
 	bool			 allow_unpushed;
+	bool			 ignore_unsupported;
 	const char		*named;		/* for the header */
 };
 
@@ -30,7 +31,8 @@ finish_freeze(const struct queue *q, void *arg, struct buf *out,
 	buf_init(&warnings);
 	if (*code == EXIT_SYSTEM)
 		goto out;
-	switch (freeze_write(out, fc->m, fc->named, q, &warnings)) {
+	switch (freeze_write(out, fc->m, fc->named, q, fc->ignore_unsupported,
+	    &warnings)) {
 	case -1:
 		*code = EXIT_FAILED;
 		break;
@@ -77,6 +79,7 @@ cmd_freeze(int argc, char **argv, const struct worker_side *worker)
 	fc.m = &c.m;
 	fc.output = c.out_abs;
 	fc.allow_unpushed = c.cli.allow_unpushed;
+	fc.ignore_unsupported = c.cli.ignore_unsupported;
 	/* The saved copy stands for the manifest a sync was given. */
 	origin = c.saved != NULL ? workspace_manifest_origin(&c.ws) : NULL;
 	fc.named = origin;

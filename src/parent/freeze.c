@@ -23,15 +23,26 @@ groups(struct buf *b, const struct repo_spec *r, const char *indent)
 	buf_addstr(b, "]\n");
 }
 
-/* Why an entry cannot be pinned, or what the pin does not capture. */
+/*
+ * Why an entry cannot be pinned, or what the pin does not capture: 0
+ * pinned, 1 pinned to a commit only here, -1 unpinned, -2 unpinned for
+ * its type.
+ */
 static int
 check(const struct job *j, struct buf *warnings)
 {
 	const char *path = j->spec->path;
-
 	bool unusable = j->state != JOB_CHECKED ||
 	    j->result.state == ES_MISSING || j->result.state == ES_NOT_REPO ||
 	    j->result.state == ES_WRONG_ORIGIN || j->result.state == ES_BROKEN;
+
+	if (j->state == JOB_UNSUPPORTED) {
+		buf_addf(warnings, "githerd: freeze: %s: unsupported (type ",
+		    path);
+		sanitize_str(warnings, j->spec->vcs_type);
+		buf_addstr(warnings, "): kept as written, unpinned\n");
+		return -2;
+	}
 
 	if (unusable || (!j->spec->mirror && j->result.head[0] == '\0')) {
 		buf_addf(warnings, "githerd: freeze: %s: ", path);
@@ -104,7 +115,12 @@ vcstool_entry(struct buf *b, const struct job *j, bool pinned)
 
 	buf_addstr(b, "  ");
 	yaml_quote(b, r->path);
-	buf_addstr(b, ":\n    type: git\n    url: ");
+	buf_addstr(b, ":\n    type: ");
+	if (r->vcs_type != NULL)
+		yaml_quote(b, r->vcs_type);
+	else
+		buf_addstr(b, "git");
+	buf_addstr(b, "\n    url: ");
 	quote_url(b, r->url);
 	buf_addch(b, '\n');
 	if (pinned) {
@@ -122,7 +138,7 @@ vcstool_entry(struct buf *b, const struct job *j, bool pinned)
  */
 int
 freeze_write(struct buf *out, const struct manifest *m, const char *named,
-    const struct queue *q, struct buf *warnings)
+    const struct queue *q, bool ignore_unsupported, struct buf *warnings)
 {
 	size_t i;
 	int rc = 0, k;
@@ -144,7 +160,7 @@ freeze_write(struct buf *out, const struct manifest *m, const char *named,
 	for (i = 0; i < q->njobs; i++) {
 		k = check(&q->jobs[i], warnings);
 		pinned = k >= 0;
-		if (k < 0)
+		if (k == -1 || (k == -2 && !ignore_unsupported))
 			rc = -1;
 		else if (k == 1 && rc == 0)
 			rc = 1;

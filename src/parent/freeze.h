@@ -5,15 +5,20 @@
 #ifndef GITHERD_FREEZE_H
 #define GITHERD_FREEZE_H
 
+#include <stdbool.h>
+
 #include "buf.h"
 #include "manifest.h"
 #include "queue.h"
 
 /*
  * named: the manifest the header names (NULL: the one read).  0 all
- * pinned; -1 some kept unpinned; 1 some pins exist only here.
+ * pinned; -1 some kept unpinned; 1 some pins exist only here.  An entry
+ * of a type githerd does not sync is written back as it was, unpinned:
+ * -1 too, unless ignore_unsupported.
  */
 int	freeze_write(struct buf *out, const struct manifest *,
-	    const char *named, const struct queue *, struct buf *warnings);
+	    const char *named, const struct queue *, bool ignore_unsupported,
+	    struct buf *warnings);
 
 #endif

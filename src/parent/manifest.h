@@ -41,6 +41,11 @@ struct repo_spec {
 	size_t		  ngroups;
 	uint64_t	  size_hint;	/* bytes, 0 if not given */
 	unsigned	  line, col;	/* where the entry starts */
+	/*
+	 * A vcstool entry of another type (hg, svn, bzr, tar, ...): kept
+	 * as written (url, version in ref) and never synced; NULL for git.
+	 */
+	char		 *vcs_type;
 };
 
 /* hosts: in the manifest: at most jobs at a time on one server. */

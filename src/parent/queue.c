@@ -17,9 +17,13 @@ queue_init(struct queue *q, const struct manifest *m)
 	for (i = 0; i < q->njobs; i++) {
 		q->jobs[i].id = (unsigned)i;
 		q->jobs[i].spec = &m->repos[i];
-		q->jobs[i].state = JOB_PENDING;
+		q->jobs[i].state = m->repos[i].vcs_type != NULL ?
+		    JOB_UNSUPPORTED : JOB_PENDING;
+		q->count[q->jobs[i].state]++;
+		if (m->repos[i].vcs_type != NULL)
+			result_message(&q->jobs[i].result, "unsupported (type "
+			    "%s)", m->repos[i].vcs_type);
 	}
-	q->count[JOB_PENDING] = q->njobs;
 	q->order = xreallocarray(NULL, q->njobs ? q->njobs : 1,
 	    sizeof(*q->order));
 	for (i = 0; i < q->njobs; i++)
@@ -330,6 +334,7 @@ job_state_name(enum job_state s)
 		[JOB_FAILED] = "failed",
 		[JOB_CANCELLED] = "cancelled",
 		[JOB_CHECKED] = "checked",
+		[JOB_UNSUPPORTED] = "unsupported",
 	};
 
 	return (unsigned)s < JOB_STATE_MAX ? names[s] : "?";

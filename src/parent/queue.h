@@ -1,8 +1,10 @@
 /*
  * The queue: one job per manifest entry and the state it is in.
  * PENDING -> RUNNING -> CLONED / UPDATED / UNCHANGED / SKIPPED / FAILED /
- * CANCELLED (sync) or CHECKED (status).  No fds, no processes, no output:
- * the loop in run.c drives it.
+ * CANCELLED (sync) or CHECKED (status).  An entry of a type githerd does
+ * not sync (vcstool's svn, hg, ...) is UNSUPPORTED from the start and
+ * never runs.  No fds, no processes, no output: the loop in run.c drives
+ * it.
  */
 #ifndef GITHERD_QUEUE_H
 #define GITHERD_QUEUE_H
@@ -26,6 +28,7 @@ enum job_state {
 	JOB_FAILED,
 	JOB_CANCELLED,
 	JOB_CHECKED,		/* status looked at it: see entry_state */
+	JOB_UNSUPPORTED,	/* not git: never started (spec->vcs_type) */
 	JOB_STATE_MAX
 };
 

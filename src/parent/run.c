@@ -825,7 +825,8 @@ exit_code(const struct run *r)
 {
 	if (r->system_error)
 		return EXIT_SYSTEM;
-	if (r->q.count[JOB_FAILED] > 0)
+	if (r->q.count[JOB_FAILED] > 0 || (r->q.count[JOB_UNSUPPORTED] > 0 &&
+	    !r->o->ignore_unsupported))
 		return EXIT_FAILED;
 	if (r->q.count[JOB_SKIPPED] > 0)
 		return EXIT_SKIPPED;
@@ -873,6 +874,19 @@ write_trace(struct run *r, int64_t now)
 	}
 }
 
+/* The entries no worker takes, each a line before the others start. */
+static void
+tell_unsupported(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->q.njobs && r->q.count[JOB_UNSUPPORTED] > 0; i++)
+		if (r->q.jobs[i].state == JOB_UNSUPPORTED) {
+			progress_count(&r->pm, &r->q.jobs[i]);
+			view_job_done(&r->view, &r->q.jobs[i], &r->pm);
+		}
+}
+
 int
 run_jobs(const struct manifest *m, const struct run_opts *o,
     struct run_result *res)
@@ -901,6 +915,8 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 	r.pfd = xcalloc(1 + POOL_FDS_PER_WORKER * o->jobs, sizeof(*r.pfd));
 	if (o->notes != NULL)
 		view_note(&r.view, o->notes);
+	if (o->op == OP_SYNC)
+		tell_unsupported(&r);
 
 	rc = loop(&r);
 	if (rc == -1)

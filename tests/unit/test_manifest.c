@@ -109,13 +109,21 @@ Test(manifest, vcstool_format)
 	diags_init(&d);
 	cr_assert_eq(manifest_load(&m, FIXTURES "/valid/vcstool.repos", &d), 0);
 	cr_assert_eq(m.format, MANIFEST_VCSTOOL);
-	cr_assert_eq(m.nrepos, 4);
+	cr_assert_eq(m.nrepos, 6);
 	cr_expect_str_eq(m.repos[0].path, "src/alpha");
+	cr_expect_null(m.repos[0].vcs_type, "git");
 	cr_expect_eq(m.repos[0].ref_kind, REF_VERSION, "resolved remotely");
 	cr_expect_str_eq(m.repos[0].ref, "main");
 	cr_expect_eq(m.repos[1].ref_kind, REF_COMMIT);
 	cr_expect_eq(m.repos[2].ref_kind, REF_DEFAULT);
 	cr_expect_str_eq(m.repos[3].ref, "1.2.0", "a number-looking version is text");
+	/* another type is kept as written, for the commands to list */
+	cr_expect_str_eq(m.repos[4].vcs_type, "svn");
+	cr_expect_str_eq(m.repos[4].url, "svn://svn.example.com/legacy/trunk",
+	    "a URL githerd would refuse, never used");
+	cr_expect_str_eq(m.repos[4].ref, "1234");
+	cr_expect_str_eq(m.repos[5].vcs_type, "hg");
+	cr_expect_null(m.repos[5].ref);
 	manifest_release(&m);
 	diags_release(&d);
 }

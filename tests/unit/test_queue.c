@@ -288,3 +288,33 @@ Test(queue, a_retry_waits_for_room_on_its_host)
 	queue_release(&q);
 	manifest_release(&m);
 }
+
+Test(queue, another_type_is_final_from_the_start_and_never_runs)
+{
+	static const char text[] =
+	    "repositories:\n"
+	    "  a:\n    type: git\n    url: https://e.com/a.git\n"
+	    "  b:\n    type: hg\n    url: https://e.com/b\n";
+	struct manifest m;
+	struct diags d;
+	struct queue q;
+	struct job *j;
+
+	diags_init(&d);
+	cr_assert_eq(manifest_parse(&m, "q.repos", text, strlen(text), &d), 0);
+	diags_release(&d);
+	queue_init(&q, &m);
+	cr_expect_eq(q.count[JOB_PENDING], 1);
+	cr_expect_eq(q.count[JOB_UNSUPPORTED], 1);
+	cr_expect_str_eq(q.jobs[1].result.message, "unsupported (type hg)");
+	cr_expect_eq(queue_startable(&q), 1);
+	j = queue_next(&q, 1);
+	cr_assert_not_null(j);
+	cr_expect_eq(j->id, 0);
+	cr_expect_null(queue_next(&q, 2), "b is never handed out");
+	queue_finish(&q, j, JOB_CLONED, 3);
+	cr_expect(queue_idle(&q));
+	cr_expect_eq(queue_finished(&q), 2);
+	queue_release(&q);
+	manifest_release(&m);
+}
