@@ -20,27 +20,31 @@ static const char text[] =
     "  - url: https://example.com/c.git\n"
     "    bare: true\n";
 
+/* The manifest above with the overrides applied; what they noted in note. */
 static void
-load(struct manifest *m)
+apply(struct manifest *m, unsigned long depth, bool shallow, int recursive,
+    struct buf *note)
 {
 	struct diags d;
+	struct cli c;
 
 	diags_init(&d);
 	cr_assert_eq(manifest_parse(m, "m.yaml", text, strlen(text), &d), 0);
 	diags_release(&d);
+	memset(&c, 0, sizeof(c));
+	c.depth = depth;
+	c.shallow = shallow;
+	c.recursive = recursive;
+	buf_init(note);
+	override_apply(m, &c, note);
 }
 
 Test(override, nothing_asked_changes_nothing)
 {
 	struct manifest m;
-	struct cli c;
 	struct buf note = BUF_INIT;
 
-	load(&m);
-	memset(&c, 0, sizeof(c));
-	c.depth = CLI_DEPTH_UNSET;
-	buf_init(&note);
-	override_apply(&m, &c, &note);
+	apply(&m, CLI_DEPTH_UNSET, false, 0, &note);
 	cr_expect_eq(m.repos[0].depth, 5);
 	cr_expect(m.repos[1].submodules);
 	cr_expect_eq(note.len, 0);
@@ -51,16 +55,9 @@ Test(override, nothing_asked_changes_nothing)
 Test(override, shallow_and_recursive_reach_every_entry_that_can_take_them)
 {
 	struct manifest m;
-	struct cli c;
 	struct buf note = BUF_INIT;
 
-	load(&m);
-	memset(&c, 0, sizeof(c));
-	c.depth = 1;
-	c.shallow = true;
-	c.recursive = 1;
-	buf_init(&note);
-	override_apply(&m, &c, &note);
+	apply(&m, 1, true, 1, &note);
 	cr_expect_eq(m.repos[0].depth, 1, "over the entry's depth: 5");
 	cr_expect_eq(m.repos[1].depth, 1);
 	cr_expect_eq(m.repos[2].depth, 0, "a mirror stays whole");
@@ -81,15 +78,9 @@ Test(override, shallow_and_recursive_reach_every_entry_that_can_take_them)
 Test(override, full_history_and_no_submodules)
 {
 	struct manifest m;
-	struct cli c;
 	struct buf note = BUF_INIT;
 
-	load(&m);
-	memset(&c, 0, sizeof(c));
-	c.depth = 0;
-	c.recursive = -1;
-	buf_init(&note);
-	override_apply(&m, &c, &note);
+	apply(&m, 0, false, -1, &note);
 	cr_expect_eq(m.repos[0].depth, 0, "--depth 0 over depth: 5");
 	cr_expect(!m.repos[1].submodules, "--no-recursive over submodules");
 	cr_expect_eq(note.len, 0, "%s", note.data);
