@@ -216,6 +216,23 @@ record_prune(const struct queue *q, void *arg)
 		fprintf(stderr, "githerd: warning: %s\n", err);
 }
 
+/* An orphan that holds an entry: moving it would take that one along. */
+static void
+kept_holding(const struct orphan *o)
+{
+	struct buf b = BUF_INIT;
+
+	buf_init(&b);
+	buf_addstr(&b, "githerd: kept ");
+	sanitize_str(&b, o->path);
+	buf_addstr(&b, " (not in the manifest): the entry ");
+	sanitize_str(&b, o->holds);
+	buf_addstr(&b, " is inside it\n");
+	fwrite(b.data, 1, b.len, stdout);
+	fflush(stdout);
+	buf_release(&b);
+}
+
 /*
  * The orphans a sync created, each to a worker that moves it into the
  * trash if nothing in it would be lost.  A failure to prune makes the
@@ -236,6 +253,10 @@ prune(struct command *c, struct sync_records *rec, const struct run_opts *o,
 	manifest_init(&om);
 	om.repos = xcalloc(orphans->n ? orphans->n : 1, sizeof(*om.repos));
 	for (i = 0; i < orphans->n; i++) {
+		if (orphans->v[i].holds != NULL) {
+			kept_holding(&orphans->v[i]);
+			continue;
+		}
 		if (!orphans->v[i].created)
 			continue;
 		s = &om.repos[om.nrepos++];

@@ -224,6 +224,8 @@ spec_release(struct repo_spec *r)
 	free(r->path);
 	free(r->ref);
 	free(r->vcs_type);
+	free(r->outer);
+	free(r->inner);
 	for (j = 0; j < r->ngroups; j++)
 		free(r->groups[j]);
 	free(r->groups);

@@ -216,6 +216,29 @@ placed_of(const struct run *r, const struct repo_spec *s, unsigned *flags)
 	return e->placed;
 }
 
+/*
+ * The entries inside this one's work tree, whole lines up to a budget
+ * that keeps the JOB frame small: past it, the rest show as untracked in
+ * the outer entry's status, as git shows them.
+ */
+#define INNER_BUDGET	8192
+
+static char *
+inner_of(const struct repo_spec *s)
+{
+	size_t n;
+
+	if (s->inner == NULL)
+		return NULL;
+	n = strlen(s->inner);
+	if (n > INNER_BUDGET) {
+		n = INNER_BUDGET;
+		while (n > 0 && s->inner[n] != '\n')
+			n--;
+	}
+	return n > 0 ? xstrndup(s->inner, n) : NULL;
+}
+
 static bool
 send_job(struct run *r, size_t slot, int64_t now)
 {
@@ -224,7 +247,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	const struct repo_spec *s;
 	struct msg m;
 	unsigned flags;
-	char *dest, *trash;
+	char *dest, *trash, *inner;
 
 	if (j == NULL)
 		return false;
@@ -244,6 +267,8 @@ send_job(struct run *r, size_t slot, int64_t now)
 	trash = r->o->op == OP_RETIRE ? xasprintf("%s/%s/%s.%s", r->o->workspace,
 	    ORPHANS_TRASH, s->path, r->o->trash_stamp) : NULL;
 	m.u.job.trash = trash;
+	m.u.job.outer = s->outer;
+	m.u.job.inner = inner = inner_of(s);
 	m.u.job.op = (uint8_t)r->o->op;
 	m.u.job.ref_kind = (uint8_t)s->ref_kind;
 	m.u.job.depth = s->depth;
@@ -253,6 +278,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	wire_queue(&w->wr, &m);
 	free(dest);
 	free(trash);
+	free(inner);
 	w->job = j;
 	w->state = W_BUSY;
 	stall_start(&w->stall, now);

@@ -338,3 +338,30 @@ Test(manifest, missing_file)
 	manifest_release(&m);
 	diags_release(&d);
 }
+
+/* vcstool lets entries nest: each learns its outer and inner entries. */
+Test(manifest, nested_entries_know_each_other)
+{
+	static const char text[] =
+	    "repositories:\n"
+	    "  src/a/x/deep:\n    type: git\n    url: https://e.com/d.git\n"
+	    "  src/a:\n    type: git\n    url: https://e.com/a.git\n"
+	    "  src/a/b:\n    type: git\n    url: https://e.com/b.git\n"
+	    "  src/a-b:\n    type: git\n    url: https://e.com/ab.git\n"
+	    "  src/a/b/c:\n    type: svn\n    url: https://e.com/c\n";
+	struct manifest m;
+	struct diags d;
+
+	diags_init(&d);
+	cr_assert_eq(manifest_parse(&m, "n.repos", text, strlen(text), &d), 0);
+	cr_expect_str_eq(m.repos[0].outer, "src/a", "the nearest outer entry");
+	cr_expect_null(m.repos[1].outer);
+	cr_expect_str_eq(m.repos[1].inner, "b\nx/deep", "direct inner ones only");
+	cr_expect_str_eq(m.repos[2].outer, "src/a");
+	cr_expect_str_eq(m.repos[2].inner, "c");
+	cr_expect_null(m.repos[3].outer, "src/a-b is beside src/a");
+	cr_expect_null(m.repos[3].inner);
+	cr_expect_str_eq(m.repos[4].outer, "src/a/b");
+	manifest_release(&m);
+	diags_release(&d);
+}
