@@ -181,6 +181,10 @@ repositories:
   ros/legacy:
     type: svn
     url: https://127.0.0.1:1/svn/legacy
+  ros/docs:
+    type: hg
+    url: https://127.0.0.1:1/hg/docs
+    version: default
 EOM
 	vsync -j 4 --ignore-unsupported --trace "$OUT/trace.json" "$OUT/m.repos"
 	expect_exit 0 "$(vstatus)" "nested sync"
@@ -197,7 +201,7 @@ PY
 	# what vcs import makes of the same file: same paths, same HEADs
 	mkdir -p "$OUT/vcs"
 	vcs import --input "$OUT/m.repos" "$OUT/vcs" >"$OUT/vcs.out" 2>&1
-	expect_exit 1 $? "vcs import: svn is not installed"
+	expect_exit 1 $? "vcs import: svn and hg are not installed"
 	for p in ros2/outer ros2/outer/colcon-build/ignored ros2/outer/vendor/untracked eProsima/beta; do
 		expect_eq "$(git -C "$OUT/vcs/$p" rev-parse HEAD)" "$(git -C "$WS/$p" rev-parse HEAD)" "$p: HEAD as vcs import's"
 		expect_eq "$(git -C "$OUT/vcs/$p" symbolic-ref -q HEAD)" "$(git -C "$WS/$p" symbolic-ref -q HEAD)" \
