@@ -19,7 +19,7 @@
 #include "result.h"
 #include "types.h"
 
-#define MSG_VERSION	6	/* HELLO carries it; bump on any change below */
+#define MSG_VERSION	7	/* HELLO carries it; bump on any change below */
 
 enum msg_type {
 	MSG_HELLO = 1,		/* worker -> parent: version, pid */
@@ -44,6 +44,8 @@ struct msg_job {
 	char		*ref;
 	char		*placed;	/* where githerd last put the checkout */
 	char		*trash;		/* OP_RETIRE: where the entry goes */
+	char		*outer;		/* the entry whose work tree holds this one */
+	char		*inner;		/* entries in this one's: "b\nx/c", relative */
 	uint8_t		 op;		/* enum job_op */
 	uint8_t		 ref_kind;	/* enum ref_kind */
 	uint8_t		 flags;		/* enum job_flags */

@@ -44,6 +44,8 @@ job_write(struct buf *b, const struct msg *m)
 	buf_put_str(b, j->ref, STR_MAX);
 	buf_put_str(b, j->placed, STR_MAX);
 	buf_put_str(b, j->trash, STR_MAX);
+	buf_put_str(b, j->outer, STR_MAX);
+	buf_put_str(b, j->inner, STR_MAX);
 	buf_put_u8(b, j->op);
 	buf_put_u8(b, j->ref_kind);
 	buf_put_u8(b, j->flags);
@@ -63,6 +65,8 @@ job_read(struct msg *m, struct buf_cursor *c)
 	j->ref = buf_get_str(c);
 	j->placed = buf_get_str(c);
 	j->trash = buf_get_str(c);
+	j->outer = buf_get_str(c);
+	j->inner = buf_get_str(c);
 	j->op = buf_get_u8(c);
 	j->ref_kind = buf_get_u8(c);
 	j->flags = buf_get_u8(c);
@@ -81,6 +85,8 @@ job_free(struct msg *m)
 	free(m->u.job.ref);
 	free(m->u.job.placed);
 	free(m->u.job.trash);
+	free(m->u.job.outer);
+	free(m->u.job.inner);
 }
 
 /* --- PHASE -------------------------------------------------------------- */

@@ -174,6 +174,20 @@ static const struct option_row options[] = {
 	FLAG("branches", 0, CMD_FREEZE, branches,
 	    "freeze: each entry's branch instead of its commit\n"
 	    "(detached: the commit), as vcs export writes"),
+	COUNT("depth", 0, CMD_SYNC | CMD_STATUS, depth, 0, INT_MAX,
+	    "every entry: N commits of history, whatever the\n"
+	    "manifest says (0: all; http(s) only)"),
+	FLAG("shallow", 0, CMD_SYNC | CMD_STATUS, shallow,
+	    "every entry: --depth 1 (vcs import --shallow)"),
+	SET("recursive", 0, CMD_SYNC, recursive, 1,
+	    "every entry: its submodules too, recursively\n"
+	    "(vcs import --recursive)"),
+	SET("no-recursive", 0, CMD_SYNC, recursive, -1,
+	    "every entry: no submodules, whatever the\n"
+	    "manifest says"),
+	FLAG("ignore-unsupported", 0, RUNS, ignore_unsupported,
+	    "entries of a type githerd does not sync (svn, hg,\n"
+	    "...) are listed, and do not make the exit status 1"),
 	GROUPS("group", SELECTING, groups,
 	    "only entries in group G (repeatable)"),
 	GROUPS("exclude", SELECTING, excludes,
@@ -557,6 +571,7 @@ defaults(struct cli *cli)
 	cli->low_speed = CLI_LOW_SPEED;
 	cli->low_speed_s = CLI_LOW_SPEED_S;
 	cli->unused_for_s = -1;
+	cli->depth = CLI_DEPTH_UNSET;
 }
 
 /* --- operands ----------------------------------------------------------- */
@@ -765,6 +780,13 @@ cli_parse(struct cli *cli, int argc, char **argv)
 	if (operands(cli, argc, argv) == -1 ||
 	    (cli->cmd == CMD_EXEC && check_command(cli) == -1))
 		goto usage;
+	if (cli->shallow && cli->depth != CLI_DEPTH_UNSET && cli->depth != 1) {
+		fprintf(stderr, "githerd: %s: --shallow contradicts --depth %lu\n",
+		    cli->name, cli->depth);
+		goto usage;
+	}
+	if (cli->shallow)
+		cli->depth = 1;
 	if (cli->cmd == CMD_SYNC && cli->fetch && !cli->dry_run) {
 		fprintf(stderr, "githerd: sync: --fetch goes with --dry-run (a "
 		    "sync always asks the remotes)\n");

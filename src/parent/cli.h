@@ -26,6 +26,7 @@
 /* Above any real repository (a kernel clone has ~10M objects), far below
  * what a lying pack header could make the indexer allocate for. */
 #define CLI_MAX_OBJECTS		50000000UL
+#define CLI_DEPTH_UNSET		((unsigned long)-1)	/* no --depth, no --shallow */
 
 enum cli_cmd {
 	CMD_SYNC = 1 << 0,
@@ -80,6 +81,12 @@ struct cli {
 	bool			 prune_orphans;	/* sync --prune */
 	bool			 allow_unpushed;	/* freeze */
 	bool			 branches;	/* freeze --branches */
+	/* every selected entry, whatever the manifest says (vcs import's
+	 * --shallow and --recursive) */
+	unsigned long		 depth;		/* CLI_DEPTH_UNSET: the manifest's */
+	bool			 shallow;	/* --shallow: depth 1 */
+	int			 recursive;	/* 1 --recursive, -1 --no-recursive */
+	bool			 ignore_unsupported;	/* not git: exit 0 */
 	const char		*output;	/* freeze -o */
 	struct cli_list		 groups, excludes;
 	struct cli_shard	 shard;

@@ -19,6 +19,7 @@ struct freeze_ctx {
 	const char		*output;	/* NULL: stdout */
 	bool			 allow_unpushed;
 	bool			 branches;	/* --branches */
+	bool			 ignore_unsupported;
 	const char		*named;		/* for the header */
 };
 
@@ -33,7 +34,7 @@ finish_freeze(const struct queue *q, void *arg, struct buf *out,
 	if (*code == EXIT_SYSTEM)
 		goto out;
 	switch (freeze_write(out, fc->m, fc->named, q, fc->branches,
-	    &warnings)) {
+	    fc->ignore_unsupported, &warnings)) {
 	case -1:
 		*code = EXIT_FAILED;
 		break;
@@ -82,6 +83,7 @@ cmd_freeze(int argc, char **argv, const struct worker_side *worker)
 	fc.output = c.out_abs;
 	fc.allow_unpushed = c.cli.allow_unpushed;
 	fc.branches = c.cli.branches;
+	fc.ignore_unsupported = c.cli.ignore_unsupported;
 	/* The saved copy stands for the manifest a sync was given. */
 	origin = c.saved != NULL ? workspace_manifest_origin(&c.ws) : NULL;
 	fc.named = origin;

@@ -50,7 +50,8 @@ finish_status(const struct queue *q, void *arg, struct buf *out,
 	if (*code != EXIT_OK && *code != EXIT_SKIPPED)
 		return;
 	for (i = 0; i < q->njobs; i++)
-		if (q->jobs[i].state != JOB_CHECKED ||
+		if (q->jobs[i].state == JOB_UNSUPPORTED ?
+		    !o->ignore_unsupported : q->jobs[i].state != JOB_CHECKED ||
 		    q->jobs[i].result.state != ES_OK)
 			*code = EXIT_FAILED;
 }

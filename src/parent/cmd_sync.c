@@ -127,7 +127,8 @@ finish_dry_run(const struct queue *q, void *arg, struct buf *out,
 	if (*code == EXIT_SYSTEM)
 		return;
 	*code = listing_dry_run(out, q, o->order, r->cmd->cli.switch_back ?
-	    NULL : &r->ledger, o->summary_color) > 0 ? EXIT_FAILED : EXIT_OK;
+	    NULL : &r->ledger, o->summary_color, o->ignore_unsupported) > 0 ?
+	    EXIT_FAILED : EXIT_OK;
 }
 
 /* A dry run of a sync into a workspace that is not there yet. */
@@ -136,19 +137,22 @@ dry_run_empty(struct command *c)
 {
 	struct buf out = BUF_INIT;
 	struct queue q;
+	size_t failing;
 
 	buf_init(&out);
 	queue_init(&q, &c->m);
 	for (size_t i = 0; i < q.njobs; i++) {
+		if (q.jobs[i].state != JOB_PENDING)
+			continue;	/* unsupported: said as such */
 		q.jobs[i].state = JOB_CHECKED;
 		q.jobs[i].result.state = ES_MISSING;
 	}
-	listing_dry_run(&out, &q, NULL, NULL, runopts_color(&c->cli,
-	    STDOUT_FILENO));
+	failing = listing_dry_run(&out, &q, NULL, NULL, runopts_color(&c->cli,
+	    STDOUT_FILENO), c->cli.ignore_unsupported);
 	fwrite(out.data, 1, out.len, stdout);
 	queue_release(&q);
 	buf_release(&out);
-	return EXIT_OK;
+	return failing > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
 /* sync's housekeeping once the lock is held. */
@@ -212,6 +216,23 @@ record_prune(const struct queue *q, void *arg)
 		fprintf(stderr, "githerd: warning: %s\n", err);
 }
 
+/* An orphan that holds an entry: moving it would take that one along. */
+static void
+kept_holding(const struct orphan *o)
+{
+	struct buf b = BUF_INIT;
+
+	buf_init(&b);
+	buf_addstr(&b, "githerd: kept ");
+	sanitize_str(&b, o->path);
+	buf_addstr(&b, " (not in the manifest): the entry ");
+	sanitize_str(&b, o->holds);
+	buf_addstr(&b, " is inside it\n");
+	fwrite(b.data, 1, b.len, stdout);
+	fflush(stdout);
+	buf_release(&b);
+}
+
 /*
  * The orphans a sync created, each to a worker that moves it into the
  * trash if nothing in it would be lost.  A failure to prune makes the
@@ -232,6 +253,10 @@ prune(struct command *c, struct sync_records *rec, const struct run_opts *o,
 	manifest_init(&om);
 	om.repos = xcalloc(orphans->n ? orphans->n : 1, sizeof(*om.repos));
 	for (i = 0; i < orphans->n; i++) {
+		if (orphans->v[i].holds != NULL) {
+			kept_holding(&orphans->v[i]);
+			continue;
+		}
 		if (!orphans->v[i].created)
 			continue;
 		s = &om.repos[om.nrepos++];

@@ -7,6 +7,7 @@
 
 #include "command.h"
 #include "jobarray.h"
+#include "override.h"
 #include "runopts.h"
 #include "select.h"
 #include "sig.h"
@@ -366,14 +367,21 @@ command_run(struct command *c, struct run_opts *o)
 
 /*
  * sync, status and freeze, before the workspace: the manifest first (a
- * bad one touches nothing, not even -C), then the files the workers will
- * read (a dry run reads none).
+ * bad one touches nothing, not even -C) with the command line's
+ * overrides of its keys, then the files the workers will read (a dry run
+ * reads none).
  */
 int
 command_select_for_run(struct command *c, enum exit_code *code)
 {
+	struct buf note = BUF_INIT;
+
 	if (command_select(c, code) == -1)
 		return -1;
+	buf_init(&note);
+	override_apply(&c->m, &c->cli, &note);
+	fputs(note.data, stderr);
+	buf_release(&note);
 	if (!c->cli.dry_run && runopts_check_files(&c->cli) == -1) {
 		*code = EXIT_USAGE;
 		return -1;

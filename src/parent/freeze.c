@@ -51,16 +51,26 @@ check_branch(const struct job *j, struct buf *warnings)
 	return 0;
 }
 
-/* Why an entry cannot be pinned, or what the pin does not capture. */
+/*
+ * Why an entry cannot be pinned, or what the pin does not capture: 0
+ * pinned, 1 pinned to what exists only here, -1 unpinned, -2 unpinned
+ * for its type.
+ */
 static int
 check(const struct job *j, bool branches, struct buf *warnings)
 {
 	const char *path = j->spec->path;
-
 	bool unusable = j->state != JOB_CHECKED ||
 	    j->result.state == ES_MISSING || j->result.state == ES_NOT_REPO ||
 	    j->result.state == ES_WRONG_ORIGIN || j->result.state == ES_BROKEN;
 
+	if (j->state == JOB_UNSUPPORTED) {
+		buf_addf(warnings, "githerd: freeze: %s: unsupported (type ",
+		    path);
+		sanitize_str(warnings, j->spec->vcs_type);
+		buf_addstr(warnings, "): kept as written, unpinned\n");
+		return -2;
+	}
 	if (unusable || (!j->spec->mirror && j->result.head[0] == '\0')) {
 		buf_addf(warnings, "githerd: freeze: %s: ", path);
 		sanitize_str(warnings, j->result.message ? j->result.message : "no commit");
@@ -147,7 +157,12 @@ vcstool_entry(struct buf *b, const struct job *j, struct pin pin)
 
 	buf_addstr(b, "  ");
 	yaml_quote(b, r->path);
-	buf_addstr(b, ":\n    type: git\n    url: ");
+	buf_addstr(b, ":\n    type: ");
+	if (r->vcs_type != NULL)
+		yaml_quote(b, r->vcs_type);
+	else
+		buf_addstr(b, "git");
+	buf_addstr(b, "\n    url: ");
 	quote_url(b, r->url);
 	buf_addch(b, '\n');
 	if (pin.pinned) {
@@ -167,7 +182,8 @@ vcstool_entry(struct buf *b, const struct job *j, struct pin pin)
  */
 int
 freeze_write(struct buf *out, const struct manifest *m, const char *named,
-    const struct queue *q, bool branches, struct buf *warnings)
+    const struct queue *q, bool branches, bool ignore_unsupported,
+    struct buf *warnings)
 {
 	const struct job *j;
 	struct pin pin;
@@ -194,7 +210,7 @@ freeze_write(struct buf *out, const struct manifest *m, const char *named,
 		k = check(j, branches, warnings);
 		pin.pinned = k >= 0;
 		pin.branch = branches ? j->result.branch : NULL;
-		if (k < 0)
+		if (k == -1 || (k == -2 && !ignore_unsupported))
 			rc = -1;
 		else if (k == 1 && rc == 0)
 			rc = 1;

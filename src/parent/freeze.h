@@ -7,6 +7,8 @@
 #ifndef GITHERD_FREEZE_H
 #define GITHERD_FREEZE_H
 
+#include <stdbool.h>
+
 #include "buf.h"
 #include "manifest.h"
 #include "queue.h"
@@ -14,10 +16,12 @@
 /*
  * named: the manifest the header names (NULL: the one read); branches:
  * name branches rather than commits.  0 all pinned; -1 some kept
- * unpinned; 1 some pins (commits, or branches) exist only here.
+ * unpinned; 1 some pins (commits, or branches) exist only here.  An entry
+ * of a type githerd does not sync is written back as it was, unpinned:
+ * -1 too, unless ignore_unsupported.
  */
 int	freeze_write(struct buf *out, const struct manifest *,
 	    const char *named, const struct queue *, bool branches,
-	    struct buf *warnings);
+	    bool ignore_unsupported, struct buf *warnings);
 
 #endif

@@ -14,6 +14,12 @@
 static void
 ref_text(struct buf *b, const struct repo_spec *r)
 {
+	if (r->vcs_type != NULL) {
+		buf_addstr(b, "unsupported (type ");
+		sanitize_str(b, r->vcs_type);
+		buf_addch(b, ')');
+		return;
+	}
 	buf_addstr(b, ref_kind_name(r->ref_kind));
 	if (r->ref != NULL) {
 		buf_addch(b, ' ');
@@ -81,7 +87,7 @@ listing_json(struct buf *b, const struct manifest *m)
 }
 
 enum action { ACT_CLONE, ACT_UPDATE, ACT_SKIP, ACT_CONFLICT, ACT_KEEP,
-    ACT_MAX };
+    ACT_UNSUPPORTED, ACT_MAX };
 
 /*
  * Is the checkout no longer where the last sync put it, for the same
@@ -112,6 +118,8 @@ moved_by_user(const struct job *j, const struct ledger *l)
 static enum action
 action_of(const struct job *j, const struct ledger *l)
 {
+	if (j->state == JOB_UNSUPPORTED)
+		return ACT_UNSUPPORTED;
 	if (j->state != JOB_CHECKED)
 		return ACT_CONFLICT;
 	if ((j->result.state == ES_OTHER_REF ||
@@ -144,12 +152,12 @@ action_of(const struct job *j, const struct ledger *l)
 
 size_t
 listing_dry_run(struct buf *b, const struct queue *q, const unsigned *order,
-    const struct ledger *l, bool color)
+    const struct ledger *l, bool color, bool ignore_unsupported)
 {
 	static const char *const word[ACT_MAX] = { "clone   ", "update  ",
-	    "skip?   ", "conflict", "keep    " };
+	    "skip?   ", "conflict", "keep    ", "unsupported" };
 	static const char *const paint[ACT_MAX] = { TERM_GREEN, "",
-	    TERM_YELLOW, TERM_RED, "" };
+	    TERM_YELLOW, TERM_RED, "", TERM_YELLOW };
 	size_t i, count[ACT_MAX] = { 0 };
 	const struct job *j;
 	enum action a;
@@ -170,6 +178,11 @@ listing_dry_run(struct buf *b, const struct queue *q, const unsigned *order,
 			ref_text(b, j->spec);
 			buf_addch(b, ')');
 			free(url);
+			break;
+		case ACT_UNSUPPORTED:
+			buf_addstr(b, " (type ");
+			sanitize_str(b, j->spec->vcs_type);
+			buf_addch(b, ')');
 			break;
 		case ACT_UPDATE:
 			if (j->result.where != NULL) {
@@ -192,6 +205,9 @@ listing_dry_run(struct buf *b, const struct queue *q, const unsigned *order,
 		buf_addf(b, ", %zu kept where %s user put %s", count[ACT_KEEP],
 		    count[ACT_KEEP] == 1 ? "its" : "their",
 		    count[ACT_KEEP] == 1 ? "it" : "them");
+	if (count[ACT_UNSUPPORTED] > 0)
+		buf_addf(b, ", %zu unsupported", count[ACT_UNSUPPORTED]);
 	buf_addstr(b, "; nothing was done\n");
-	return count[ACT_CONFLICT];
+	return count[ACT_CONFLICT] + (ignore_unsupported ? 0 :
+	    count[ACT_UNSUPPORTED]);
 }

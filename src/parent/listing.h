@@ -18,12 +18,14 @@ void	listing_text(struct buf *, const struct manifest *);
 void	listing_json(struct buf *, const struct manifest *);
 
 /*
- * From an offline status of the workspace: clone, update, skip, keep or
- * conflict for each entry, in the order a sync would start them; ledger
- * (NULL: none, or --switch) tells the checkouts a sync would keep.
- * Returns the number of conflicts (entries a sync would fail).
+ * From an offline status of the workspace: clone, update, skip, keep,
+ * conflict or unsupported for each entry, in the order a sync would start
+ * them; ledger (NULL: none, or --switch) tells the checkouts a sync would
+ * keep.  Returns the number of entries that would make a sync exit 1:
+ * conflicts, and unsupported ones unless ignore_unsupported.
  */
 size_t	listing_dry_run(struct buf *, const struct queue *,
-	    const unsigned *order, const struct ledger *, bool color);
+	    const unsigned *order, const struct ledger *, bool color,
+	    bool ignore_unsupported);
 
 #endif

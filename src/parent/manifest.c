@@ -145,8 +145,9 @@ manifest_add_spec(struct manifest_parse *p, const struct manifest_fields *f,
 	char err[512];
 	size_t i;
 
-	if (url_check(f->url->value, (p->flags & MANIFEST_ALLOW_LOCAL) != 0,
-	    err, sizeof(err)) == -1) {
+	/* Another type's URL is never used, only shown (sanitised). */
+	if (f->vcs_type == NULL && url_check(f->url->value,
+	    (p->flags & MANIFEST_ALLOW_LOCAL) != 0, err, sizeof(err)) == -1) {
 		manifest_error(p, f->url, "%s", err);
 		free(path);
 		return;
@@ -181,6 +182,7 @@ manifest_add_spec(struct manifest_parse *p, const struct manifest_fields *f,
 	r->size_hint = f->size_hint;
 	r->line = entry->line;
 	r->col = entry->col;
+	r->vcs_type = f->vcs_type ? xstrdup(f->vcs_type->value) : NULL;
 	if (f->groups != NULL && f->groups->nitems > 0) {
 		r->groups = xreallocarray(NULL, f->groups->nitems,
 		    sizeof(*r->groups));
@@ -221,6 +223,9 @@ spec_release(struct repo_spec *r)
 	free(r->url);
 	free(r->path);
 	free(r->ref);
+	free(r->vcs_type);
+	free(r->outer);
+	free(r->inner);
 	for (j = 0; j < r->ngroups; j++)
 		free(r->groups[j]);
 	free(r->groups);

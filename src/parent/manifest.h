@@ -41,6 +41,19 @@ struct repo_spec {
 	size_t		  ngroups;
 	uint64_t	  size_hint;	/* bytes, 0 if not given */
 	unsigned	  line, col;	/* where the entry starts */
+	/*
+	 * A vcstool entry of another type (hg, svn, bzr, tar, ...): kept
+	 * as written (url, version in ref) and never synced; NULL for git.
+	 */
+	char		 *vcs_type;
+	/*
+	 * Nesting (manifest_paths.c), over the whole manifest, whatever a
+	 * run selects: the path of the nearest entry this one is inside,
+	 * and the paths of the entries directly inside this one, relative
+	 * to it and '\n'-separated; NULL for none.
+	 */
+	char		 *outer;
+	char		 *inner;
 };
 
 /* hosts: in the manifest: at most jobs at a time on one server. */

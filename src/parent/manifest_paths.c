@@ -1,7 +1,12 @@
 /*
  * The paths of all entries together, once each entry is valid alone: no
  * two entries at one path, or at paths a filesystem may take for one
- * (case, Unicode normalisation), none inside another.
+ * (case, Unicode normalisation).  An entry may sit inside another's work
+ * tree, as vcstool allows ("src/a" and "src/a/b"): spelt with the outer
+ * path as its first components (a nesting only a case-insensitive or
+ * normalising filesystem makes is refused) and never inside a bare clone.
+ * Each nested entry learns its nearest outer entry (repo_spec.outer) and
+ * each outer one the entries directly inside it (repo_spec.inner).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +80,41 @@ collision(struct manifest_parse *p, struct ynode *at, const struct keyed *q,
 		    q->spec->line);
 }
 
+/* "b" (inside "src/a") to the outer entry's list of inner paths. */
+static void
+add_inner(struct repo_spec *outer, const char *rel)
+{
+	size_t had = outer->inner ? strlen(outer->inner) : 0;
+
+	outer->inner = xreallocarray(outer->inner, had + strlen(rel) + 2, 1);
+	if (had > 0)
+		outer->inner[had++] = '\n';
+	strcpy(outer->inner + had, rel);
+}
+
+/* inner sits in outer's directory on some filesystem: can it nest? */
+static void
+nest(struct manifest_parse *p, struct ynode *at, struct repo_spec *outer,
+    struct repo_spec *inner)
+{
+	if (!path_is_inside(outer->path, inner->path, false)) {
+		manifest_error(p, at, "path '%s' is inside '%s', the entry at "
+		    "line %u, only where case or Unicode normalisation is "
+		    "ignored: spell its first components as that path is",
+		    inner->path, outer->path, outer->line);
+		return;
+	}
+	if (outer->bare) {
+		manifest_error(p, at, "path '%s' is inside '%s', the %s at "
+		    "line %u: an entry can only nest in a work tree",
+		    inner->path, outer->path, outer->mirror ? "mirror" :
+		    "bare clone", outer->line);
+		return;
+	}
+	inner->outer = xstrdup(outer->path);
+	add_inner(outer, inner->path + strlen(outer->path) + 1);
+}
+
 void
 manifest_paths_check(struct manifest_parse *p)
 {
@@ -105,10 +145,7 @@ manifest_paths_check(struct manifest_parse *p)
 		    r->key, false))
 			depth--;
 		if (depth > 0)
-			manifest_error(p, &at, "path '%s' is inside '%s', the "
-			    "entry at line %u: entries must not nest",
-			    r->spec->path, stack[depth - 1]->spec->path,
-			    stack[depth - 1]->spec->line);
+			nest(p, &at, stack[depth - 1]->spec, r->spec);
 		stack[depth++] = r;
 	}
 	for (i = 0; i < n; i++) {

@@ -27,6 +27,7 @@ struct manifest_fields {
 	bool			 submodules, bare, mirror;
 	const struct ynode	*bare_node, *mirror_node, *sub_node, *depth_node;
 	uint64_t		 size_hint;
+	const struct ynode	*vcs_type;	/* vcstool, not git: kept, unsynced */
 };
 
 struct manifest_parse {

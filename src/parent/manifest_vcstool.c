@@ -1,7 +1,11 @@
 /*
  * vcstool's .repos format ('repositories:' mapping paths to type, url and
- * version), as 'vcs import' reads it: git entries only, a version is a
- * commit when it is 40 hex digits and a branch or tag otherwise.
+ * version), as 'vcs import' reads it: a version is a commit when it is 40
+ * hex digits and a branch or tag otherwise.  An entry of another type
+ * (hg, svn, bzr, tar, zip, or one vcstool does not know either) is kept
+ * with its type, URL and version as written, for the commands to list as
+ * unsupported; its URL and version are never used, so they are checked
+ * for being strings only.
  */
 #include <string.h>
 
@@ -52,18 +56,17 @@ read_vcstool_entry(struct manifest_parse *p, const struct ynode *pathkey,
 		    pathkey->value);
 		return;
 	}
-	if (strcmp(type->value, "git") != 0) {
-		manifest_error(p, type, "repository '%s' has type '%s': "
-		    "githerd clones git repositories only", pathkey->value,
-		    type->value);
-		return;
-	}
+	if (strcmp(type->value, "git") != 0)
+		f.vcs_type = type;
 	if (f.url == NULL) {
 		manifest_error(p, entry, "repository '%s' has no 'url'",
 		    pathkey->value);
 		return;
 	}
-	if (version != NULL) {
+	if (version != NULL && f.vcs_type != NULL) {
+		f.ref = version;
+		f.kind = REF_VERSION;
+	} else if (version != NULL) {
 		const char *why = manifest_is_full_hex(version->value) ? NULL :
 		    manifest_ref_problem(version->value);
 

@@ -13,10 +13,30 @@ path_cmp(const void *key, const void *elem)
 	return strcmp(key, *(char *const *)elem);
 }
 
+/* The first known path inside dir ("dir/..."), or NULL. */
+static const char *
+known_inside(char *const *known, size_t nknown, const char *dir)
+{
+	size_t lo = 0, hi = nknown, mid, n = strlen(dir);
+
+	while (lo < hi) {	/* the first path >= "dir/" */
+		mid = lo + (hi - lo) / 2;
+		if (strncmp(known[mid], dir, n) < 0 ||
+		    (strncmp(known[mid], dir, n) == 0 &&
+		    (unsigned char)known[mid][n] < '/'))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nknown && strncmp(known[lo], dir, n) == 0 &&
+	    known[lo][n] == '/' ? known[lo] : NULL;
+}
+
 void
 orphans_find(struct orphans *o, const struct ledger *l, char *const *known,
     size_t nknown, const char *workspace)
 {
+	const char *inside;
 	char *dest;
 	size_t i;
 
@@ -30,6 +50,8 @@ orphans_find(struct orphans *o, const struct ledger *l, char *const *known,
 			XGROW(o->v, o->n + 1, o->cap);
 			o->v[o->n].path = xstrdup(l->v[i].path);
 			o->v[o->n].created = l->v[i].created;
+			inside = known_inside(known, nknown, l->v[i].path);
+			o->v[o->n].holds = inside ? xstrdup(inside) : NULL;
 			o->n++;
 		}
 		free(dest);
@@ -41,8 +63,10 @@ orphans_release(struct orphans *o)
 {
 	size_t i;
 
-	for (i = 0; i < o->n; i++)
+	for (i = 0; i < o->n; i++) {
 		free(o->v[i].path);
+		free(o->v[i].holds);
+	}
 	free(o->v);
 	memset(o, 0, sizeof(*o));
 }

@@ -20,6 +20,8 @@
 struct orphan {
 	char	*path;
 	bool	 created;	/* by a sync: --prune may remove it */
+	char	*holds;		/* an entry of the manifest inside it, or NULL:
+				 * --prune keeps it */
 };
 
 struct orphans {

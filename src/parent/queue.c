@@ -6,6 +6,50 @@
 #include "queue.h"
 #include "xmalloc.h"
 
+struct named {
+	const char	*path;
+	unsigned	 id;
+};
+
+static int
+by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->path,
+	    ((const struct named *)b)->path);
+}
+
+/* Each nested job waits for its outer one, if this run has it. */
+static void
+link_nested(struct queue *q)
+{
+	struct named *v, key, *hit;
+	struct job *j, *o;
+	size_t i;
+
+	v = xreallocarray(NULL, q->njobs ? q->njobs : 1, sizeof(*v));
+	for (i = 0; i < q->njobs; i++) {
+		v[i].path = q->jobs[i].spec->path;
+		v[i].id = (unsigned)i;
+	}
+	qsort(v, q->njobs, sizeof(*v), by_path);
+	for (i = 0; i < q->njobs; i++) {
+		j = &q->jobs[i];
+		if ((key.path = j->spec->outer) == NULL ||
+		    (hit = bsearch(&key, v, q->njobs, sizeof(*v),
+		    by_path)) == NULL)
+			continue;
+		o = &q->jobs[hit->id];
+		j->outer = o->id;
+		j->next_inner = o->first_inner;
+		o->first_inner = j->id;
+		if (j->state == JOB_PENDING && !job_state_final(o->state)) {
+			j->blocked = true;
+			q->nblocked++;
+		}
+	}
+	free(v);
+}
+
 void
 queue_init(struct queue *q, const struct manifest *m)
 {
@@ -17,13 +61,21 @@ queue_init(struct queue *q, const struct manifest *m)
 	for (i = 0; i < q->njobs; i++) {
 		q->jobs[i].id = (unsigned)i;
 		q->jobs[i].spec = &m->repos[i];
-		q->jobs[i].state = JOB_PENDING;
+		q->jobs[i].state = m->repos[i].vcs_type != NULL ?
+		    JOB_UNSUPPORTED : JOB_PENDING;
+		q->jobs[i].outer = QUEUE_NONE;
+		q->jobs[i].first_inner = QUEUE_NONE;
+		q->jobs[i].next_inner = QUEUE_NONE;
+		q->count[q->jobs[i].state]++;
+		if (m->repos[i].vcs_type != NULL)
+			result_message(&q->jobs[i].result, "unsupported (type "
+			    "%s)", m->repos[i].vcs_type);
 	}
-	q->count[JOB_PENDING] = q->njobs;
 	q->order = xreallocarray(NULL, q->njobs ? q->njobs : 1,
 	    sizeof(*q->order));
 	for (i = 0; i < q->njobs; i++)
 		q->order[i] = (unsigned)i;
+	link_nested(q);
 }
 
 void
@@ -54,7 +106,7 @@ queue_set_hosts(struct queue *q, const unsigned *host_of,
 	q->host_pending = xcalloc(nhosts ? nhosts : 1,
 	    sizeof(*q->host_pending));
 	for (i = 0; i < q->njobs; i++)
-		if (q->jobs[i].state == JOB_PENDING)
+		if (q->jobs[i].state == JOB_PENDING && !q->jobs[i].blocked)
 			q->host_pending[host_of[i]]++;
 	q->nhosts = nhosts;
 }
@@ -84,12 +136,41 @@ queue_release(struct queue *q)
 	memset(q, 0, sizeof(*q));
 }
 
+static void	set_state(struct queue *, struct job *, enum job_state);
+
+/*
+ * A job that became final frees the jobs inside it.  A blocked job is in
+ * no host's pending count until then: a host's room goes to jobs that can
+ * start.
+ */
+static void
+unblock_inner(struct queue *q, const struct job *outer)
+{
+	struct job *j;
+	unsigned k;
+
+	for (k = outer->first_inner; k != QUEUE_NONE; k = j->next_inner) {
+		j = &q->jobs[k];
+		if (!j->blocked)
+			continue;
+		j->blocked = false;
+		q->nblocked--;
+		if (q->host_of != NULL && j->state == JOB_PENDING)
+			q->host_pending[q->host_of[j->id]]++;
+	}
+}
+
 static void
 set_state(struct queue *q, struct job *j, enum job_state s)
 {
 	unsigned h;
+	bool was_final = job_state_final(j->state);
 
-	if (q->host_of != NULL && j->state != s) {
+	if (j->blocked && s != JOB_PENDING) {
+		/* cancelled while it waited */
+		j->blocked = false;
+		q->nblocked--;
+	} else if (q->host_of != NULL && j->state != s) {
 		h = q->host_of[j->id];
 		if (j->state == JOB_RUNNING)
 			q->host_running[h]--;
@@ -103,6 +184,8 @@ set_state(struct queue *q, struct job *j, enum job_state s)
 	q->count[j->state]--;
 	q->count[s]++;
 	j->state = s;
+	if (!was_final && job_state_final(s))
+		unblock_inner(q, j);
 }
 
 static void
@@ -157,7 +240,7 @@ queue_next(struct queue *q, int64_t now)
 		q->next++;
 	for (k = q->next; k < q->njobs; k++) {
 		j = &q->jobs[q->order[k]];
-		if (j->state != JOB_PENDING || j->tries > 0 ||
+		if (j->state != JOB_PENDING || j->tries > 0 || j->blocked ||
 		    !host_has_room(q, j))
 			continue;
 		start(q, j, now);
@@ -295,7 +378,7 @@ queue_startable(const struct queue *q)
 	unsigned room;
 
 	if (q->host_of == NULL)
-		return q->count[JOB_PENDING];
+		return q->count[JOB_PENDING] - q->nblocked;
 	for (h = 0; h < q->nhosts; h++) {
 		room = q->host_limit[h] == 0 ? q->host_pending[h] :
 		    q->host_limit[h] - q->host_running[h];
@@ -330,6 +413,7 @@ job_state_name(enum job_state s)
 		[JOB_FAILED] = "failed",
 		[JOB_CANCELLED] = "cancelled",
 		[JOB_CHECKED] = "checked",
+		[JOB_UNSUPPORTED] = "unsupported",
 	};
 
 	return (unsigned)s < JOB_STATE_MAX ? names[s] : "?";

@@ -1,8 +1,13 @@
 /*
  * The queue: one job per manifest entry and the state it is in.
  * PENDING -> RUNNING -> CLONED / UPDATED / UNCHANGED / SKIPPED / FAILED /
- * CANCELLED (sync) or CHECKED (status).  No fds, no processes, no output:
- * the loop in run.c drives it.
+ * CANCELLED (sync) or CHECKED (status).  An entry of a type githerd does
+ * not sync (vcstool's svn, hg, ...) is UNSUPPORTED from the start and
+ * never runs.  An entry inside another's work tree (repo_spec.outer)
+ * waits, as vcs import's do, until the job of that entry is final: it is
+ * passed over meanwhile, so other jobs keep the slots busy, and it counts
+ * as startable only then.  No fds, no processes, no output: the loop in
+ * run.c drives it.
  */
 #ifndef GITHERD_QUEUE_H
 #define GITHERD_QUEUE_H
@@ -26,6 +31,7 @@ enum job_state {
 	JOB_FAILED,
 	JOB_CANCELLED,
 	JOB_CHECKED,		/* status looked at it: see entry_state */
+	JOB_UNSUPPORTED,	/* not git: never started (spec->vcs_type) */
 	JOB_STATE_MAX
 };
 
@@ -50,7 +56,13 @@ struct job {
 	/* what the worker said; for a failed try, why */
 	struct job_result	 result;
 	char			*stderr_text;	/* stray worker output, if any */
+	/* nesting: the job this one waits for, and the jobs waiting for
+	 * this one (first, then each its next); QUEUE_NONE for none */
+	unsigned		 outer, first_inner, next_inner;
+	bool			 blocked;	/* outer not final yet */
 };
+
+#define QUEUE_NONE	((unsigned)-1)
 
 struct queue {
 	struct job	*jobs;
@@ -59,6 +71,7 @@ struct queue {
 	unsigned	*retry;		/* jobs waiting to be tried again */
 	size_t		 nretry, capretry;
 	size_t		 count[JOB_STATE_MAX];
+	size_t		 nblocked;	/* PENDING jobs waiting for an outer */
 	uint64_t	 rand;		/* xorshift state for jitter */
 	unsigned	*order;		/* job ids in the order to start them */
 	/* per-host limits, if any: at most host_limit[h] (0: any) running */

@@ -57,7 +57,9 @@ report_spec(struct buf *b, const struct repo_spec *r)
 	buf_addf(b, ", \"ref\": {\"kind\": \"%s\", \"name\": ",
 	    ref_kind_name(r->ref_kind));
 	json_string(b, r->ref);
-	buf_addf(b, "}, \"bare\": %s, \"mirror\": %s, \"submodules\": %s",
+	buf_addstr(b, "}, \"type\": ");
+	json_string(b, r->vcs_type != NULL ? r->vcs_type : "git");
+	buf_addf(b, ", \"bare\": %s, \"mirror\": %s, \"submodules\": %s",
 	    r->bare ? "true" : "false", r->mirror ? "true" : "false",
 	    r->submodules ? "true" : "false");
 	buf_addstr(b, ", \"groups\": [");
@@ -86,7 +88,8 @@ json_repo(struct buf *b, const struct job *j)
 		buf_addch(b, '}');
 	} else
 		buf_addstr(b, "null");
-	if (j->state == JOB_SKIPPED || j->state == JOB_KEPT) {
+	if (j->state == JOB_SKIPPED || j->state == JOB_KEPT ||
+	    j->state == JOB_UNSUPPORTED) {
 		buf_addstr(b, ", \"reason\": ");
 		json_string(b, j->result.message);
 	}
@@ -156,7 +159,8 @@ emit(struct buf *b, const struct queue *q, const struct report_meta *m,
 	json_string(b, m->signal);
 	buf_addf(b, ",\n  \"counts\": {\"total\": %zu", q->njobs);
 	for (s = JOB_CLONED; s < JOB_STATE_MAX; s++)
-		if (s != JOB_CHECKED || q->count[s] > 0)
+		if ((s != JOB_CHECKED && s != JOB_UNSUPPORTED) ||
+		    q->count[s] > 0)
 			buf_addf(b, ", \"%s\": %zu", job_state_name(s),
 			    q->count[s]);
 	buf_addstr(b, "},\n");

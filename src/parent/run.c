@@ -184,6 +184,29 @@ placed_of(const struct run *r, const struct repo_spec *s, unsigned *flags)
 	return e->placed;
 }
 
+/*
+ * The entries inside this one's work tree, whole lines up to a budget
+ * that keeps the JOB frame small: past it, the rest show as untracked in
+ * the outer entry's status, as git shows them.
+ */
+#define INNER_BUDGET	8192
+
+static char *
+inner_of(const struct repo_spec *s)
+{
+	size_t n;
+
+	if (s->inner == NULL)
+		return NULL;
+	n = strlen(s->inner);
+	if (n > INNER_BUDGET) {
+		n = INNER_BUDGET;
+		while (n > 0 && s->inner[n] != '\n')
+			n--;
+	}
+	return n > 0 ? xstrndup(s->inner, n) : NULL;
+}
+
 static bool
 send_job(struct run *r, size_t slot, int64_t now)
 {
@@ -192,7 +215,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	const struct repo_spec *s;
 	struct msg m;
 	unsigned flags;
-	char *dest, *trash;
+	char *dest, *trash, *inner;
 
 	if (j == NULL)
 		return false;
@@ -212,6 +235,8 @@ send_job(struct run *r, size_t slot, int64_t now)
 	trash = r->o->op == OP_RETIRE ? xasprintf("%s/%s/%s.%s", r->o->workspace,
 	    ORPHANS_TRASH, s->path, r->o->trash_stamp) : NULL;
 	m.u.job.trash = trash;
+	m.u.job.outer = s->outer;
+	m.u.job.inner = inner = inner_of(s);
 	m.u.job.op = (uint8_t)r->o->op;
 	m.u.job.ref_kind = (uint8_t)s->ref_kind;
 	m.u.job.depth = s->depth;
@@ -221,6 +246,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	wire_queue(&w->wr, &m);
 	free(dest);
 	free(trash);
+	free(inner);
 	w->job = j;
 	w->state = W_BUSY;
 	stall_start(&w->stall, now);
@@ -783,7 +809,8 @@ exit_code(const struct run *r)
 {
 	if (r->system_error)
 		return EXIT_SYSTEM;
-	if (r->q.count[JOB_FAILED] > 0)
+	if (r->q.count[JOB_FAILED] > 0 || (r->q.count[JOB_UNSUPPORTED] > 0 &&
+	    !r->o->ignore_unsupported))
 		return EXIT_FAILED;
 	if (r->q.count[JOB_SKIPPED] > 0)
 		return EXIT_SKIPPED;
@@ -831,6 +858,19 @@ write_trace(struct run *r, int64_t now)
 	}
 }
 
+/* The entries no worker takes, each a line before the others start. */
+static void
+tell_unsupported(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->q.njobs && r->q.count[JOB_UNSUPPORTED] > 0; i++)
+		if (r->q.jobs[i].state == JOB_UNSUPPORTED) {
+			progress_count(&r->pm, &r->q.jobs[i]);
+			view_job_done(&r->view, &r->q.jobs[i], &r->pm);
+		}
+}
+
 int
 run_jobs(const struct manifest *m, const struct run_opts *o,
     struct run_result *res)
@@ -859,6 +899,8 @@ run_jobs(const struct manifest *m, const struct run_opts *o,
 	r.pfd = xcalloc(1 + POOL_FDS_PER_WORKER * o->jobs, sizeof(*r.pfd));
 	if (o->notes != NULL)
 		view_note(&r.view, o->notes);
+	if (o->op == OP_SYNC)
+		tell_unsupported(&r);
 
 	rc = loop(&r);
 	if (rc == -1)

@@ -34,6 +34,7 @@ typedef void (*run_finish_fn)(const struct queue *, void *arg,
 struct run_opts {
 	enum job_op		 op;
 	unsigned		 job_flags;	/* added to every job (JOBF_FETCH) */
+	bool			 ignore_unsupported;	/* not git: exit 0 */
 	const struct ledger	*ledger;	/* sync: where checkouts were put */
 	const char		*trash_stamp;	/* OP_RETIRE: names in the trash */
 	run_finish_fn		 finish;	/* NULL: the sync summary */

@@ -131,6 +131,7 @@ runopts_fill(struct run_opts *o, const struct cli *cli, const char *ws,
 	o->job_flags = (cli->fetch ? JOBF_FETCH : 0) |
 	    (cli->no_prune ? JOBF_NO_PRUNE : 0) |
 	    (cli->switch_back ? JOBF_SWITCH : 0);
+	o->ignore_unsupported = cli->ignore_unsupported;
 	o->jobs = cap_jobs((size_t)cli->jobs, note, notelen);
 	o->workspace = ws;
 	o->manifest_file = cli->manifest;

@@ -33,6 +33,9 @@ summary_sync(struct buf *out, const struct queue *q,
 		    q->count[JOB_FAILED], color ? TERM_RESET : "");
 	if (q->count[JOB_CANCELLED] > 0)
 		buf_addf(out, ", %zu cancelled", q->count[JOB_CANCELLED]);
+	if (q->count[JOB_UNSUPPORTED] > 0)
+		buf_addf(out, ", %s%zu unsupported%s", color ? TERM_YELLOW : "",
+		    q->count[JOB_UNSUPPORTED], color ? TERM_RESET : "");
 	buf_addstr(out, " (");
 	line_bytes(out, p->bytes_done);
 	buf_addstr(out, " received)\n");
@@ -49,7 +52,14 @@ summary_sync(struct buf *out, const struct queue *q,
 			    color ? TERM_RED : "",
 			    color ? TERM_RESET : "", j->spec->path,
 			    errclass_name(j->result.err_class));
-		else
+		else if (j->state == JOB_UNSUPPORTED) {
+			buf_addf(out, "  %sunsupported%s %s (type ",
+			    color ? TERM_YELLOW : "", color ? TERM_RESET : "",
+			    j->spec->path);
+			sanitize_str(out, j->spec->vcs_type);
+			buf_addstr(out, ")\n");
+			continue;
+		} else
 			continue;
 		sanitize_str(out, j->result.message);
 		buf_addch(out, '\n');
@@ -77,7 +87,12 @@ summary_status(struct buf *out, const struct queue *q, bool color)
 		n = term_columns(j->spec->path, strlen(j->spec->path));
 		buf_addf(out, "%s%*s  ", j->spec->path, (int)(n < w ? w - n : 0),
 		    "");
-		if (j->state != JOB_CHECKED) {
+		if (j->state == JOB_UNSUPPORTED) {
+			c = TERM_YELLOW;
+			if (color)
+				buf_addstr(out, c);
+			sanitize_str(out, j->result.message);
+		} else if (j->state != JOB_CHECKED) {
 			c = TERM_RED;
 			if (color)
 				buf_addstr(out, c);

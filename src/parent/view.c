@@ -160,7 +160,7 @@ shown(const struct view *v, const struct job *j)
 	if (j->state == JOB_CHECKED || v->mode == VIEW_NONE)
 		return false;	/* status prints its table at the end */
 	return v->verbosity >= 0 || j->state == JOB_FAILED ||
-	    j->state == JOB_SKIPPED;
+	    j->state == JOB_SKIPPED || j->state == JOB_UNSUPPORTED;
 }
 
 void
@@ -208,6 +208,12 @@ view_job_done(struct view *v, const struct job *j,
 	case JOB_CANCELLED:
 		line_paint(&line, v->color, TERM_YELLOW, "cancel ");
 		buf_addf(&line, " %s", j->spec->path);
+		break;
+	case JOB_UNSUPPORTED:
+		line_paint(&line, v->color, TERM_YELLOW, "unsupported");
+		buf_addf(&line, " %s (type ", j->spec->path);
+		sanitize_str(&line, j->spec->vcs_type);
+		buf_addch(&line, ')');
 		break;
 	default:
 		line_paint(&line, v->color, TERM_RED, "FAIL   ");

@@ -252,9 +252,33 @@ out:
 	return rc;
 }
 
-/* dir (workspace-relative) is entered through the walker, never a link. */
+/*
+ * Is name what tmp_path() (run.c) calls a clone of base in progress:
+ * PREFIX.<pid>.<job>.<base, cut at 60 bytes>?
+ */
+static bool
+tmp_name_of(const char *name, const char *base)
+{
+	const char *p = name + strlen(PATH_TMP_PREFIX);
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		if (*p++ != '.' || *p < '0' || *p > '9')
+			return false;
+		p += strspn(p, "0123456789");
+	}
+	return *p == '.' && strncmp(p + 1, base, 60) == 0 &&
+	    strlen(p + 1) == (strlen(base) < 60 ? strlen(base) : 60);
+}
+
+/*
+ * dir (workspace-relative) is entered through the walker, never a link.
+ * For a directory inside another entry's work tree, only is the base name
+ * of the nested entry there: what else is in it belongs to that checkout,
+ * so only that entry's temporary clones go, nothing else named like one.
+ */
 static size_t
-sweep_dir(int wsfd, const char *dir)
+sweep_dir(int wsfd, const char *dir, const char *only)
 {
 	DIR *d;
 	struct dirent *de;
@@ -269,7 +293,8 @@ sweep_dir(int wsfd, const char *dir)
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (strncmp(de->d_name, PATH_TMP_PREFIX ".",
-		    strlen(PATH_TMP_PREFIX) + 1) != 0)
+		    strlen(PATH_TMP_PREFIX) + 1) != 0 ||
+		    (only != NULL && !tmp_name_of(de->d_name, only)))
 			continue;
 		if (fs_rmtree_at(fd, de->d_name) == 0)
 			n++;
@@ -287,12 +312,14 @@ str_cmp(const void *a, const void *b)
 /*
  * Remove the clones and quarantines a killed run left behind: they are
  * named .githerd-tmp.* and sit beside the entries, so only the entries'
- * parent directories are looked at.  Call with the exclusive lock held.
+ * parent directories are looked at; in another entry's work tree, only
+ * the nested entry's own.  Call with the exclusive lock held.
  */
 size_t
 workspace_sweep(const struct workspace *w, const struct manifest *m)
 {
-	char **dirs;
+	const struct repo_spec *r;
+	char **dirs, *dir;
 	const char *slash;
 	size_t i, n = 0, found = 0;
 	int wsfd;
@@ -301,14 +328,22 @@ workspace_sweep(const struct workspace *w, const struct manifest *m)
 		return 0;
 	dirs = xreallocarray(NULL, m->nrepos + 1, sizeof(*dirs));
 	dirs[n++] = xstrdup("");
-	for (i = 0; i < m->nrepos; i++)
-		if ((slash = strrchr(m->repos[i].path, '/')) != NULL)
-			dirs[n++] = xstrndup(m->repos[i].path,
-			    (size_t)(slash - m->repos[i].path));
+	for (i = 0; i < m->nrepos; i++) {
+		r = &m->repos[i];
+		if ((slash = strrchr(r->path, '/')) == NULL)
+			continue;
+		dir = xstrndup(r->path, (size_t)(slash - r->path));
+		if (r->outer == NULL) {
+			dirs[n++] = dir;
+			continue;
+		}
+		found += sweep_dir(wsfd, dir, slash + 1);
+		free(dir);
+	}
 	qsort(dirs, n, sizeof(*dirs), str_cmp);
 	for (i = 0; i < n; i++)
 		if (i == 0 || strcmp(dirs[i], dirs[i - 1]) != 0)
-			found += sweep_dir(wsfd, dirs[i]);
+			found += sweep_dir(wsfd, dirs[i], NULL);
 	close(wsfd);
 	for (i = 0; i < n; i++)
 		free(dirs[i]);

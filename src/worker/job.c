@@ -20,6 +20,7 @@
 #include "fsutil.h"
 #include "gitctx.h"
 #include "job.h"
+#include "nested.h"
 #include "retire.h"
 #include "status.h"
 #include "update.h"
@@ -181,7 +182,7 @@ job_sync(const struct msg_job *job, const struct gitctx_events *ev,
     struct job_result *res)
 {
 	struct gitctx c;
-	char err[512];
+	char err[512], *root;
 	bool empty_dir;
 	int dest;
 
@@ -194,14 +195,19 @@ job_sync(const struct msg_job *job, const struct gitctx_events *ev,
 		ev->warn(ev->ctx, err);
 		c.depth = 0;
 	}
-	/* Parents first: never look at a destination through a symlink. */
-	if (open_parent(&c, true) == 0) {
+	/*
+	 * Inside another entry, that one's checkout first (nested.h); then
+	 * the parents: never look at a destination through a symlink.
+	 */
+	root = workspace_root(job);
+	if (nested_check(&c, root) == 0 && open_parent(&c, true) == 0) {
 		dest = check_destination(&c, &empty_dir);
 		if (dest == 0)
 			clone_entry(&c, empty_dir);
 		else if (dest == 1)
 			update_entry(&c);
 	}
+	free(root);
 	gitctx_release(&c);
 }
 

@@ -64,9 +64,25 @@ list_add(struct buf *list, unsigned *listed, unsigned total, const char *item)
 	}
 }
 
+/* Is path ("b/", "x/b/f") an entry of inner ("b\nx/b") or below one? */
+static bool
+in_inner(const char *inner, const char *path)
+{
+	const char *p = inner, *nl;
+	size_t n;
+
+	for (; p != NULL && *p != '\0'; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n > 0 && strncmp(path, p, n) == 0 && path[n] == '/')
+			return true;
+	}
+	return false;
+}
+
 static int
 scan(struct gitctx *c, git_repository *repo, struct localwork *lw,
-    bool untracked)
+    bool untracked, const char *inner)
 {
 	git_status_options so;
 	git_status_list *st = NULL;
@@ -100,6 +116,9 @@ scan(struct gitctx *c, git_repository *repo, struct localwork *lw,
 			continue;
 		path = e->index_to_workdir ? e->index_to_workdir->new_file.path :
 		    e->head_to_index->new_file.path;
+		if ((e->status & GIT_STATUS_WT_NEW) && inner != NULL &&
+		    in_inner(inner, path))
+			continue;	/* another entry's checkout */
 		if (e->status & GIT_STATUS_WT_NEW)
 			lw->untracked++;
 		else {
@@ -119,14 +138,15 @@ scan(struct gitctx *c, git_repository *repo, struct localwork *lw,
 int
 localwork_scan(struct gitctx *c, git_repository *repo, struct localwork *lw)
 {
-	return scan(c, repo, lw, false);
+	return scan(c, repo, lw, false, NULL);
 }
 
 /* The same, counting untracked files too (what `status` reports). */
 int
-localwork_scan_all(struct gitctx *c, git_repository *repo, struct localwork *lw)
+localwork_scan_all(struct gitctx *c, git_repository *repo, struct localwork *lw,
+    const char *inner)
 {
-	return scan(c, repo, lw, true);
+	return scan(c, repo, lw, true, inner);
 }
 
 static const char *

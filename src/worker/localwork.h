@@ -29,8 +29,13 @@ struct localwork {
 void	localwork_init(struct localwork *);
 void	localwork_release(struct localwork *);
 int	localwork_scan(struct gitctx *, git_repository *, struct localwork *);
+/*
+ * inner: the paths of the manifest's entries inside this one's work
+ * tree, '\n'-separated (NULL: none); their checkouts are not untracked
+ * files of this one, for status (retire must count them: NULL).
+ */
 int	localwork_scan_all(struct gitctx *, git_repository *,
-	    struct localwork *);
+	    struct localwork *, const char *inner);
 bool	localwork_blocks(const struct localwork *, struct buf *why,
 	    const char *where);
 int	localwork_unique(struct gitctx *, git_repository *, const git_oid *tip,

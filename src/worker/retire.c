@@ -109,7 +109,7 @@ must_stay(struct gitctx *c, struct buf *why)
 	int rc;
 
 	localwork_init(&lw);
-	rc = localwork_scan_all(c, c->repo, &lw);
+	rc = localwork_scan_all(c, c->repo, &lw, NULL);
 	if (rc == 0 && localwork_blocks(&lw, why, NULL))
 		rc = 1;
 	else if (rc == 0 && lw.untracked > 0) {

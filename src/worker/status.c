@@ -412,7 +412,7 @@ status_entry(struct gitctx *c)
 		    &have_upstream);
 	if (rc == -1 || c->res->outcome == RESULT_FAILED)
 		goto out;
-	if (localwork_scan_all(c, c->repo, &lw) == -1)
+	if (localwork_scan_all(c, c->repo, &lw, c->job->inner) == -1)
 		goto out;
 	/* What only this clone has: a lock file pinning it is useless. */
 	if (!git_oid_is_zero(&head)) {

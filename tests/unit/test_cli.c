@@ -329,3 +329,36 @@ Test(cli, completion_list_matches_the_parser, .init = cr_redirect_stderr)
 		free(list);
 	}
 }
+
+Test(cli, depth_and_submodules_overrides, .init = cr_redirect_stderr)
+{
+	struct cli c;
+
+	cr_assert_eq(parse(&c, "sync m.yaml"), 0);
+	cr_expect_eq(c.depth, CLI_DEPTH_UNSET, "the manifest's depth");
+	cr_expect_eq(c.recursive, 0, "the manifest's submodules");
+	cli_release(&c);
+	cr_assert_eq(parse(&c, "sync --shallow --recursive m.yaml"), 0);
+	cr_expect_eq(c.depth, 1, "--shallow is depth 1");
+	cr_expect_eq(c.recursive, 1);
+	cli_release(&c);
+	cr_assert_eq(parse(&c, "sync --depth 0 --no-recursive m.yaml"), 0);
+	cr_expect_eq(c.depth, 0, "--depth 0: the whole history");
+	cr_expect_eq(c.recursive, -1);
+	cli_release(&c);
+	cr_assert_eq(parse(&c, "sync --shallow --depth 1 m.yaml"), 0);
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "sync --shallow --depth 3 m.yaml"), -1);
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "sync --recursive --no-recursive m.yaml"), -1);
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "sync --depth -1 m.yaml"), -1);
+	cli_release(&c);
+	cr_assert_eq(parse(&c, "status --shallow"), 0, "status compares "
+	    "with the same depth");
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "status --recursive"), -1);
+	cli_release(&c);
+	cr_expect_eq(parse(&c, "freeze --shallow"), -1);
+	cli_release(&c);
+}

@@ -58,7 +58,7 @@ Test(freeze, githerd_round_trip)
 	checked(&q, 2, SHA1);
 	buf_init(&out);
 	buf_init(&warn);
-	cr_assert_eq(freeze_write(&out, &m, NULL, &q, false, &warn), 0, "%s", warn.data);
+	cr_assert_eq(freeze_write(&out, &m, NULL, &q, false, false, &warn), 0, "%s", warn.data);
 	parse(&lock, "lock.yaml", out.data);
 	cr_assert_eq(lock.nrepos, 3);
 	cr_expect_eq(lock.repos[0].ref_kind, REF_COMMIT);
@@ -102,7 +102,7 @@ Test(freeze, vcstool_round_trip_and_what_cannot_be_pinned)
 	queue_finish(&q, &q.jobs[1], JOB_CHECKED, 1);
 	buf_init(&out);
 	buf_init(&warn);
-	cr_expect_eq(freeze_write(&out, &m, NULL, &q, false, &warn), -1);
+	cr_expect_eq(freeze_write(&out, &m, NULL, &q, false, false, &warn), -1);
 	cr_expect(strstr(warn.data, "src/b: missing; kept unpinned") != NULL, "%s",
 	    warn.data);
 	parse(&lock, "lock.repos", out.data);
@@ -157,7 +157,7 @@ Test(freeze, branches_instead_of_commits)
 	on_branch(&q, 3, "topic", false, 0);
 	buf_init(&out);
 	buf_init(&warn);
-	cr_expect_eq(freeze_write(&out, &m, NULL, &q, true, &warn), 1);
+	cr_expect_eq(freeze_write(&out, &m, NULL, &q, true, false, &warn), 1);
 	cr_expect(strstr(warn.data, "d: branch topic is not on origin") != NULL,
 	    "%s", warn.data);
 	cr_expect(strstr(warn.data, "warning: a: 2 commits on branch dev are "
@@ -183,7 +183,7 @@ Test(freeze, branches_instead_of_commits)
 	queue_init(&q, &m);
 	on_branch(&q, 0, "main", true, 0);
 	on_branch(&q, 1, NULL, false, 0);
-	cr_expect_eq(freeze_write(&out, &m, NULL, &q, true, &warn), 0, "%s",
+	cr_expect_eq(freeze_write(&out, &m, NULL, &q, true, false, &warn), 0, "%s",
 	    warn.data);
 	cr_expect(strstr(out.data, "    version: \"main\"\n") != NULL, "%s",
 	    out.data);
@@ -203,4 +203,40 @@ Test(freeze, quoting)
 	yaml_quote(&b, "a\"b\\c\td\x01");
 	cr_expect_str_eq(b.data, "\"a\\\"b\\\\c\\x09d\\x01\"");
 	buf_release(&b);
+}
+
+Test(freeze, another_type_is_written_back_as_it_was)
+{
+	static const char text[] =
+	    "repositories:\n"
+	    "  src/a:\n    type: git\n    url: https://e.com/a.git\n"
+	    "  src/old:\n    type: svn\n    url: svn://e.com/old/trunk\n"
+	    "    version: 1234\n";
+	struct manifest m, lock;
+	struct queue q;
+	struct buf out = BUF_INIT, warn = BUF_INIT;
+
+	parse(&m, "in.repos", text);
+	queue_init(&q, &m);
+	checked(&q, 0, SHA1);
+	cr_expect_eq(q.jobs[1].state, JOB_UNSUPPORTED, "never started");
+	buf_init(&out);
+	buf_init(&warn);
+	cr_expect_eq(freeze_write(&out, &m, NULL, &q, false, false, &warn), -1);
+	cr_expect(strstr(warn.data, "src/old: unsupported (type svn): kept as "
+	    "written, unpinned") != NULL, "%s", warn.data);
+	buf_reset(&out);
+	cr_expect_eq(freeze_write(&out, &m, NULL, &q, false, true, &warn), 0,
+	    "--ignore-unsupported");
+	parse(&lock, "lock.repos", out.data);
+	cr_assert_eq(lock.nrepos, 2);
+	cr_expect_str_eq(lock.repos[0].ref, SHA1);
+	cr_expect_str_eq(lock.repos[1].vcs_type, "svn");
+	cr_expect_str_eq(lock.repos[1].url, "svn://e.com/old/trunk");
+	cr_expect_str_eq(lock.repos[1].ref, "1234");
+	manifest_release(&lock);
+	queue_release(&q);
+	manifest_release(&m);
+	buf_release(&out);
+	buf_release(&warn);
 }

@@ -109,13 +109,21 @@ Test(manifest, vcstool_format)
 	diags_init(&d);
 	cr_assert_eq(manifest_load(&m, FIXTURES "/valid/vcstool.repos", &d), 0);
 	cr_assert_eq(m.format, MANIFEST_VCSTOOL);
-	cr_assert_eq(m.nrepos, 4);
+	cr_assert_eq(m.nrepos, 6);
 	cr_expect_str_eq(m.repos[0].path, "src/alpha");
+	cr_expect_null(m.repos[0].vcs_type, "git");
 	cr_expect_eq(m.repos[0].ref_kind, REF_VERSION, "resolved remotely");
 	cr_expect_str_eq(m.repos[0].ref, "main");
 	cr_expect_eq(m.repos[1].ref_kind, REF_COMMIT);
 	cr_expect_eq(m.repos[2].ref_kind, REF_DEFAULT);
 	cr_expect_str_eq(m.repos[3].ref, "1.2.0", "a number-looking version is text");
+	/* another type is kept as written, for the commands to list */
+	cr_expect_str_eq(m.repos[4].vcs_type, "svn");
+	cr_expect_str_eq(m.repos[4].url, "svn://svn.example.com/legacy/trunk",
+	    "a URL githerd would refuse, never used");
+	cr_expect_str_eq(m.repos[4].ref, "1234");
+	cr_expect_str_eq(m.repos[5].vcs_type, "hg");
+	cr_expect_null(m.repos[5].ref);
 	manifest_release(&m);
 	diags_release(&d);
 }
@@ -327,6 +335,33 @@ Test(manifest, missing_file)
 	cr_expect_str_eq(text, "/nonexistent/m.yaml: cannot open manifest: "
 	    "No such file or directory\n");
 	free(text);
+	manifest_release(&m);
+	diags_release(&d);
+}
+
+/* vcstool lets entries nest: each learns its outer and inner entries. */
+Test(manifest, nested_entries_know_each_other)
+{
+	static const char text[] =
+	    "repositories:\n"
+	    "  src/a/x/deep:\n    type: git\n    url: https://e.com/d.git\n"
+	    "  src/a:\n    type: git\n    url: https://e.com/a.git\n"
+	    "  src/a/b:\n    type: git\n    url: https://e.com/b.git\n"
+	    "  src/a-b:\n    type: git\n    url: https://e.com/ab.git\n"
+	    "  src/a/b/c:\n    type: svn\n    url: https://e.com/c\n";
+	struct manifest m;
+	struct diags d;
+
+	diags_init(&d);
+	cr_assert_eq(manifest_parse(&m, "n.repos", text, strlen(text), &d), 0);
+	cr_expect_str_eq(m.repos[0].outer, "src/a", "the nearest outer entry");
+	cr_expect_null(m.repos[1].outer);
+	cr_expect_str_eq(m.repos[1].inner, "b\nx/deep", "direct inner ones only");
+	cr_expect_str_eq(m.repos[2].outer, "src/a");
+	cr_expect_str_eq(m.repos[2].inner, "c");
+	cr_expect_null(m.repos[3].outer, "src/a-b is beside src/a");
+	cr_expect_null(m.repos[3].inner);
+	cr_expect_str_eq(m.repos[4].outer, "src/a/b");
 	manifest_release(&m);
 	diags_release(&d);
 }

@@ -288,3 +288,136 @@ Test(queue, a_retry_waits_for_room_on_its_host)
 	queue_release(&q);
 	manifest_release(&m);
 }
+
+Test(queue, another_type_is_final_from_the_start_and_never_runs)
+{
+	static const char text[] =
+	    "repositories:\n"
+	    "  a:\n    type: git\n    url: https://e.com/a.git\n"
+	    "  b:\n    type: hg\n    url: https://e.com/b\n";
+	struct manifest m;
+	struct diags d;
+	struct queue q;
+	struct job *j;
+
+	diags_init(&d);
+	cr_assert_eq(manifest_parse(&m, "q.repos", text, strlen(text), &d), 0);
+	diags_release(&d);
+	queue_init(&q, &m);
+	cr_expect_eq(q.count[JOB_PENDING], 1);
+	cr_expect_eq(q.count[JOB_UNSUPPORTED], 1);
+	cr_expect_str_eq(q.jobs[1].result.message, "unsupported (type hg)");
+	cr_expect_eq(queue_startable(&q), 1);
+	j = queue_next(&q, 1);
+	cr_assert_not_null(j);
+	cr_expect_eq(j->id, 0);
+	cr_expect_null(queue_next(&q, 2), "b is never handed out");
+	queue_finish(&q, j, JOB_CLONED, 3);
+	cr_expect(queue_idle(&q));
+	cr_expect_eq(queue_finished(&q), 2);
+	queue_release(&q);
+	manifest_release(&m);
+}
+
+static void
+load_text(struct manifest *m, const char *text)
+{
+	struct diags d;
+
+	diags_init(&d);
+	cr_assert_eq(manifest_parse(m, "q.repos", text, strlen(text), &d), 0);
+	diags_release(&d);
+}
+
+/*
+ * A nested entry waits for its outer one, as vcs import's do; the slots
+ * take other jobs meanwhile, and it is startable only once its outer job
+ * is final, whatever became of it (the worker then looks at the disk).
+ */
+Test(queue, an_inner_entry_waits_for_its_outer_one)
+{
+	static const char text[] =
+	    "repositories:\n"
+	    "  src/a/b:\n    type: git\n    url: https://e.com/b.git\n"
+	    "  src/a:\n    type: git\n    url: https://e.com/a.git\n"
+	    "  src/a/b/c:\n    type: git\n    url: https://e.com/c.git\n"
+	    "  other:\n    type: git\n    url: https://e.com/o.git\n";
+	static const unsigned host_of[] = { 0, 0, 0, 0 }, limit[] = { 2 };
+	struct manifest m;
+	struct queue q;
+	struct job *a, *b, *c, *o;
+
+	load_text(&m, text);
+	queue_init(&q, &m);
+	queue_set_hosts(&q, host_of, limit, 1);
+	cr_expect_eq(q.nblocked, 2, "b waits for a, c for b");
+	cr_expect_eq(q.jobs[0].outer, 1);
+	cr_expect_eq(queue_startable(&q), 2, "a and other");
+	a = queue_next(&q, 1);
+	cr_assert_not_null(a);
+	cr_expect_str_eq(a->spec->path, "src/a", "b, first in order, waits");
+	o = queue_next(&q, 2);
+	cr_assert_not_null(o);
+	cr_expect_str_eq(o->spec->path, "other", "the slot takes other work");
+	cr_expect_null(queue_next(&q, 3));
+	cr_expect_eq(queue_startable(&q), 0);
+	queue_fail(&q, a, ERR_NETWORK, "reset", 4);
+	cr_expect_eq(q.nblocked, 1, "a failed: b may look for itself");
+	cr_expect_eq(queue_startable(&q), 1, "b, in the host's room");
+	queue_finish(&q, o, JOB_CLONED, 5);
+	cr_expect_eq(queue_startable(&q), 1, "c still waits");
+	b = queue_next(&q, 6);
+	cr_assert_not_null(b);
+	cr_expect_str_eq(b->spec->path, "src/a/b");
+	cr_expect_null(queue_next(&q, 7), "c waits for b");
+	queue_finish(&q, b, JOB_CLONED, 8);
+	c = queue_next(&q, 9);
+	cr_assert_not_null(c);
+	cr_expect_str_eq(c->spec->path, "src/a/b/c");
+	queue_finish(&q, c, JOB_CLONED, 10);
+	cr_expect(queue_idle(&q));
+	cr_expect_eq(q.nblocked, 0);
+	queue_release(&q);
+	manifest_release(&m);
+}
+
+Test(queue, a_waiting_entry_is_cancelled_with_the_rest)
+{
+	static const char text[] =
+	    "repositories:\n"
+	    "  a:\n    type: git\n    url: https://e.com/a.git\n"
+	    "  a/b:\n    type: git\n    url: https://e.com/b.git\n";
+	struct manifest m;
+	struct queue q;
+	struct job *a;
+
+	load_text(&m, text);
+	queue_init(&q, &m);
+	a = queue_next(&q, 1);
+	cr_expect_eq(queue_cancel_pending(&q, 2), 1);
+	cr_expect_eq(q.jobs[1].state, JOB_CANCELLED);
+	cr_expect_eq(q.nblocked, 0);
+	queue_finish(&q, a, JOB_CLONED, 3);
+	cr_expect(queue_idle(&q));
+	queue_release(&q);
+	manifest_release(&m);
+}
+
+Test(queue, an_inner_entry_alone_does_not_wait)
+{
+	static const char text[] =
+	    "repositories:\n"
+	    "  a:\n    type: git\n    url: https://e.com/a.git\n"
+	    "  a/b:\n    type: git\n    url: https://e.com/b.git\n";
+	struct manifest m;
+	bool keep[] = { false, true };
+	struct queue q;
+
+	load_text(&m, text);
+	manifest_keep(&m, keep);
+	queue_init(&q, &m);
+	cr_expect_eq(q.nblocked, 0, "its outer entry is not in this run");
+	cr_expect_not_null(queue_next(&q, 1));
+	queue_release(&q);
+	manifest_release(&m);
+}

@@ -60,3 +60,40 @@ Test(summary, utilisation_names_the_busy_share_the_longest_job_and_the_bound)
 	queue_release(&q);
 	manifest_release(&m);
 }
+
+/* A vcstool entry of another type: counted, and named with its type. */
+Test(summary, unsupported_entries_are_counted_and_named)
+{
+	static const char text[] =
+	    "repositories:\n"
+	    "  src/a:\n    type: git\n    url: https://e.com/a.git\n"
+	    "  src/old:\n    type: svn\n    url: svn://e.com/old\n";
+	struct manifest m;
+	struct diags d;
+	struct queue q;
+	struct progress p;
+	struct buf out = BUF_INIT;
+	struct job *a;
+
+	diags_init(&d);
+	cr_assert_eq(manifest_parse(&m, "r.repos", text, strlen(text), &d), 0);
+	diags_release(&d);
+	queue_init(&q, &m);
+	progress_init(&p, 1, q.njobs, 0);
+	a = queue_next(&q, 0);
+	queue_finish(&q, a, JOB_CLONED, 1000);
+	buf_init(&out);
+	summary_sync(&out, &q, &p, 1000, false);
+	cr_expect(strstr(out.data, ": 1 cloned, 0 updated, 0 up to date, 1 "
+	    "unsupported (") != NULL, "%s", out.data);
+	cr_expect(strstr(out.data, "\n  unsupported src/old (type svn)\n") !=
+	    NULL, "%s", out.data);
+	buf_reset(&out);
+	summary_status(&out, &q, false);
+	cr_expect(strstr(out.data, "src/old  unsupported (type svn)\n") != NULL,
+	    "%s", out.data);
+	buf_release(&out);
+	progress_release(&p);
+	queue_release(&q);
+	manifest_release(&m);
+}

@@ -31,6 +31,8 @@ sample(enum msg_type t)
 		m.u.job.tmp = "/ws/.githerd-tmp.1.2.a";
 		m.u.job.path = "a";
 		m.u.job.ref = NULL;
+		m.u.job.outer = "src";
+		m.u.job.inner = "b\nx/c";
 		m.u.job.op = OP_STATUS;
 		m.u.job.ref_kind = 2;
 		m.u.job.flags = JOBF_BARE | JOBF_MIRROR;
@@ -104,6 +106,8 @@ expect_same(const struct msg *a, const struct msg *b)
 		str_eq(a->u.job.tmp, b->u.job.tmp);
 		str_eq(a->u.job.path, b->u.job.path);
 		str_eq(a->u.job.ref, b->u.job.ref);
+		str_eq(a->u.job.outer, b->u.job.outer);
+		str_eq(a->u.job.inner, b->u.job.inner);
 		cr_expect_eq(a->u.job.op, b->u.job.op);
 		cr_expect_eq(a->u.job.ref_kind, b->u.job.ref_kind);
 		cr_expect_eq(a->u.job.flags, b->u.job.flags);
