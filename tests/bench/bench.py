@@ -652,6 +652,64 @@ def count_posts(state, fn):
     return result, upload_posts(access_log(state)[before:])
 
 
+def cache_entries(cache, manifest_base):
+    """(workspace path, url, cache repository, branch) of every entry,
+    the cache repository found by the URL it records (githerd-url)."""
+    by_url = {}
+    for d in os.listdir(cache):
+        f = os.path.join(cache, d, "githerd-url")
+        if d.endswith(".git") and os.path.exists(f):
+            with open(f) as fh:
+                by_url[fh.read().strip()] = os.path.join(cache, d)
+    repos, _ = ros2_repos()
+    url = os.path.dirname(manifest_url(manifest_base))
+    out = []
+    for r in repos:
+        u = "%s/%s.git" % (url, r["name"])
+        out.append((r["workspace_path"], u, by_url[u], r["default_branch"]))
+    return out
+
+
+def manifest_url(base):
+    """The first entry's URL in the manifest ros2_manifests wrote."""
+    with open(base + ".yaml") as f:
+        for line in f:
+            if line.strip().startswith("- url:"):
+                return line.split()[-1]
+    raise RuntimeError("%s.yaml: no url" % base)
+
+
+def parallel_wall(argvs):
+    """Wall time of running every argv, J at a time (as xargs -P J)."""
+    t = time.monotonic()
+    with ThreadPoolExecutor(max_workers=J) as pool:
+        for r in pool.map(lambda a: subprocess.run(a, stdout=subprocess.DEVNULL,
+                                                   stderr=subprocess.PIPE), argvs):
+            if r.returncode != 0:
+                raise RuntimeError("floor: %s" % r.stderr.decode(errors="replace")[-300:])
+    return time.monotonic() - t
+
+
+def warm_floors(entries, ws):
+    """What a warm run cannot avoid, measured with git itself: a checkout
+    of every entry with no network at all (a hard-linked local clone of
+    the cache: the work trees and indexes alone), and the one ref
+    advertisement per entry that tells whether the cache is current."""
+    fresh(ws)
+    local = parallel_wall([["git", "clone", "-q", "--local", "-b", b, c, os.path.join(ws, p)]
+                           for p, _, c, b in entries])
+    shutil.rmtree(ws, ignore_errors=True)
+    fresh(ws)
+    nock = [os.path.join(ws, p) for p, _, _, _ in entries]
+    parallel_wall([["git", "clone", "-q", "--local", "-n", c, d]
+                   for (p, _, c, _), d in zip(entries, nock)])
+    checkout = parallel_wall([["git", "-C", d, "checkout", "-q", b]
+                              for (_, _, _, b), d in zip(entries, nock)])
+    shutil.rmtree(ws, ignore_errors=True)
+    refs = parallel_wall([["git", "ls-remote", u] for _, u, _, _ in entries])
+    return local, checkout, refs
+
+
 def ros2_warm_cache():
     url, state = os.environ["HTTP_ROS2"], os.environ["ROS2_HTTP_STATE"]
     base = ros2_manifests("ros2", url)
@@ -660,7 +718,8 @@ def ros2_warm_cache():
     dt, _, _ = ros2_githerd(base + ".repos", ws_path("ros2-warm-fill"), cache)
     log("ros2-warm-cache: cache filled in %.2f s" % dt)
     drop(ws_path("ros2-warm-fill"))
-    times = {"warm": [], "cold": []}
+    entries = cache_entries(cache, base)
+    times = {"warm": [], "cold": [], "local": [], "checkout": [], "refs": []}
     sent = 0
     for i in range(RUNS):
         (dt, _, rep), posts = count_posts(
@@ -668,11 +727,21 @@ def ros2_warm_cache():
         times["warm"].append(dt)
         sent = max(sent, sum(len(v) for v in posts.values()))
         times["cold"].append(ros2_githerd(base + ".repos", cold)[0])
+        for k, v in zip(("local", "checkout", "refs"), warm_floors(entries, ws_path("ros2-floor"))):
+            times[k].append(v)
     same_checkouts(warm, cold, "ros2-warm-cache")
     scenario = ros2_title("warm cache, HTTP")
     ref = record(scenario, "githerd -j %d --cache (warm)" % J, times["warm"],
                  note="POSTs to git-upload-pack per run: %d" % sent)
-    record(scenario, "githerd -j %d (cold, no cache)" % J, times["cold"], ref)
+    cold_med = record(scenario, "githerd -j %d (cold, no cache)" % J, times["cold"], ref)
+    # The floor: git's own work for the same work trees.  Its ratio is the
+    # warm run's time over the floor's; the note says the floor as a
+    # fraction of the cold run, the unit of the issue's target.
+    for key, label in (("local", "floor: git clone --local of the cache, no network"),
+                       ("checkout", "floor: git checkout alone (of -n local clones)"),
+                       ("refs", "floor: git ls-remote of every entry")):
+        record(scenario, "%s, %d at a time" % (label, J), times[key], ref,
+               note="%.2fx the cold run" % (statistics.median(times[key]) / cold_med))
     drop(warm, cold)
 
 
