@@ -24,8 +24,9 @@ int		fs_is_git_repo(const char *path);	/* work tree or bare */
 int		fs_dotgit_is_link(const char *path);	/* path/.git */
 int		fs_rmtree(const char *path);
 int		fs_rmtree_at(int dirfd, const char *name);
-/* root/relpath, reached through fs_walk: never through a link. */
-int		fs_rmtree_below(const char *root, const char *relpath);
+/* root/relpath, reached through fs_walk_links (links: see there). */
+int		fs_rmtree_below(const char *root, const char *relpath,
+		    unsigned links);
 /*
  * The one way githerd goes into a directory below another: the
  * directory relpath names below dirfd, reached one component at a time
@@ -38,6 +39,13 @@ int		fs_rmtree_below(const char *root, const char *relpath);
  */
 int		fs_walk(int dirfd, const char *relpath, bool create, char *bad,
 		    size_t badlen);
+/*
+ * fs_walk, except that each of the first `links` components may be a
+ * symbolic link the user placed (--follow-symlinks), followed when it
+ * leads to a directory the user owns; one to another's is EPERM.
+ */
+int		fs_walk_links(int dirfd, const char *relpath, unsigned links,
+		    bool create, char *bad, size_t badlen);
 /* Why fs_walk failed, in words: "a/b is a symbolic link: ...". */
 void		fs_walk_why(int err, const char *bad, char *out, size_t len);
 /* Did it fail on what is in the way (a link, a file, ".."), not a fault? */

@@ -19,7 +19,7 @@
 #include "result.h"
 #include "types.h"
 
-#define MSG_VERSION	7	/* HELLO carries it; bump on any change below */
+#define MSG_VERSION	8	/* HELLO carries it; bump on any change below */
 
 enum msg_type {
 	MSG_HELLO = 1,		/* worker -> parent: version, pid */
@@ -50,6 +50,8 @@ struct msg_job {
 	uint8_t		 ref_kind;	/* enum ref_kind */
 	uint8_t		 flags;		/* enum job_flags */
 	int32_t		 depth;
+	uint8_t		 links;		/* leading components of path that may
+					 * be the user's symbolic links */
 };
 
 struct msg_progress {

@@ -130,7 +130,7 @@ fs_rmtree_at(int dirfd, const char *name)
 }
 
 int
-fs_rmtree_below(const char *root, const char *relpath)
+fs_rmtree_below(const char *root, const char *relpath, unsigned links)
 {
 	const char *slash = strrchr(relpath, '/');
 	char *dir = xstrndup(relpath, slash != NULL ?
@@ -141,7 +141,7 @@ fs_rmtree_below(const char *root, const char *relpath)
 		free(dir);
 		return errno == ENOENT ? 0 : -1;
 	}
-	fd = fs_walk(rootfd, dir, false, NULL, 0);
+	fd = fs_walk_links(rootfd, dir, links, false, NULL, 0);
 	close(rootfd);
 	free(dir);
 	if (fd == -1)
@@ -184,17 +184,48 @@ why_not(int dirfd, const char *name, int err)
 }
 
 /*
- * openat(2) one component at a time with O_NOFOLLOW | O_DIRECTORY: the
- * safe way into a directory below dirfd, which a symbolic link planted
- * anywhere on the way (by a repository's tree, or a race) cannot divert.
+ * Through a symbolic link the user placed: only to a directory the user
+ * owns (a link to /etc or to another user's tree is refused, EPERM).
  */
+static int
+open_user_link(int dirfd, const char *name)
+{
+	struct stat st;
+	int fd;
+
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || st.st_uid != geteuid()) {
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	return fd;
+}
+
 int
 fs_walk(int dirfd, const char *relpath, bool create, char *bad,
     size_t badlen)
 {
+	return fs_walk_links(dirfd, relpath, 0, create, bad, badlen);
+}
+
+/*
+ * openat(2) one component at a time with O_NOFOLLOW | O_DIRECTORY: the
+ * safe way into a directory below dirfd, which a symbolic link planted
+ * anywhere on the way (by a repository's tree, or a race) cannot divert.
+ * Only the first `links` components may be links, and only to the user's
+ * own directories.
+ */
+int
+fs_walk_links(int dirfd, const char *relpath, unsigned links, bool create,
+    char *bad, size_t badlen)
+{
 	const char *c = relpath, *end;
 	char name[256];
 	size_t len;
+	unsigned depth = 0;
 	int fd, next, e;
 
 	if (bad != NULL && badlen > 0)
@@ -221,12 +252,16 @@ fs_walk(int dirfd, const char *relpath, bool create, char *bad,
 		    (mkdirat(fd, name, 0777) == 0 || errno == EEXIST))
 			next = openat(fd, name, O_RDONLY | O_DIRECTORY |
 			    O_NOFOLLOW | O_CLOEXEC);
+		if (next == -1 && depth < links &&
+		    why_not(fd, name, errno) == ELOOP)
+			next = open_user_link(fd, name);
 		if (next == -1) {
-			e = why_not(fd, name, errno);
+			e = errno == EPERM ? EPERM : why_not(fd, name, errno);
 			goto fail;
 		}
 		close(fd);
 		fd = next;
+		depth++;
 	}
 	if (bad != NULL && badlen > 0)
 		bad[0] = '\0';
@@ -240,7 +275,7 @@ fail:
 bool
 fs_walk_refused(int err)
 {
-	return err == ELOOP || err == ENOTDIR || err == EXDEV;
+	return err == ELOOP || err == ENOTDIR || err == EXDEV || err == EPERM;
 }
 
 void
@@ -250,6 +285,10 @@ fs_walk_why(int err, const char *bad, char *out, size_t len)
 	case ELOOP:
 		snprintf(out, len, "%s is a symbolic link: refusing to go "
 		    "through it", bad);
+		break;
+	case EPERM:
+		snprintf(out, len, "%s is a symbolic link to a directory "
+		    "another user owns: refusing to go through it", bad);
 		break;
 	case ENOTDIR:
 		snprintf(out, len, "%s is not a directory", bad);

@@ -50,6 +50,7 @@ job_write(struct buf *b, const struct msg *m)
 	buf_put_u8(b, j->ref_kind);
 	buf_put_u8(b, j->flags);
 	buf_put_i32(b, j->depth);
+	buf_put_u8(b, j->links);
 }
 
 /* Matched by job_write. */
@@ -71,6 +72,7 @@ job_read(struct msg *m, struct buf_cursor *c)
 	j->ref_kind = buf_get_u8(c);
 	j->flags = buf_get_u8(c);
 	j->depth = buf_get_i32(c);
+	j->links = buf_get_u8(c);
 	if (j->op >= OP_MAX || (j->op == OP_RETIRE && j->trash == NULL))
 		c->bad = true;
 }

@@ -238,6 +238,10 @@ static const struct option_row options[] = {
 	    "at most N jobs at a time on one server"),
 	FLAG("allow-local", 0, ALL, allow_local,
 	    "allow file:// URLs and local paths"),
+	FLAG("follow-symlinks", 0, RUNS | CMD_EXEC, follow_symlinks,
+	    "go through a symbolic link you placed between the\n"
+	    "workspace and an entry (outside every entry), to a\n"
+	    "directory you own"),
 	COUNT("max-objects", 0, CMD_SYNC | CMD_STATUS, max_objects, 0,
 	    4000000000.0, "refuse packs of more than N objects\n"
 	    "(default 50000000)"),

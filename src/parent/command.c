@@ -11,6 +11,7 @@
 #include "runopts.h"
 #include "select.h"
 #include "sig.h"
+#include "userlinks.h"
 #include "xmalloc.h"
 
 #define READER_WAIT_S	2	/* status, freeze: for a sync about to end */
@@ -249,6 +250,8 @@ command_select(struct command *c, enum exit_code *code)
 	    workspace_paths(c) == -1)
 		return -1;
 	remember_paths(c);
+	/* Over every entry, before the selection drops any. */
+	userlinks_apply(&c->m, c->cli.follow_symlinks || c->m.follow_symlinks);
 	memset(&sel, 0, sizeof(sel));
 	sel.paths = c->paths;
 	sel.npaths = c->cli.paths.n;

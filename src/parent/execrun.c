@@ -132,7 +132,8 @@ open_checkout(const struct loop *l, const struct repo_spec *r, char *why,
 	char bad[1024], *path;
 	int fd, ok;
 
-	if ((fd = fs_walk(l->wsfd, r->path, false, bad, sizeof(bad))) == -1) {
+	if ((fd = fs_walk_links(l->wsfd, r->path, r->links, false, bad,
+	    sizeof(bad))) == -1) {
 		if (errno == ENOENT)
 			snprintf(why, len, "not checked out");
 		else

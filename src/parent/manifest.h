@@ -54,6 +54,9 @@ struct repo_spec {
 	 */
 	char		 *outer;
 	char		 *inner;
+	/* --follow-symlinks: how many leading components of path may be
+	 * a symbolic link the user placed (userlinks.c); 0 without it. */
+	unsigned	  links;
 };
 
 /* hosts: in the manifest: at most jobs at a time on one server. */
@@ -84,6 +87,7 @@ struct manifest {
 	struct host_rule	*hosts;
 	size_t			 nhosts;
 	char			*cache;		/* defaults: cache:, as written */
+	bool			 follow_symlinks; /* defaults: follow_symlinks: */
 };
 
 void	manifest_init(struct manifest *);

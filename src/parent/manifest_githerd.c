@@ -25,7 +25,7 @@ static const char *const repo_keys[] = {
 };
 static const char *const defaults_keys[] = {
 	"branch", "tag", "commit", "depth", "submodules", "bare", "mirror",
-	"groups", "cache", NULL
+	"groups", "cache", "follow_symlinks", NULL
 };
 
 static int
@@ -227,6 +227,13 @@ read_fields(struct manifest_parse *p, const struct ynode *map,
 				free(p->m->cache);
 				p->m->cache = xstrdup(v->value);
 			}
+		} else if (strcmp(k, "follow_symlinks") == 0) {
+			if (!defaults)
+				manifest_error(p, key, "'follow_symlinks' is "
+				    "for the whole workspace: it goes under "
+				    "defaults");
+			else
+				want_bool(p, key, v, &p->m->follow_symlinks);
 		} else if (strcmp(k, "size_hint") == 0) {
 			if (defaults)
 				manifest_error(p, key, "'size_hint' cannot "

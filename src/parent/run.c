@@ -146,7 +146,8 @@ remove_tmp(const struct run *r, const struct job *j)
 
 	if (j->tmp != NULL && strncmp(j->tmp, r->o->workspace, n) == 0 &&
 	    j->tmp[n] == '/')
-		fs_rmtree_below(r->o->workspace, j->tmp + n + 1);
+		fs_rmtree_below(r->o->workspace, j->tmp + n + 1,
+		    j->spec->links);
 }
 
 static char *
@@ -240,6 +241,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	m.u.job.op = (uint8_t)r->o->op;
 	m.u.job.ref_kind = (uint8_t)s->ref_kind;
 	m.u.job.depth = s->depth;
+	m.u.job.links = (uint8_t)(s->links > UINT8_MAX ? UINT8_MAX : s->links);
 	m.u.job.flags = (uint8_t)((s->submodules ? JOBF_SUBMODULES : 0) |
 	    (s->bare ? JOBF_BARE : 0) | (s->mirror ? JOBF_MIRROR : 0) |
 	    r->o->job_flags | flags);

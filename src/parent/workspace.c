@@ -278,14 +278,14 @@ tmp_name_of(const char *name, const char *base)
  * so only that entry's temporary clones go, nothing else named like one.
  */
 static size_t
-sweep_dir(int wsfd, const char *dir, const char *only)
+sweep_dir(int wsfd, const char *dir, unsigned links, const char *only)
 {
 	DIR *d;
 	struct dirent *de;
 	size_t n = 0;
 	int fd;
 
-	if ((fd = fs_walk(wsfd, dir, false, NULL, 0)) == -1)
+	if ((fd = fs_walk_links(wsfd, dir, links, false, NULL, 0)) == -1)
 		return 0;
 	if ((d = fdopendir(fd)) == NULL) {
 		close(fd);
@@ -303,10 +303,17 @@ sweep_dir(int wsfd, const char *dir, const char *only)
 	return n;
 }
 
+/* An entries' parent directory, and how far a user's link may be in it. */
+struct parent_dir {
+	char		*dir;
+	unsigned	 links;
+};
+
 static int
-str_cmp(const void *a, const void *b)
+parent_dir_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct parent_dir *)a)->dir,
+	    ((const struct parent_dir *)b)->dir);
 }
 
 /*
@@ -319,7 +326,8 @@ size_t
 workspace_sweep(const struct workspace *w, const struct manifest *m)
 {
 	const struct repo_spec *r;
-	char **dirs, *dir;
+	struct parent_dir *dirs;
+	char *dir;
 	const char *slash;
 	size_t i, n = 0, found = 0;
 	int wsfd;
@@ -327,26 +335,27 @@ workspace_sweep(const struct workspace *w, const struct manifest *m)
 	if ((wsfd = open(w->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return 0;
 	dirs = xreallocarray(NULL, m->nrepos + 1, sizeof(*dirs));
-	dirs[n++] = xstrdup("");
+	dirs[n++] = (struct parent_dir){ xstrdup(""), 0 };
 	for (i = 0; i < m->nrepos; i++) {
 		r = &m->repos[i];
 		if ((slash = strrchr(r->path, '/')) == NULL)
 			continue;
 		dir = xstrndup(r->path, (size_t)(slash - r->path));
 		if (r->outer == NULL) {
-			dirs[n++] = dir;
+			dirs[n++] = (struct parent_dir){ dir, r->links };
 			continue;
 		}
-		found += sweep_dir(wsfd, dir, slash + 1);
+		found += sweep_dir(wsfd, dir, r->links, slash + 1);
 		free(dir);
 	}
-	qsort(dirs, n, sizeof(*dirs), str_cmp);
+	qsort(dirs, n, sizeof(*dirs), parent_dir_cmp);
 	for (i = 0; i < n; i++)
-		if (i == 0 || strcmp(dirs[i], dirs[i - 1]) != 0)
-			found += sweep_dir(wsfd, dirs[i], NULL);
+		if (i == 0 || strcmp(dirs[i].dir, dirs[i - 1].dir) != 0)
+			found += sweep_dir(wsfd, dirs[i].dir, dirs[i].links,
+			    NULL);
 	close(wsfd);
 	for (i = 0; i < n; i++)
-		free(dirs[i]);
+		free(dirs[i].dir);
 	free(dirs);
 	return found;
 }

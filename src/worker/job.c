@@ -106,8 +106,8 @@ open_parent(struct gitctx *c, bool create)
 	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd == -1)
 		gitctx_fail_errno(c, root);
-	else if ((c->parent_fd = fs_walk(rootfd, parent, create, bad,
-	    sizeof(bad))) == -1) {
+	else if ((c->parent_fd = fs_walk_links(rootfd, parent, j->links,
+	    create, bad, sizeof(bad))) == -1) {
 		e = errno;
 		fs_walk_why(e, bad, why, sizeof(why));
 		gitctx_error(c, fs_walk_refused(e) ? ERR_REFUSED :

@@ -30,7 +30,8 @@ open_outer(struct gitctx *c, const char *workspace)
 	if ((rootfd = open(workspace, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
 	    -1)
 		return gitctx_fail_errno(c, workspace);
-	if ((fd = fs_walk(rootfd, j->outer, false, bad, sizeof(bad))) == -1) {
+	if ((fd = fs_walk_links(rootfd, j->outer, j->links, false, bad,
+	    sizeof(bad))) == -1) {
 		e = errno;
 		if (e == ENOENT)
 			gitctx_error(c, ERR_LOCAL_CONFLICT, "%s is inside the "

@@ -79,11 +79,6 @@ expect_outcome() {	# EXIT CLASS|ok
 	fi
 }
 
-skip_case() {		# REASON
-	echo "    SKIP: $*"
-	T_SKIPPED=1
-}
-
 # mount_tmpfs DIR SIZE: a small filesystem of our own at DIR (root only),
 # unmounted by case_cleanup.  Fails quietly when mounting is not allowed.
 MOUNTS=()

@@ -9,6 +9,11 @@
 # reason printed, by setting T_SKIPPED=1.  AFTER-EACH, if given, runs
 # after every case, before its workspace is removed.
 
+skip_case() {		# REASON: this case cannot run here, and why
+	echo "    SKIP: $*"
+	T_SKIPPED=1
+}
+
 run_cases() {
 	local label=$1 pattern=$2 after=${3:-} t f start ms result
 	local passed=0 failed=0 skipped=0

@@ -123,3 +123,51 @@ Test(fsutil, kinds_and_git_detection)
 	free(bare);
 	free(e);
 }
+
+/*
+ * --follow-symlinks: a link in the first `links` components is followed
+ * to the user's own directory; deeper ones, and a link to a directory of
+ * another user's, are not.
+ */
+Test(fsutil, walk_links_follows_only_the_users_links_it_may)
+{
+	char bad[256], why[512], *mine = scratch_at("big"), *theirs = scratch_at("theirs");
+	char *link = scratch_at("ws/src"), *deep = scratch_at("big/a/deep");
+	int rootfd, fd;
+
+	cr_assert_eq(mkdirs("ws"), 0);
+	cr_assert_eq(mkdirs("big/a"), 0);
+	cr_assert_eq(symlink(mine, link), 0);
+	cr_assert_eq(symlink(mine, deep), 0);
+	rootfd = open(scratch_root, O_RDONLY | O_DIRECTORY);
+	cr_assert_neq(rootfd, -1);
+	cr_expect_eq(fs_walk_links(rootfd, "ws/src/a", 1, false, bad, sizeof(bad)), -1,
+	    "ws/src is the second component");
+	cr_expect_eq(errno, ELOOP);
+	fd = fs_walk_links(rootfd, "ws/src/a", 2, true, bad, sizeof(bad));
+	cr_expect_neq(fd, -1, "followed: %s", strerror(errno));
+	if (fd != -1)
+		close(fd);
+	cr_expect_eq(fs_walk_links(rootfd, "ws/src/a/deep/x", 2, true, bad, sizeof(bad)), -1,
+	    "a link past the budget");
+	cr_expect_eq(errno, ELOOP);
+	cr_expect_str_eq(bad, "ws/src/a/deep");
+	cr_expect_eq(fs_kind(mine), FS_DIR);
+	if (geteuid() == 0) {
+		cr_assert_eq(mkdir(theirs, 0777), 0);
+		cr_assert_eq(chown(theirs, 65534, 65534), 0);
+		cr_assert_eq(unlink(link), 0);
+		cr_assert_eq(symlink(theirs, link), 0);
+		cr_expect_eq(fs_walk_links(rootfd, "ws/src", 2, false, bad, sizeof(bad)), -1);
+		cr_expect_eq(errno, EPERM);
+		cr_expect(fs_walk_refused(EPERM));
+		fs_walk_why(EPERM, bad, why, sizeof(why));
+		cr_expect(strstr(why, "ws/src is a symbolic link to a directory another user owns") != NULL,
+		    "%s", why);
+	}
+	close(rootfd);
+	free(mine);
+	free(theirs);
+	free(link);
+	free(deep);
+}
