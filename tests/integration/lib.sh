@@ -259,6 +259,15 @@ up_commit() {
 	up_git "$1" push -q -f origin "$2" 2>/dev/null
 }
 
+# up_link NAME PATH TARGET: a commit on the checked-out branch adding the
+# symbolic link PATH -> TARGET, pushed.
+up_link() {
+	ln -s "$3" "$UP/$T_NAME/$1.work/$2"
+	up_git "$1" add "$2"
+	up_git "$1" commit -q -m "a symbolic link"
+	up_git "$1" push -q origin HEAD 2>/dev/null
+}
+
 # up_rewrite NAME BRANCH: replace the branch's last commit (a force-push).
 up_rewrite() {
 	up_git "$1" checkout -q "$2"

@@ -72,10 +72,7 @@ test_follow_symlinks_refuses_another_users_directory_and_a_checkouts_link() {
 	# that link: a link a checkout made is never followed.
 	up_new outer tiny02
 	mkdir -p "$OUT/elsewhere"
-	ln -s "$OUT/elsewhere" "$UP/$T_NAME/outer.work/vendor"
-	up_git outer add vendor
-	up_git outer commit -q -m "a symbolic link"
-	up_git outer push -q origin main 2>/dev/null
+	up_link outer vendor "$OUT/elsewhere"
 	cat >"$OUT/m.repos" <<EOM
 repositories:
   o:

@@ -245,10 +245,7 @@ test_vcstool_nested_conflicts_fail_the_inner_entry_and_touch_nothing() {
 	up_new conf tiny02
 	up_commit conf main b/keep.txt "tracked where an entry wants to go"
 	mkdir -p "$OUT/escape"
-	ln -s "$OUT/escape" "$UP/$T_NAME/conf.work/link"
-	up_git conf add link
-	up_git conf commit -q -m "a symbolic link"
-	up_git conf push -q origin main 2>/dev/null
+	up_link conf link "$OUT/escape"
 	cat >"$OUT/m.repos" <<EOM
 repositories:
   c/outer:
