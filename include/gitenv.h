@@ -14,10 +14,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* One configuration entry: name as git canonicalises it, value or NULL. */
+/*
+ * One configuration entry: its name as git canonicalises it (section and
+ * key lower case, a subsection as written: "http.https://H/.proxy"), and
+ * its value, NULL for a key alone ("[core] bare", a boolean).
+ */
 struct cfg_entry {
-	char	*name;		/* "section.Sub.Section.key", section and key lower case */
-	char	*value;		/* NULL: the key alone ("[core] bare"), a boolean */
+	char	*name;
+	char	*value;
 };
 
 /* Entries in the order git reads them: a later one wins. */
@@ -33,7 +37,7 @@ void	cfg_list_release(struct cfg_list *);
 
 struct gitenv {
 	char		*system;	/* NULL: none (GIT_CONFIG_NOSYSTEM) */
-	char		*xdg;		/* NULL: GIT_CONFIG_GLOBAL set, or no home */
+	char		*xdg;		/* NULL: GIT_CONFIG_GLOBAL, or no home */
 	char		*global;	/* ~/.gitconfig or GIT_CONFIG_GLOBAL */
 	struct cfg_list	 cmdline;	/* COUNT's, then PARAMETERS' */
 };

@@ -41,6 +41,7 @@ void	urlmatch_release(struct urlmatch_url *);
 bool	urlmatch_match(const struct urlmatch_url *url,
 	    const struct urlmatch_url *pattern, struct urlmatch_fit *fit);
 /* <0, 0, >0 as a fits worse than, as well as, better than b. */
-int	urlmatch_cmp(const struct urlmatch_fit *a, const struct urlmatch_fit *b);
+int	urlmatch_cmp(const struct urlmatch_fit *a,
+	    const struct urlmatch_fit *b);
 
 #endif

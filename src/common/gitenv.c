@@ -233,7 +233,8 @@ gitenv_parameters(struct cfg_list *l, const char *text, char *err,
 					goto out;
 			} else if (*p == '\0' || is_space(*p)) {
 				/* 'key'= : the key alone, a boolean */
-				if (add_pair(l, key.data, NULL, err, errlen) == -1)
+				if (add_pair(l, key.data, NULL, err,
+				    errlen) == -1)
 					goto out;
 			} else {
 				bogus(err, errlen);

@@ -151,7 +151,8 @@ apply(struct collect *c, int key, const struct cfg_entry *e, char *err,
 		uc->cainfo = *e->value != '\0' ? pathname(e->value) : NULL;
 		break;
 	default:
-		if (*e->value == '\0') {	/* an empty one resets the list */
+		/* an empty one resets the list */
+		if (*e->value == '\0') {
 			drop_headers(uc);
 			break;
 		}
@@ -227,9 +228,9 @@ check_headers(const struct collect *c, char *err, size_t errlen)
 		n = colon != NULL ? (size_t)(colon - h) : 0;
 		if (strpbrk(h, "\r\n") != NULL || n == 0 ||
 		    strspn(h, TOKEN_CHARS) != n)
-			return say(err, errlen, c->header_keys[i], "not a header "
-			    "libgit2 can send (it must be 'Name: value' on one "
-			    "line)");
+			return say(err, errlen, c->header_keys[i], "not a "
+			    "header libgit2 can send (it must be 'Name: value' "
+			    "on one line)");
 		if (own_header(h, n)) {
 			snprintf(why, sizeof(why), "'%.*s' is a header libgit2 "
 			    "writes itself, so it is not sent from "
@@ -269,7 +270,8 @@ urlconfig_resolve(struct urlconfig *uc, const char *url,
 	parsed = urlmatch_parse(&u, uc->url, false) == 0;
 	for (i = 0; i < l->n; i++)
 		if (strncmp(l->v[i].name, "http.", 5) == 0 &&
-		    consider(&c, parsed ? &u : NULL, &l->v[i], err, errlen) == -1)
+		    consider(&c, parsed ? &u : NULL, &l->v[i], err,
+		    errlen) == -1)
 			goto out;
 	rc = check_headers(&c, err, errlen);
 out:

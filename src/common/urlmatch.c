@@ -9,23 +9,16 @@
 #include <string.h>
 
 #include "buf.h"
+#include "url.h"
 #include "urlmatch.h"
 #include "xmalloc.h"
 
-#define ALNUM		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+#define ALNUM		"abcdefghijklmnopqrstuvwxyz" \
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 /* Never literal in a normalised URL: escaped wherever they appear. */
 #define UNSAFE		" <>\"%{}|\\^`"
 /* Delimiters: an escaped one stays escaped, a literal one stays literal. */
 #define RESERVED	":/?#[]@!$&'()*+,;="
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
 
 /*
  * s[0..n) with its percent escapes made canonical: what needs no escape
@@ -43,10 +36,11 @@ add_escaped(struct buf *b, const char *s, size_t n)
 		if (c == '%') {
 			if (i + 2 >= n)
 				return -1;	/* a '%' needs two hex digits */
-			if (hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0)
+			if (url_hex_digit(s[i + 1]) < 0 ||
+			    url_hex_digit(s[i + 2]) < 0)
 				return -1;
-			c = (unsigned char)(hexval(s[i + 1]) * 16 +
-			    hexval(s[i + 2]));
+			c = (unsigned char)(url_hex_digit(s[i + 1]) * 16 +
+			    url_hex_digit(s[i + 2]));
 			i += 2;
 			was_escaped = true;
 		}
