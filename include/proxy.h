@@ -11,19 +11,13 @@
 #include <stddef.h>
 
 /*
- * For http(s) URLs: config_proxy (git's http.<url>.proxy or http.proxy)
- * if set, "" meaning none; else
+ * For http(s) URLs: config_proxy (git's http.<url>.proxy or http.proxy,
+ * urlconfig.h) if set, "" meaning none; else
  * https_proxy/HTTPS_PROXY (https) or http_proxy/HTTP_PROXY (http) unless
  * no_proxy/NO_PROXY names the host.  NULL for none, and for git:// and
  * ssh, which never use one.  The result has a scheme ("http://...").
  */
 char	*proxy_for(const char *url, const char *config_proxy);
-/*
- * How well an http.<pattern>.* section of git config fits url: the
- * length of the matching prefix (whole path segments, user ignored),
- * 0 for no match.  The longest match wins, as in git.
- */
-size_t	proxy_url_match(const char *pattern, const char *url);
 /* no_proxy: "*", or hosts and domains (".example.org" or "example.org"). */
 bool	proxy_bypassed(const char *no_proxy, const char *host);
 /* "http://user:pw@proxy:3128/" -> host "proxy", port "3128" (default 1080). */

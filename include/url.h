@@ -32,6 +32,8 @@ char		*url_strip_secrets(const char *url);
 int		 url_credentials(const char *url, char *user, size_t userlen,
 		    char *pass, size_t passlen);
 void		 url_redact_text(char *text, const char *url);
+/* The value of a hex digit of a percent escape, -1 for none. */
+int		 url_hex_digit(char);
 char		*url_default_path(const char *url, bool bare);
 char		*url_normalize(const char *url);
 char		*url_host(const char *url);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "auth.h"
+#include "gitenv.h"
 #include "lg2info.h"
 
 /* What every worker is started with (copied by fork). */
@@ -24,6 +25,7 @@ struct worker_config {
 	int			 cache_wait_ms;	/* --cache-wait */
 	int			 cache_mode;	/* enum cache_mode */
 	bool			 cache_dissociate;	/* --dissociate */
+	const struct gitenv	*gitenv;	/* read by the parent, once */
 };
 
 int	worker_main(int fd, void *arg);	/* arg: struct worker_config */

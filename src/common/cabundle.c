@@ -15,6 +15,7 @@
 #include "xmalloc.h"
 
 #define CA_MAX_BYTES	(16u << 20)
+#define NEXTRA		4	/* --ca-file, http.sslCAInfo, two variables */
 
 static int
 slurp(const char *file, struct buf *b, char *err, size_t errlen)
@@ -53,8 +54,8 @@ cabundle_check(const char *file, char *err, size_t errlen)
 	return rc;
 }
 
-static const char *
-system_bundle(void)
+const char *
+cabundle_system(void)
 {
 	const char *t = seam("SYSTEM_CA");
 
@@ -76,7 +77,7 @@ same_file_as_earlier(const char *const *extra, size_t i)
 		return true;
 	if (stat(extra[i], &a) == -1)
 		return false;	/* reading it will say why */
-	if (stat(system_bundle(), &b) == 0 && a.st_dev == b.st_dev &&
+	if (stat(cabundle_system(), &b) == 0 && a.st_dev == b.st_dev &&
 	    a.st_ino == b.st_ino)
 		return true;
 	for (k = 0; k < i; k++)
@@ -87,18 +88,20 @@ same_file_as_earlier(const char *const *extra, size_t i)
 }
 
 char *
-cabundle_combine(const char *ca_file, const char *tmpdir, char *err,
-    size_t errlen)
+cabundle_combine(const char *ca_file, const char *config_file,
+    const char *tmpdir, char *err, size_t errlen)
 {
-	const char *extra[3] = { ca_file, getenv("GIT_SSL_CAINFO"),
-	    getenv("SSL_CERT_FILE") };
+	/* git takes GIT_SSL_CAINFO instead of http.sslCAInfo */
+	const char *env = getenv("GIT_SSL_CAINFO");
+	const char *extra[NEXTRA] = { ca_file, env != NULL && *env != '\0' ?
+	    NULL : config_file, env, getenv("SSL_CERT_FILE") };
 	struct buf b = BUF_INIT;
 	char *path = NULL;
 	size_t i, nextra = 0;
 	int fd = -1;
 
 	err[0] = '\0';
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < NEXTRA; i++)
 		if (same_file_as_earlier(extra, i))
 			extra[i] = NULL;
 		else
@@ -107,10 +110,10 @@ cabundle_combine(const char *ca_file, const char *tmpdir, char *err,
 		return NULL;
 	buf_init(&b);
 	/* No system bundle is no reason to refuse the extra CAs. */
-	if (access(system_bundle(), R_OK) == 0 &&
-	    slurp(system_bundle(), &b, err, errlen) == -1)
+	if (access(cabundle_system(), R_OK) == 0 &&
+	    slurp(cabundle_system(), &b, err, errlen) == -1)
 		goto fail;
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < NEXTRA; i++)
 		if (extra[i] != NULL && *extra[i] != '\0' &&
 		    slurp(extra[i], &b, err, errlen) == -1)
 			goto fail;

@@ -114,34 +114,3 @@ proxy_host_port(const char *proxy, char *host, size_t hostlen, char *port,
 		snprintf(port, portlen, "1080");
 	return 0;
 }
-
-/* The URL without its user information, for matching. */
-static char *
-without_user(const char *url)
-{
-	const char *h = strstr(url, "://"), *at, *end;
-
-	if (h == NULL)
-		return xstrdup(url);
-	h += 3;
-	end = h + strcspn(h, "/");
-	if ((at = memchr(h, '@', (size_t)(end - h))) == NULL)
-		return xstrdup(url);
-	return xasprintf("%.*s%s", (int)(h - url), url, at + 1);
-}
-
-size_t
-proxy_url_match(const char *pattern, const char *url)
-{
-	char *p = without_user(pattern), *u = without_user(url);
-	size_t n = strlen(p), rc = 0;
-
-	while (n > 0 && p[n - 1] == '/')
-		n--;
-	if (n > 0 && strncasecmp(u, p, n) == 0 && (u[n] == '\0' ||
-	    u[n] == '/'))
-		rc = n;
-	free(p);
-	free(u);
-	return rc;
-}

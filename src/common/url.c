@@ -366,8 +366,8 @@ url_strip_secrets(const char *url)
 	return buf_detach(&b);
 }
 
-static int
-hex_digit(char c)
+int
+url_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -385,8 +385,8 @@ unescape(const char *s, size_t n, char *out, size_t len)
 	for (i = 0; i < n; i++) {
 		if (o + 1 >= len)
 			return -1;
-		if (s[i] == '%' && i + 2 < n && (hi = hex_digit(s[i + 1])) >= 0 &&
-		    (lo = hex_digit(s[i + 2])) >= 0) {
+		if (s[i] == '%' && i + 2 < n && (hi = url_hex_digit(s[i + 1])) >= 0 &&
+		    (lo = url_hex_digit(s[i + 2])) >= 0) {
 			out[o++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else

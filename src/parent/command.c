@@ -83,6 +83,7 @@ command_release(struct command *c)
 	free(c->paths);
 	free(c->safe);
 	free(c->safe_env);
+	gitenv_release(&c->gitenv);
 	cli_release(&c->cli);
 }
 
@@ -369,10 +370,29 @@ command_run(struct command *c, struct run_opts *o)
 }
 
 /*
+ * git's configuration environment, read once here rather than in each
+ * worker: a bad GIT_CONFIG_COUNT stops the run before anything is
+ * touched, with one message, and the workers inherit it with fork.
+ */
+static int
+read_gitenv(struct command *c, enum exit_code *code)
+{
+	char err[600];
+
+	if (gitenv_read(&c->gitenv, err, sizeof(err)) == -1) {
+		fprintf(stderr, "githerd: git configuration from the "
+		    "environment: %s\n", err);
+		*code = EXIT_USAGE;
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * sync, status and freeze, before the workspace: the manifest first (a
  * bad one touches nothing, not even -C) with the command line's
  * overrides of its keys, then the files the workers will read (a dry run
- * reads none).
+ * reads none) and git's configuration environment.
  */
 int
 command_select_for_run(struct command *c, enum exit_code *code)
@@ -389,7 +409,7 @@ command_select_for_run(struct command *c, enum exit_code *code)
 		*code = EXIT_USAGE;
 		return -1;
 	}
-	return 0;
+	return read_gitenv(c, code);
 }
 
 /*
@@ -438,4 +458,5 @@ command_run_opts(struct command *c, struct run_opts *o, char *note,
 	o->worker.cache_wait_ms = (int)(c->cli.cache_wait_s * 1000);
 	o->worker.cache_mode = c->cli.cache_mode;
 	o->worker.cache_dissociate = c->cli.dissociate;
+	o->worker.gitenv = &c->gitenv;
 }

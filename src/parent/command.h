@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "exitcode.h"
+#include "gitenv.h"
 #include "manifest.h"
 #include "plan.h"
 #include "run.h"
@@ -35,6 +36,7 @@ struct command {
 	size_t			 nowned;
 	const char		**safe;		/* trusted workspaces, NULL-ended */
 	char			*safe_env;	/* GITHERD_SAFE_DIRECTORY, split */
+	struct gitenv		 gitenv;	/* git's, for the workers */
 };
 
 /*
@@ -49,7 +51,10 @@ void	command_release(struct command *);
 int	command_load(struct command *);
 /* Find, load and narrow the manifest; -1 with *code after a message. */
 int	command_select(struct command *, enum exit_code *code);
-/* command_select, then the files the workers will read (runopts.h). */
+/*
+ * command_select, then what the workers will read: the files (runopts.h)
+ * and git's configuration environment (gitenv.h).
+ */
 int	command_select_for_run(struct command *, enum exit_code *code);
 /* Open the workspace (sync creates it) and lock it unless a dry run. */
 int	command_open_workspace(struct command *, enum exit_code *code);

@@ -22,14 +22,15 @@
 #include "cabundle.h"
 #include "compat.h"
 #include "fsutil.h"
+#include "gitconfig.h"
 #include "gitctx.h"
 #include "types.h"
 #include "memlimit.h"
 #include "netstream.h"
 #include "proxy.h"
-#include "proxyconfig.h"
 #include "units.h"
 #include "url.h"
+#include "urlconfig.h"
 #include "version.h"
 #include "xmalloc.h"
 
@@ -131,8 +132,10 @@ gitctx_fail(struct gitctx *c, int code, const char *what)
 		url_host_port(c->owner_url, host, sizeof(host), port,
 		    sizeof(port));
 		gitctx_error(c, ERR_REFUSED, "%s: %s:%s redirected to %s, another "
-		    "server: not followed (--follow-redirects follows it, and "
-		    "never sends it credentials)", what, host, port, offsite);
+		    "server: not followed (%s)", what, host, port, offsite,
+		    c->nheaders > 0 ? "http.extraHeader is set for this URL, and "
+		    "its headers go to no other server" : "--follow-redirects "
+		    "follows it, and never sends it credentials");
 	} else if (c->ssh_refused && cls != ERR_CANCELLED)
 		gitctx_error(c, ERR_REFUSED, "%s: ssh config %s", what,
 		    c->ssh.why);
@@ -329,10 +332,152 @@ gitctx_callbacks(struct gitctx *c, git_remote_callbacks *cb)
 	cb->payload = c;
 }
 
+void
+gitctx_proxy_options(struct gitctx *c, git_proxy_options *po)
+{
+	po->type = c->proxy != NULL ? GIT_PROXY_SPECIFIED : GIT_PROXY_NONE;
+	po->url = c->proxy;
+	/* Never our tokens: a proxy gets only what its URL carries. */
+	po->certificate_check = on_certificate;
+	po->payload = c;
+}
+
+static const char *
+tmp_dir(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	return t != NULL && *t == '/' ? t : "/tmp";
+}
+
 /*
- * Every connection asks here first: an alias connects to what ssh_config
- * makes of it, for this remote instance only (remote.origin.url stays);
- * a refusal of the configuration fails it before any byte is sent.
+ * The CA certificates for url's http.sslCAInfo: the worker's set, with
+ * its file added (cabundle.h), loaded only when it differs from the set
+ * libgit2 holds.
+ */
+static int
+trust(struct gitctx *c, const char *cainfo)
+{
+	struct gitctx_trust *t = c->ev->trust;
+	char err[600], *bundle;
+	const char *file;
+	int rc;
+
+	if (t == NULL || (cainfo == NULL && t->loaded == NULL) ||
+	    (cainfo != NULL && t->loaded != NULL && strcmp(cainfo,
+	    t->loaded) == 0))
+		return 0;
+	bundle = cabundle_combine(t->ca_file, cainfo, tmp_dir(), err,
+	    sizeof(err));
+	if (bundle == NULL && err[0] != '\0') {
+		gitctx_error(c, ERR_CERTIFICATE, "http.sslCAInfo: %s", err);
+		return -1;
+	}
+	file = bundle != NULL ? bundle : cabundle_system();
+	rc = access(file, R_OK) == 0 ? git_libgit2_opts(
+	    GIT_OPT_SET_SSL_CERT_LOCATIONS, file, NULL) : 0;
+	if (bundle != NULL)
+		unlink(bundle);
+	free(bundle);
+	if (rc < 0)
+		return gitctx_fail(c, rc, "http.sslCAInfo");
+	free(t->loaded);
+	t->loaded = cainfo != NULL ? xstrdup(cainfo) : NULL;
+	return 0;
+}
+
+static void
+drop_headers(struct gitctx *c)
+{
+	while (c->nheaders > 0) {
+		char *h = c->headers[--c->nheaders];
+
+		compat_wipe(h, strlen(h));
+		free(h);
+	}
+	free(c->headers);
+	c->headers = NULL;
+}
+
+/* What git's configuration makes of url; -1 with the job's error set. */
+static int
+url_config(struct gitctx *c, git_repository *repo, const char *url,
+    struct urlconfig *uc)
+{
+	static const struct gitenv none;
+	struct cfg_list l = CFG_LIST_INIT;
+	char err[600];
+	int rc = -1;
+
+	if (gitconfig_entries(&l, c->ev->gitenv != NULL ? c->ev->gitenv : &none,
+	    repo, err, sizeof(err)) == -1 ||
+	    urlconfig_resolve(uc, url, &l, err, sizeof(err)) == -1)
+		gitctx_error(c, ERR_REFUSED, "git configuration: %s", err);
+	else
+		rc = 0;
+	cfg_list_release(&l);
+	return rc;
+}
+
+/*
+ * Connections from now on are for url (the entry's, or a submodule's,
+ * seen from repo's configuration when there is one), as git's
+ * configuration has it: the URL after insteadOf, which every connection
+ * goes to (gitctx_remote_ready); its proxy, from git config, else the
+ * environment (proxy.c); its http.extraHeader and http.sslCAInfo; the
+ * only server githerd's TCP stream lets them reach (netstream.c), which
+ * also takes a plain-http server's connections to its proxy; and the
+ * owner whose credentials the credential callback may offer.
+ */
+int
+gitctx_owner(struct gitctx *c, git_repository *repo, const char *url)
+{
+	char host[256], port[16], phost[256] = "", pport[16] = "";
+	struct urlconfig uc;
+	const struct sshconfig_host *ssh;
+
+	if (url_config(c, repo, url, &uc) == -1)
+		return -1;
+	if (trust(c, uc.cainfo) == -1) {
+		urlconfig_release(&uc);
+		return -1;
+	}
+	free(c->proxy);
+	c->proxy = proxy_for(uc.url, uc.proxy);
+	free(c->owner_url);
+	c->owner_url = xstrdup(uc.url);
+	c->auth.owner_url = c->owner_url;
+	free(c->conn_url);
+	/* libgit2 never sees the URL's credentials: auth.c hands them out. */
+	c->conn_url = url_strip_secrets(uc.url);
+	drop_headers(c);
+	c->headers = uc.headers;	/* taken: wiped in drop_headers */
+	c->nheaders = uc.nheaders;
+	uc.headers = NULL;
+	uc.nheaders = 0;
+	if (c->proxy != NULL && proxy_host_port(c->proxy, phost, sizeof(phost),
+	    pport, sizeof(pport)) == -1)
+		phost[0] = pport[0] = '\0';
+	url_host_port(uc.url, host, sizeof(host), port, sizeof(port));
+	/* An ssh alias: its connections go to HostName and Port. */
+	(void)sshroute_set(&c->ssh, uc.url, c->ev->auth->ssh_config);
+	c->auth.ssh = ssh = sshroute_host(&c->ssh);
+	if (ssh != NULL) {
+		snprintf(host, sizeof(host), "%s", ssh->hostname);
+		snprintf(port, sizeof(port), "%d", ssh->port);
+	}
+	netstream_server(host, port, phost, pport, phost[0] != '\0' &&
+	    url_scheme(uc.url) == URL_HTTP, c->ev->auth->follow_redirects &&
+	    c->nheaders == 0);
+	urlconfig_release(&uc);
+	return 0;
+}
+
+/*
+ * Every connection asks here first: it goes to the URL git's insteadOf
+ * made (conn_url), and an ssh alias to what ssh_config makes of it, for
+ * this remote instance only (remote.origin.url stays); a refusal of the
+ * configuration fails it before any byte is sent.
  */
 int
 gitctx_remote_ready(git_remote *remote, int direction, void *payload)
@@ -347,79 +492,12 @@ gitctx_remote_ready(git_remote *remote, int direction, void *payload)
 		git_error_set_str(GIT_ERROR_SSH, c->ssh.why);
 		return -1;
 	}
-	if ((to = sshroute_rewrite(&c->ssh, git_remote_url(remote))) == NULL)
-		return 0;
+	/* After insteadOf, an ssh alias goes to HostName, Port and User. */
+	if ((to = sshroute_rewrite(&c->ssh, c->conn_url)) == NULL)
+		return git_remote_set_instance_url(remote, c->conn_url);
 	err = git_remote_set_instance_url(remote, to);
 	free(to);
 	return err;
-}
-
-void
-gitctx_proxy_options(struct gitctx *c, git_proxy_options *po)
-{
-	po->type = c->proxy != NULL ? GIT_PROXY_SPECIFIED : GIT_PROXY_NONE;
-	po->url = c->proxy;
-	/* Never our tokens: a proxy gets only what its URL carries. */
-	po->certificate_check = on_certificate;
-	po->payload = c;
-}
-
-/*
- * The URL libgit2 will really connect to: url after the insteadOf rules
- * of the git configuration, which libgit2 applies to every remote.
- */
-static char *
-effective_url(git_repository *repo, const char *url)
-{
-	git_remote *r = NULL;
-	char *eff;
-
-	if (repo == NULL || git_remote_create_anonymous(&r, repo, url) < 0) {
-		git_error_clear();
-		return xstrdup(url);
-	}
-	eff = xstrdup(git_remote_url(r));
-	git_remote_free(r);
-	return eff;
-}
-
-/*
- * Connections from now on are for url (the entry's, or a submodule's,
- * seen from repo's configuration when there is one): its proxy, from git
- * config, else the environment (proxy.c); the only server githerd's TCP
- * stream lets them reach (netstream.c), which also takes a plain-http
- * server's connections to its proxy; and the owner whose credentials
- * the credential callback may offer.
- */
-void
-gitctx_owner(struct gitctx *c, git_repository *repo, const char *url)
-{
-	char host[256], port[16], phost[256] = "", pport[16] = "";
-	char *eff = effective_url(repo, url), *cfg = proxyconfig_for(eff);
-	const struct sshconfig_host *ssh;
-
-	free(c->proxy);
-	c->proxy = proxy_for(eff, cfg);
-	free(cfg);
-	if (c->owner_url != url) {
-		free(c->owner_url);
-		c->owner_url = xstrdup(url);
-		c->auth.owner_url = c->owner_url;
-	}
-	if (c->proxy != NULL && proxy_host_port(c->proxy, phost, sizeof(phost),
-	    pport, sizeof(pport)) == -1)
-		phost[0] = pport[0] = '\0';
-	url_host_port(eff, host, sizeof(host), port, sizeof(port));
-	/* An ssh alias: its connections go to HostName and Port. */
-	(void)sshroute_set(&c->ssh, eff, c->ev->auth->ssh_config);
-	c->auth.ssh = ssh = sshroute_host(&c->ssh);
-	if (ssh != NULL) {
-		snprintf(host, sizeof(host), "%s", ssh->hostname);
-		snprintf(port, sizeof(port), "%d", ssh->port);
-	}
-	netstream_server(host, port, phost, pport, phost[0] != '\0' &&
-	    url_scheme(eff) == URL_HTTP, c->ev->auth->follow_redirects);
-	free(eff);
 }
 
 /*
@@ -434,6 +512,8 @@ gitctx_fetch_options(struct gitctx *c, git_fetch_options *fo)
 	gitctx_callbacks(c, &fo->callbacks);
 	gitctx_proxy_options(c, &fo->proxy_opts);
 	fo->follow_redirects = GIT_REMOTE_REDIRECT_INITIAL;
+	fo->custom_headers.strings = c->headers;
+	fo->custom_headers.count = c->nheaders;
 }
 
 /* Never GIT_CHECKOUT_FORCE: a SAFE checkout refuses to overwrite work. */
@@ -483,8 +563,9 @@ gitctx_connect(struct gitctx *c)
 	git_remote_connect_options co;
 	int err;
 
-	/* Now that there is a repository, its insteadOf rules apply. */
-	gitctx_owner(c, c->repo, c->job->url);
+	/* Now that there is a repository, its configuration applies too. */
+	if (gitctx_owner(c, c->repo, c->job->url) == -1)
+		return -1;
 	if ((err = git_remote_create_anonymous(&c->remote, c->repo,
 	    c->conn_url)) < 0)
 		return gitctx_fail(c, err, "remote");
@@ -492,6 +573,8 @@ gitctx_connect(struct gitctx *c)
 	gitctx_callbacks(c, &co.callbacks);
 	gitctx_proxy_options(c, &co.proxy_opts);
 	co.follow_redirects = GIT_REMOTE_REDIRECT_INITIAL;
+	co.custom_headers.strings = c->headers;
+	co.custom_headers.count = c->nheaders;
 	gitctx_phase(c, PHASE_CONNECT);
 	if ((err = git_remote_connect_ext(c->remote, GIT_DIRECTION_FETCH,
 	    &co)) < 0)
@@ -926,10 +1009,10 @@ gitctx_init(struct gitctx *c, const struct msg_job *job,
 	c->bare = c->mirror || (job->flags & JOBF_BARE) != 0;
 	c->depth = job->depth;
 	gitctx_hash_reads(true);
-	/* libgit2 never sees the URL's credentials: auth.c hands them out. */
+	/* Until gitctx_connect() reads git's configuration for the URL. */
 	c->conn_url = url_strip_secrets(job->url);
 	sshroute_init(&c->ssh);
-	gitctx_owner(c, NULL, job->url);
+	c->owner_url = xstrdup(job->url);
 }
 
 /* The job is done: what it made of where it is goes to the result. */
@@ -949,17 +1032,10 @@ gitctx_release(struct gitctx *c)
 	free(c->owner_url);
 	free(c->conn_url);
 	sshroute_release(&c->ssh);
+	drop_headers(c);
 	if (c->parent_fd != -1)
 		close(c->parent_fd);
 	netstream_server(NULL, NULL, NULL, NULL, false, false);
-}
-
-static const char *
-tmp_dir(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	return t != NULL && *t == '/' ? t : "/tmp";
 }
 
 int
@@ -985,7 +1061,7 @@ gitctx_global_init(int connect_timeout_ms, int read_timeout_ms,
 	/* The object cache (256 MiB by default) fits well inside the limit. */
 	if ((limit = memlimit_limit()) > 0 && limit / 4 < (256u << 20))
 		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(limit / 4));
-	if ((bundle = cabundle_combine(ca_file, tmp_dir(), err, errlen)) ==
+	if ((bundle = cabundle_combine(ca_file, NULL, tmp_dir(), err, errlen)) ==
 	    NULL)
 		return err[0] != '\0' ? -1 : 0;
 	/* Parsed right away: the file is not needed afterwards. */

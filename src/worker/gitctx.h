@@ -17,6 +17,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "errclass.h"
+#include "gitenv.h"
 #include "msg.h"
 #include "result.h"
 #include "sshroute.h"
@@ -31,6 +32,16 @@
  */
 #define GITCTX_CHECKOUT	(GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DONT_OVERWRITE_IGNORED)
 
+/*
+ * The CA certificates libgit2 holds, one set for the whole worker: the
+ * system's and --ca-file's, plus the http.sslCAInfo of the URL being
+ * fetched (loaded is which, NULL for none), reloaded when a job's differs.
+ */
+struct gitctx_trust {
+	const char	*ca_file;	/* --ca-file, or NULL */
+	char		*loaded;	/* the http.sslCAInfo in force, or NULL */
+};
+
 struct gitctx_events {
 	void	(*phase)(void *ctx, enum phase);
 	void	(*progress)(void *ctx, const struct msg_progress *, bool force);
@@ -42,6 +53,8 @@ struct gitctx_events {
 	int		 cache_wait_ms;	/* --cache-wait */
 	int		 cache_mode;	/* enum cache_mode, --cache-mode */
 	bool		 cache_dissociate;	/* --dissociate */
+	const struct gitenv	*gitenv;	/* git's configuration files, -c */
+	struct gitctx_trust	*trust;		/* the worker's CAs */
 };
 
 /* One ref of the remote's advertisement, copied when it connected. */
@@ -84,9 +97,11 @@ struct gitctx {
 	struct auth_state		 auth;		/* this connection's */
 	char				*proxy;		/* this job's, or NULL */
 	char				*owner_url;	/* whose connections */
-	char				*conn_url;	/* job's, credentials off */
 	struct sshroute			 ssh;		/* the owner's, by ssh_config */
 	bool				 ssh_refused;	/* a connection, for ssh.why */
+	char				*conn_url;	/* what libgit2 connects to */
+	char				**headers;	/* http.extraHeader's */
+	size_t				 nheaders;
 	int				 parent_fd;	/* the entry's directory's */
 	bool				 cache_seeded;	/* cache.c's haves */
 	void				*sub_cache;	/* submodules.c's */
@@ -111,8 +126,17 @@ void	gitctx_callbacks(struct gitctx *, git_remote_callbacks *);
 int	gitctx_remote_ready(git_remote *, int direction, void *payload);
 void	gitctx_fetch_options(struct gitctx *, git_fetch_options *);
 void	gitctx_proxy_options(struct gitctx *, git_proxy_options *);
-/* Connections from now on are for url (a submodule's, say). */
-void	gitctx_owner(struct gitctx *, git_repository *, const char *url);
+/*
+ * Connections from now on are for url (a submodule's, say), as git's
+ * configuration (seen from repo's when not NULL) rewrites it and sets it
+ * up; 0, or -1 with the job's error set.
+ */
+int	gitctx_owner(struct gitctx *, git_repository *, const char *url);
+/*
+ * libgit2's remote_ready callback (payload: the gitctx): every connection
+ * goes to conn_url, the URL git's insteadOf made of the owner's.
+ */
+int	gitctx_remote_ready(git_remote *, int direction, void *payload);
 void	gitctx_checkout_options(struct gitctx *, git_checkout_options *);
 int	gitctx_connect(struct gitctx *);
 const struct gitctx_ref *gitctx_advertised(struct gitctx *, const char *name);

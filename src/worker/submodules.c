@@ -174,8 +174,9 @@ on_sub_ready(git_remote *remote, int direction, void *payload)
 	git_repository *owner = git_remote_owner(remote);
 	int err;
 
-	/* Where the submodule's ssh alias goes, as for every connection. */
-	if ((err = gitctx_remote_ready(remote, direction, payload)) != 0)
+	/* The URL after insteadOf, and an ssh alias's route, as for every
+	 * connection. */
+	if ((err = gitctx_remote_ready(remote, direction, payload)) < 0)
 		return err;
 	if (sc == NULL || direction != GIT_DIRECTION_FETCH || owner == NULL ||
 	    sc->primed != NULL)
@@ -332,14 +333,18 @@ update_one(struct gitctx *c, git_repository *repo, const char *name,
 	}
 	if (walk_path(c, repo, sm, label.data) == -1)
 		goto out;
-	/* A submodule's server: its own proxy, and its own credentials. */
-	if (git_submodule_resolve_url(&url, repo, git_submodule_url(sm)) == 0)
-		gitctx_owner(c, repo, url.ptr);
+	/*
+	 * A submodule's server: its own URL as git's configuration rewrites
+	 * it, its own proxy and headers, its own credentials.
+	 */
+	if (git_submodule_resolve_url(&url, repo, git_submodule_url(sm)) == 0 &&
+	    gitctx_owner(c, repo, url.ptr) == -1)
+		goto out;
 	fresh = (status & GIT_SUBMODULE_STATUS_WD_UNINITIALIZED) != 0;
 	err = fresh ? clone_one(c, sm, url.ptr, want, &sub, label.data) :
 	    open_one(c, sm, want, &sub, label.data);
-	gitctx_owner(c, c->repo, c->job->url);
-	if (err == -1 || settle(c, sub, want, fresh, label.data) == -1)
+	if (gitctx_owner(c, c->repo, c->job->url) == -1 || err == -1 ||
+	    settle(c, sub, want, fresh, label.data) == -1)
 		goto out;
 	buf_reset(&label);
 	buf_addf(&label, "%s%s/", where, git_submodule_path(sm));

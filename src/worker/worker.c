@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -137,13 +138,14 @@ ev_cancelled(void *ctx)
 }
 
 static void
-run_job(int fd, const struct msg *job, const struct worker_config *cfg)
+run_job(int fd, const struct msg *job, const struct worker_config *cfg,
+    struct gitctx_trust *trust)
 {
 	struct job_ctx jc = { fd, job->job, 0, false };
 	struct gitctx_events ev = {
 		ev_phase, ev_progress, ev_warn, ev_cancelled, &jc, &cfg->auth,
 		cfg->cache_dir, cfg->cache_wait_ms, cfg->cache_mode,
-		cfg->cache_dissociate
+		cfg->cache_dissociate, cfg->gitenv, trust
 	};
 	struct job_result res;
 	struct msg m;
@@ -202,6 +204,7 @@ int
 worker_main(int fd, void *arg)
 {
 	const struct worker_config *cfg = arg;
+	struct gitctx_trust trust = { cfg->ca_file, NULL };
 	struct sigaction sa;
 	struct wire_reader rd;
 	struct msg m;
@@ -243,10 +246,11 @@ worker_main(int fd, void *arg)
 			rc = 3;
 			break;
 		}
-		run_job(fd, &m, cfg);
+		run_job(fd, &m, cfg, &trust);
 		msg_release(&m);
 	}
 	wire_reader_release(&rd);
+	free(trust.loaded);
 	gitctx_global_shutdown();
 #ifdef GITHERD_ASAN
 	/* Workers end with _exit(), which skips LeakSanitizer's own check. */

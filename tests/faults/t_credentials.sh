@@ -85,6 +85,24 @@ test_followed_redirect_gets_no_credentials() {
 	expect_eq "" "$(auth_seen target)" "Authorization headers the other server got"
 }
 
+# git's http.extraHeader (a CI's token) goes to its server only: with it
+# set, even --follow-redirects follows no redirect to another server.
+test_extra_headers_never_follow_a_redirect() {
+	redirect_to_another_server || return
+	GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.http://127.0.0.1:$REDIRECTOR/.extraHeader" \
+	    GIT_CONFIG_VALUE_0="Authorization: $(basic x-access-token HDRSEKRET)" \
+	    run_fault --follow-redirects --retries 0
+	expect_outcome 1 refused
+	expect_grep "FAIL victim: refused: .*redirected to localhost:$TARGET, another server: not followed \(http\.extraHeader is set" \
+	    "$OUT/stdout" "says why"
+	[ ! -s "$OUT/target.log" ] || fail "the other server was connected to: $(cat "$OUT/target.log")"
+	expect_grep "^$(basic x-access-token HDRSEKRET)\$" <(auth_seen redirector | sed 's/^auth=yes //') \
+	    "the header's own server got it"
+	grep -rq 'HDRSEKRET\|eC1hY2Nlc3MtdG9rZW46SERSU0VLUkVU' "$OUT/stdout" "$OUT/stderr" "$OUT/r.json" "$WS" &&
+	    fail "the header was shown or stored"
+	return 0
+}
+
 test_redirect_on_the_same_server_is_followed() {
 	bystander_setup
 	named_front self 302:self || { fail "front"; return; }

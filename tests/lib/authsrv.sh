@@ -81,11 +81,15 @@ EOC
 
 # _authsrv_lighttpd KIND ROOT STATEDIR CERT KEY USERS: lighttpd in front of
 # git-http-backend, with TLS when CERT is given and Basic auth when USERS
-# is; sets _AUTHSRV_PORT.
+# is; sets _AUTHSRV_PORT.  AUTHSRV_LOG_HEADERS="Name ..." adds those
+# request headers to each access-log line, quoted, "-" when absent.
 _authsrv_lighttpd() {
-	local kind=$1 cert=$4 key=$5 users=$6
+	local kind=$1 cert=$4 key=$5 users=$6 h fmt='%h %u \"%r\" %>s'
 	_srv_prepare "start_$kind" "$2" "$3" "$kind" || return
 	local root=$_SRV_ROOT state=$_SRV_STATE lighttpd backend port pid extra=
+	for h in ${AUTHSRV_LOG_HEADERS:-}; do
+		fmt="$fmt \\\"%{$h}i\\\""
+	done
 	lighttpd=$(_srv_lighttpd) || { _srv_err "start_$kind: no lighttpd"; return 1; }
 	backend=$(git --exec-path)/git-http-backend
 	mkdir -p "$state/htdocs" "$state/tmp"
@@ -106,7 +110,7 @@ server.pid-file = "$state/lighttpd.pid"
 server.errorlog = "$state/error.log"
 server.upload-dirs = ( "$state/tmp" )
 accesslog.filename = "$state/access.log"
-accesslog.format = "%h %u \"%r\" %>s"
+accesslog.format = "$fmt"
 $extra
 alias.url = ( "/git" => "$backend" )
 \$HTTP["url"] =~ "^/git/" {

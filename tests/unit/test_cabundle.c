@@ -91,7 +91,7 @@ Test(cabundle, system_first_then_each_extra_once)
 
 	setenv("GIT_SSL_CAINFO", path("a.pem"), 1);	/* same as --ca-file */
 	setenv("SSL_CERT_FILE", path("system.pem"), 1);	/* the system's */
-	cr_assert_not_null(b = cabundle_combine(path("a.pem"), dir, err,
+	cr_assert_not_null(b = cabundle_combine(path("a.pem"), NULL, dir, err,
 	    sizeof(err)), "%s", err);
 	cr_expect_str_eq(slurp(b),
 	    "-----BEGIN CERTIFICATE-----\nSYS\n-----END CERTIFICATE-----\n"
@@ -105,9 +105,31 @@ Test(cabundle, nothing_extra_writes_nothing)
 	char err[256];
 
 	setenv("SSL_CERT_FILE", path("system.pem"), 1);
-	cr_expect_null(cabundle_combine(NULL, dir, err, sizeof(err)));
+	cr_expect_null(cabundle_combine(NULL, NULL, dir, err, sizeof(err)));
 	cr_expect_str_eq(err, "");
-	cr_expect_null(cabundle_combine(path("nosuch.pem"), dir, err,
+	cr_expect_null(cabundle_combine(path("nosuch.pem"), NULL, dir, err,
 	    sizeof(err)));
 	cr_expect(strstr(err, "nosuch.pem") != NULL, "%s", err);
+}
+
+/* git's http.sslCAInfo adds its file; GIT_SSL_CAINFO, which git takes
+ * instead of it, leaves it out. */
+Test(cabundle, config_file_unless_git_ssl_cainfo)
+{
+	char err[256], *b;
+
+	put("b.pem", "-----BEGIN CERTIFICATE-----\nB\n-----END CERTIFICATE-----\n");
+	cr_assert_not_null(b = cabundle_combine(NULL, path("b.pem"), dir, err,
+	    sizeof(err)), "%s", err);
+	cr_expect(strstr(slurp(b), "\nB\n") != NULL);
+	cr_expect(strstr(slurp(b), "\nSYS\n") != NULL);
+	unlink(b);
+	free(b);
+	setenv("GIT_SSL_CAINFO", path("a.pem"), 1);
+	cr_assert_not_null(b = cabundle_combine(NULL, path("b.pem"), dir, err,
+	    sizeof(err)), "%s", err);
+	cr_expect(strstr(slurp(b), "\nB\n") == NULL);
+	cr_expect(strstr(slurp(b), "\nA\n") != NULL);
+	unlink(b);
+	free(b);
 }

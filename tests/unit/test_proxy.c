@@ -51,19 +51,6 @@ Test(proxy, an_empty_config_value_means_none, .init = clean_env)
 	EXPECT_PROXY("https://git.example.org/a.git", "", NULL);
 }
 
-Test(proxy, url_sections_match_by_prefix_of_whole_segments)
-{
-	const char *u = "https://tok@git.example.org/team/app.git";
-
-	cr_expect_eq(proxy_url_match("https://git.example.org", u), 23);
-	cr_expect_eq(proxy_url_match("https://git.example.org/", u), 23);
-	cr_expect_eq(proxy_url_match("https://git.example.org/team", u), 28);
-	cr_expect_eq(proxy_url_match("https://me@git.example.org/team/", u), 28);
-	cr_expect_eq(proxy_url_match("https://git.example.org/te", u), 0);
-	cr_expect_eq(proxy_url_match("http://git.example.org", u), 0);
-	cr_expect_eq(proxy_url_match("https://git.example.org.evil", u), 0);
-}
-
 Test(proxy, no_proxy_lists)
 {
 	cr_expect(proxy_bypassed("*", "anything"));
