@@ -226,6 +226,7 @@ fs_walk_links(int dirfd, const char *relpath, unsigned links, bool create,
 	char name[256];
 	size_t len;
 	unsigned depth = 0;
+	bool followed;
 	int fd, next, e;
 
 	if (bad != NULL && badlen > 0)
@@ -252,11 +253,13 @@ fs_walk_links(int dirfd, const char *relpath, unsigned links, bool create,
 		    (mkdirat(fd, name, 0777) == 0 || errno == EEXIST))
 			next = openat(fd, name, O_RDONLY | O_DIRECTORY |
 			    O_NOFOLLOW | O_CLOEXEC);
-		if (next == -1 && depth < links &&
-		    why_not(fd, name, errno) == ELOOP)
+		followed = next == -1 && depth < links &&
+		    why_not(fd, name, errno) == ELOOP;
+		if (followed)
 			next = open_user_link(fd, name);
 		if (next == -1) {
-			e = errno == EPERM ? EPERM : why_not(fd, name, errno);
+			e = followed && errno == EPERM ? EPERM :
+			    why_not(fd, name, errno);
 			goto fail;
 		}
 		close(fd);

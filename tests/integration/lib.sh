@@ -219,6 +219,14 @@ no_tmp_left() {		# WS
 # served by a second git daemon and HTTP server, and a work clone of each
 # to make commits, force-pushes, tags and deleted branches with git.
 
+# ws_sync ARGS...: githerd sync into $WS, its output in $OUT/{stdout,stderr}
+# and its exit status in $OUT/status (ws_status).
+ws_sync() {
+	"$BIN" sync -C "$WS" "$@" >"$OUT/stdout" 2>"$OUT/stderr"
+	echo $? >"$OUT/status"
+}
+ws_status() { cat "$OUT/status"; }
+
 start_upstreams() {
 	[ -n "${UP_GIT:-}" ] && return 0
 	UP=$SCRATCH/up

@@ -5,13 +5,6 @@
 # outside every entry's work tree and only to a directory the user owns;
 # never a link a checkout made.
 
-# lsync ARGS...: githerd sync into $WS, output in $OUT/{stdout,stderr}.
-lsync() {
-	"$BIN" sync -C "$WS" "$@" >"$OUT/stdout" 2>"$OUT/stderr"
-	echo $? >"$OUT/status"
-}
-lstatus() { cat "$OUT/status"; }
-
 test_a_workspace_that_is_a_symlink_is_resolved_once() {
 	mkdir -p "$OUT/real"
 	ln -s real "$OUT/ws-link"
@@ -39,14 +32,14 @@ repos:
     path: beta
 EOM
 	# Without the option: refused, named, nothing written through it.
-	lsync "$OUT/m.yaml"
-	expect_exit 1 "$(lstatus)" "a link on the way, not followed"
+	ws_sync "$OUT/m.yaml"
+	expect_exit 1 "$(ws_status)" "a link on the way, not followed"
 	expect_grep "src/alpha.*refused: src is a symbolic link: refusing to go through it" \
 	    "$OUT/stderr" "the link is named"
 	expect_eq "" "$(ls -A "$big/src")" "nothing written through the link"
 	# With it: the same clone git makes, in the link's directory.
-	lsync --follow-symlinks "$OUT/m.yaml"
-	expect_exit 0 "$(lstatus)" "sync --follow-symlinks: $(cat "$OUT/stderr")"
+	ws_sync --follow-symlinks "$OUT/m.yaml"
+	expect_exit 0 "$(ws_status)" "sync --follow-symlinks: $(cat "$OUT/stderr")"
 	git clone -q "$GIT_URL/alpha.git" "$OUT/ref"
 	same_clone "$big/src/alpha" "$OUT/ref" "through the user's link"
 	expect_eq link "$(stat -c %F "$WS/src" | sed 's/symbolic //')" "the link is still a link"
@@ -56,12 +49,12 @@ EOM
 	# The manifest's default says it once for every run; an update then
 	# goes through the link too.
 	printf 'defaults:\n  follow_symlinks: true\n' | cat - "$OUT/m.yaml" >"$OUT/d.yaml"
-	lsync "$OUT/d.yaml"
-	expect_exit 0 "$(lstatus)" "defaults: follow_symlinks: $(cat "$OUT/stderr")"
+	ws_sync "$OUT/d.yaml"
+	expect_exit 0 "$(ws_status)" "defaults: follow_symlinks: $(cat "$OUT/stderr")"
 	expect_grep "src/alpha.*up to date" "$OUT/stderr" "updated through the link"
 	printf 'repos:\n  - url: %s/alpha.git\n    follow_symlinks: true\n' "$GIT_URL" >"$OUT/bad.yaml"
-	lsync "$OUT/bad.yaml"
-	expect_exit 2 "$(lstatus)" "follow_symlinks on an entry"
+	ws_sync "$OUT/bad.yaml"
+	expect_exit 2 "$(ws_status)" "follow_symlinks on an entry"
 	expect_grep "bad.yaml:3:[0-9]+: .*'follow_symlinks' is for the whole workspace: it goes under defaults" \
 	    "$OUT/stderr" "file:line:col of the misplaced key"
 }
@@ -86,12 +79,12 @@ repositories:
     url: $GIT_URL/tiny04.git
 EOM
 	head -n 4 "$OUT/m.repos" >"$OUT/outer.repos"
-	lsync "$OUT/outer.repos"
-	expect_exit 0 "$(lstatus)" "the outer entry first"
+	ws_sync "$OUT/outer.repos"
+	expect_exit 0 "$(ws_status)" "the outer entry first"
 	# and a link inside its work tree that it does not track
 	ln -s "$OUT/elsewhere" "$WS/o/made"
-	lsync --follow-symlinks "$OUT/m.repos"
-	expect_exit 1 "$(lstatus)" "entries behind links inside an entry"
+	ws_sync --follow-symlinks "$OUT/m.repos"
+	expect_exit 1 "$(ws_status)" "entries behind links inside an entry"
 	expect_grep "o/vendor/x.*local-conflict: .*o tracks as a symbolic link" "$OUT/stderr" \
 	    "the checkout's link is refused"
 	expect_grep "o/made/y.*refused: o/made is a symbolic link: refusing to go through it" \
@@ -105,8 +98,8 @@ EOM
 	chown nobody "$OUT/theirs"
 	ln -s "$OUT/theirs" "$WS/mine/lib"
 	printf 'repos:\n  - url: %s/alpha.git\n    path: mine/lib/alpha\n' "$GIT_URL" >"$OUT/m.yaml"
-	lsync --follow-symlinks "$OUT/m.yaml"
-	expect_exit 1 "$(lstatus)" "a link to another user's directory"
+	ws_sync --follow-symlinks "$OUT/m.yaml"
+	expect_exit 1 "$(ws_status)" "a link to another user's directory"
 	expect_grep "mine/lib/alpha.*refused: mine/lib is a symbolic link to a directory another user owns" \
 	    "$OUT/stderr" "whose directory it is"
 	expect_eq "" "$(ls -A "$OUT/theirs")" "nothing written there"

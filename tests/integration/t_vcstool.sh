@@ -4,13 +4,6 @@
 # vcs import takes them (nested entries, types githerd does not clone),
 # compared with git clone and vcs import on the same remotes.
 
-# vsync ARGS...: githerd sync into $WS, output in $OUT/{stdout,stderr}.
-vsync() {
-	"$BIN" sync -C "$WS" "$@" >"$OUT/stdout" 2>"$OUT/stderr"
-	echo $? >"$OUT/status"
-}
-vstatus() { cat "$OUT/status"; }
-
 test_override_shallow_never_shallows_a_full_clone() {
 	cat >"$OUT/m.yaml" <<EOM
 repos:
@@ -18,10 +11,10 @@ repos:
   - url: $HTTP_URL/tiny01.git
   - url: $GIT_URL/alpha.git
 EOM
-	vsync "$OUT/m.yaml" tiny01
-	expect_exit 0 "$(vstatus)" "a full clone first"
-	vsync --shallow --json "$OUT/report.json" "$OUT/m.yaml"
-	expect_exit 0 "$(vstatus)" "sync --shallow"
+	ws_sync "$OUT/m.yaml" tiny01
+	expect_exit 0 "$(ws_status)" "a full clone first"
+	ws_sync --shallow --json "$OUT/report.json" "$OUT/m.yaml"
+	expect_exit 0 "$(ws_status)" "sync --shallow"
 	expect_eq true "$(git -C "$WS/big" rev-parse --is-shallow-repository)" "big is shallow"
 	git clone -q --depth 1 "$HTTP_URL/big.git" "$OUT/ref"
 	same_clone "$WS/big" "$OUT/ref" "--shallow over http is git clone --depth 1"
@@ -36,8 +29,8 @@ EOM
 	expect_grep "warning: alpha: depth 1 ignored: libgit2 .* fetches shallow only over http\\(s\\), not git://; using full history" \
 	    "$OUT/stderr" "git:// says so"
 	# without --shallow, the manifest's full history comes back
-	vsync "$OUT/m.yaml" big
-	expect_exit 0 "$(vstatus)" "sync without --shallow"
+	ws_sync "$OUT/m.yaml" big
+	expect_exit 0 "$(ws_status)" "sync without --shallow"
 	expect_eq false "$(git -C "$WS/big" rev-parse --is-shallow-repository)" "deepened"
 	git -C "$WS/big" fsck --no-progress >/dev/null 2>&1 || fail "fsck big"
 }
@@ -52,10 +45,10 @@ repos:
     path: rec
     submodules: true
 EOM
-	vsync --recursive "$OUT/m.yaml" plain
-	expect_exit 0 "$(vstatus)" "--recursive on submodules: false"
-	vsync --no-recursive "$OUT/m.yaml" rec
-	expect_exit 0 "$(vstatus)" "--no-recursive on submodules: true"
+	ws_sync --recursive "$OUT/m.yaml" plain
+	expect_exit 0 "$(ws_status)" "--recursive on submodules: false"
+	ws_sync --no-recursive "$OUT/m.yaml" rec
+	expect_exit 0 "$(ws_status)" "--no-recursive on submodules: true"
 	git clone -q --recurse-submodules "$GIT_URL/super.git" "$OUT/ref" 2>/dev/null
 	for sub in lib/mid lib/mid/deps/sub; do
 		expect_eq "$(git -C "$OUT/ref/$sub" rev-parse HEAD)" \
@@ -65,8 +58,8 @@ EOM
 	    "--recursive: git sees every submodule at its commit"
 	expect_eq "" "$(ls -A "$WS/rec/lib/mid")" "--no-recursive: submodule left alone"
 	# and the manifest's own submodules: true on the existing checkout
-	vsync "$OUT/m.yaml" rec
-	expect_exit 0 "$(vstatus)" "sync with the manifest's submodules"
+	ws_sync "$OUT/m.yaml" rec
+	expect_exit 0 "$(ws_status)" "sync with the manifest's submodules"
 	expect_eq "$(git -C "$OUT/ref/lib/mid/deps/sub" rev-parse HEAD)" \
 	    "$(git -C "$WS/rec/lib/mid/deps/sub" rev-parse HEAD 2>/dev/null)" "submodules updated in"
 }
@@ -94,8 +87,8 @@ EOM
 	expect_grep "4 entries, valid; 2 of a type githerd does not sync" "$OUT/check" "check counts them"
 	"$BIN" list "$OUT/m.repos" >"$OUT/list" 2>&1
 	expect_grep "^src/legacy +svn://127.0.0.1:1/legacy/trunk +unsupported \\(type svn\\)$" "$OUT/list" "list"
-	vsync --json "$OUT/report.json" "$OUT/m.repos"
-	expect_exit 1 "$(vstatus)" "unsupported entries make sync exit 1"
+	ws_sync --json "$OUT/report.json" "$OUT/m.repos"
+	expect_exit 1 "$(ws_status)" "unsupported entries make sync exit 1"
 	expect_eq refs/heads/dev "$(git -C "$WS/src/alpha" symbolic-ref HEAD)" "the git entries beside them"
 	expect_eq refs/heads/trunk "$(git -C "$WS/src/beta" symbolic-ref HEAD)" "beta"
 	expect_missing "$WS/src/legacy" "nothing is made for svn"
@@ -186,8 +179,8 @@ repositories:
     url: https://127.0.0.1:1/hg/docs
     version: default
 EOM
-	vsync -j 4 --ignore-unsupported --trace "$OUT/trace.json" "$OUT/m.repos"
-	expect_exit 0 "$(vstatus)" "nested sync"
+	ws_sync -j 4 --ignore-unsupported --trace "$OUT/trace.json" "$OUT/m.repos"
+	expect_exit 0 "$(ws_status)" "nested sync"
 	job_times "$OUT/trace.json" >"$OUT/times"
 	python3 - "$OUT/times" <<'PY' || fail "the inner entries did not wait for the outer one: $(cat "$OUT/times")"
 import sys
@@ -226,8 +219,8 @@ PY
 	# in the outer's work tree, only what a killed run left is swept
 	mkdir "$WS/ros2/outer/vendor/.githerd-tmp.4242.2.untracked"
 	echo mine >"$WS/ros2/outer/vendor/.githerd-tmp.notes"
-	vsync --ignore-unsupported "$OUT/m.repos"
-	expect_exit 0 "$(vstatus)" "a second sync"
+	ws_sync --ignore-unsupported "$OUT/m.repos"
+	expect_exit 0 "$(ws_status)" "a second sync"
 	expect_grep "4 up to date" "$OUT/stdout" "nothing to do"
 	expect_no_grep "no longer in the manifest" "$OUT/stdout" "no orphans"
 	expect_grep "removed 1 temporary directory left by an interrupted run" "$OUT/stderr" "the stale clone"
@@ -270,11 +263,11 @@ EOM
 	# a link the outer checkout did not track, made after it was cloned
 	# (a path operand c/outer would select the entries inside it too)
 	head -n 4 "$OUT/m.repos" >"$OUT/outer.repos"
-	vsync "$OUT/outer.repos"
-	expect_exit 0 "$(vstatus)" "the outer entry first"
+	ws_sync "$OUT/outer.repos"
+	expect_exit 0 "$(ws_status)" "the outer entry first"
 	ln -s "$OUT/escape" "$WS/c/outer/made-link"
-	vsync -j 3 --json "$OUT/report.json" "$OUT/m.repos"
-	expect_exit 1 "$(vstatus)" "conflicts"
+	ws_sync -j 3 --json "$OUT/report.json" "$OUT/m.repos"
+	expect_exit 1 "$(ws_status)" "conflicts"
 	python3 - "$OUT/report.json" <<'PY' || fail "report: $(grep -A1 '"error"' "$OUT/report.json" | head -20)"
 import json, sys
 e = {x["path"]: x for x in json.load(open(sys.argv[1]))["repos"]}
@@ -295,8 +288,8 @@ PY
 	rm "$WS/c/outer/made-link"
 	# the tracked files deleted by hand: the index still tracks them
 	rm -r "$WS/c/outer/b"
-	vsync "$OUT/m.repos" c/outer/b
-	expect_exit 1 "$(vstatus)" "deleted tracked files"
+	ws_sync "$OUT/m.repos" c/outer/b
+	expect_exit 1 "$(ws_status)" "deleted tracked files"
 	expect_grep "c/outer/b is tracked by the entry c/outer \(b/keep.txt\)" "$OUT/stderr" "still tracked"
 	expect_missing "$WS/c/outer/b" "nothing cloned over the deleted files"
 	git -C "$WS/c/outer" checkout -q -- b
@@ -326,16 +319,16 @@ test_vcstool_nested_orphans_are_pruned_only_whole() {
 	    "$GIT_URL" "$GIT_URL" >"$OUT/both.repos"
 	printf 'repositories:\n  o/i:\n    type: git\n    url: %s/tiny08.git\n' "$GIT_URL" >"$OUT/inner.repos"
 	printf 'repositories:\n  o:\n    type: git\n    url: %s/tiny07.git\n' "$GIT_URL" >"$OUT/outer.repos"
-	vsync "$OUT/both.repos"
-	expect_exit 0 "$(vstatus)" "both"
-	vsync --prune "$OUT/inner.repos"
-	expect_exit 0 "$(vstatus)" "the outer one left the manifest"
+	ws_sync "$OUT/both.repos"
+	expect_exit 0 "$(ws_status)" "both"
+	ws_sync --prune "$OUT/inner.repos"
+	expect_exit 0 "$(ws_status)" "the outer one left the manifest"
 	expect_grep "^githerd: kept o \\(not in the manifest\\): the entry o/i is inside it$" "$OUT/stdout" "kept, and why"
 	expect_eq "$(git --git-dir="$FLEET/repos/tiny07.git" rev-parse HEAD)" \
 	    "$(git -C "$WS/o" rev-parse HEAD)" "o stays"
 	before=$(outer_digest "$WS/o")
-	vsync --prune "$OUT/outer.repos"
-	expect_exit 0 "$(vstatus)" "the inner one left the manifest"
+	ws_sync --prune "$OUT/outer.repos"
+	expect_exit 0 "$(ws_status)" "the inner one left the manifest"
 	expect_grep "^githerd: pruned o/i" "$OUT/stdout" "the inner one to the trash"
 	expect_missing "$WS/o/i" "o/i"
 	[ -n "$(find "$WS/.githerd/trash" -maxdepth 2 -name 'i.*' 2>/dev/null)" ] || fail "o/i is in the trash"
