@@ -16,10 +16,10 @@ STD	= -std=c11 -D_XOPEN_SOURCE=700
 MIN_LIBGIT2 = 1.7.0
 
 # Resolved lazily so that `make deps` / `make check` can install them first.
-PKG_CFLAGS = $(shell pkg-config --cflags libgit2 libssh2 yaml-0.1)
+PKG_CFLAGS = $(shell pkg-config --cflags libgit2 libssh2 yaml-0.1 expat)
 # libunistring has no .pc file on Debian: NFC and case folding of paths.
 UNISTRING_LIBS = -lunistring
-PKG_LIBS   = $(shell pkg-config --libs libgit2 libssh2 yaml-0.1) $(UNISTRING_LIBS)
+PKG_LIBS   = $(shell pkg-config --libs libgit2 libssh2 yaml-0.1 expat) $(UNISTRING_LIBS)
 CRIT_FLAGS = $(shell pkg-config --cflags --libs criterion)
 
 # BUILD is the object directory; `make asan` builds into build-asan/.
@@ -43,7 +43,7 @@ ALL_OBJS    = $(COMMON_OBJS) $(PARENT_OBJS) $(WORKER_OBJS) $(MAIN_OBJ)
 # Unit tests link only common + parent: Debian's Criterion itself links
 # libgit2 1.5, which must not meet our 1.8 in one process.
 UNIT_OBJS   = $(COMMON_OBJS) $(PARENT_OBJS)
-PARENT_LIBS = $(shell pkg-config --libs yaml-0.1) $(UNISTRING_LIBS)
+PARENT_LIBS = $(shell pkg-config --libs yaml-0.1 expat) $(UNISTRING_LIBS)
 
 # One binary per tests/unit/test_<module>.c.
 UNIT_TESTS = $(patsubst tests/unit/test_%.c,%,$(sort $(wildcard tests/unit/test_*.c)))

@@ -12,7 +12,7 @@
 set -eu
 
 # Packages: build, tests (servers the tests start on loopback), demo.
-PKGS_MAIN="build-essential pkg-config git libyaml-dev libcriterion-dev
+PKGS_MAIN="build-essential pkg-config git git-lfs libyaml-dev libexpat1-dev libcriterion-dev
 libunistring-dev libssh2-1-dev lighttpd lighttpd-mod-openssl openssh-server openssh-client
 procps bsdutils util-linux iproute2 python3 ca-certificates openssl mandoc
 bash-completion zsh"
@@ -43,6 +43,8 @@ have_all() {
 	pkg-config --exists libssh2 2>/dev/null || return 1
 	pkg-config --atleast-version="$MIN_LIBGIT2" libgit2 2>/dev/null || return 1
 	pkg-config --exists yaml-0.1 2>/dev/null || return 1
+	pkg-config --exists expat 2>/dev/null || return 1
+	command -v git-lfs >/dev/null 2>&1 || return 1
 	[ -r /usr/include/uninorm.h ] || return 1	# no .pc file on Debian
 	pkg-config --exists criterion 2>/dev/null || return 1
 	[ -x "$(git --exec-path 2>/dev/null)/git-http-backend" ] || return 1
@@ -74,6 +76,10 @@ report_missing() {
 	    echo "  - libgit2 >= $MIN_LIBGIT2 with headers (have:" \
 	    "$(pkg-config --modversion libgit2 2>/dev/null || echo none))" >&2
 	pkg-config --exists yaml-0.1 2>/dev/null || echo "  - libyaml with headers" >&2
+	pkg-config --exists expat 2>/dev/null ||
+	    echo "  - expat with headers (repo's XML manifests)" >&2
+	command -v git-lfs >/dev/null 2>&1 ||
+	    echo "  - git-lfs (tests of --lfs)" >&2
 	[ -r /usr/include/uninorm.h ] ||
 	    echo "  - libunistring with headers (NFC and case folding of paths)" >&2
 	pkg-config --exists criterion 2>/dev/null || echo "  - Criterion with headers" >&2

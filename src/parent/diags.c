@@ -21,35 +21,83 @@ diags_release(struct diags *d)
 
 	if (d == NULL)
 		return;
-	for (i = 0; i < d->n; i++)
+	for (i = 0; i < d->n; i++) {
 		free(d->v[i].msg);
+		free(d->v[i].file);
+	}
 	free(d->v);
 	free(d->file);
 	diags_init(d);
 }
 
-void
-diags_add(struct diags *d, unsigned line, unsigned col, const char *fmt, ...)
+static void
+add_va(struct diags *d, const char *file, unsigned line, unsigned col,
+    const char *fmt, va_list ap)
 {
-	va_list ap;
 	struct buf b = BUF_INIT;
 
 	buf_init(&b);
-	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
-	va_end(ap);
 	XGROW(d->v, d->n + 1, d->cap);
+	d->v[d->n].file = file ? xstrdup(file) : NULL;
 	d->v[d->n].line = line;
 	d->v[d->n].col = col;
 	d->v[d->n].msg = buf_detach(&b);
 	d->n++;
 }
 
+void
+diags_add(struct diags *d, unsigned line, unsigned col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_va(d, NULL, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void
+diags_add_in(struct diags *d, const char *file, unsigned line, unsigned col,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_va(d, file, line, col, fmt, ap);
+	va_end(ap);
+}
+
+/* Where a diag's file comes: the diags' own first, then as first named. */
+static size_t
+file_rank(const struct diags *d, const struct diag *x)
+{
+	size_t i, rank = 1;
+
+	if (x->file == NULL)
+		return 0;
+	for (i = 0; i < d->n; i++) {
+		if (d->v[i].file == NULL)
+			continue;
+		if (strcmp(d->v[i].file, x->file) == 0)
+			return rank;
+		rank++;
+	}
+	return rank;
+}
+
+struct ranked {
+	size_t			 rank;
+	const struct diag	*diag;
+};
+
 static int
 diag_cmp(const void *a, const void *b)
 {
-	const struct diag *x = a, *y = b;
+	const struct ranked *rx = a, *ry = b;
+	const struct diag *x = rx->diag, *y = ry->diag;
 
+	if (rx->rank != ry->rank)
+		return rx->rank < ry->rank ? -1 : 1;
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
 	if (x->col != y->col)
@@ -61,22 +109,28 @@ char *
 diags_format(const struct diags *d)
 {
 	struct buf b = BUF_INIT;
-	struct diag *sorted;
+	struct ranked *sorted;
+	const struct diag *x;
 	size_t i;
 
 	buf_init(&b);
 	if (d->n == 0)
 		return buf_detach(&b);
 	sorted = xreallocarray(NULL, d->n, sizeof(*sorted));
-	memcpy(sorted, d->v, d->n * sizeof(*sorted));
+	for (i = 0; i < d->n; i++) {
+		sorted[i].rank = file_rank(d, &d->v[i]);
+		sorted[i].diag = &d->v[i];
+	}
 	qsort(sorted, d->n, sizeof(*sorted), diag_cmp);
 	/* Messages quote the manifest, which may come from anyone. */
 	for (i = 0; i < d->n; i++) {
-		sanitize_str(&b, d->file ? d->file : "<manifest>");
-		if (sorted[i].line != 0)	/* else about the file as a whole */
-			buf_addf(&b, ":%u:%u", sorted[i].line, sorted[i].col);
+		x = sorted[i].diag;
+		sanitize_str(&b, x->file ? x->file : d->file ? d->file :
+		    "<manifest>");
+		if (x->line != 0)	/* else about the file as a whole */
+			buf_addf(&b, ":%u:%u", x->line, x->col);
 		buf_addstr(&b, ": ");
-		sanitize_str(&b, sorted[i].msg);
+		sanitize_str(&b, x->msg);
 		buf_addch(&b, '\n');
 	}
 	free(sorted);

@@ -15,11 +15,15 @@
 #include "path.h"
 #include "sanitize.h"
 #include "url.h"
+#include "westimport.h"
 #include "xmalloc.h"
 
-/* The deepest a valid manifest goes is 4 (top, repos, entry, groups). */
+/*
+ * The deepest a valid manifest goes is 7: west's top, manifest:,
+ * projects:, a project, its import:, an allowlist and its items.
+ */
 static const struct ytree_limits limits = {
-	.max_depth = 6,
+	.max_depth = 8,
 	.max_scalar = 4096,
 	.max_nodes = 16 * MANIFEST_MAX_ENTRIES,
 };
@@ -226,6 +230,16 @@ spec_release(struct repo_spec *r)
 	free(r->vcs_type);
 	free(r->outer);
 	free(r->inner);
+	free(r->name);
+	free(r->remote);
+	free(r->upstream);
+	for (j = 0; j < r->ncopies; j++) {
+		free(r->copies[j].src);
+		free(r->copies[j].dest);
+		free(r->copies[j].file);
+	}
+	free(r->copies);
+	west_import_free(r->import);
 	for (j = 0; j < r->ngroups; j++)
 		free(r->groups[j]);
 	free(r->groups);
@@ -259,6 +273,7 @@ manifest_release(struct manifest *m)
 		free(m->hosts[i].host);
 	free(m->hosts);
 	free(m->cache);
+	free(m->needs);
 	for (i = 0; i < m->nsecrets; i++) {
 		compat_wipe(m->secrets[i].url, strlen(m->secrets[i].url));
 		free(m->secrets[i].url);
@@ -270,7 +285,7 @@ manifest_release(struct manifest *m)
 }
 
 static int	parse_owned(struct manifest *, const char *, char *, size_t,
-		    unsigned, struct diags *);
+		    unsigned, const struct import_cache *, struct diags *);
 
 int
 manifest_parse(struct manifest *m, const char *name, const char *buf,
@@ -283,19 +298,42 @@ int
 manifest_parse_flags(struct manifest *m, const char *name, const char *buf,
     size_t len, unsigned flags, struct diags *d)
 {
-	return parse_owned(m, name, xstrndup(buf, len), len, flags, d);
+	return parse_owned(m, name, xstrndup(buf, len), len, flags, NULL, d);
+}
+
+bool
+manifest_is_xml(const char *text, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len && text[i] != '\0' && strchr(" \t\r\n", text[i]))
+		i++;
+	return i < len && text[i] == '<';
+}
+
+/* All or nothing: a manifest with errors yields no entries. */
+static int
+parse_failed(struct manifest *m)
+{
+	char *file = m->file;
+
+	m->file = NULL;
+	manifest_release(m);
+	m->file = file;
+	return -1;
 }
 
 /* Parse text, which the manifest keeps (as m->text) whatever happens. */
 static int
 parse_owned(struct manifest *m, const char *name, char *text, size_t len,
-    unsigned flags, struct diags *d)
+    unsigned flags, const struct import_cache *imports, struct diags *d)
 {
 	struct ytree tree;
 	const struct ynode *root;
 	struct ytree_error yerr;
 	struct manifest_parse p;
-	char *file;
 
 	manifest_init(m);
 	m->file = xstrdup(name);
@@ -307,6 +345,13 @@ parse_owned(struct manifest *m, const char *name, char *text, size_t len,
 	p.d = d;
 	p.m = m;
 	p.flags = flags;
+	p.imports = imports;
+	if (manifest_is_xml(text, len)) {
+		manifest_repo_read(&p, text, len);
+		if (p.errors == 0)
+			manifest_paths_check(&p);
+		return p.errors == 0 ? 0 : parse_failed(m);
+	}
 	if (ytree_parse(&tree, text, len, &limits, &yerr) == -1) {
 		diags_add(d, yerr.line, yerr.col, "%s", yerr.msg);
 		return -1;
@@ -322,7 +367,10 @@ parse_owned(struct manifest *m, const char *name, char *text, size_t len,
 		manifest_error(&p, root, "the manifest must be a mapping with "
 		    "'repos:' (or vcstool's 'repositories:'), not %s",
 		    ynode_type_name(root));
-	} else if (manifest_map_get(root, "repositories", NULL) != NULL &&
+	} else if (manifest_map_get(root, "manifest", NULL) != NULL &&
+	    manifest_map_get(root, "repos", NULL) == NULL)
+		manifest_west_read(&p, root);
+	else if (manifest_map_get(root, "repositories", NULL) != NULL &&
 	    manifest_map_get(root, "repos", NULL) == NULL)
 		manifest_vcstool_read(&p, root);
 	else
@@ -330,14 +378,7 @@ parse_owned(struct manifest *m, const char *name, char *text, size_t len,
 	if (p.errors == 0)
 		manifest_paths_check(&p);
 	ytree_release(&tree);
-	if (p.errors == 0)
-		return 0;
-	/* All or nothing: a manifest with errors yields no entries. */
-	file = m->file;
-	m->file = NULL;
-	manifest_release(m);
-	m->file = file;
-	return -1;
+	return p.errors == 0 ? 0 : parse_failed(m);
 }
 
 /*
@@ -353,6 +394,13 @@ manifest_load(struct manifest *m, const char *file, struct diags *d)
 int
 manifest_load_flags(struct manifest *m, const char *file, unsigned flags,
     struct diags *d)
+{
+	return manifest_load_imports(m, file, flags, NULL, d);
+}
+
+int
+manifest_load_imports(struct manifest *m, const char *file, unsigned flags,
+    const struct import_cache *imports, struct diags *d)
 {
 	struct buf b = BUF_INIT;
 	char *text;
@@ -381,7 +429,7 @@ manifest_load_flags(struct manifest *m, const char *file, unsigned flags,
 	len = b.len;
 	text = buf_detach(&b);
 	return parse_owned(m, file, xreallocarray(text, len + 1, 1), len, flags,
-	    d);
+	    imports, d);
 out:
 	close(fd);
 	buf_release(&b);

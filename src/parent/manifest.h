@@ -1,10 +1,13 @@
 /*
- * The manifest: githerd's own YAML format or vcstool's .repos format,
- * parsed and validated into a list of repository specs.  Nothing here
- * touches the network or any file but the manifest itself.  manifest.c
- * reads the file, parses the YAML and picks the format; each format's
- * reader is manifest_<format>.c; manifest_paths.c checks the paths of all
- * entries together; what they share is manifest_read.h.
+ * The manifest: githerd's own YAML format, vcstool's .repos format,
+ * Zephyr's west.yml or Google repo's XML, parsed and validated into a
+ * list of repository specs.  Nothing here touches the network; the only
+ * files read are the manifest and what it brings in by name (repo's
+ * includes and local manifests, west's self imports), and west's project
+ * imports come from an import cache the caller fills (importcache.h).
+ * manifest.c reads the file, parses it and picks the format; each
+ * format's reader is manifest_<format>.c; manifest_paths.c checks the
+ * paths of all entries together; what they share is manifest_read.h.
  */
 #ifndef GITHERD_MANIFEST_H
 #define GITHERD_MANIFEST_H
@@ -26,7 +29,20 @@
 enum manifest_format {
 	MANIFEST_GITHERD,
 	MANIFEST_VCSTOOL,
+	MANIFEST_WEST,		/* west.yml: manifest: projects: */
+	MANIFEST_REPO,		/* repo's XML: <manifest><project .../> */
 };
+
+/* repo's <linkfile> and <copyfile>, done after the entry's sync. */
+struct file_copy {
+	bool		 symlink;	/* linkfile: dest is a link to src */
+	char		*src;		/* relative to the entry's work tree */
+	char		*dest;		/* workspace-relative */
+	unsigned	 line, col;
+	char		*file;		/* where it was written (an include) */
+};
+
+struct west_import;		/* westimport.h: what a project imports */
 
 struct repo_spec {
 	char		 *url;
@@ -57,6 +73,17 @@ struct repo_spec {
 	/* --follow-symlinks: how many leading components of path may be
 	 * a symbolic link the user placed (userlinks.c); 0 without it. */
 	unsigned	  links;
+	/* west and repo: the project's name and its remote's (NULL when
+	 * given by url:), repo's upstream=, as written */
+	char		 *name;
+	char		 *remote;
+	char		 *upstream;
+	/* west's group-filter or repo's notdefault: left out unless a
+	 * --group names one of its groups */
+	bool		  inactive;
+	struct file_copy *copies;
+	size_t		  ncopies;
+	struct west_import *import;	/* west: its import:, or NULL */
 };
 
 /* hosts: in the manifest: at most jobs at a time on one server. */
@@ -88,7 +115,17 @@ struct manifest {
 	size_t			 nhosts;
 	char			*cache;		/* defaults: cache:, as written */
 	bool			 follow_symlinks; /* defaults: follow_symlinks: */
+	unsigned		 sync_jobs;	/* repo's <default sync-j>; 0 */
+	/*
+	 * west: the entries whose import: the cache could not answer yet
+	 * (their indexes in repos), so the entries they bring in are not
+	 * here; a sync fetches them and parses again.
+	 */
+	size_t			*needs;
+	size_t			 nneeds;
 };
+
+struct import_cache;		/* importcache.h */
 
 void	manifest_init(struct manifest *);
 void	manifest_release(struct manifest *);
@@ -103,6 +140,9 @@ int	manifest_parse(struct manifest *, const char *name, const char *buf,
 	    size_t len, struct diags *);
 int	manifest_parse_flags(struct manifest *, const char *name,
 	    const char *buf, size_t len, unsigned flags, struct diags *);
+/* As manifest_load_flags, with west's project imports read from cache. */
+int	manifest_load_imports(struct manifest *, const char *file,
+	    unsigned flags, const struct import_cache *, struct diags *);
 /* Drop the entries whose keep[] is false, keeping the others' order. */
 void	manifest_keep(struct manifest *, const bool *keep);
 

@@ -34,6 +34,7 @@ struct manifest_parse {
 	struct diags	*d;
 	struct manifest	*m;
 	unsigned	 flags;		/* enum manifest_flags */
+	const struct import_cache *imports;	/* west: or NULL */
 	int		 errors;
 };
 
@@ -59,6 +60,13 @@ void	manifest_githerd_read(struct manifest_parse *,
 	    const struct ynode *root);
 void	manifest_vcstool_read(struct manifest_parse *,
 	    const struct ynode *root);
+/* west.yml (manifest_west.c), with its imports (westimport.c). */
+void	manifest_west_read(struct manifest_parse *, const struct ynode *root);
+/* repo's XML (manifest_repo.c): parsed with expat, not libyaml. */
+void	manifest_repo_read(struct manifest_parse *, const char *text,
+	    size_t len);
+/* Whether text is XML (its first byte past a BOM and blanks is '<'). */
+bool	manifest_is_xml(const char *text, size_t len);
 /* Paths across entries: no two the same, none inside another's .git. */
 void	manifest_paths_check(struct manifest_parse *);
 

@@ -98,9 +98,11 @@ select_apply(struct manifest *m, const struct selection *s, char *err,
 	for (k = 0; k < s->npaths; k++)
 		paths[k] = tidy(s->paths[k]);
 	for (i = 0; i < m->nrepos; i++) {
-		keep[i] = (s->ngroups == 0 || in_any(&m->repos[i], s->groups,
-		    s->ngroups)) && !in_any(&m->repos[i], s->excludes,
-		    s->nexcludes);
+		/* An inactive entry (west's group-filter, repo's
+		 * notdefault) is only taken when a --group names it. */
+		keep[i] = (s->ngroups == 0 ? !m->repos[i].inactive :
+		    in_any(&m->repos[i], s->groups, s->ngroups)) &&
+		    !in_any(&m->repos[i], s->excludes, s->nexcludes);
 		if (!keep[i] || s->npaths == 0)
 			continue;
 		keep[i] = false;
