@@ -233,6 +233,7 @@ spec_release(struct repo_spec *r)
 	free(r->name);
 	free(r->remote);
 	free(r->upstream);
+	free(r->submodule_paths);
 	for (j = 0; j < r->ncopies; j++) {
 		free(r->copies[j].src);
 		free(r->copies[j].dest);

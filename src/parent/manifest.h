@@ -84,6 +84,9 @@ struct repo_spec {
 	struct file_copy *copies;
 	size_t		  ncopies;
 	struct west_import *import;	/* west: its import:, or NULL */
+	/* west's submodules: as a list: the paths to take, '\n'-separated
+	 * (submodules is true); NULL: all of them */
+	char		 *submodule_paths;
 };
 
 /* hosts: in the manifest: at most jobs at a time on one server. */
