@@ -48,17 +48,13 @@ run_unit() {		# BUILD_DIR LABEL
 	done
 }
 
-# run_suite SUITE BINARY LABEL: tests/lib/suite.sh, ending in "N passed,
-# N failed"; the seams build (make seams) lies beside BINARY's objects.
-run_suite() {
-	local out last p f seams=build/githerd-seams
-	[ "$2" = build-asan/githerd ] && seams=build-asan/githerd-seams
-	out=$(mktemp)
-	GITHERD_BIN=$2 GITHERD_SEAMS_BIN=$seams GITHERD_LABEL=$3 \
-	    tests/lib/suite.sh "$1" 2>&1 | tee "$out"
-	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
+# count_suite OUT LABEL: add up the "N passed, N failed" line a suite
+# wrote to OUT; a suite that wrote none failed.
+count_suite() {
+	local last p f
+	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$1" | tail -n 1)
 	if [ -z "$last" ]; then
-		echo "FAIL $3: the suite did not report a result"
+		echo "FAIL $2: the suite did not report a result"
 		failed=$((failed + 1))
 	else
 		p=${last%% passed*}
@@ -67,7 +63,55 @@ run_suite() {
 		passed=$((passed + p))
 		failed=$((failed + f))
 	fi
+}
+
+seams_of() {
+	if [ "$1" = build-asan/githerd ]; then
+		echo build-asan/githerd-seams
+	else
+		echo build/githerd-seams
+	fi
+}
+
+# run_suite SUITE BINARY LABEL: tests/lib/suite.sh, ending in "N passed,
+# N failed"; the seams build (make seams) lies beside BINARY's objects.
+run_suite() {
+	local out
+	out=$(mktemp)
+	GITHERD_BIN=$2 GITHERD_SEAMS_BIN=$(seams_of "$2") GITHERD_LABEL=$3 \
+	    tests/lib/suite.sh "$1" 2>&1 | tee "$out"
+	count_suite "$out" "$3"
 	rm -f "$out"
+}
+
+# run_suite_halves SUITE BINARY LABEL "FILES": the suite in two runs at
+# once, FILES in one and the other files in the other, each with its own
+# servers on free ports and its own scratch directory; much of a case's
+# time is spent waiting on servers and child processes, so the two
+# share the cores well.  Their output is printed one run after the other.
+run_suite_halves() {
+	local a b f rest="" pid
+	a=$(mktemp)
+	b=$(mktemp)
+	for f in tests/"$1"/t_*.sh; do
+		f=$(basename "$f" .sh)
+		case " $4 " in *" $f "*) ;; *) rest="$rest $f" ;; esac
+	done
+	# Both runs use one fixture fleet: build it before either starts.
+	python3 tests/lib/mkfleet.py --profile test --out build/fleet-test \
+	    >/dev/null
+	GITHERD_SUITE_FILES=$4 GITHERD_BIN=$2 \
+	    GITHERD_SEAMS_BIN=$(seams_of "$2") GITHERD_LABEL=$3 \
+	    tests/lib/suite.sh "$1" >"$a" 2>&1 &
+	pid=$!
+	GITHERD_SUITE_FILES=$rest GITHERD_BIN=$2 \
+	    GITHERD_SEAMS_BIN=$(seams_of "$2") GITHERD_LABEL=$3 \
+	    tests/lib/suite.sh "$1" >"$b" 2>&1
+	wait "$pid"
+	cat "$a" "$b"
+	count_suite "$a" "$3 (first half)"
+	count_suite "$b" "$3 (second half)"
+	rm -f "$a" "$b"
 }
 
 case $what in
@@ -89,7 +133,9 @@ all)
 	GITHERD_SUITE_FILES="t_process t_limits" \
 	    run_suite faults ./githerd faults
 	run_unit build-asan asan-unit
-	run_suite integration build-asan/githerd asan-integration
+	run_suite_halves integration build-asan/githerd asan-integration \
+	    "t_auth t_cache t_display t_docs t_engine t_exec t_gitconfig \
+	    t_schedule t_symlinks t_vcstool"
 	run_suite faults build-asan/githerd asan-faults ;;
 *)
 	echo "usage: tests/run-all.sh [unit|integration|faults|all]" >&2

@@ -63,17 +63,26 @@ cmd_status(int argc, char **argv, const struct worker_side *worker)
 	struct run_opts o;
 	struct status_args a = { &o, &c };
 	enum exit_code code = EXIT_USAGE;
-	char note[400];
+	struct ledger l;
+	char note[400], warn[600], *file = NULL;
 
+	ledger_init(&l);
 	if (!command_init(&c, argc, argv, worker, &code) ||
 	    command_select_for_run(&c, &code) == -1 ||
 	    command_open_workspace(&c, &code) == -1)
 		goto out;
 	command_run_opts(&c, &o, note, sizeof(note));
+	/* Where the last sync put each checkout: an entry on another ref of
+	 * its remote (pull/104/head) is judged by it offline. */
+	file = xasprintf("%s/%s", c.ws.path, LEDGER_FILE);
+	if (ledger_load(&l, file, warn, sizeof(warn)) == 0)
+		o.ledger = &l;
 	o.finish = finish_status;
 	o.finish_arg = &a;
 	code = command_run(&c, &o);
 out:
+	ledger_release(&l);
+	free(file);
 	command_release(&c);
 	return code;
 }

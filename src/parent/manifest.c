@@ -141,6 +141,35 @@ note_secret(struct manifest *m, const struct ynode *url)
 	free(plain);
 }
 
+/*
+ * A west or repo revision spelled as a full ref (refs/heads/main) is the
+ * branch or tag it names; any other ref is the worker's to find.
+ */
+static void
+full_ref_kind(struct repo_spec *r)
+{
+	static const struct {
+		const char	*prefix;
+		enum ref_kind	 kind;
+	} full[] = {
+		{ "refs/heads/", REF_BRANCH },
+		{ "refs/tags/", REF_TAG },
+	};
+	size_t i, n;
+
+	if (r->ref_kind != REF_VERSION)
+		return;
+	for (i = 0; i < sizeof(full) / sizeof(full[0]); i++) {
+		n = strlen(full[i].prefix);
+		if (strncmp(r->ref, full[i].prefix, n) == 0 &&
+		    r->ref[n] != '\0') {
+			r->ref_kind = full[i].kind;
+			memmove(r->ref, r->ref + n, strlen(r->ref + n) + 1);
+			return;
+		}
+	}
+}
+
 void
 manifest_add_spec(struct manifest_parse *p, const struct manifest_fields *f,
     const struct ynode *entry, char *path, const struct ynode *path_node)
@@ -176,6 +205,8 @@ manifest_add_spec(struct manifest_parse *p, const struct manifest_fields *f,
 	r->path = path;
 	r->ref_kind = f->ref ? f->kind : REF_DEFAULT;
 	r->ref = f->ref ? xstrdup(f->ref->value) : NULL;
+	if (p->m->format == MANIFEST_WEST || p->m->format == MANIFEST_REPO)
+		full_ref_kind(r);
 	if (r->ref_kind == REF_COMMIT)
 		for (i = 0; r->ref[i]; i++)
 			r->ref[i] = (char)tolower((unsigned char)r->ref[i]);

@@ -43,14 +43,18 @@ trust_own_packs(void)
 static int
 download(struct gitctx *c)
 {
-	struct buf spec = BUF_INIT;
-	const char *specs[1];
+	struct buf spec = BUF_INIT, pin = BUF_INIT;
+	const char *specs[2];
+	size_t n = 1;
 	int err, rc = -1;
 
 	buf_init(&spec);
+	buf_init(&pin);
 	gitctx_refspec(c, &spec);
 	specs[0] = spec.data;
-	err = gitctx_download(c, c->remote, specs, 1, c->depth);
+	if (gitctx_pin_spec(c, &pin))
+		specs[n++] = pin.data;
+	err = gitctx_download(c, c->remote, specs, n, c->depth);
 	if (err < 0 && c->depth > 0 && c->kind == REF_COMMIT &&
 	    git_error_last() != NULL &&
 	    git_error_last()->klass == GIT_ERROR_INVALID &&
@@ -69,9 +73,11 @@ download(struct gitctx *c)
 		goto out;
 	}
 	trust_own_packs();
+	/* The pin brings objects only: no ref is written for it. */
 	rc = packrefs_clone(c, c->repo, specs, 1);
 out:
 	buf_release(&spec);
+	buf_release(&pin);
 	return rc;
 }
 

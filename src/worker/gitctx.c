@@ -645,6 +645,31 @@ no_default_branch(struct gitctx *c)
 }
 
 /*
+ * A version naming another ref of the remote, as git fetch finds one:
+ * "refs/..." as written, else under refs/ (pull/104/head).  It is taken
+ * as the commit it advertises, checked out detached.  0 found.
+ */
+static int
+other_ref(struct gitctx *c, const char *ref)
+{
+	const struct gitctx_ref *h;
+	char name[512];
+
+	if (strncmp(ref, "refs/", 5) == 0)
+		snprintf(name, sizeof(name), "%s", ref);
+	else
+		snprintf(name, sizeof(name), "refs/%s", ref);
+	/* The manifest made refs/heads/x and refs/tags/x a branch, a tag. */
+	if ((h = gitctx_advertised(c, name)) == NULL)
+		return -1;
+	c->kind = REF_COMMIT;
+	c->other_ref = xstrdup(name);
+	git_oid_cpy(&c->want, &h->oid);
+	c->want_known = true;
+	return 0;
+}
+
+/*
  * Look at the ref advertisement before downloading anything: the default
  * branch, and whether the branch or tag the manifest names exists at all
  * (a typo fails in a second, not after a full download).  Sets c->want
@@ -679,10 +704,13 @@ gitctx_resolve(struct gitctx *c)
 			snprintf(name, sizeof(name), "refs/tags/%s", ref);
 			if (gitctx_advertised(c, name) != NULL)
 				c->kind = REF_TAG;
+			else if (other_ref(c, ref) == 0)
+				return 0;
 			else if (!is_hex_prefix(ref)) {
 				gitctx_error(c, ERR_BAD_REF, "version '%s' is "
 				    "neither a branch nor a tag on the remote, "
-				    "nor a commit id", ref);
+				    "nor another ref of it, nor a commit id",
+				    ref);
 				return -1;
 			}
 		}
@@ -748,12 +776,22 @@ gitctx_refspec(const struct gitctx *c, struct buf *spec)
 		buf_addf(spec, "+refs/tags/%s:refs/tags/%s", c->job->ref,
 		    c->job->ref);
 	else if (c->depth > 0 && c->kind == REF_COMMIT)
-		buf_addf(spec, "+%s:refs/githerd/pinned", c->job->ref);
+		buf_addf(spec, "+%s:refs/githerd/pinned", c->other_ref ?
+		    c->other_ref : c->job->ref);
 	else if (c->depth > 0 && c->branch != NULL)
 		buf_addf(spec, "+refs/heads/%s:%s/%s", c->branch, heads,
 		    c->branch);
 	else
 		buf_addf(spec, "+refs/heads/*:%s/*", heads);
+}
+
+bool
+gitctx_pin_spec(const struct gitctx *c, struct buf *spec)
+{
+	if (c->other_ref == NULL || c->depth > 0 || c->mirror)
+		return false;
+	buf_addstr(spec, c->other_ref);
+	return true;
 }
 
 /*
@@ -970,6 +1008,19 @@ gitctx_find_commit(struct gitctx *c, git_repository *repo, git_oid *out)
 	size_t len = strlen(c->job->ref);
 	int err;
 
+	if (c->other_ref != NULL) {
+		/* The commit the remote's ref pointed at, fetched by it. */
+		err = git_object_lookup(&obj, repo, &c->want, GIT_OBJECT_COMMIT);
+		git_error_clear();
+		if (err < 0) {
+			gitctx_error(c, ERR_BAD_REF, "the commit of %s did not "
+			    "come with the fetch", c->other_ref);
+			return -1;
+		}
+		git_oid_cpy(out, &c->want);
+		git_object_free(obj);
+		return 0;
+	}
 	if (git_oid_fromstrn(&oid, c->job->ref, len) < 0) {
 		gitctx_error(c, ERR_BAD_REF, "'%s' is not a commit id",
 		    c->job->ref);
@@ -1028,6 +1079,7 @@ gitctx_release(struct gitctx *c)
 	free(c->adv);
 	free(c->branch);
 	free(c->default_ref);
+	free(c->other_ref);
 	free(c->proxy);
 	free(c->owner_url);
 	free(c->conn_url);

@@ -86,6 +86,10 @@ struct gitctx {
 	enum ref_kind			 kind;		/* resolved */
 	char				*branch;	/* short name to check out */
 	char				*default_ref;	/* "refs/heads/main" */
+	/* a version that is neither branch nor tag but another ref the
+	 * remote has (west's pull/104/head): its full name; kind is then
+	 * REF_COMMIT, at the commit it advertised */
+	char				*other_ref;
 	git_oid				 remote_head;	/* remote HEAD, when detached */
 	bool				 remote_head_detached;
 	bool				 remote_empty;
@@ -141,6 +145,12 @@ void	gitctx_checkout_options(struct gitctx *, git_checkout_options *);
 int	gitctx_connect(struct gitctx *);
 const struct gitctx_ref *gitctx_advertised(struct gitctx *, const char *name);
 int	gitctx_resolve(struct gitctx *);
+/*
+ * The extra refspec a full fetch needs for other_ref's commit, which no
+ * branch may reach: source only, so that no ref is written for it (as
+ * `git fetch origin pull/104/head` writes none).  false: none needed.
+ */
+bool	gitctx_pin_spec(const struct gitctx *, struct buf *);
 void	gitctx_refspec(const struct gitctx *, struct buf *);
 int	gitctx_fetch(struct gitctx *, git_remote *, const char *const *specs,
 	    size_t nspecs, int depth, bool prune, const char *reflog_why);

@@ -180,6 +180,13 @@ offline_target(struct gitctx *c, const char *head_branch, char **want_branch,
 			return 0;
 		}
 		git_error_clear();
+		/* Another ref of the remote (pull/104/head), which no ref
+		 * here keeps: offline, where the last sync put it. */
+		if (c->job->ref_kind == REF_VERSION && c->job->placed != NULL &&
+		    git_oid_fromstr(upstream, c->job->placed) == 0) {
+			*have_upstream = true;
+			return 0;
+		}
 		state(c, ES_OTHER_REF, "%s is not in the clone", ref);
 		return -1;
 	}
@@ -197,12 +204,14 @@ online_target(struct gitctx *c, struct quarantine *q, char **want_branch,
     git_oid *upstream, bool *have_upstream)
 {
 	git_odb *odb = NULL;
-	struct buf spec = BUF_INIT;
-	const char *specs[1];
+	struct buf spec = BUF_INIT, pin = BUF_INIT;
+	const char *specs[2];
+	size_t n = 1;
 	bool have;
 	int rc = -1;
 
 	buf_init(&spec);
+	buf_init(&pin);
 	*want_branch = NULL;
 	*have_upstream = false;
 	if (gitctx_connect(c) == -1 || gitctx_resolve(c) == -1)
@@ -219,8 +228,10 @@ online_target(struct gitctx *c, struct quarantine *q, char **want_branch,
 	if (!have) {
 		gitctx_refspec(c, &spec);
 		specs[0] = spec.data;
+		if (gitctx_pin_spec(c, &pin))
+			specs[n++] = pin.data;
 		if (quarantine_open(c, c->repo, q) == -1 ||
-		    quarantine_download(c, q, specs, 1, c->depth) == -1 ||
+		    quarantine_download(c, q, specs, n, c->depth) == -1 ||
 		    quarantine_show(c, q, c->repo) == -1)
 			goto out;
 	}
@@ -234,6 +245,7 @@ online_target(struct gitctx *c, struct quarantine *q, char **want_branch,
 	rc = 0;
 out:
 	buf_release(&spec);
+	buf_release(&pin);
 	return rc;
 }
 

@@ -367,6 +367,17 @@ sep(struct buf *why)
  * Every reason the update would lose work; 1 with why filled in, 0 if
  * it is safe, -1 on error.  Nothing is written.
  */
+/* Is HEAD detached at the very commit githerd last placed it at? */
+static bool
+at_placed_commit(const struct gitctx *c, const struct update_plan *p)
+{
+	git_oid at;
+
+	return p->head_branch == NULL && c->job->placed != NULL &&
+	    git_oid_fromstr(&at, c->job->placed) == 0 &&
+	    git_oid_equal(&p->head, &at);
+}
+
 static int
 check_local_work(struct gitctx *c, struct update_plan *p, struct buf *why)
 {
@@ -401,6 +412,13 @@ check_local_work(struct gitctx *c, struct update_plan *p, struct buf *why)
 		if (n > 0)
 			buf_addf(why, "on branch %s with %d unpushed commit%s: %s",
 			    p->head_branch, n, n == 1 ? "" : "s", list.data);
+	} else if (p->head_born && at_placed_commit(c, p)) {
+		/*
+		 * Detached where githerd put it: what no ref holds came from
+		 * the remote's ref (a pull request's, force-pushed since),
+		 * not from the user.
+		 */
+		n = 0;
 	} else if (p->head_born) {
 		n = localwork_unique(c, c->repo, &p->head, hide, 1, "refs/*",
 		    &list);
@@ -774,6 +792,28 @@ note_move(struct gitctx *c, const struct update_plan *p)
 	git_error_clear();
 }
 
+/* What tracking fetches, and other_ref's commit (objects only). */
+static int
+download_wanted(struct gitctx *c, struct quarantine *q,
+    const struct tracking *t)
+{
+	struct buf pin = BUF_INIT;
+	const char **specs;
+	size_t n = t->n;
+	int rc;
+
+	buf_init(&pin);
+	specs = xreallocarray(NULL, t->n + 1, sizeof(*specs));
+	memcpy(specs, t->spec_text, t->n * sizeof(*specs));
+	if (gitctx_pin_spec(c, &pin))
+		specs[n++] = pin.data;
+	rc = quarantine_download(c, q, specs, n, c->deepen ?
+	    GIT_FETCH_DEPTH_UNSHALLOW : c->depth);
+	free(specs);
+	buf_release(&pin);
+	return rc;
+}
+
 /*
  * Fetch what `git fetch --prune` would, into quarantine; the objects and
  * remote-tracking refs go in whatever the local-work checks say (as git
@@ -807,9 +847,7 @@ update_worktree(struct gitctx *c)
 	git_remote_disconnect(c->remote);
 	if (p.fetch) {
 		if (quarantine_open(c, c->repo, &q) == -1 ||
-		    quarantine_download(c, &q, (const char *const *)t.spec_text,
-		    t.n, c->deepen ? GIT_FETCH_DEPTH_UNSHALLOW : c->depth) ==
-		    -1 ||
+		    download_wanted(c, &q, &t) == -1 ||
 		    quarantine_show(c, &q, c->repo) == -1)
 			goto out;
 		q.deepen = c->deepen;

@@ -337,3 +337,17 @@ entry_digest() {	# DIR
 		git -C "$1" symbolic-ref -q HEAD
 	} | sha256sum | cut -d' ' -f1
 }
+
+# report_field REPORT PATH FIELD: one field (a.b for nested) of an entry
+# of a JSON report.
+report_field() {	# REPORT PATH FIELD
+	python3 - "$@" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+e = [x for x in r["repos"] if x["path"] == sys.argv[2]][0]
+v = e
+for k in sys.argv[3].split("."):
+    v = v.get(k) if isinstance(v, dict) else None
+print(v)
+PY
+}

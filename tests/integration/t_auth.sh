@@ -53,18 +53,6 @@ git_clone_ref() {	# NAME: a plain git clone to compare with
 	echo "$OUT/ref-$1"
 }
 
-report_field() {	# REPORT PATH FIELD
-	python3 - "$@" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-e = [x for x in r["repos"] if x["path"] == sys.argv[2]][0]
-v = e
-for k in sys.argv[3].split("."):
-    v = v.get(k) if isinstance(v, dict) else None
-print(v)
-PY
-}
-
 test_ssh_key_file_from_home() {
 	ssh_setup || return
 	# Hashed known_hosts entries, as HashKnownHosts writes them.

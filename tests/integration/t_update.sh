@@ -76,11 +76,11 @@ test_force_push_without_local_commits_is_followed() {
 	expect_eq "" "$(git -C "$E" status --porcelain)" "clean"
 }
 
-# skip_case NAME WHAT: after a change upstream, the re-sync must skip the
+# expect_skip_kept NAME WHAT: after a change upstream, the re-sync must skip the
 # entry with a reason matching WHAT and leave it exactly as it was.
 # The fetch still happens, as git fetch would: the remote-tracking refs
 # follow upstream, nothing of the checkout changes.
-skip_case() {
+expect_skip_kept() {
 	local before
 	before=$(checkout_digest "$E")
 	resync ${SKIP_OPTS:-}
@@ -98,7 +98,7 @@ test_skip_modified_file() {
 	resync_setup alpha || return
 	up_commit alpha main new-file.txt "upstream"
 	echo "mine" >>"$E/README.md"
-	skip_case modified "1 modified file \\(README.md\\)"
+	expect_skip_kept modified "1 modified file \\(README.md\\)"
 }
 
 test_skip_staged_file() {
@@ -106,14 +106,14 @@ test_skip_staged_file() {
 	up_commit alpha main new-file.txt "upstream"
 	echo "staged" >"$E/staged.txt"
 	git -C "$E" add staged.txt
-	skip_case staged "1 modified file \\(staged.txt\\)"
+	expect_skip_kept staged "1 modified file \\(staged.txt\\)"
 }
 
 test_skip_untracked_file_in_the_way() {
 	resync_setup alpha || return
 	up_commit alpha main notes.txt "upstream notes"
 	echo "my notes" >"$E/notes.txt"
-	skip_case untracked "untracked files would be overwritten: \\?\\? notes.txt"
+	expect_skip_kept untracked "untracked files would be overwritten: \\?\\? notes.txt"
 }
 
 test_untracked_file_not_in_the_way_is_kept() {
@@ -132,7 +132,7 @@ test_skip_local_commit_when_upstream_moves() {
 	echo "local" >"$E/local.txt"
 	git -C "$E" add local.txt
 	git -C "$E" commit -q -m "my local work"
-	skip_case diverged "1 local commit not upstream on main: [0-9a-f]{7} my local work"
+	expect_skip_kept diverged "1 local commit not upstream on main: [0-9a-f]{7} my local work"
 }
 
 test_skip_local_commit_on_force_push() {
@@ -141,13 +141,13 @@ test_skip_local_commit_on_force_push() {
 	git -C "$E" add local.txt
 	git -C "$E" commit -q -m "mine, not pushed"
 	up_rewrite alpha main
-	skip_case force-push "1 local commit not upstream on main: [0-9a-f]{7} mine, not pushed"
+	expect_skip_kept force-push "1 local commit not upstream on main: [0-9a-f]{7} mine, not pushed"
 }
 
 test_skip_ahead_of_upstream() {
 	resync_setup alpha || return
 	git -C "$E" commit -q --allow-empty -m "ahead by one"
-	skip_case ahead "1 local commit not upstream on main: [0-9a-f]{7} ahead by one"
+	expect_skip_kept ahead "1 local commit not upstream on main: [0-9a-f]{7} ahead by one"
 }
 
 test_skip_detached_head_with_commits() {
@@ -157,7 +157,7 @@ test_skip_detached_head_with_commits() {
 	git -C "$E" commit -q --allow-empty -m "on a detached head"
 	git -C "$E" branch -q -D main
 	# Moved by hand, so kept; moving it with --switch would lose the commit.
-	SKIP_OPTS=--switch skip_case detached "detached HEAD has 1 commit on no branch: [0-9a-f]{7} on a detached head"
+	SKIP_OPTS=--switch expect_skip_kept detached "detached HEAD has 1 commit on no branch: [0-9a-f]{7} on a detached head"
 }
 
 test_skip_other_branch_with_unpushed_work() {
@@ -165,7 +165,7 @@ test_skip_other_branch_with_unpushed_work() {
 	up_commit alpha main new-file.txt "upstream"
 	git -C "$E" checkout -q -b topic
 	git -C "$E" commit -q --allow-empty -m "topic work"
-	SKIP_OPTS=--switch skip_case topic "on branch topic with 1 unpushed commit: [0-9a-f]{7} topic work"
+	SKIP_OPTS=--switch expect_skip_kept topic "on branch topic with 1 unpushed commit: [0-9a-f]{7} topic work"
 }
 
 test_switch_back_from_a_branch_without_unpushed_work() {
@@ -190,14 +190,14 @@ test_skip_merge_in_progress() {
 	echo main >"$E/README.md"
 	git -C "$E" commit -q -am "main change"
 	git -C "$E" merge -q side >/dev/null 2>&1 && { fail "merge did not conflict"; return; }
-	skip_case merge "a merge in progress"
+	expect_skip_kept merge "a merge in progress"
 }
 
 test_skip_stale_index_lock() {
 	resync_setup alpha || return
 	up_commit alpha main new-file.txt "upstream"
 	: >"$E/.git/index.lock"
-	skip_case lock "index.lock present"
+	expect_skip_kept lock "index.lock present"
 }
 
 test_tag_and_commit_entries_move_when_the_manifest_changes() {
@@ -590,7 +590,7 @@ test_freeze_branches_writes_what_vcs_export_writes() {
 	local versions='import sys, yaml
 d = yaml.safe_load(open(sys.argv[1]))["repositories"]
 for p in sorted(d): print(p, d[p]["url"], d[p].get("version"))'
-	command -v vcs >/dev/null || { skip_case "vcstool is not installed"; return; }
+	command -v vcs >/dev/null || { expect_skip_kept "vcstool is not installed"; return; }
 	cat >"$OUT/m.repos" <<EOM
 repositories:
   alpha:
