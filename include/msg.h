@@ -19,7 +19,7 @@
 #include "result.h"
 #include "types.h"
 
-#define MSG_VERSION	8	/* HELLO carries it; bump on any change below */
+#define MSG_VERSION	9	/* HELLO carries it; bump on any change below */
 
 enum msg_type {
 	MSG_HELLO = 1,		/* worker -> parent: version, pid */
@@ -28,6 +28,7 @@ enum msg_type {
 	MSG_PROGRESS,		/* worker -> parent: counters, throttled */
 	MSG_LOG,		/* worker -> parent: a warning for the job */
 	MSG_DONE,		/* worker -> parent: the job's result */
+	MSG_FILE,		/* worker -> parent: a file the job was asked for */
 	MSG_TYPE_MAX
 };
 
@@ -52,6 +53,34 @@ struct msg_job {
 	int32_t		 depth;
 	uint8_t		 links;		/* leading components of path that may
 					 * be the user's symbolic links */
+	char		*imports;	/* west: files to read at the entry's
+					 * revision, '\n'-separated; or NULL */
+};
+
+/* How a file asked for (msg_job.imports) was found. */
+enum file_status {
+	FILE_OK,		/* a blob of text: data is (a piece of) it */
+	FILE_MISSING,		/* no such path at the revision */
+	FILE_TOO_BIG,		/* larger than MSG_FILE_MAX_BYTES */
+	FILE_NOT_TEXT,		/* not a blob, or holds a NUL byte */
+	FILE_STATUS_MAX
+};
+
+#define MSG_FILE_CHUNK		(15 * 1024)	/* of data per message */
+#define MSG_FILE_MAX_BYTES	(8u << 20)	/* the manifest's own cap */
+#define MSG_FILE_MAX_FILES	64		/* per job */
+
+/*
+ * A file, in pieces of at most MSG_FILE_CHUNK bytes, all but the last
+ * with more set; a path asked for that is a directory comes as its .yml
+ * files, each under "dir/name.yml".
+ */
+struct msg_file {
+	char		*commit;	/* hex: the revision it was read at */
+	char		*path;		/* inside the entry */
+	char		*data;		/* this piece; NULL for none */
+	uint8_t		 status;	/* enum file_status */
+	uint8_t		 more;
 };
 
 struct msg_progress {
@@ -81,6 +110,7 @@ struct msg {
 		struct msg_progress	progress;
 		struct msg_log		log;
 		struct job_result	done;
+		struct msg_file		file;
 	} u;
 };
 

@@ -51,6 +51,7 @@ job_write(struct buf *b, const struct msg *m)
 	buf_put_u8(b, j->flags);
 	buf_put_i32(b, j->depth);
 	buf_put_u8(b, j->links);
+	buf_put_str(b, j->imports, STR_MAX);
 }
 
 /* Matched by job_write. */
@@ -73,6 +74,7 @@ job_read(struct msg *m, struct buf_cursor *c)
 	j->flags = buf_get_u8(c);
 	j->depth = buf_get_i32(c);
 	j->links = buf_get_u8(c);
+	j->imports = buf_get_str(c);
 	if (j->op >= OP_MAX || (j->op == OP_RETIRE && j->trash == NULL))
 		c->bad = true;
 }
@@ -89,6 +91,7 @@ job_free(struct msg *m)
 	free(m->u.job.trash);
 	free(m->u.job.outer);
 	free(m->u.job.inner);
+	free(m->u.job.imports);
 }
 
 /* --- PHASE -------------------------------------------------------------- */
@@ -243,6 +246,47 @@ done_free(struct msg *m)
 	result_release(&m->u.done);
 }
 
+/* --- FILE --------------------------------------------------------------- */
+
+/* Matched by file_read. */
+static void
+file_write(struct buf *b, const struct msg *m)
+{
+	const struct msg_file *f = &m->u.file;
+
+	buf_put_str(b, f->commit, STR_MAX);
+	buf_put_str(b, f->path, STR_MAX);
+	buf_put_str(b, f->data, STR_MAX);
+	buf_put_u8(b, f->status);
+	buf_put_u8(b, f->more);
+}
+
+/* Matched by file_write. */
+static void
+file_read(struct msg *m, struct buf_cursor *c)
+{
+	struct msg_file *f = &m->u.file;
+
+	f->commit = buf_get_str(c);
+	f->path = buf_get_str(c);
+	f->data = buf_get_str(c);
+	f->status = buf_get_u8(c);
+	f->more = buf_get_u8(c);
+	if (f->path == NULL || f->commit == NULL || strlen(f->commit) > 64 ||
+	    f->status >= FILE_STATUS_MAX || f->more > 1 ||
+	    (f->data != NULL && (strlen(f->data) > MSG_FILE_CHUNK ||
+	    f->status != FILE_OK)))
+		c->bad = true;
+}
+
+static void
+file_free(struct msg *m)
+{
+	free(m->u.file.commit);
+	free(m->u.file.path);
+	free(m->u.file.data);
+}
+
 /* --- the schema --------------------------------------------------------- */
 
 static const struct {
@@ -257,6 +301,7 @@ static const struct {
 	[MSG_PROGRESS] = { "progress", progress_write, progress_read, NULL },
 	[MSG_LOG] =	 { "log", log_write, log_read, log_free },
 	[MSG_DONE] =	 { "done", done_write, done_read, done_free },
+	[MSG_FILE] =	 { "file", file_write, file_read, file_free },
 };
 
 static bool

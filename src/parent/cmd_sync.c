@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "command.h"
+#include "importrun.h"
 #include "ledger.h"
 #include "listing.h"
 #include "orphans.h"
@@ -357,6 +358,9 @@ cmd_sync(int argc, char **argv, const struct worker_side *worker)
 		o.ledger = &rec.ledger;
 		o.record = record;
 		o.record_arg = &rec;
+		/* west: the importing projects first, then the whole. */
+		if (importrun_resolve(&c, &o, &code) == -1)
+			goto out;
 	}
 	code = command_run(&c, &o);
 	if (!dry)

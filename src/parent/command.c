@@ -27,16 +27,18 @@ command_absolute(const char *path)
 	return xasprintf("%s/%s", cwd, path);
 }
 
-static int
-load_manifest(struct manifest *m, const char *file, bool allow_local)
+int
+command_parse(const struct command *c, struct manifest *m,
+    const struct import_cache *imports)
 {
 	struct diags d;
+	const char *file = c->cli.manifest;
 	char *text;
 	int rc = 0;
 
 	diags_init(&d);
-	if (manifest_load_flags(m, file, allow_local ? MANIFEST_ALLOW_LOCAL : 0,
-	    &d) == -1) {
+	if (manifest_load_imports(m, file, c->cli.allow_local ?
+	    MANIFEST_ALLOW_LOCAL : 0, imports, &d) == -1) {
 		text = diags_format(&d);
 		fputs(text, stderr);
 		fprintf(stderr, "githerd: %s: %zu error%s; nothing was done\n",
@@ -46,6 +48,43 @@ load_manifest(struct manifest *m, const char *file, bool allow_local)
 	}
 	diags_release(&d);
 	return rc;
+}
+
+/* What the last sync's imports were, from the workspace; else nothing. */
+static void
+load_saved_imports(struct command *c)
+{
+	char *file = xasprintf("%s/%s", c->cli.workspace, IMPORT_CACHE_FILE);
+	char err[600];
+
+	if (import_cache_load(&c->saved_imports, file, err, sizeof(err)) == -1)
+		fprintf(stderr, "githerd: warning: ignoring %s: %s\n", file,
+		    err);
+	free(file);
+}
+
+/*
+ * The manifest, with west's imports as the caller read them, or else as
+ * the last sync did; what no sync read yet is said, and left out.
+ */
+static int
+load_manifest(struct command *c)
+{
+	size_t i;
+
+	if (command_parse(c, &c->m, c->imports) == -1)
+		return -1;
+	if (c->m.nneeds == 0 || c->imports != NULL)
+		return 0;
+	load_saved_imports(c);
+	manifest_release(&c->m);
+	if (command_parse(c, &c->m, &c->saved_imports) == -1)
+		return -1;
+	for (i = 0; i < c->m.nneeds && c->cli.cmd != CMD_SYNC; i++)
+		fprintf(stderr, "githerd: warning: %s: what project %s imports "
+		    "is not known before a sync reads it: left out\n",
+		    c->cli.manifest, c->m.repos[c->m.needs[i]].path);
+	return 0;
 }
 
 static enum exit_code
@@ -59,28 +98,39 @@ workspace_exit(enum workspace_error e)
 	}
 }
 
-void
-command_release(struct command *c)
+/* What command_select and command_reselect allocated. */
+static void
+forget_selection(struct command *c)
 {
 	size_t i;
 
-	plan_release(&c->plan);
 	manifest_release(&c->m);
+	for (i = 0; i < c->nowned; i++)
+		free(c->owned[i]);
+	free(c->owned);
+	c->owned = NULL;
+	c->nowned = 0;
+	free(c->paths);
+	c->paths = NULL;
+	for (i = 0; i < c->nknown; i++)
+		free(c->known[i]);
+	free(c->known);
+	c->known = NULL;
+	c->nknown = 0;
+}
+
+void
+command_release(struct command *c)
+{
+	plan_release(&c->plan);
+	forget_selection(c);
+	import_cache_release(&c->saved_imports);
 	workspace_release(&c->ws);
 	free(c->saved);
 	free(c->json_abs);
 	free(c->trace_abs);
 	free(c->cache_abs);
 	free(c->out_abs);
-	for (i = 0; i < c->nowned; i++)
-		free(c->owned[i]);
-	free(c->owned);
-	for (i = 0; i < c->nknown; i++)
-		free(c->known[i]);
-	free(c->known);
-	c->known = NULL;
-	c->nknown = 0;
-	free(c->paths);
 	free(c->safe);
 	free(c->safe_env);
 	gitenv_release(&c->gitenv);
@@ -237,18 +287,34 @@ shard_of_ci(struct cli_shard *s)
 	return 0;
 }
 
+static int	load_and_select(struct command *, enum exit_code *);
+
 /* Load, validate and narrow the manifest to what the options select. */
 int
 command_select(struct command *c, enum exit_code *code)
 {
+	if (find_manifest(c, code) == -1)
+		return -1;
+	return load_and_select(c, code);
+}
+
+int
+command_reselect(struct command *c, const struct import_cache *imports,
+    enum exit_code *code)
+{
+	forget_selection(c);
+	c->imports = imports;
+	return load_and_select(c, code);
+}
+
+static int
+load_and_select(struct command *c, enum exit_code *code)
+{
 	struct selection sel;
 	char err[600];
 
-	if (find_manifest(c, code) == -1)
-		return -1;
 	*code = EXIT_USAGE;
-	if (load_manifest(&c->m, c->cli.manifest, c->cli.allow_local) == -1 ||
-	    workspace_paths(c) == -1)
+	if (load_manifest(c) == -1 || workspace_paths(c) == -1)
 		return -1;
 	remember_paths(c);
 	/* Over every entry, before the selection drops any. */
@@ -331,7 +397,7 @@ command_init(struct command *c, int argc, char **argv,
 int
 command_load(struct command *c)
 {
-	return load_manifest(&c->m, c->cli.manifest, c->cli.allow_local);
+	return load_manifest(c);
 }
 
 enum exit_code

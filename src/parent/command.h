@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "exitcode.h"
 #include "gitenv.h"
+#include "importcache.h"
 #include "manifest.h"
 #include "plan.h"
 #include "run.h"
@@ -37,6 +38,10 @@ struct command {
 	const char		**safe;		/* trusted workspaces, NULL-ended */
 	char			*safe_env;	/* GITHERD_SAFE_DIRECTORY, split */
 	struct gitenv		 gitenv;	/* git's, for the workers */
+	/* west's imports: what the manifest is parsed with (NULL: the
+	 * workspace's, as the last sync read them, in saved_imports) */
+	const struct import_cache *imports;
+	struct import_cache	 saved_imports;
 };
 
 /*
@@ -51,6 +56,13 @@ void	command_release(struct command *);
 int	command_load(struct command *);
 /* Find, load and narrow the manifest; -1 with *code after a message. */
 int	command_select(struct command *, enum exit_code *code);
+/* The manifest as the command names it, whole, its west imports from
+ * imports; -1 after its diagnostics. */
+int	command_parse(const struct command *, struct manifest *,
+	    const struct import_cache *imports);
+/* Load and narrow it again, its west imports read from imports. */
+int	command_reselect(struct command *, const struct import_cache *imports,
+	    enum exit_code *code);
 /*
  * command_select, then what the workers will read: the files (runopts.h)
  * and git's configuration environment (gitenv.h).

@@ -125,6 +125,7 @@ queue_release(struct queue *q)
 		for (k = 0; k < q->jobs[i].nattempts; k++)
 			free(q->jobs[i].attempts[k].message);
 		free(q->jobs[i].attempts);
+		import_set_release(&q->jobs[i].imports);
 	}
 	free(q->jobs);
 	free(q->retry);

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "errclass.h"
+#include "importcache.h"
 #include "manifest.h"
 #include "result.h"
 
@@ -60,6 +61,7 @@ struct job {
 	 * this one (first, then each its next); QUEUE_NONE for none */
 	unsigned		 outer, first_inner, next_inner;
 	bool			 blocked;	/* outer not final yet */
+	struct import_set	 imports;	/* the files it was asked to read */
 };
 
 #define QUEUE_NONE	((unsigned)-1)

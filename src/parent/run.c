@@ -233,6 +233,9 @@ send_job(struct run *r, size_t slot, int64_t now)
 	m.u.job.path = s->path;
 	m.u.job.ref = s->ref;
 	m.u.job.placed = placed_of(r, s, &flags);
+	/* A retry's files replace an earlier try's. */
+	import_set_release(&j->imports);
+	m.u.job.imports = r->o->imports != NULL ? r->o->imports[j->id] : NULL;
 	trash = r->o->op == OP_RETIRE ? xasprintf("%s/%s/%s.%s", r->o->workspace,
 	    ORPHANS_TRASH, s->path, r->o->trash_stamp) : NULL;
 	m.u.job.trash = trash;
@@ -412,11 +415,14 @@ on_done(struct run *r, size_t slot, struct msg *m, int64_t now)
 		w->state = W_IDLE;
 }
 
+static void	protocol_error(struct run *, size_t, const char *, int64_t);
+
 static void
 on_message(struct run *r, size_t slot, struct msg *m, int64_t now)
 {
 	struct worker *w = &r->pool.w[slot];
 	bool mine = w->job != NULL && m->job == w->job->id;
+	char why[300];
 
 	switch (m->type) {
 	case MSG_HELLO:
@@ -448,6 +454,11 @@ on_message(struct run *r, size_t slot, struct msg *m, int64_t now)
 		break;
 	case MSG_DONE:
 		on_done(r, slot, m, now);
+		break;
+	case MSG_FILE:
+		if (mine && import_set_take(&w->job->imports, &m->u.file, why,
+		    sizeof(why)) == -1)
+			protocol_error(r, slot, why, now);
 		break;
 	default:
 		break;

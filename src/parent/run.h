@@ -66,6 +66,9 @@ struct run_opts {
 	/* per entry, from its history (progress.h); NULL: none */
 	const int64_t		*expect_ms;
 	const uint64_t		*expect_bytes;
+	/* per entry: the files to read at its revision ('\n'-separated,
+	 * msg_job.imports), or NULL; NULL: none for any */
+	char *const		*imports;
 	/* Called with the finished queue, before anything is released. */
 	void			(*record)(const struct queue *, void *arg);
 	void			*record_arg;

@@ -16,5 +16,9 @@
 struct west_import;
 
 void	west_import_free(struct west_import *);
+/* The paths a worker must read at the project's revision, '\n'-separated
+ * (msg_job.imports); the caller frees it. */
+char	*west_import_request(const struct west_import *);
+
 
 #endif

@@ -55,6 +55,7 @@ struct gitctx_events {
 	bool		 cache_dissociate;	/* --dissociate */
 	const struct gitenv	*gitenv;	/* git's configuration files, -c */
 	struct gitctx_trust	*trust;		/* the worker's CAs */
+	void	(*file)(void *ctx, const struct msg_file *);	/* imports.h */
 };
 
 /* One ref of the remote's advertisement, copied when it connected. */

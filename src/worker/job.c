@@ -19,6 +19,7 @@
 #include "compat.h"
 #include "fsutil.h"
 #include "gitctx.h"
+#include "imports.h"
 #include "job.h"
 #include "nested.h"
 #include "retire.h"
@@ -206,6 +207,10 @@ job_sync(const struct msg_job *job, const struct gitctx_events *ev,
 			clone_entry(&c, empty_dir);
 		else if (dest == 1)
 			update_entry(&c);
+		if (dest >= 0 && dest <= 1 &&
+		    res->outcome != RESULT_FAILED &&
+		    res->outcome != RESULT_CANCELLED)
+			imports_send(&c);
 	}
 	free(root);
 	gitctx_release(&c);

@@ -130,6 +130,19 @@ ev_warn(void *ctx, const char *text)
 	send_or_die(jc, &m);
 }
 
+static void
+ev_file(void *ctx, const struct msg_file *f)
+{
+	struct job_ctx *jc = ctx;
+	struct msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_FILE;
+	m.job = jc->job;
+	m.u.file = *f;
+	send_or_die(jc, &m);
+}
+
 static bool
 ev_cancelled(void *ctx)
 {
@@ -145,7 +158,7 @@ run_job(int fd, const struct msg *job, const struct worker_config *cfg,
 	struct gitctx_events ev = {
 		ev_phase, ev_progress, ev_warn, ev_cancelled, &jc, &cfg->auth,
 		cfg->cache_dir, cfg->cache_wait_ms, cfg->cache_mode,
-		cfg->cache_dissociate, cfg->gitenv, trust
+		cfg->cache_dissociate, cfg->gitenv, trust, ev_file
 	};
 	struct job_result res;
 	struct msg m;

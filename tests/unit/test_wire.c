@@ -37,6 +37,7 @@ sample(enum msg_type t)
 		m.u.job.ref_kind = 2;
 		m.u.job.flags = JOBF_BARE | JOBF_MIRROR;
 		m.u.job.depth = -5;
+		m.u.job.imports = "west.yml\nsubmanifests";
 		break;
 	case MSG_PHASE:
 		m.u.phase = PHASE_CHECKOUT;
@@ -75,6 +76,13 @@ sample(enum msg_type t)
 		m.u.done.bytes = 123456789;
 		m.u.done.objects = 42;
 		break;
+	case MSG_FILE:
+		m.u.file.commit = "0123456789abcdef0123456789abcdef01234567";
+		m.u.file.path = "submanifests/a.yml";
+		m.u.file.data = "manifest:\n  projects: []\n";
+		m.u.file.status = FILE_OK;
+		m.u.file.more = 1;
+		break;
 	default:
 		break;
 	}
@@ -112,6 +120,14 @@ expect_same(const struct msg *a, const struct msg *b)
 		cr_expect_eq(a->u.job.ref_kind, b->u.job.ref_kind);
 		cr_expect_eq(a->u.job.flags, b->u.job.flags);
 		cr_expect_eq(a->u.job.depth, b->u.job.depth);
+		str_eq(a->u.job.imports, b->u.job.imports);
+		break;
+	case MSG_FILE:
+		str_eq(a->u.file.commit, b->u.file.commit);
+		str_eq(a->u.file.path, b->u.file.path);
+		str_eq(a->u.file.data, b->u.file.data);
+		cr_expect_eq(a->u.file.status, b->u.file.status);
+		cr_expect_eq(a->u.file.more, b->u.file.more);
 		break;
 	case MSG_PHASE:
 		cr_expect_eq(a->u.phase, b->u.phase);
@@ -477,5 +493,17 @@ Test(wire, fields_out_of_range_are_refused)
 	wire_encode(&b, &in);
 	cr_expect_eq(wire_decode(&out, b.data, b.len, err, sizeof(err)), -1);
 	cr_expect(strstr(err, "(done)") != NULL, "%s", err);
+
+	/* A file's status out of range, or data with a status that has none. */
+	in = sample(MSG_FILE);
+	in.u.file.status = FILE_STATUS_MAX;
+	buf_reset(&b);
+	wire_encode(&b, &in);
+	cr_expect_eq(wire_decode(&out, b.data, b.len, err, sizeof(err)), -1);
+	in = sample(MSG_FILE);
+	in.u.file.status = FILE_MISSING;
+	buf_reset(&b);
+	wire_encode(&b, &in);
+	cr_expect_eq(wire_decode(&out, b.data, b.len, err, sizeof(err)), -1);
 	buf_release(&b);
 }
