@@ -55,6 +55,8 @@ struct msg_job {
 					 * be the user's symbolic links */
 	char		*imports;	/* west: files to read at the entry's
 					 * revision, '\n'-separated; or NULL */
+	char		*submodules;	/* west: the submodule paths to take,
+					 * '\n'-separated; NULL: all */
 };
 
 /* How a file asked for (msg_job.imports) was found. */

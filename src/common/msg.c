@@ -52,6 +52,7 @@ job_write(struct buf *b, const struct msg *m)
 	buf_put_i32(b, j->depth);
 	buf_put_u8(b, j->links);
 	buf_put_str(b, j->imports, STR_MAX);
+	buf_put_str(b, j->submodules, STR_MAX);
 }
 
 /* Matched by job_write. */
@@ -75,6 +76,7 @@ job_read(struct msg *m, struct buf_cursor *c)
 	j->depth = buf_get_i32(c);
 	j->links = buf_get_u8(c);
 	j->imports = buf_get_str(c);
+	j->submodules = buf_get_str(c);
 	if (j->op >= OP_MAX || (j->op == OP_RETIRE && j->trash == NULL))
 		c->bad = true;
 }
@@ -92,6 +94,7 @@ job_free(struct msg *m)
 	free(m->u.job.outer);
 	free(m->u.job.inner);
 	free(m->u.job.imports);
+	free(m->u.job.submodules);
 }
 
 /* --- PHASE -------------------------------------------------------------- */

@@ -236,6 +236,7 @@ send_job(struct run *r, size_t slot, int64_t now)
 	/* A retry's files replace an earlier try's. */
 	import_set_release(&j->imports);
 	m.u.job.imports = r->o->imports != NULL ? r->o->imports[j->id] : NULL;
+	m.u.job.submodules = s->submodule_paths;
 	trash = r->o->op == OP_RETIRE ? xasprintf("%s/%s/%s.%s", r->o->workspace,
 	    ORPHANS_TRASH, s->path, r->o->trash_stamp) : NULL;
 	m.u.job.trash = trash;

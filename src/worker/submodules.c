@@ -54,6 +54,45 @@ names_release(struct names *names)
 	free(names->v);
 }
 
+static bool
+listed(const char *list, const char *path)
+{
+	size_t n = strlen(path);
+	const char *p;
+
+	for (p = list; (p = strstr(p, path)) != NULL; p++)
+		if ((p == list || p[-1] == '\n') &&
+		    (p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/*
+ * west's submodules: as a list: of the entry's own submodules, only those
+ * whose path it lists (theirs, recursively, all).
+ */
+static void
+keep_listed(struct gitctx *c, git_repository *repo, int level,
+    struct names *names)
+{
+	git_submodule *sm;
+	size_t i, n = 0;
+
+	if (c == NULL || level != 1 || c->job->submodules == NULL)
+		return;
+	for (i = 0; i < names->n; i++) {
+		sm = NULL;
+		if (git_submodule_lookup(&sm, repo, names->v[i]) == 0 &&
+		    listed(c->job->submodules, git_submodule_path(sm)))
+			names->v[n++] = names->v[i];
+		else
+			free(names->v[i]);
+		git_submodule_free(sm);
+	}
+	git_error_clear();
+	names->n = n;
+}
+
 /*
  * foreach only collects: changing submodules inside it is unsafe.  With
  * c NULL, a failure is not recorded as the job's error.
@@ -73,6 +112,7 @@ list_names(struct gitctx *c, git_repository *repo, const char *where,
 	}
 	if ((err = git_submodule_foreach(repo, collect_name, names)) < 0)
 		return c != NULL ? gitctx_fail(c, err, "listing submodules") : -1;
+	keep_listed(c, repo, level, names);
 	return 0;
 }
 
@@ -511,6 +551,7 @@ submodules_stale(struct gitctx *c, git_repository *repo, int level)
 		git_error_clear();
 		return true;
 	}
+	keep_listed(c, repo, level, &names);
 	for (i = 0; !stale && i < names.n; i++) {
 		sm = NULL;
 		sub = NULL;

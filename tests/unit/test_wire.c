@@ -38,6 +38,7 @@ sample(enum msg_type t)
 		m.u.job.flags = JOBF_BARE | JOBF_MIRROR;
 		m.u.job.depth = -5;
 		m.u.job.imports = "west.yml\nsubmanifests";
+		m.u.job.submodules = "lib/a\nlib/b";
 		break;
 	case MSG_PHASE:
 		m.u.phase = PHASE_CHECKOUT;
@@ -121,6 +122,7 @@ expect_same(const struct msg *a, const struct msg *b)
 		cr_expect_eq(a->u.job.flags, b->u.job.flags);
 		cr_expect_eq(a->u.job.depth, b->u.job.depth);
 		str_eq(a->u.job.imports, b->u.job.imports);
+		str_eq(a->u.job.submodules, b->u.job.submodules);
 		break;
 	case MSG_FILE:
 		str_eq(a->u.file.commit, b->u.file.commit);
