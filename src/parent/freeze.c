@@ -98,8 +98,8 @@ check(const struct job *j, bool branches, struct buf *warnings)
 }
 
 /* A lock file is shared and committed: never with credentials in it. */
-void
-freeze_quote_url(struct buf *b, const char *url)
+static void
+quote_url(struct buf *b, const char *url)
 {
 	char *plain = url_strip_secrets(url);
 
@@ -122,7 +122,7 @@ githerd_entry(struct buf *b, const struct job *j, struct pin pin)
 	const struct repo_spec *r = j->spec;
 
 	buf_addstr(b, "  - url: ");
-	freeze_quote_url(b, r->url);
+	quote_url(b, r->url);
 	buf_addstr(b, "\n    path: ");
 	yaml_quote(b, r->path);
 	buf_addch(b, '\n');
@@ -164,7 +164,7 @@ vcstool_entry(struct buf *b, const struct job *j, struct pin pin)
 	else
 		buf_addstr(b, "git");
 	buf_addstr(b, "\n    url: ");
-	freeze_quote_url(b, r->url);
+	quote_url(b, r->url);
 	buf_addch(b, '\n');
 	if (pin.pinned) {
 		buf_addstr(b, "    version: ");

@@ -24,7 +24,4 @@ int	freeze_write(struct buf *out, const struct manifest *,
 	    const char *named, const struct queue *, bool branches,
 	    bool ignore_unsupported, struct buf *warnings);
 
-/* url as a YAML scalar, without the credentials it may carry. */
-void	freeze_quote_url(struct buf *, const char *url);
-
 #endif

@@ -1,8 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "freeze.h"
 #include "freeze_west.h"
+#include "url.h"
 #include "xmalloc.h"
 #include "yamltree.h"
 
@@ -53,8 +53,11 @@ freeze_west_entry(struct buf *b, const struct job *j, const char *revision)
 
 	buf_addstr(b, "    - name: ");
 	yaml_quote(b, r->name ? r->name : r->path);
+	/* a lock file is shared: never with credentials in it */
 	buf_addstr(b, "\n      url: ");
-	freeze_quote_url(b, r->url);
+	p = url_strip_secrets(r->url);
+	yaml_quote(b, p);
+	free(p);
 	buf_addstr(b, "\n      revision: ");
 	yaml_quote(b, revision ? revision : r->ref ? r->ref : "master");
 	buf_addstr(b, "\n      path: ");

@@ -76,6 +76,13 @@ void	manifest_vcstool_read(struct manifest_parse *,
 	    const struct ynode *root);
 /* west.yml (manifest_west.c), with its imports (westimport.c). */
 void	manifest_west_read(struct manifest_parse *, const struct ynode *root);
+/*
+ * v, the value of an import: key (what names where it is, for errors):
+ * NULL for false (or after an error, counted in p); self says whether it
+ * is self: import:, where true is refused as west refuses it.
+ */
+struct west_import *manifest_west_import_parse(struct manifest_parse *p,
+	    const struct ynode *v, const char *what, bool self);
 /* repo's XML (manifest_repo.c): parsed with expat, not libyaml. */
 void	manifest_repo_read(struct manifest_parse *, const char *text,
 	    size_t len);

@@ -402,11 +402,11 @@ read_self_import(struct west *w, const struct doc *d, const struct ynode *v)
 		    "project's work tree)");
 		return;
 	}
-	if ((wi = west_import_parse(w->p, v, "self", true)) == NULL)
+	if ((wi = manifest_west_import_parse(w->p, v, "self", true)) == NULL)
 		return;
 	for (i = 0; i < wi->n; i++) {
-		if (west_self_files(w->dir, wi->v[i].file, &files, &n, why,
-		    sizeof(why)) == -1) {
+		if (west_self_files(w->dir, wi->v[i].file, MANIFEST_MAX_BYTES,
+		    &files, &n, why, sizeof(why)) == -1) {
 			msg = xasprintf("self: import: %s", why);
 			error_in(w, w->p->file, wi->v[i].line, wi->v[i].col,
 			    msg);
@@ -700,7 +700,7 @@ read_project(struct west *w, const struct doc *d, const struct ynode *entry,
 	snprintf(what, sizeof(what), "project '%.200s'", name);
 	if (pr.import != NULL && !ynode_is_null(pr.import)) {
 		before = (size_t)w->p->errors;
-		wi = west_import_parse(w->p, pr.import, what, false);
+		wi = manifest_west_import_parse(w->p, pr.import, what, false);
 		if ((size_t)w->p->errors != before)
 			goto out;
 		if (wi != NULL && wi->map)

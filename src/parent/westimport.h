@@ -8,8 +8,8 @@
  * (importcache.h), filled by a sync that read them at the importing
  * project's revision.
  *
- * This file holds the parts that do not read manifests: an import: value
- * parsed (west_import_parse), the paths a worker must read for it
+ * This file holds the parts that do not read manifests (an import: value
+ * is parsed by manifest_westimport.c): the paths a worker must read for it
  * (west_import_request), the files a cached set answers for one of them
  * (west_import_files), the files a self: import names beside the manifest
  * (west_self_files, read by the parent, never through a symbolic link),
@@ -25,8 +25,6 @@
 #define WEST_IMPORT_MAX_DEPTH	8
 
 struct import_set;
-struct manifest_parse;
-struct ynode;
 
 enum west_list {
 	WEST_NAME_ALLOW,
@@ -69,13 +67,6 @@ struct west_file {
 	size_t		 len;
 };
 
-/*
- * v, the value of an import: key (what names where it is, for errors):
- * NULL for false (or after an error, counted in p); self says whether it
- * is self: import:, where true is refused as west refuses it.
- */
-struct west_import *west_import_parse(struct manifest_parse *p,
-	    const struct ynode *v, const char *what, bool self);
 void	west_import_free(struct west_import *);
 /* The paths a worker must read for it, '\n'-separated (caller frees). */
 char	*west_import_request(const struct west_import *);
@@ -91,9 +82,9 @@ int	west_import_files(const struct import_set *set, const char *path,
 /*
  * The same for self: import:, read from dir (the manifest's directory):
  * rel must stay inside it and no symbolic link is followed; each file at
- * most MANIFEST_MAX_BYTES.  0, or -1 with why.
+ * most max bytes.  0, or -1 with why.
  */
-int	west_self_files(const char *dir, const char *rel,
+int	west_self_files(const char *dir, const char *rel, size_t max,
 	    struct west_file **out, size_t *nout, char *why, size_t whylen);
 void	west_files_free(struct west_file *, size_t);
 
