@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "freeze.h"
+#include "freeze_west.h"
 #include "sanitize.h"
 #include "url.h"
 #include "yamltree.h"
@@ -203,8 +204,11 @@ freeze_write(struct buf *out, const struct manifest *m, const char *named,
 			buf_addf(out, ":\n    jobs: %u\n", m->hosts[i].jobs);
 		}
 	}
-	buf_addstr(out, m->format == MANIFEST_VCSTOOL ? "repositories:\n" :
-	    "repos:\n");
+	if (m->format == MANIFEST_WEST)
+		buf_addstr(out, "manifest:\n  projects:\n");
+	else
+		buf_addstr(out, m->format == MANIFEST_VCSTOOL ?
+		    "repositories:\n" : "repos:\n");
 	for (i = 0; i < q->njobs; i++) {
 		j = &q->jobs[i];
 		k = check(j, branches, warnings);
@@ -214,10 +218,15 @@ freeze_write(struct buf *out, const struct manifest *m, const char *named,
 			rc = -1;
 		else if (k == 1 && rc == 0)
 			rc = 1;
-		if (m->format == MANIFEST_VCSTOOL)
+		if (m->format == MANIFEST_WEST)
+			freeze_west_entry(out, j, pin.pinned ? (pin.branch ?
+			    pin.branch : j->result.head) : NULL);
+		else if (m->format == MANIFEST_VCSTOOL)
 			vcstool_entry(out, j, pin);
 		else
 			githerd_entry(out, j, pin);
 	}
+	if (m->format == MANIFEST_WEST)
+		freeze_west_filter(out, m);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@
  * The deepest a valid manifest goes is 7: west's top, manifest:,
  * projects:, a project, its import:, an allowlist and its items.
  */
-static const struct ytree_limits limits = {
+const struct ytree_limits manifest_limits = {
 	.max_depth = 8,
 	.max_scalar = 4096,
 	.max_nodes = 16 * MANIFEST_MAX_ENTRIES,
@@ -39,7 +40,12 @@ manifest_error(struct manifest_parse *p, const struct ynode *n,
 	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	diags_add(p->d, n ? n->line : 1, n ? n->col : 1, "%s", b.data);
+	/* An imported file (west) names itself; the manifest is d's file. */
+	if (p->file != NULL)
+		diags_add_in(p->d, p->file, n ? n->line : 1, n ? n->col : 1,
+		    "%s", b.data);
+	else
+		diags_add(p->d, n ? n->line : 1, n ? n->col : 1, "%s", b.data);
 	buf_release(&b);
 	p->errors++;
 }
@@ -84,6 +90,62 @@ manifest_want_string(struct manifest_parse *p, const struct ynode *key,
 	return 0;
 }
 
+int
+manifest_want_bool(struct manifest_parse *p, const struct ynode *key,
+    const struct ynode *v, bool *out)
+{
+	static const char *const yes[] = { "true", "True", "TRUE", NULL };
+	static const char *const no[] = { "false", "False", "FALSE", NULL };
+	size_t i;
+
+	if (v->type == YNODE_SCALAR && v->plain) {
+		for (i = 0; yes[i]; i++)
+			if (strcmp(v->value, yes[i]) == 0) {
+				*out = true;
+				return 0;
+			}
+		for (i = 0; no[i]; i++)
+			if (strcmp(v->value, no[i]) == 0) {
+				*out = false;
+				return 0;
+			}
+	}
+	if (v->type == YNODE_SCALAR && !v->plain)
+		manifest_error(p, v, "'%s' must be true or false without "
+		    "quotes, not the string '%s'", key->value, v->value);
+	else if (v->type == YNODE_SCALAR)
+		manifest_error(p, v, "'%s' must be true or false, not '%s'",
+		    key->value, v->value);
+	else
+		manifest_error(p, v, "'%s' must be true or false, not %s",
+		    key->value, ynode_type_name(v));
+	return -1;
+}
+
+int
+manifest_want_depth(struct manifest_parse *p, const struct ynode *key,
+    const struct ynode *v, int *out)
+{
+	long n;
+	char *end;
+
+	if (v->type == YNODE_SCALAR && v->plain && v->len > 0 &&
+	    v->len <= 10 && strspn(v->value, "0123456789") == v->len) {
+		errno = 0;
+		n = strtol(v->value, &end, 10);
+		if (errno == 0 && *end == '\0' && n <= INT_MAX) {
+			*out = (int)n;
+			return 0;
+		}
+	}
+	manifest_error(p, v, "'%s' must be a whole number of commits (0 for "
+	    "full history), not %s%s%s", key->value,
+	    v->type == YNODE_SCALAR ? "'" : "",
+	    v->type == YNODE_SCALAR ? v->value : ynode_type_name(v),
+	    v->type == YNODE_SCALAR ? "'" : "");
+	return -1;
+}
+
 /*
  * The subset of git-check-ref-format(1) that matters for a name we put
  * behind refs/heads/ or refs/tags/: no revision syntax ("@{", "^", "~",
@@ -125,8 +187,8 @@ manifest_is_full_hex(const char *s)
 }
 
 /* A URL whose credentials the saved copy of the manifest must lose. */
-static void
-note_secret(struct manifest *m, const struct ynode *url)
+void
+manifest_note_secret(struct manifest *m, const struct ynode *url)
 {
 	char *plain = url_strip_secrets(url->value);
 
@@ -196,7 +258,14 @@ manifest_add_spec(struct manifest_parse *p, const struct manifest_fields *f,
 		free(path);
 		return;
 	}
-	note_secret(p->m, f->url);
+	/*
+	 * Only a scalar of the manifest's own text has a span to redact; a
+	 * URL made of parts (west's url-base + name) has none, and its
+	 * parts were noted where they are written.  An imported file is
+	 * not in the saved copy at all.
+	 */
+	if (p->file == NULL && f->url->end > f->url->start)
+		manifest_note_secret(p->m, f->url);
 	p->m->repos = xreallocarray(p->m->repos, p->m->nrepos + 1,
 	    sizeof(*p->m->repos));
 	r = &p->m->repos[p->m->nrepos++];
@@ -384,7 +453,7 @@ parse_owned(struct manifest *m, const char *name, char *text, size_t len,
 			manifest_paths_check(&p);
 		return p.errors == 0 ? 0 : parse_failed(m);
 	}
-	if (ytree_parse(&tree, text, len, &limits, &yerr) == -1) {
+	if (ytree_parse(&tree, text, len, &manifest_limits, &yerr) == -1) {
 		diags_add(d, yerr.line, yerr.col, "%s", yerr.msg);
 		return -1;
 	}

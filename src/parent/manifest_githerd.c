@@ -29,62 +29,6 @@ static const char *const defaults_keys[] = {
 };
 
 static int
-want_bool(struct manifest_parse *p, const struct ynode *key,
-    const struct ynode *v, bool *out)
-{
-	static const char *const yes[] = { "true", "True", "TRUE", NULL };
-	static const char *const no[] = { "false", "False", "FALSE", NULL };
-	size_t i;
-
-	if (v->type == YNODE_SCALAR && v->plain) {
-		for (i = 0; yes[i]; i++)
-			if (strcmp(v->value, yes[i]) == 0) {
-				*out = true;
-				return 0;
-			}
-		for (i = 0; no[i]; i++)
-			if (strcmp(v->value, no[i]) == 0) {
-				*out = false;
-				return 0;
-			}
-	}
-	if (v->type == YNODE_SCALAR && !v->plain)
-		manifest_error(p, v, "'%s' must be true or false without "
-		    "quotes, not the string '%s'", key->value, v->value);
-	else if (v->type == YNODE_SCALAR)
-		manifest_error(p, v, "'%s' must be true or false, not '%s'",
-		    key->value, v->value);
-	else
-		manifest_error(p, v, "'%s' must be true or false, not %s",
-		    key->value, ynode_type_name(v));
-	return -1;
-}
-
-static int
-want_depth(struct manifest_parse *p, const struct ynode *key,
-    const struct ynode *v, int *out)
-{
-	long n;
-	char *end;
-
-	if (v->type == YNODE_SCALAR && v->plain && v->len > 0 &&
-	    v->len <= 10 && strspn(v->value, "0123456789") == v->len) {
-		errno = 0;
-		n = strtol(v->value, &end, 10);
-		if (errno == 0 && *end == '\0' && n <= INT_MAX) {
-			*out = (int)n;
-			return 0;
-		}
-	}
-	manifest_error(p, v, "'%s' must be a whole number of commits (0 for "
-	    "full history), not %s%s%s", key->value,
-	    v->type == YNODE_SCALAR ? "'" : "",
-	    v->type == YNODE_SCALAR ? v->value : ynode_type_name(v),
-	    v->type == YNODE_SCALAR ? "'" : "");
-	return -1;
-}
-
-static int
 want_groups(struct manifest_parse *p, const struct ynode *key,
     const struct ynode *v)
 {
@@ -203,16 +147,16 @@ read_fields(struct manifest_parse *p, const struct ynode *map,
 		    strcmp(k, "commit") == 0) {
 			set_ref(p, f, key, v, &seen_ref_key);
 		} else if (strcmp(k, "depth") == 0) {
-			if (want_depth(p, key, v, &f->depth) == 0)
+			if (manifest_want_depth(p, key, v, &f->depth) == 0)
 				f->depth_node = v;
 		} else if (strcmp(k, "submodules") == 0) {
-			if (want_bool(p, key, v, &f->submodules) == 0)
+			if (manifest_want_bool(p, key, v, &f->submodules) == 0)
 				f->sub_node = v;
 		} else if (strcmp(k, "bare") == 0) {
-			if (want_bool(p, key, v, &f->bare) == 0)
+			if (manifest_want_bool(p, key, v, &f->bare) == 0)
 				f->bare_node = v;
 		} else if (strcmp(k, "mirror") == 0) {
-			if (want_bool(p, key, v, &f->mirror) == 0)
+			if (manifest_want_bool(p, key, v, &f->mirror) == 0)
 				f->mirror_node = v;
 		} else if (strcmp(k, "groups") == 0) {
 			if (want_groups(p, key, v) == 0)
@@ -233,7 +177,7 @@ read_fields(struct manifest_parse *p, const struct ynode *map,
 				    "for the whole workspace: it goes under "
 				    "defaults");
 			else
-				want_bool(p, key, v, &p->m->follow_symlinks);
+				manifest_want_bool(p, key, v, &p->m->follow_symlinks);
 		} else if (strcmp(k, "size_hint") == 0) {
 			if (defaults)
 				manifest_error(p, key, "'size_hint' cannot "

@@ -35,8 +35,14 @@ struct manifest_parse {
 	struct manifest	*m;
 	unsigned	 flags;		/* enum manifest_flags */
 	const struct import_cache *imports;	/* west: or NULL */
+	/* the file being read when it is not the manifest (west's
+	 * imports): errors name it; NULL for the manifest itself */
+	const char	*file;
 	int		 errors;
 };
+
+/* What a manifest (or a file it imports) may be: bounds for libyaml. */
+extern const struct ytree_limits manifest_limits;
 
 void	manifest_error(struct manifest_parse *, const struct ynode *,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -46,9 +52,17 @@ void	manifest_unknown_key(struct manifest_parse *, const struct ynode *key,
 /* v is a non-empty string of at most max bytes; else -1 after an error. */
 int	manifest_want_string(struct manifest_parse *, const struct ynode *key,
 	    const struct ynode *v, size_t max);
+/* A plain true or false (YAML 1.2's spellings); else -1 after an error. */
+int	manifest_want_bool(struct manifest_parse *, const struct ynode *key,
+	    const struct ynode *v, bool *out);
+/* A whole number of commits (0: full history); else -1 after an error. */
+int	manifest_want_depth(struct manifest_parse *, const struct ynode *key,
+	    const struct ynode *v, int *out);
 /* Why s cannot be a branch or tag name, or NULL if it can. */
 const char *manifest_ref_problem(const char *s);
 bool	manifest_is_full_hex(const char *s);
+/* Note a scalar of the manifest's text whose URL carries credentials. */
+void	manifest_note_secret(struct manifest *, const struct ynode *url);
 const struct ynode *manifest_map_get(const struct ynode *map, const char *key,
 	    const struct ynode **keynode);
 /* One entry from its fields, its URL and path checked; path is taken. */
@@ -62,6 +76,13 @@ void	manifest_vcstool_read(struct manifest_parse *,
 	    const struct ynode *root);
 /* west.yml (manifest_west.c), with its imports (westimport.c). */
 void	manifest_west_read(struct manifest_parse *, const struct ynode *root);
+/*
+ * v, the value of an import: key (what names where it is, for errors):
+ * NULL for false (or after an error, counted in p); self says whether it
+ * is self: import:, where true is refused as west refuses it.
+ */
+struct west_import *manifest_west_import_parse(struct manifest_parse *p,
+	    const struct ynode *v, const char *what, bool self);
 /* repo's XML (manifest_repo.c): parsed with expat, not libyaml. */
 void	manifest_repo_read(struct manifest_parse *, const char *text,
 	    size_t len);

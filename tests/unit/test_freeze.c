@@ -240,3 +240,48 @@ Test(freeze, another_type_is_written_back_as_it_was)
 	buf_release(&out);
 	buf_release(&warn);
 }
+
+Test(freeze, west_round_trip)
+{
+	static const char text[] =
+	    "manifest:\n"
+	    "  remotes: [{name: up, url-base: 'https://e.com/z'}]\n"
+	    "  defaults: {remote: up, revision: main}\n"
+	    "  group-filter: [-opt]\n"
+	    "  projects:\n"
+	    "    - {name: a, path: mod/a, clone-depth: 1, groups: [hal]}\n"
+	    "    - name: b\n      revision: pull/4/head\n"
+	    "      submodules: [{path: x/y}]\n"
+	    "    - {name: c, groups: [opt]}\n";
+	struct manifest m, lock;
+	struct queue q;
+	struct buf out = BUF_INIT, warn = BUF_INIT;
+
+	parse(&m, "west.yml", text);
+	queue_init(&q, &m);
+	checked(&q, 0, SHA1);
+	checked(&q, 1, SHA2);
+	checked(&q, 2, SHA1);
+	buf_init(&out);
+	buf_init(&warn);
+	cr_assert_eq(freeze_write(&out, &m, NULL, &q, false, false, &warn), 0,
+	    "%s", warn.data);
+	parse(&lock, "lock.yml", out.data);
+	cr_assert_eq(lock.format, MANIFEST_WEST);
+	cr_assert_eq(lock.nrepos, 3, "%s", out.data);
+	cr_expect_str_eq(lock.repos[0].name, "a");
+	cr_expect_str_eq(lock.repos[0].url, "https://e.com/z/a");
+	cr_expect_str_eq(lock.repos[0].path, "mod/a");
+	cr_expect_eq(lock.repos[0].ref_kind, REF_COMMIT);
+	cr_expect_str_eq(lock.repos[0].ref, SHA1);
+	cr_expect_eq(lock.repos[0].depth, 1);
+	cr_expect_str_eq(lock.repos[1].ref, SHA2);
+	cr_expect_str_eq(lock.repos[1].submodule_paths, "x/y");
+	cr_expect(lock.repos[2].inactive, "the group-filter is kept");
+	cr_expect(!lock.repos[0].inactive);
+	manifest_release(&lock);
+	queue_release(&q);
+	manifest_release(&m);
+	buf_release(&out);
+	buf_release(&warn);
+}
