@@ -400,16 +400,30 @@ command_load(struct command *c)
 	return load_manifest(c);
 }
 
-enum exit_code
-command_run(struct command *c, struct run_opts *o)
+int
+command_run_setup(struct command *c, struct run_opts *o)
 {
-	struct run_result res;
 	struct lg2info lg2;
-	char err[600];
 
 	c->worker->lg2info(&lg2);
 	o->libgit2 = lg2.version;
 	o->worker_main = c->worker->main;
+	if (sig_init() == -1) {
+		fprintf(stderr, "githerd: cannot set up signals: %s\n",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+enum exit_code
+command_run(struct command *c, struct run_opts *o)
+{
+	struct run_result res;
+	char err[600];
+
+	if (command_run_setup(c, o) == -1)
+		return EXIT_SYSTEM;
 	plan_make(&c->plan, &c->m, c->ws.path, o->worker.cache_dir,
 	    (unsigned)c->cli.per_host, err, sizeof(err));
 	if (err[0] != '\0')
@@ -419,11 +433,6 @@ command_run(struct command *c, struct run_opts *o)
 	/* the history times syncs: it says nothing of a status */
 	o->expect_ms = o->op == OP_SYNC ? c->plan.expect_ms : NULL;
 	o->expect_bytes = o->op == OP_SYNC ? c->plan.expect_bytes : NULL;
-	if (sig_init() == -1) {
-		fprintf(stderr, "githerd: cannot set up signals: %s\n",
-		    strerror(errno));
-		return EXIT_SYSTEM;
-	}
 	run_jobs(&c->m, o, &res);
 	if (res.signal != 0) {
 		/* Die of the signal, as the shell expects, once all is clean. */

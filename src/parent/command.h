@@ -73,6 +73,8 @@ int	command_open_workspace(struct command *, enum exit_code *code);
 /* o from the command line, with -o and --json made absolute. */
 void	command_run_opts(struct command *, struct run_opts *, char *note,
 	    size_t notelen);
+/* What any run of jobs needs first: the worker's side, the signals. */
+int	command_run_setup(struct command *, struct run_opts *);
 /* The jobs, through the loop; a signal that stopped them is re-raised. */
 enum exit_code command_run(struct command *, struct run_opts *);
 

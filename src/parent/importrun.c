@@ -106,6 +106,10 @@ run_round(struct command *c, const struct run_opts *base,
 	char **imports;
 	size_t i;
 
+	if (command_run_setup(c, &o) == -1) {
+		*code = EXIT_SYSTEM;
+		return -1;
+	}
 	needed(full, &sub, &imports);
 	o.imports = imports;
 	o.json_file = NULL;

@@ -29,6 +29,8 @@ sig_init(void)
 	struct sigaction sa;
 	size_t i;
 
+	if (selfpipe[0] != -1)
+		return 0;	/* one pipe for every run of the process */
 	if (compat_pipe_cloexec(selfpipe) == -1)
 		return -1;
 	if (fcntl(selfpipe[0], F_SETFL, O_NONBLOCK) == -1 ||
