@@ -19,6 +19,7 @@ enum err_class {
 	ERR_DISK,		/* ENOSPC, EDQUOT, EROFS, permissions */
 	ERR_CACHE_CORRUPT,	/* objects borrowed from a cache are gone */
 	ERR_REFUSED,		/* over a --max-* limit, hostile submodule */
+	ERR_UNSUPPORTED,	/* what libgit2 cannot do: a partial clone */
 	ERR_CANCELLED,		/* interrupted by the user */
 	ERR_CRASHED,		/* the worker died */
 	ERR_PROTOCOL,		/* malformed frames from a worker */

@@ -36,6 +36,8 @@ struct job_result {
 	uint64_t	 objects;
 	bool		 shallow;	/* the clone really is shallow */
 	bool		 fetched;	/* objects were downloaded */
+	uint32_t	 lfs_pointers;	/* work tree files that are git-lfs
+					   pointers, not their content */
 	uint32_t	 retry_after_ms;	/* the server's Retry-After */
 	/* status */
 	enum entry_state state;

@@ -22,6 +22,7 @@ enum phase {
 	PHASE_RESOLVE,
 	PHASE_CHECKOUT,
 	PHASE_SUBMODULES,
+	PHASE_LFS,		/* --lfs: git lfs pull runs in the entry */
 	PHASE_FINISH,
 	PHASE_RUN,		/* githerd exec: the command runs (no worker) */
 	PHASE_MAX
@@ -42,6 +43,7 @@ enum job_flags {
 	JOBF_NO_PRUNE = 1 << 4,	/* keep remote-tracking refs the remote lost */
 	JOBF_REF_CHANGED = 1 << 5, /* the manifest's ref is not the placed one's */
 	JOBF_SWITCH = 1 << 6,	/* move a checkout its user moved, too */
+	JOBF_LFS = 1 << 7,	/* --lfs: git lfs pull where pointers are left */
 };
 
 /* What a job came to. */
@@ -70,6 +72,7 @@ enum entry_state {
 	ES_OTHER_REF,		/* on another branch, tag or commit */
 	ES_BROKEN,		/* cannot be read */
 	ES_BLOCKED,		/* behind, but moving would lose local files */
+	ES_PARTIAL_CLONE,	/* a partial clone: libgit2 cannot use it */
 	ES_MAX
 };
 

@@ -18,6 +18,7 @@ static const char *const names[ERR_CLASS_MAX] = {
 	[ERR_DISK] = "disk",
 	[ERR_CACHE_CORRUPT] = "cache-corrupt",
 	[ERR_REFUSED] = "refused",
+	[ERR_UNSUPPORTED] = "unsupported",
 	[ERR_CANCELLED] = "cancelled",
 	[ERR_CRASHED] = "crashed",
 	[ERR_PROTOCOL] = "protocol",

@@ -206,6 +206,7 @@ done_write(struct buf *b, const struct msg *m)
 	buf_put_str(b, d->placed, STR_MAX);
 	buf_put_u64(b, d->bytes);
 	buf_put_u64(b, d->objects);
+	buf_put_u32(b, d->lfs_pointers);
 }
 
 /* Matched by done_write. */
@@ -239,7 +240,9 @@ done_read(struct msg *m, struct buf_cursor *c)
 	d->placed = buf_get_str(c);
 	d->bytes = buf_get_u64(c);
 	d->objects = buf_get_u64(c);
-	if (d->outcome >= RESULT_MAX || d->state >= ES_MAX)
+	d->lfs_pointers = buf_get_u32(c);
+	if (d->outcome >= RESULT_MAX || d->state >= ES_MAX ||
+	    d->err_class >= ERR_CLASS_MAX)
 		c->bad = true;
 }
 

@@ -32,6 +32,7 @@ entry_state_name(enum entry_state s)
 		[ES_OTHER_REF] = "other-ref",
 		[ES_BROKEN] = "broken",
 		[ES_BLOCKED] = "blocked",
+		[ES_PARTIAL_CLONE] = "partial-clone",
 	};
 
 	return (unsigned)s < ES_MAX ? names[s] : "?";
@@ -47,6 +48,7 @@ phase_name(enum phase p)
 		[PHASE_RESOLVE] = "resolving",
 		[PHASE_CHECKOUT] = "checkout",
 		[PHASE_SUBMODULES] = "submodules",
+		[PHASE_LFS] = "lfs pull",
 		[PHASE_FINISH] = "finishing",
 		[PHASE_RUN] = "running",
 	};

@@ -211,6 +211,9 @@ static const struct option_row options[] = {
 	    "sync: move entries a sync created that the manifest\n"
 	    "no longer names into .githerd/trash, if nothing\n"
 	    "in them would be lost"),
+	FLAG("lfs", 0, CMD_SYNC, lfs,
+	    "sync: run git lfs pull in entries whose checkout\n"
+	    "left git-lfs pointer files (needs git-lfs)"),
 	FLAG("no-prune", 0, CMD_SYNC, no_prune,
 	    "sync: keep remote-tracking refs of branches\n"
 	    "the remote deleted"),

@@ -78,6 +78,7 @@ struct cli {
 	bool			 fetch;		/* status, sync --dry-run */
 	bool			 no_prune;	/* sync */
 	bool			 switch_back;	/* sync --switch */
+	bool			 lfs;		/* sync --lfs: git lfs pull */
 	bool			 prune_orphans;	/* sync --prune */
 	bool			 allow_unpushed;	/* freeze */
 	bool			 branches;	/* freeze --branches */

@@ -144,6 +144,7 @@ action_of(const struct job *j, const struct ledger *l)
 	case ES_AHEAD:
 	case ES_DIVERGED:
 	case ES_BLOCKED:
+	case ES_PARTIAL_CLONE:
 		return ACT_SKIP;
 	default:
 		return ACT_CONFLICT;

@@ -93,6 +93,10 @@ json_repo(struct buf *b, const struct job *j)
 		buf_addstr(b, ", \"reason\": ");
 		json_string(b, j->result.message);
 	}
+	/* A skip for what libgit2 cannot do (a partial clone) has a class. */
+	if (j->state == JOB_SKIPPED && j->result.err_class != ERR_NONE)
+		buf_addf(b, ", \"reason_class\": \"%s\"",
+		    errclass_name(j->result.err_class));
 	if (j->state == JOB_CHECKED) {
 		buf_addf(b, ",\n     \"state\": \"%s\", \"where\": ",
 		    entry_state_name((enum entry_state)j->result.state));
@@ -125,8 +129,9 @@ json_repo(struct buf *b, const struct job *j)
 	buf_addstr(b, ", \"branch\": ");
 	json_string(b, j->result.branch);
 	buf_addf(b, ", \"commits\": %u", j->result.commits);
-	buf_addf(b, ", \"depth\": %d, \"shallow\": %s}", j->spec->depth,
-	    j->result.shallow ? "true" : "false");
+	buf_addf(b, ", \"depth\": %d, \"shallow\": %s, \"lfs_pointers\": %u}",
+	    j->spec->depth, j->result.shallow ? "true" : "false",
+	    j->result.lfs_pointers);
 }
 
 /*

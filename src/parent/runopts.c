@@ -130,7 +130,8 @@ runopts_fill(struct run_opts *o, const struct cli *cli, const char *ws,
 	o->op = cli->cmd == CMD_SYNC && !cli->dry_run ? OP_SYNC : OP_STATUS;
 	o->job_flags = (cli->fetch ? JOBF_FETCH : 0) |
 	    (cli->no_prune ? JOBF_NO_PRUNE : 0) |
-	    (cli->switch_back ? JOBF_SWITCH : 0);
+	    (cli->switch_back ? JOBF_SWITCH : 0) |
+	    (cli->lfs ? JOBF_LFS : 0);
 	o->ignore_unsupported = cli->ignore_unsupported;
 	o->jobs = cap_jobs((size_t)cli->jobs, note, notelen);
 	o->workspace = ws;
@@ -181,6 +182,25 @@ runopts_fill(struct run_opts *o, const struct cli *cli, const char *ws,
  * not after it: its directory must take a new file (it is written beside
  * and renamed), and the file, if there, must be writable.
  */
+/* Is there an executable name in a directory of PATH (as execvp looks)? */
+static bool
+on_path(const char *name)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char *file;
+	bool found = false;
+
+	for (p = path != NULL ? path : ""; !found && *p; p = *end ? end + 1 : end) {
+		if ((end = strchr(p, ':')) == NULL)
+			end = p + strlen(p);
+		file = xasprintf("%.*s/%s", end == p ? 1 : (int)(end - p),
+		    end == p ? "." : p, name);
+		found = access(file, X_OK) == 0;
+		free(file);
+	}
+	return found;
+}
+
 static int
 writable(const char *opt, const char *file)
 {
@@ -250,6 +270,13 @@ runopts_check_files(const struct cli *cli)
 	}
 	if (cli->trace != NULL && strcmp(cli->trace, "-") == 0) {
 		fprintf(stderr, "githerd: --trace needs a file, not '-'\n");
+		return -1;
+	}
+	/* Before any job: the worker runs git lfs pull after a checkout. */
+	if (cli->lfs && !on_path("git-lfs")) {
+		fprintf(stderr, "githerd: --lfs runs git lfs pull, but git-lfs is "
+		    "not on PATH: install git-lfs (Debian: apt install git-lfs) "
+		    "or sync without --lfs\n");
 		return -1;
 	}
 	if (writable("--json", cli->json) == -1 ||

@@ -74,7 +74,12 @@ stall_check(struct stall *s, const struct stall_limits *l, int64_t now,
 	uint64_t got, want;
 	char rate[32], limit[32];
 
-	if (l->stall_ms > 0 && now - s->progress_ms >= l->stall_ms) {
+	/*
+	 * git lfs pull reports no counters to watch: the worker bounds it
+	 * itself (lfspull.h), and --timeout still applies.
+	 */
+	if (l->stall_ms > 0 && s->phase != PHASE_LFS &&
+	    now - s->progress_ms >= l->stall_ms) {
 		snprintf(why, whylen, "no progress for %gs (--stall-timeout; "
 		    "the server's progress messages do not count); worker "
 		    "killed", (double)l->stall_ms / 1000);

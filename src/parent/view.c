@@ -153,6 +153,21 @@ unchanged_kind(struct buf *b, const struct job_result *r)
 	buf_addch(b, ')');
 }
 
+/*
+ * "; lfs: 2 pointer files checked out; run githerd exec -- git lfs pull":
+ * libgit2 runs no smudge filter, so what git-lfs tracks is left as its
+ * pointers (worker/lfscount.h), and the line says how to get the content.
+ */
+static void
+lfs_note(struct buf *b, const struct job_result *r)
+{
+	if (r->lfs_pointers == 0)
+		return;
+	buf_addf(b, "; lfs: %u pointer file%s checked out; run githerd exec "
+	    "-- git lfs pull", r->lfs_pointers, r->lfs_pointers == 1 ? "" :
+	    "s");
+}
+
 /* Which finished jobs get a line: -q and --progress none keep quiet. */
 static bool
 shown(const struct view *v, const struct job *j)
@@ -187,6 +202,7 @@ view_job_done(struct view *v, const struct job *j,
 		buf_addstr(&line, ", ");
 		line_bytes(&line, j->result.bytes);
 		buf_addstr(&line, ")");
+		lfs_note(&line, &j->result);
 		break;
 	case JOB_UNCHANGED:
 		line_paint(&line, v->color, TERM_DIM, "ok     ");
@@ -194,11 +210,13 @@ view_job_done(struct view *v, const struct job *j,
 		what_changed(&line, &j->result);
 		buf_addstr(&line, " up to date");
 		unchanged_kind(&line, &j->result);
+		lfs_note(&line, &j->result);
 		break;
 	case JOB_KEPT:
 		line_paint(&line, v->color, TERM_GREEN, "kept   ");
 		buf_addf(&line, " %s ", j->spec->path);
 		sanitize_str(&line, j->result.message);
+		lfs_note(&line, &j->result);
 		break;
 	case JOB_SKIPPED:
 		line_paint(&line, v->color, TERM_YELLOW, "skipped");

@@ -14,6 +14,7 @@
 #include "cache.h"
 #include "clone.h"
 #include "gitctx.h"
+#include "lfspull.h"
 #include "packrefs.h"
 #include "protect.h"
 #include "remotetips.h"
@@ -304,6 +305,9 @@ clone_into(struct gitctx *c, const char *dir)
 		if (submodules_update(c, c->repo, "", 1) == -1)
 			return -1;
 	}
+	/* In the temporary sibling still: a failed pull installs nothing. */
+	if (!c->bare && lfspull_entry(c, c->repo) == -1)
+		return -1;
 	gitctx_phase(c, PHASE_FINISH);
 	c->res->shallow = git_repository_is_shallow(c->repo) == 1;
 	c->res->bytes = c->fetched_bytes;

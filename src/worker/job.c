@@ -22,6 +22,7 @@
 #include "imports.h"
 #include "job.h"
 #include "nested.h"
+#include "partial.h"
 #include "retire.h"
 #include "status.h"
 #include "update.h"
@@ -178,6 +179,20 @@ out:
 		    job->tmp, strerror(errno));
 }
 
+/* A partial clone is never fetched into nor checked out (partial.h). */
+static bool
+skip_partial(struct gitctx *c)
+{
+	char why[600];
+
+	if (!partial_clone(c->job->dest, why, sizeof(why)))
+		return false;
+	c->res->outcome = RESULT_SKIPPED;
+	c->res->err_class = ERR_UNSUPPORTED;
+	result_message(c->res, PARTIAL_REASON, why, LIBGIT2_VERSION);
+	return true;
+}
+
 void
 job_sync(const struct msg_job *job, const struct gitctx_events *ev,
     struct job_result *res)
@@ -205,7 +220,7 @@ job_sync(const struct msg_job *job, const struct gitctx_events *ev,
 		dest = check_destination(&c, &empty_dir);
 		if (dest == 0)
 			clone_entry(&c, empty_dir);
-		else if (dest == 1)
+		else if (dest == 1 && !skip_partial(&c))
 			update_entry(&c);
 		if (dest >= 0 && dest <= 1 &&
 		    res->outcome != RESULT_FAILED &&

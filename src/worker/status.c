@@ -18,6 +18,7 @@
 #include "gitctx.h"
 #include "journal.h"
 #include "localwork.h"
+#include "partial.h"
 #include "quarantine.h"
 #include "status.h"
 #include "url.h"
@@ -270,6 +271,11 @@ open_checked(struct gitctx *c)
 		/* FALLTHROUGH */
 	default:
 		state(c, ES_NOT_REPO, "not a repository");
+		return -1;
+	}
+	/* What a sync would skip, said before libgit2 opens it. */
+	if (partial_clone(c->job->dest, why, sizeof(why))) {
+		state(c, ES_PARTIAL_CLONE, PARTIAL_REASON, why, LIBGIT2_VERSION);
 		return -1;
 	}
 	err = git_repository_open_ext(&c->repo, c->job->dest,

@@ -17,6 +17,7 @@
 #include "cache.h"
 #include "gitctx.h"
 #include "journal.h"
+#include "lfspull.h"
 #include "localwork.h"
 #include "protect.h"
 #include "quarantine.h"
@@ -1151,6 +1152,10 @@ update_entry(struct gitctx *c)
 		update_worktree(c);
 	if (c->res->outcome == RESULT_FAILED ||
 	    c->res->outcome == RESULT_CANCELLED)
+		return;
+	/* A skipped work tree is left as it is, pointers and all. */
+	if (!c->bare && c->res->outcome != RESULT_SKIPPED &&
+	    lfspull_entry(c, c->repo) == -1)
 		return;
 	gitctx_phase(c, PHASE_FINISH);
 	c->res->shallow = git_repository_is_shallow(c->repo) == 1;

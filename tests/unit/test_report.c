@@ -51,6 +51,7 @@ Test(report, redacts_and_records_results)
 	a->result.bytes = 10;
 	a->result.objects = 3;
 	strcpy(a->result.head, "0123456789abcdef0123456789abcdef01234567");
+	a->result.lfs_pointers = 12;
 	queue_finish(&q, a, JOB_CLONED, 250);
 	queue_fail(&q, bj, ERR_BAD_REF, "tag 'v1' not found on the remote", 300);
 
@@ -68,6 +69,8 @@ Test(report, redacts_and_records_results)
 	    "     \"tries\": 1, \"attempts\": [],\n"
 	    "     \"duration_ms\": 250, \"fetched\": false, \"bytes\": 10, "
 	    "\"objects\": 3") != NULL, "%s", b.data);
+	cr_expect(strstr(b.data, "\"shallow\": false, \"lfs_pointers\": 12}")
+	    != NULL, "%s", b.data);
 	cr_expect(strstr(b.data, "{\"class\": \"bad-ref\", \"message\": "
 	    "\"tag 'v1' not found on the remote\"}") != NULL);
 	cr_expect(strstr(b.data, "\"counts\": {\"total\": 2, \"cloned\": 1, "
@@ -88,6 +91,41 @@ Test(report, redacts_and_records_results)
 	cr_expect_eq(report_write("/nonexistent/dir/r.json", &q, &meta, err,
 	    sizeof(err)), -1);
 
+	buf_release(&b);
+	queue_release(&q);
+	manifest_release(&m);
+	diags_release(&d);
+}
+
+/* A partial clone is skipped for what libgit2 cannot do: its class too. */
+Test(report, a_skip_for_what_libgit2_cannot_do_has_a_class)
+{
+	static const char text[] = "repos:\n  - url: git://e.com/a.git\n"
+	    "  - url: git://e.com/b.git\n";
+	struct manifest m;
+	struct diags d;
+	struct queue q;
+	struct report_meta meta;
+	struct buf b = BUF_INIT;
+	struct job *a, *bj;
+
+	diags_init(&d);
+	cr_assert_eq(manifest_parse(&m, "m.yaml", text, strlen(text), &d), 0);
+	queue_init(&q, &m);
+	a = queue_next(&q, 0);
+	bj = queue_next(&q, 0);
+	a->result.message = strdup("partial clone");
+	a->result.err_class = ERR_UNSUPPORTED;
+	queue_finish(&q, a, JOB_SKIPPED, 10);
+	bj->result.message = strdup("1 modified file");
+	queue_finish(&q, bj, JOB_SKIPPED, 10);
+	memset(&meta, 0, sizeof(meta));
+	buf_init(&b);
+	report_json(&b, &q, &meta);
+	cr_expect(strstr(b.data, "\"reason\": \"partial clone\", "
+	    "\"reason_class\": \"unsupported\"") != NULL, "%s", b.data);
+	cr_expect(strstr(b.data, "\"reason\": \"1 modified file\",\n") != NULL,
+	    "%s", b.data);
 	buf_release(&b);
 	queue_release(&q);
 	manifest_release(&m);

@@ -159,6 +159,7 @@ script(enum view_mode mode, struct buf *out)
 	    "0c1d2e30000000000000000000000000000000dd");
 	other->result.branch = xstrdup("main");
 	other->result.where = xstrdup("branch main");
+	other->result.lfs_pointers = 2;	/* what libgit2 left of git-lfs's */
 	queue_finish(&q, other, JOB_UNCHANGED, 47100);
 	progress_finish(&p, 0, other);
 	view_job_done(&r, other, &p);

@@ -76,6 +76,7 @@ sample(enum msg_type t)
 		    "0123456789abcdef0123456789abcdef01234567");
 		m.u.done.bytes = 123456789;
 		m.u.done.objects = 42;
+		m.u.done.lfs_pointers = 12;
 		break;
 	case MSG_FILE:
 		m.u.file.commit = "0123456789abcdef0123456789abcdef01234567";
@@ -160,6 +161,7 @@ expect_same(const struct msg *a, const struct msg *b)
 		str_eq(a->u.done.head, b->u.done.head);
 		cr_expect_eq(a->u.done.bytes, b->u.done.bytes);
 		cr_expect_eq(a->u.done.objects, b->u.done.objects);
+		cr_expect_eq(a->u.done.lfs_pointers, b->u.done.lfs_pointers);
 		break;
 	}
 }
@@ -485,6 +487,12 @@ Test(wire, fields_out_of_range_are_refused)
 
 	in = sample(MSG_DONE);
 	in.u.done.outcome = RESULT_MAX;
+	buf_reset(&b);
+	wire_encode(&b, &in);
+	cr_expect_eq(wire_decode(&out, b.data, b.len, err, sizeof(err)), -1);
+
+	in = sample(MSG_DONE);
+	in.u.done.err_class = ERR_CLASS_MAX;
 	buf_reset(&b);
 	wire_encode(&b, &in);
 	cr_expect_eq(wire_decode(&out, b.data, b.len, err, sizeof(err)), -1);
