@@ -19,7 +19,7 @@
 #include "result.h"
 #include "types.h"
 
-#define MSG_VERSION	9	/* HELLO carries it; bump on any change below */
+#define MSG_VERSION	10	/* HELLO carries it; bump on any change below */
 
 enum msg_type {
 	MSG_HELLO = 1,		/* worker -> parent: version, pid */
