@@ -102,6 +102,7 @@ struct cli {
 	double			 wait_s;	/* for the workspace lock */
 	unsigned long		 per_host;	/* 0: no limit */
 	bool			 allow_local;
+	const char		*manifest_url;	/* repo's --manifest-url */
 	bool			 follow_symlinks;	/* also: the manifest's default */
 	unsigned long		 max_objects;
 	unsigned long long	 max_file_size;

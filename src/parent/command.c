@@ -28,15 +28,16 @@ command_absolute(const char *path)
 }
 
 static int
-load_manifest(struct manifest *m, const char *file, bool allow_local)
+load_manifest(struct manifest *m, const char *file, bool allow_local,
+    const char *url)
 {
 	struct diags d;
 	char *text;
 	int rc = 0;
 
 	diags_init(&d);
-	if (manifest_load_flags(m, file, allow_local ? MANIFEST_ALLOW_LOCAL : 0,
-	    &d) == -1) {
+	if (manifest_load_url(m, file, allow_local ? MANIFEST_ALLOW_LOCAL : 0,
+	    url, &d) == -1) {
 		text = diags_format(&d);
 		fputs(text, stderr);
 		fprintf(stderr, "githerd: %s: %zu error%s; nothing was done\n",
@@ -247,7 +248,8 @@ command_select(struct command *c, enum exit_code *code)
 	if (find_manifest(c, code) == -1)
 		return -1;
 	*code = EXIT_USAGE;
-	if (load_manifest(&c->m, c->cli.manifest, c->cli.allow_local) == -1 ||
+	if (load_manifest(&c->m, c->cli.manifest, c->cli.allow_local,
+	    c->cli.manifest_url) == -1 ||
 	    workspace_paths(c) == -1)
 		return -1;
 	remember_paths(c);
@@ -331,7 +333,8 @@ command_init(struct command *c, int argc, char **argv,
 int
 command_load(struct command *c)
 {
-	return load_manifest(&c->m, c->cli.manifest, c->cli.allow_local);
+	return load_manifest(&c->m, c->cli.manifest, c->cli.allow_local,
+	    c->cli.manifest_url);
 }
 
 enum exit_code

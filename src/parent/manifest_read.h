@@ -35,6 +35,7 @@ struct manifest_parse {
 	struct manifest	*m;
 	unsigned	 flags;		/* enum manifest_flags */
 	const struct import_cache *imports;	/* west: or NULL */
+	const char	*manifest_url;	/* repo: the manifest's URL, or NULL */
 	int		 errors;
 };
 
