@@ -508,6 +508,9 @@ apply(struct cli *cli, const struct option_row *o, const char *opt,
 		push(dest, arg);
 		return 0;
 	case OPT_COUNT:
+		/* repo's <default sync-j> stands in for -j not given */
+		if (dest == (void *)&cli->jobs)
+			cli->jobs_given = true;
 		return parse_count(o, opt, arg, dest);
 	case OPT_SECONDS:
 		return parse_seconds(o, opt, arg, dest);

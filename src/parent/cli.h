@@ -66,6 +66,7 @@ struct cli {
 	size_t			 ncommand;
 	/* options, in the order of the table */
 	unsigned long		 jobs;
+	bool			 jobs_given;	/* -j on the command line */
 	const char		*workspace;
 	const char		*json;
 	const char		*trace;		/* sync --trace */

@@ -447,6 +447,8 @@ command_run_opts(struct command *c, struct run_opts *o, char *note,
 	if (c->cli.output != NULL)
 		c->out_abs = command_absolute(c->cli.output);
 	note[0] = '\0';
+	if (!c->cli.jobs_given && c->m.sync_jobs > 0)
+		c->cli.jobs = c->m.sync_jobs;
 	runopts_fill(o, &c->cli, c->ws.path, c->json_abs, note, notelen);
 	if (c->cli.trace != NULL)
 		o->trace_file = c->trace_abs = command_absolute(c->cli.trace);
