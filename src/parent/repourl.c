@@ -57,7 +57,7 @@ remove_dots(struct buf *out, const char *path)
 		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
 			/* drop the last segment written, never the root */
 			i = out->len;
-			if (i > base && out->data[i - 1] == '/')
+			if (i > base + abs && out->data[i - 1] == '/')
 				i--;
 			while (i > base + abs && out->data[i - 1] != '/')
 				i--;
