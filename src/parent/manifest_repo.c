@@ -679,6 +679,7 @@ add_spec(struct reader *r, struct project *p)
 	s->ngroups = p->ngroups;
 	s->copies = p->copies;
 	s->ncopies = p->ncopies;
+	free(p->revision);	/* ref was copied out of it */
 	memset(p, 0, sizeof(*p));
 	add_group(s, xstrdup("all"));
 	add_group(s, xasprintf("name:%s", s->name));

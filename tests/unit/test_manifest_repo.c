@@ -297,6 +297,8 @@ Test(manifest_repo, includes_two_deep)
 
 Test(manifest_repo, include_refusals)
 {
+	char *lnk = scratch_at("lnk"), *f = scratch_at("d/f.xml");
+
 	scratch_dir("d");
 	scratch_put("loop.xml", "<manifest><include name=\"loop.xml\"/>"
 	    "</manifest>");
@@ -309,14 +311,16 @@ Test(manifest_repo, include_refusals)
 	    "loop.xml:1:11: include 'loop.xml' includes itself");
 	expect_error("<manifest><include name=\"missing.xml\"/></manifest>",
 	    "cannot include 'missing.xml'");
-	cr_assert_eq(symlink("/etc", scratch_at("lnk")), 0);
+	cr_assert_eq(symlink("/etc", lnk), 0);
 	expect_error("<manifest><include name=\"lnk/hosts\"/></manifest>",
 	    "symbolic link");
-	cr_assert_eq(symlink("/etc/hostname", scratch_at("d/f.xml")), 0);
+	cr_assert_eq(symlink("/etc/hostname", f), 0);
 	expect_error("<manifest><include name=\"d/f.xml\"/></manifest>",
 	    "it is a symbolic link");
 	expect_error("<manifest><include/></manifest>",
 	    "<include> needs a name");
+	free(lnk);
+	free(f);
 }
 
 Test(manifest_repo, include_depth)
