@@ -12,7 +12,7 @@ _githerd_manifest() {
 		case $w in
 		-C | --workspace) ws=${COMP_WORDS[i + 1]} ;;
 		--workspace=*) ws=${w#--workspace=} ;;
-		*.yaml | *.yml | *.repos)
+		*.yaml | *.yml | *.repos | *.xml)
 			[ "$i" -ne "$COMP_CWORD" ] && [ -f "$w" ] && { printf '%s\n' "$w"; return; } ;;
 		esac
 	done

@@ -241,6 +241,10 @@ static const struct option_row options[] = {
 	    "at most N jobs at a time on one server"),
 	FLAG("allow-local", 0, ALL, allow_local,
 	    "allow file:// URLs and local paths"),
+	STRING("manifest-url", 0, ALL, manifest_url, "URL", "text",
+	    "repo manifests: the URL relative <remote fetch>\n"
+	    "URLs are resolved against (default: the origin\n"
+	    "of the git checkout the manifest is in)"),
 	FLAG("follow-symlinks", 0, RUNS | CMD_EXEC, follow_symlinks,
 	    "go through a symbolic link you placed between the\n"
 	    "workspace and an entry (outside every entry), to a\n"
@@ -507,6 +511,9 @@ apply(struct cli *cli, const struct option_row *o, const char *opt,
 		push(dest, arg);
 		return 0;
 	case OPT_COUNT:
+		/* repo's <default sync-j> stands in for -j not given */
+		if (dest == (void *)&cli->jobs)
+			cli->jobs_given = true;
 		return parse_count(o, opt, arg, dest);
 	case OPT_SECONDS:
 		return parse_seconds(o, opt, arg, dest);
@@ -598,7 +605,8 @@ looks_like_manifest(const char *s, const char *workspace)
 
 	if ((len > 5 && strcmp(s + len - 5, ".yaml") == 0) ||
 	    (len > 4 && strcmp(s + len - 4, ".yml") == 0) ||
-	    (len > 6 && strcmp(s + len - 6, ".repos") == 0))
+	    (len > 6 && strcmp(s + len - 6, ".repos") == 0) ||
+	    (len > 4 && strcmp(s + len - 4, ".xml") == 0))
 		return true;
 	if (stat(s, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    realpath(s, file) == NULL)

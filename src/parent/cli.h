@@ -66,6 +66,7 @@ struct cli {
 	size_t			 ncommand;
 	/* options, in the order of the table */
 	unsigned long		 jobs;
+	bool			 jobs_given;	/* -j on the command line */
 	const char		*workspace;
 	const char		*json;
 	const char		*trace;		/* sync --trace */
@@ -103,6 +104,7 @@ struct cli {
 	double			 wait_s;	/* for the workspace lock */
 	unsigned long		 per_host;	/* 0: no limit */
 	bool			 allow_local;
+	const char		*manifest_url;	/* repo's --manifest-url */
 	bool			 follow_symlinks;	/* also: the manifest's default */
 	unsigned long		 max_objects;
 	unsigned long long	 max_file_size;

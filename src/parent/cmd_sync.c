@@ -15,6 +15,7 @@
 #include "command.h"
 #include "importrun.h"
 #include "ledger.h"
+#include "linkcopy.h"
 #include "listing.h"
 #include "orphans.h"
 #include "runopts.h"
@@ -28,6 +29,7 @@ struct sync_records {
 	char			*ledger_file;
 	struct command		*cmd;
 	const struct run_opts	*o;
+	size_t			 linkcopy_bad;	/* repo's copy/linkfile */
 };
 
 /* Entries gone from both the manifest and the disk are forgotten. */
@@ -98,6 +100,7 @@ record(const struct queue *q, void *arg)
 	if (plan_record(r->plan, q, err, sizeof(err)) == -1)
 		fprintf(stderr, "githerd: warning: %s\n", err);
 	note_placements(&r->ledger, q);
+	r->linkcopy_bad = linkcopy_apply(r->cmd->ws.path, q);
 	forget_gone(r);
 	if (ledger_save(&r->ledger, r->ledger_file, err, sizeof(err)) == -1)
 		fprintf(stderr, "githerd: warning: %s\n", err);
@@ -363,6 +366,8 @@ cmd_sync(int argc, char **argv, const struct worker_side *worker)
 			goto out;
 	}
 	code = command_run(&c, &o);
+	if (rec.linkcopy_bad > 0 && code == EXIT_OK)
+		code = EXIT_FAILED;
 	if (!dry)
 		code = tell_orphans(&c, &rec, &o, code);
 out:

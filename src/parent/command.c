@@ -37,8 +37,8 @@ command_parse(const struct command *c, struct manifest *m,
 	int rc = 0;
 
 	diags_init(&d);
-	if (manifest_load_imports(m, file, c->cli.allow_local ?
-	    MANIFEST_ALLOW_LOCAL : 0, imports, &d) == -1) {
+	if (manifest_load_all(m, file, c->cli.allow_local ?
+	    MANIFEST_ALLOW_LOCAL : 0, imports, c->cli.manifest_url, &d) == -1) {
 		text = diags_format(&d);
 		fputs(text, stderr);
 		fprintf(stderr, "githerd: %s: %zu error%s; nothing was done\n",
@@ -519,6 +519,8 @@ command_run_opts(struct command *c, struct run_opts *o, char *note,
 	if (c->cli.output != NULL)
 		c->out_abs = command_absolute(c->cli.output);
 	note[0] = '\0';
+	if (!c->cli.jobs_given && c->m.sync_jobs > 0)
+		c->cli.jobs = c->m.sync_jobs;
 	runopts_fill(o, &c->cli, c->ws.path, c->json_abs, note, notelen);
 	if (c->cli.trace != NULL)
 		o->trace_file = c->trace_abs = command_absolute(c->cli.trace);

@@ -4,6 +4,7 @@
 
 #include "freeze.h"
 #include "freeze_west.h"
+#include "freeze_repo.h"
 #include "sanitize.h"
 #include "url.h"
 #include "yamltree.h"
@@ -188,14 +189,21 @@ freeze_write(struct buf *out, const struct manifest *m, const char *named,
 {
 	const struct job *j;
 	struct pin pin;
+	struct buf head = BUF_INIT;
 	size_t i;
 	int rc = 0, k;
 
-	buf_addstr(out, "# githerd freeze of ");
-	sanitize_str(out, named != NULL ? named : m->file);
-	buf_addstr(out, branches ? ": every entry at the branch that was "
-	    "checked out (detached: its commit)\n" : ": every entry at the "
-	    "commit that was checked out\n");
+	buf_init(&head);
+	buf_addstr(&head, "githerd freeze of ");
+	sanitize_str(&head, named != NULL ? named : m->file);
+	buf_addstr(&head, branches ? ": every entry at the branch that was "
+	    "checked out (detached: its commit)" : ": every entry at the "
+	    "commit that was checked out");
+	if (m->format == MANIFEST_REPO)
+		freeze_repo_begin(out, m, head.data);
+	else
+		buf_addf(out, "# %s\n", head.data);
+	buf_release(&head);
 	if (m->format == MANIFEST_GITHERD && m->nhosts > 0) {
 		buf_addstr(out, "hosts:\n");
 		for (i = 0; i < m->nhosts; i++) {
@@ -206,7 +214,7 @@ freeze_write(struct buf *out, const struct manifest *m, const char *named,
 	}
 	if (m->format == MANIFEST_WEST)
 		buf_addstr(out, "manifest:\n  projects:\n");
-	else
+	else if (m->format != MANIFEST_REPO)
 		buf_addstr(out, m->format == MANIFEST_VCSTOOL ?
 		    "repositories:\n" : "repos:\n");
 	for (i = 0; i < q->njobs; i++) {
@@ -221,6 +229,9 @@ freeze_write(struct buf *out, const struct manifest *m, const char *named,
 		if (m->format == MANIFEST_WEST)
 			freeze_west_entry(out, j, pin.pinned ? (pin.branch ?
 			    pin.branch : j->result.head) : NULL);
+		else if (m->format == MANIFEST_REPO)
+			freeze_repo_project(out, j->spec, pin.pinned ?
+			    j->result.head : NULL, pin.branch);
 		else if (m->format == MANIFEST_VCSTOOL)
 			vcstool_entry(out, j, pin);
 		else
@@ -228,5 +239,7 @@ freeze_write(struct buf *out, const struct manifest *m, const char *named,
 	}
 	if (m->format == MANIFEST_WEST)
 		freeze_west_filter(out, m);
+	if (m->format == MANIFEST_REPO)
+		freeze_repo_end(out);
 	return rc;
 }

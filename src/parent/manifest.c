@@ -386,7 +386,8 @@ manifest_release(struct manifest *m)
 }
 
 static int	parse_owned(struct manifest *, const char *, char *, size_t,
-		    unsigned, const struct import_cache *, struct diags *);
+		    unsigned, const struct import_cache *, const char *,
+		    struct diags *);
 
 int
 manifest_parse(struct manifest *m, const char *name, const char *buf,
@@ -399,7 +400,16 @@ int
 manifest_parse_flags(struct manifest *m, const char *name, const char *buf,
     size_t len, unsigned flags, struct diags *d)
 {
-	return parse_owned(m, name, xstrndup(buf, len), len, flags, NULL, d);
+	return parse_owned(m, name, xstrndup(buf, len), len, flags, NULL,
+	    NULL, d);
+}
+
+int
+manifest_parse_url(struct manifest *m, const char *name, const char *buf,
+    size_t len, unsigned flags, const char *url, struct diags *d)
+{
+	return parse_owned(m, name, xstrndup(buf, len), len, flags, NULL,
+	    url, d);
 }
 
 bool
@@ -429,7 +439,8 @@ parse_failed(struct manifest *m)
 /* Parse text, which the manifest keeps (as m->text) whatever happens. */
 static int
 parse_owned(struct manifest *m, const char *name, char *text, size_t len,
-    unsigned flags, const struct import_cache *imports, struct diags *d)
+    unsigned flags, const struct import_cache *imports, const char *url,
+    struct diags *d)
 {
 	struct ytree tree;
 	const struct ynode *root;
@@ -447,6 +458,7 @@ parse_owned(struct manifest *m, const char *name, char *text, size_t len,
 	p.m = m;
 	p.flags = flags;
 	p.imports = imports;
+	p.manifest_url = url;
 	if (manifest_is_xml(text, len)) {
 		manifest_repo_read(&p, text, len);
 		if (p.errors == 0)
@@ -499,9 +511,33 @@ manifest_load_flags(struct manifest *m, const char *file, unsigned flags,
 	return manifest_load_imports(m, file, flags, NULL, d);
 }
 
+static int	load(struct manifest *, const char *, unsigned,
+		    const struct import_cache *, const char *, struct diags *);
+
 int
 manifest_load_imports(struct manifest *m, const char *file, unsigned flags,
     const struct import_cache *imports, struct diags *d)
+{
+	return load(m, file, flags, imports, NULL, d);
+}
+
+int
+manifest_load_url(struct manifest *m, const char *file, unsigned flags,
+    const char *url, struct diags *d)
+{
+	return load(m, file, flags, NULL, url, d);
+}
+
+int
+manifest_load_all(struct manifest *m, const char *file, unsigned flags,
+    const struct import_cache *imports, const char *url, struct diags *d)
+{
+	return load(m, file, flags, imports, url, d);
+}
+
+static int
+load(struct manifest *m, const char *file, unsigned flags,
+    const struct import_cache *imports, const char *url, struct diags *d)
 {
 	struct buf b = BUF_INIT;
 	char *text;
@@ -530,7 +566,7 @@ manifest_load_imports(struct manifest *m, const char *file, unsigned flags,
 	len = b.len;
 	text = buf_detach(&b);
 	return parse_owned(m, file, xreallocarray(text, len + 1, 1), len, flags,
-	    imports, d);
+	    imports, url, d);
 out:
 	close(fd);
 	buf_release(&b);

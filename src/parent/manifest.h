@@ -146,6 +146,19 @@ int	manifest_parse_flags(struct manifest *, const char *name,
 /* As manifest_load_flags, with west's project imports read from cache. */
 int	manifest_load_imports(struct manifest *, const char *file,
 	    unsigned flags, const struct import_cache *, struct diags *);
+/*
+ * As manifest_load_flags and manifest_parse_flags, with the URL repo's
+ * relative <remote fetch> URLs are resolved against (--manifest-url);
+ * NULL: the origin of the git checkout the manifest lies in.
+ */
+int	manifest_load_url(struct manifest *, const char *file, unsigned flags,
+	    const char *url, struct diags *);
+int	manifest_parse_url(struct manifest *, const char *name,
+	    const char *buf, size_t len, unsigned flags, const char *url,
+	    struct diags *);
+/* Both: west's imports from cache, repo's relative URLs against url. */
+int	manifest_load_all(struct manifest *, const char *file, unsigned flags,
+	    const struct import_cache *, const char *url, struct diags *);
 /* Drop the entries whose keep[] is false, keeping the others' order. */
 void	manifest_keep(struct manifest *, const bool *keep);
 

@@ -38,6 +38,7 @@ struct manifest_parse {
 	/* the file being read when it is not the manifest (west's
 	 * imports): errors name it; NULL for the manifest itself */
 	const char	*file;
+	const char	*manifest_url;	/* repo: the manifest's URL, or NULL */
 	int		 errors;
 };
 
