@@ -403,10 +403,8 @@ command_load(struct command *c)
 int
 command_run_setup(struct command *c, struct run_opts *o)
 {
-	struct lg2info lg2;
-
-	c->worker->lg2info(&lg2);
-	o->libgit2 = lg2.version;
+	c->worker->lg2info(&c->lg2);
+	o->libgit2 = c->lg2.version;
 	o->worker_main = c->worker->main;
 	if (sig_init() == -1) {
 		fprintf(stderr, "githerd: cannot set up signals: %s\n",

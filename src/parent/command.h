@@ -16,6 +16,7 @@
 #include "exitcode.h"
 #include "gitenv.h"
 #include "importcache.h"
+#include "lg2info.h"
 #include "manifest.h"
 #include "plan.h"
 #include "run.h"
@@ -42,6 +43,7 @@ struct command {
 	 * workspace's, as the last sync read them, in saved_imports) */
 	const struct import_cache *imports;
 	struct import_cache	 saved_imports;
+	struct lg2info		 lg2;		/* run_opts.libgit2 points here */
 };
 
 /*
