@@ -18,7 +18,7 @@ west_fixture() {
 		up_new "${name%%:*}" "${name#*:}"
 	done
 	# zephyr's own manifest imports hal's, which brings in deep
-	cat >"$UP/$T_NAME/zephyr.work/west.yml" <<EOM
+	up_commit zephyr main west.yml "$(cat <<EOM
 manifest:
   remotes:
     - name: up
@@ -37,10 +37,8 @@ manifest:
   self:
     path: zephyr
 EOM
-	up_git zephyr add west.yml
-	up_git zephyr commit -q -m "west.yml"
-	up_git zephyr push -q origin main 2>/dev/null
-	cat >"$UP/$T_NAME/hal.work/west.yml" <<EOM
+)"
+	up_commit hal main west.yml "$(cat <<EOM
 manifest:
   projects:
     - name: deep
@@ -48,9 +46,7 @@ manifest:
       path: modules/deep
       revision: main
 EOM
-	up_git hal add west.yml
-	up_git hal commit -q -m "west.yml"
-	up_git hal push -q origin main 2>/dev/null
+)"
 	# a pull request's head, on no branch of the remote
 	up_git pr checkout -q -b feature
 	up_commit pr feature pr.txt "the pull request"
@@ -163,16 +159,14 @@ test_west_yml_synced_where_west_puts_it() {
 test_west_hostile_imports_are_refused() {
 	start_upstreams || { fail "upstreams"; return; }
 	up_new evil alpha
-	cat >"$UP/$T_NAME/evil.work/west.yml" <<EOM
+	up_commit evil main west.yml "$(cat <<EOM
 manifest:
   projects:
     - name: escape
       url: $UP_GIT/$T_NAME/evil.git
       path: ../../escaped
 EOM
-	up_git evil add west.yml
-	up_git evil commit -q -m "west.yml"
-	up_git evil push -q origin main 2>/dev/null
+)"
 	cat >"$OUT/west.yml" <<EOM
 manifest:
   projects:
@@ -189,7 +183,7 @@ EOM
 	# a loop through projects: evil's manifest names evil2, the same
 	# repository at the same revision, importing the same file again;
 	# refused as a cycle, naming the chain, and nothing else cloned
-	cat >"$UP/$T_NAME/evil.work/west.yml" <<EOM
+	up_commit evil main west.yml "$(cat <<EOM
 manifest:
   projects:
     - name: evil2
@@ -197,8 +191,7 @@ manifest:
       revision: main
       import: true
 EOM
-	up_git evil commit -q -am "a loop"
-	up_git evil push -q origin main 2>/dev/null
+)"
 	ws_sync "$OUT/west.yml"
 	expect_exit 2 "$(ws_status)" "an import cycle"
 	expect_grep "evil@main:west.yml:6:[0-9]+: import cycle: .*evil.git@main:west.yml -> .*evil.git@main:west.yml" \
