@@ -31,14 +31,16 @@ int
 command_parse(const struct command *c, struct manifest *m,
     const struct import_cache *imports)
 {
+	struct manifest_from from = { imports, c->cli.manifest_url,
+	    c->saved_dir };
 	struct diags d;
 	const char *file = c->cli.manifest;
 	char *text;
 	int rc = 0;
 
 	diags_init(&d);
-	if (manifest_load_all(m, file, c->cli.allow_local ?
-	    MANIFEST_ALLOW_LOCAL : 0, imports, c->cli.manifest_url, &d) == -1) {
+	if (manifest_load_from(m, file, c->cli.allow_local ?
+	    MANIFEST_ALLOW_LOCAL : 0, &from, &d) == -1) {
 		text = diags_format(&d);
 		fputs(text, stderr);
 		fprintf(stderr, "githerd: %s: %zu error%s; nothing was done\n",
@@ -127,6 +129,7 @@ command_release(struct command *c)
 	import_cache_release(&c->saved_imports);
 	workspace_release(&c->ws);
 	free(c->saved);
+	free(c->saved_dir);
 	free(c->json_abs);
 	free(c->trace_abs);
 	free(c->cache_abs);
@@ -171,7 +174,7 @@ static int
 find_manifest(struct command *c, enum exit_code *code)
 {
 	enum workspace_error we;
-	char err[600];
+	char err[600], *origin, *slash;
 
 	if (c->cli.manifest != NULL)
 		return 0;
@@ -189,6 +192,14 @@ find_manifest(struct command *c, enum exit_code *code)
 		return -1;
 	}
 	c->cli.manifest = c->saved;
+	/* What the copy names beside it (west's self imports) is beside
+	 * the file it is a copy of. */
+	if ((origin = workspace_manifest_origin(&c->ws)) != NULL &&
+	    (slash = strrchr(origin, '/')) != NULL) {
+		c->saved_dir = xstrndup(origin, (size_t)(slash - origin) +
+		    (slash == origin));
+	}
+	free(origin);
 	return 0;
 }
 

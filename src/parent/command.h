@@ -30,6 +30,7 @@ struct command {
 	struct workspace	 ws;
 	struct plan		 plan;
 	char			*saved;		/* the last sync's manifest */
+	char			*saved_dir;	/* where its original lies */
 	char			*json_abs, *out_abs, *trace_abs, *cache_abs;
 	char			**known;	/* every entry's path, sorted */
 	size_t			 nknown;

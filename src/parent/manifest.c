@@ -386,8 +386,7 @@ manifest_release(struct manifest *m)
 }
 
 static int	parse_owned(struct manifest *, const char *, char *, size_t,
-		    unsigned, const struct import_cache *, const char *,
-		    struct diags *);
+		    unsigned, const struct manifest_from *, struct diags *);
 
 int
 manifest_parse(struct manifest *m, const char *name, const char *buf,
@@ -400,16 +399,16 @@ int
 manifest_parse_flags(struct manifest *m, const char *name, const char *buf,
     size_t len, unsigned flags, struct diags *d)
 {
-	return parse_owned(m, name, xstrndup(buf, len), len, flags, NULL,
-	    NULL, d);
+	return parse_owned(m, name, xstrndup(buf, len), len, flags, NULL, d);
 }
 
 int
 manifest_parse_url(struct manifest *m, const char *name, const char *buf,
     size_t len, unsigned flags, const char *url, struct diags *d)
 {
-	return parse_owned(m, name, xstrndup(buf, len), len, flags, NULL,
-	    url, d);
+	struct manifest_from from = { NULL, url, NULL };
+
+	return parse_owned(m, name, xstrndup(buf, len), len, flags, &from, d);
 }
 
 bool
@@ -439,8 +438,7 @@ parse_failed(struct manifest *m)
 /* Parse text, which the manifest keeps (as m->text) whatever happens. */
 static int
 parse_owned(struct manifest *m, const char *name, char *text, size_t len,
-    unsigned flags, const struct import_cache *imports, const char *url,
-    struct diags *d)
+    unsigned flags, const struct manifest_from *from, struct diags *d)
 {
 	struct ytree tree;
 	const struct ynode *root;
@@ -457,8 +455,11 @@ parse_owned(struct manifest *m, const char *name, char *text, size_t len,
 	p.d = d;
 	p.m = m;
 	p.flags = flags;
-	p.imports = imports;
-	p.manifest_url = url;
+	if (from != NULL) {
+		p.imports = from->imports;
+		p.manifest_url = from->url;
+		p.base_dir = from->dir;
+	}
 	if (manifest_is_xml(text, len)) {
 		manifest_repo_read(&p, text, len);
 		if (p.errors == 0)
@@ -511,33 +512,27 @@ manifest_load_flags(struct manifest *m, const char *file, unsigned flags,
 	return manifest_load_imports(m, file, flags, NULL, d);
 }
 
-static int	load(struct manifest *, const char *, unsigned,
-		    const struct import_cache *, const char *, struct diags *);
-
 int
 manifest_load_imports(struct manifest *m, const char *file, unsigned flags,
     const struct import_cache *imports, struct diags *d)
 {
-	return load(m, file, flags, imports, NULL, d);
+	struct manifest_from from = { imports, NULL, NULL };
+
+	return manifest_load_from(m, file, flags, &from, d);
 }
 
 int
 manifest_load_url(struct manifest *m, const char *file, unsigned flags,
     const char *url, struct diags *d)
 {
-	return load(m, file, flags, NULL, url, d);
+	struct manifest_from from = { NULL, url, NULL };
+
+	return manifest_load_from(m, file, flags, &from, d);
 }
 
 int
-manifest_load_all(struct manifest *m, const char *file, unsigned flags,
-    const struct import_cache *imports, const char *url, struct diags *d)
-{
-	return load(m, file, flags, imports, url, d);
-}
-
-static int
-load(struct manifest *m, const char *file, unsigned flags,
-    const struct import_cache *imports, const char *url, struct diags *d)
+manifest_load_from(struct manifest *m, const char *file, unsigned flags,
+    const struct manifest_from *from, struct diags *d)
 {
 	struct buf b = BUF_INIT;
 	char *text;
@@ -566,7 +561,7 @@ load(struct manifest *m, const char *file, unsigned flags,
 	len = b.len;
 	text = buf_detach(&b);
 	return parse_owned(m, file, xreallocarray(text, len + 1, 1), len, flags,
-	    imports, url, d);
+	    from, d);
 out:
 	close(fd);
 	buf_release(&b);

@@ -156,9 +156,14 @@ int	manifest_load_url(struct manifest *, const char *file, unsigned flags,
 int	manifest_parse_url(struct manifest *, const char *name,
 	    const char *buf, size_t len, unsigned flags, const char *url,
 	    struct diags *);
-/* Both: west's imports from cache, repo's relative URLs against url. */
-int	manifest_load_all(struct manifest *, const char *file, unsigned flags,
-	    const struct import_cache *, const char *url, struct diags *);
+/* Where the files and URLs a manifest names come from; all optional. */
+struct manifest_from {
+	const struct import_cache *imports;	/* west's project imports */
+	const char	*url;	/* repo: relative fetch URLs' base */
+	const char	*dir;	/* west's self imports; NULL: the file's own */
+};
+int	manifest_load_from(struct manifest *, const char *file, unsigned flags,
+	    const struct manifest_from *, struct diags *);
 /* Drop the entries whose keep[] is false, keeping the others' order. */
 void	manifest_keep(struct manifest *, const bool *keep);
 

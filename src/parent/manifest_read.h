@@ -39,6 +39,7 @@ struct manifest_parse {
 	 * imports): errors name it; NULL for the manifest itself */
 	const char	*file;
 	const char	*manifest_url;	/* repo: the manifest's URL, or NULL */
+	const char	*base_dir;	/* west's self imports; NULL: beside it */
 	int		 errors;
 };
 

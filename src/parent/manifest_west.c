@@ -1083,6 +1083,13 @@ manifest_west_read(struct manifest_parse *p, const struct ynode *root)
 	    file)) : xstrdup(".");
 	w.shown_dir = slash ? xstrndup(file, (size_t)(slash - file) + 1) :
 	    xstrdup("");
+	if (p->base_dir != NULL) {
+		/* The workspace's saved copy: beside the user's file. */
+		free(w.dir);
+		free(w.shown_dir);
+		w.dir = xstrdup(p->base_dir);
+		w.shown_dir = xasprintf("%s/", p->base_dir);
+	}
 	key = xasprintf("%s%s", w.shown_dir, slash ? slash + 1 : file);
 	top.key = key;
 	top.up = NULL;

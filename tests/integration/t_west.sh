@@ -73,8 +73,6 @@ manifest:
       remote: web
       repo-path: pr.git
       revision: pull/7/head
-    - name: opt
-      groups: [optional]
     - name: super
       url: $GIT_URL/super.git
       path: sup/listed
@@ -87,6 +85,16 @@ manifest:
         - path: not/there
   self:
     path: manifest
+    import: extra.yml
+EOM
+	# beside the manifest: a self import
+	cat >"$OUT/top/manifest/extra.yml" <<EOM
+manifest:
+  projects:
+    - name: opt
+      url: $UP_GIT/$T_NAME/opt
+      revision: main
+      groups: [optional]
 EOM
 }
 
@@ -94,7 +102,7 @@ test_west_yml_synced_where_west_puts_it() {
 	local p sha
 	west_fixture || { fail "fixture"; return; }
 	ws_sync --json "$OUT/r.json" "$OUT/top/manifest/west.yml"
-	expect_exit 0 "$(ws_status)" "sync west.yml"
+	expect_exit 0 "$(ws_status)" "sync west.yml: $(tail -n 3 "$OUT/stderr")"
 	expect_grep "imports: zephyr read at" "$OUT/stdout" "the importer first"
 	expect_grep "imports: modules/hal read at" "$OUT/stdout" "then the second level"
 	# paths and commits as west's rules say
@@ -121,6 +129,10 @@ test_west_yml_synced_where_west_puts_it() {
 	expect_exit 0 $? "list"
 	expect_grep "modules/deep" "$OUT/list" "list names the imported entries"
 	expect_no_grep "left out" "$OUT/list.err" "list knows every import"
+	# the saved copy's self import is read beside the user's file
+	"$BIN" status -C "$WS" --group optional >"$OUT/st" 2>&1
+	expect_exit 1 $? "status --group optional without naming the manifest"
+	expect_grep "^opt +missing" "$OUT/st" "status reads the self import"
 	"$BIN" status -C "$WS" >"$OUT/st" 2>&1
 	expect_exit 0 $? "status without naming the manifest: $(tail -n 3 "$OUT/st")"
 	"$BIN" exec -C "$WS" -- git rev-parse HEAD >"$OUT/exec" 2>&1
