@@ -41,6 +41,38 @@ trust_own_packs(void)
 	gitctx_hash_reads(false);
 }
 
+/*
+ * A full clone pinned to a commit that no branch or tag reaches (a pull
+ * request's, frozen from pull/104/head): asked for by its id, which
+ * servers that allow it (uploadpack.allowReachableSHA1InWant, GitHub's)
+ * serve, as git fetch origin <id> would.  Nothing is written but objects.
+ */
+static int
+fetch_by_id(struct gitctx *c)
+{
+	git_odb *odb = NULL;
+	git_oid id;
+	const char *specs[1];
+	bool have;
+	int err;
+
+	if (c->kind != REF_COMMIT || c->depth > 0 || c->other_ref != NULL ||
+	    c->mirror || git_oid_fromstr(&id, c->job->ref) < 0)
+		return 0;
+	if (git_repository_odb(&odb, c->repo) < 0)
+		return 0;	/* checkout says what is missing */
+	have = git_odb_exists(odb, &id) == 1;
+	git_odb_free(odb);
+	git_error_clear();
+	if (have)
+		return 0;
+	specs[0] = c->job->ref;
+	if ((err = gitctx_download(c, c->remote, specs, 1, 0)) < 0 &&
+	    !gitctx_cancelled(c))
+		git_error_clear();	/* not served: the commit is not found */
+	return gitctx_cancelled(c) ? gitctx_fail(c, err, "fetch") : 0;
+}
+
 static int
 download(struct gitctx *c)
 {
@@ -76,6 +108,8 @@ download(struct gitctx *c)
 	trust_own_packs();
 	/* The pin brings objects only: no ref is written for it. */
 	rc = packrefs_clone(c, c->repo, specs, 1);
+	if (rc == 0)
+		rc = fetch_by_id(c);
 out:
 	buf_release(&spec);
 	buf_release(&pin);

@@ -177,6 +177,9 @@ quarantine_download(struct gitctx *c, struct quarantine *q,
 {
 	int err;
 
+	/* A second download (update.c's by id) takes a remote of its own. */
+	git_remote_free(q->remote);
+	q->remote = NULL;
 	if ((err = git_remote_create_anonymous(&q->remote, q->repo,
 	    c->conn_url)) < 0)
 		return gitctx_fail(c, err, "remote");

@@ -793,6 +793,26 @@ note_move(struct gitctx *c, const struct update_plan *p)
 	git_error_clear();
 }
 
+/* A full entry pinned to a commit id: is that commit in repo's reach? */
+static bool
+pinned_commit_here(struct gitctx *c, git_repository *repo)
+{
+	git_odb *odb = NULL;
+	git_oid id;
+	bool have;
+
+	if (c->kind != REF_COMMIT || c->depth > 0 || c->other_ref != NULL ||
+	    git_oid_fromstr(&id, c->job->ref) < 0 ||
+	    git_repository_odb(&odb, repo) < 0) {
+		git_error_clear();
+		return true;	/* nothing to ask for by id */
+	}
+	have = git_odb_exists(odb, &id) == 1;
+	git_odb_free(odb);
+	git_error_clear();
+	return have;
+}
+
 /* What tracking fetches, and other_ref's commit (objects only). */
 static int
 download_wanted(struct gitctx *c, struct quarantine *q,
@@ -812,6 +832,20 @@ download_wanted(struct gitctx *c, struct quarantine *q,
 	    GIT_FETCH_DEPTH_UNSHALLOW : c->depth);
 	free(specs);
 	buf_release(&pin);
+	if (rc == 0 && !pinned_commit_here(c, q->repo)) {
+		/* No branch or tag reaches it (a frozen pull request's):
+		 * asked for by id, as clone.c's fetch_by_id does. */
+		specs = xreallocarray(NULL, 1, sizeof(*specs));
+		specs[0] = c->job->ref;
+		if (quarantine_download(c, q, specs, 1, 0) == -1 &&
+		    !gitctx_cancelled(c)) {
+			/* not served: find_target says the commit is missing */
+			result_release(c->res);
+			c->res->outcome = RESULT_UNCHANGED;
+		}
+		free(specs);
+		rc = gitctx_cancelled(c) ? -1 : 0;
+	}
 	return rc;
 }
 
