@@ -75,7 +75,7 @@ enum file_status {
 /*
  * A file, in pieces of at most MSG_FILE_CHUNK bytes, all but the last
  * with more set; a path asked for that is a directory comes as its .yml
- * files, each under "dir/name.yml".
+ * and .yaml files, each under "dir/name".
  */
 struct msg_file {
 	char		*commit;	/* hex: the revision it was read at */

@@ -22,5 +22,7 @@ int	path_check(const char *path, char *err, size_t errlen);
  */
 char	*path_fold(const char *path, bool casefold);
 bool	path_is_inside(const char *outer, const char *inner, bool fold);
+/* west's rule for what a directory import takes: a .yml or .yaml name. */
+bool	path_is_yml(const char *name);
 
 #endif

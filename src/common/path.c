@@ -178,3 +178,12 @@ path_is_inside(const char *outer, const char *inner, bool fold)
 	differ = fold ? strncasecmp(outer, inner, n) : strncmp(outer, inner, n);
 	return !differ && inner[n] == '/';
 }
+
+bool
+path_is_yml(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 4 && strcmp(name + n - 4, ".yml") == 0) ||
+	    (n > 5 && strcmp(name + n - 5, ".yaml") == 0);
+}

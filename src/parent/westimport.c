@@ -62,15 +62,6 @@ west_files_free(struct west_file *v, size_t n)
 	free(v);
 }
 
-static bool
-is_yml(const char *name)
-{
-	size_t n = strlen(name);
-
-	return (n > 4 && strcmp(name + n - 4, ".yml") == 0) ||
-	    (n > 5 && strcmp(name + n - 5, ".yaml") == 0);
-}
-
 static void
 add_file(struct west_file **v, size_t *n, const char *path, char *text,
     size_t len)
@@ -115,7 +106,7 @@ west_import_files(const struct import_set *set, const char *path,
 		f = &set->files[i];
 		if (f->text == NULL || strncmp(f->path, path, plen) != 0 ||
 		    f->path[plen] != '/' || strchr(f->path + plen + 1, '/') ||
-		    !is_yml(f->path + plen + 1))
+		    !path_is_yml(f->path + plen + 1))
 			continue;
 		text = xreallocarray(NULL, f->len + 1, 1);
 		memcpy(text, f->text, f->len);
@@ -180,7 +171,7 @@ read_dir(int fd, const char *rel, size_t max, struct west_file **v, size_t *n,
 		return -1;
 	}
 	while ((e = readdir(dir)) != NULL)
-		if (e->d_name[0] != '.' && is_yml(e->d_name)) {
+		if (e->d_name[0] != '.' && path_is_yml(e->d_name)) {
 			names = xreallocarray(names, nnames + 1,
 			    sizeof(*names));
 			names[nnames++] = xstrdup(e->d_name);

@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "imports.h"
+#include "path.h"
 #include "xmalloc.h"
 
 struct sender {
@@ -75,15 +76,7 @@ out:
 	git_error_clear();
 }
 
-static bool
-is_yml(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 4 && strcmp(name + n - 4, ".yml") == 0;
-}
-
-/* A directory: its .yml blobs, in name order (a tree's own order). */
+/* A directory: its .yml and .yaml blobs, in the tree's (name) order. */
 static void
 send_dir(struct sender *s, git_repository *repo, const char *path,
     const git_oid *id)
@@ -101,7 +94,7 @@ send_dir(struct sender *s, git_repository *repo, const char *path,
 	for (i = 0; i < n; i++) {
 		e = git_tree_entry_byindex(tree, i);
 		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
-		    !is_yml(git_tree_entry_name(e)))
+		    !path_is_yml(git_tree_entry_name(e)))
 			continue;
 		file = *path ? xasprintf("%s/%s", path, git_tree_entry_name(e)) :
 		    xstrdup(git_tree_entry_name(e));

@@ -4,7 +4,7 @@
  * not from its work tree, as west reads them from manifest-rev: a file
  * the user changed in the checkout, or a checkout githerd had to leave
  * alone, does not change what is imported.  Each is sent to the parent
- * as MSG_FILE pieces; a directory as its .yml files, in name order.
+ * as MSG_FILE pieces; a directory as its .yml and .yaml files, in name order.
  */
 #ifndef GITHERD_IMPORTS_H
 #define GITHERD_IMPORTS_H

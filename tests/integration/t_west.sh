@@ -14,7 +14,8 @@ west_fixture() {
 	local name
 	start_upstreams || return 1
 	up_new zephyr alpha
-	for name in hal:tiny01 lib:tiny02 blocked:tiny03 deep:tiny04 pr:tiny05 opt:tiny06; do
+	for name in hal:tiny01 lib:tiny02 blocked:tiny03 deep:tiny04 pr:tiny05 opt:tiny06 \
+	    mods:tiny07 moda:tiny08 modb:tiny09; do
 		up_new "${name%%:*}" "${name#*:}"
 	done
 	# zephyr's own manifest imports hal's, which brings in deep
@@ -47,6 +48,10 @@ manifest:
       revision: main
 EOM
 )"
+	# a directory import: its .yml and .yaml files, in name order
+	up_commit mods main submanifests/b.yaml "$(printf 'manifest:\n  projects:\n    - name: modb\n      url: %s\n      revision: main\n' "$UP_GIT/$T_NAME/modb")"
+	up_commit mods main submanifests/a.yml "$(printf 'manifest:\n  projects:\n    - name: moda\n      url: %s\n      revision: main\n' "$UP_GIT/$T_NAME/moda")"
+	up_commit mods main submanifests/notes.txt "not a manifest"
 	# a pull request's head, on no branch of the remote
 	up_git pr checkout -q -b feature
 	up_commit pr feature pr.txt "the pull request"
@@ -69,6 +74,8 @@ manifest:
     - name: zephyr
       import:
         name-allowlist: [hal, lib, deep]
+    - name: mods
+      import: submanifests
     - name: pr
       remote: web
       repo-path: pr.git
@@ -111,6 +118,10 @@ test_west_yml_synced_where_west_puts_it() {
 		expect_eq "$sha" "$(git -C "$WS/$p" rev-parse HEAD 2>/dev/null)" "$p at main"
 	done
 	expect_missing "$WS/modules/blocked" "not in the allowlist"
+	for p in moda modb; do
+		expect_eq "$(up_sha $p main)" "$(git -C "$WS/$p" rev-parse HEAD 2>/dev/null)" "$p from a directory import"
+	done
+	expect_grep "imports: mods read at [0-9a-f]+ \(cloned\): 2 files" "$OUT/stdout" "the directory's two manifests"
 	expect_missing "$WS/opt" "group-filter turns optional off"
 	expect_missing "$WS/manifest/.git" "the manifest repository is the user's"
 	# a branch revision: what git clone -b leaves

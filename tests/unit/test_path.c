@@ -97,3 +97,14 @@ Test(path, nesting)
 	cr_expect(!path_is_inside("A", "a/b", false));
 	cr_expect(path_is_inside("A", "a/b", true));
 }
+
+Test(path, west_directory_imports_take_yml_and_yaml)
+{
+	cr_expect(path_is_yml("a.yml"));
+	cr_expect(path_is_yml("west.yaml"));
+	cr_expect(path_is_yml("x.y.yml"));
+	cr_expect(!path_is_yml(".yml"));
+	cr_expect(!path_is_yml("a.yml.txt"));
+	cr_expect(!path_is_yml("a.YML"));
+	cr_expect(!path_is_yml("yml"));
+}
