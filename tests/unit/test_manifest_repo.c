@@ -518,6 +518,17 @@ Test(manifest_repo, copy_and_link_refusals)
 		{ "<copyfile src=\".\" dest=\"s\"/>", "'.' or '..'" },
 		{ "<copyfile dest=\"s\"/>", "<copyfile> needs src=" },
 		{ "<copyfile src=\"a\" dest=\"/tmp/x\"/>", "absolute" },
+		{ "<linkfile src=\"x\" dest=\"q/.git/hooks/pre-commit\"/>",
+		    "<linkfile> path 'q/.git/hooks/pre-commit' has a '.git' "
+		    "component" },
+		{ "<copyfile src=\"a\" dest=\"p/.GIT/objects/info/alternates"
+		    "\"/>", "has a '.GIT' component" },
+		{ "<copyfile src=\"a\" dest=\".git/config\"/>", ".git" },
+		{ "<linkfile src=\"a\" dest=\".githerd/imports\"/>",
+		    "inside githerd's own '.githerd'" },
+		{ "<linkfile src=\".git/config\" dest=\"c\"/>",
+		    "path '.git/config' has a '.git' component" },
+		{ "<copyfile src=\"a\" dest=\"x/git~1/config\"/>", "git~1" },
 	};
 
 	buf_init(&t);
