@@ -333,6 +333,7 @@ add_copy(struct reader *r, size_t f, const struct xnode *k,
 	const char *src = need(r, f, k, "src"), *dest = need(r, f, k, "dest");
 	const char *why;
 	struct file_copy *c;
+	char err[512];
 	size_t i;
 
 	if (src == NULL || dest == NULL)
@@ -351,6 +352,18 @@ add_copy(struct reader *r, size_t f, const struct xnode *k,
 	if ((why = repoload_name_problem(dest)) != NULL) {
 		ERR(r, f, k, "<%s> dest='%.200s' %s: it must be inside the "
 		    "workspace", k->name, dest, why);
+		return;
+	}
+	/*
+	 * What a project's path may not name, a dest may not either: a link
+	 * at "p/.git/hooks/pre-commit" to a file the server made executable
+	 * runs at the user's next commit.  A src inside .git would show the
+	 * project's git config at the top of the workspace.
+	 */
+	if ((!(link && strcmp(src, ".") == 0) &&
+	    path_check(src, err, sizeof(err)) == -1) ||
+	    path_check(dest, err, sizeof(err)) == -1) {
+		ERR(r, f, k, "<%s> %s", k->name, err);
 		return;
 	}
 	/* the same dest again replaces it, as extend-project's does */

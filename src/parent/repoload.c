@@ -274,7 +274,8 @@ by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The *.xml files of local_manifests/, sorted; 0, or -1 (none there). */
+/* The *.xml files of local_manifests/, sorted; 0, -1 (none there), or -2
+ * (more than MAX_LOCAL). */
 static int
 local_names(const char *dir, char ***names, size_t *n)
 {
@@ -286,11 +287,16 @@ local_names(const char *dir, char ***names, size_t *n)
 	*n = 0;
 	if (d == NULL)
 		return -1;
-	while ((e = readdir(d)) != NULL && *n < MAX_LOCAL) {
+	while ((e = readdir(d)) != NULL) {
 		len = strlen(e->d_name);
 		if (len <= 4 || e->d_name[0] == '.' ||
 		    strcmp(e->d_name + len - 4, ".xml") != 0)
 			continue;
+		if (*n == MAX_LOCAL) {
+			/* readdir's order: which ones would be dropped is chance */
+			closedir(d);
+			return -2;
+		}
 		*names = xreallocarray(*names, *n + 1, sizeof(**names));
 		(*names)[(*n)++] = xstrdup(e->d_name);
 	}
@@ -321,12 +327,28 @@ local_dir(const struct repoload *r)
 static void
 read_locals(struct repoload *r)
 {
-	char *dir = local_dir(r), **names, *file, why[600];
+	char *dir = local_dir(r), **names = NULL, *file, why[600];
 	struct buf b = BUF_INIT;
-	size_t n, i;
-	int fd;
+	enum fs_kind kind;
+	size_t n = 0, i;
+	int fd, rc = -1;
 
-	if (fs_kind(dir) != FS_DIR || local_names(dir, &names, &n) == -1) {
+	kind = fs_kind(dir);
+	if (kind == FS_DIR)
+		rc = local_names(dir, &names, &n);
+	if (kind == FS_SYMLINK || kind == FS_FILE || rc == -2) {
+		/* not silently left out: the user meant these to be read */
+		if (rc == -2)
+			diags_add_in(r->p->d, dir, 0, 0, "more than %d local "
+			    "manifests", MAX_LOCAL);
+		else
+			diags_add_in(r->p->d, dir, 0, 0, "%s", kind ==
+			    FS_SYMLINK ? "a symbolic link: githerd reads local "
+			    "manifests only from a directory (no link "
+			    "followed)" : "not a directory");
+		r->p->errors++;
+	}
+	if (rc != 0) {
 		free(dir);
 		return;
 	}

@@ -448,6 +448,44 @@ Test(manifest_repo, local_manifests)
 	manifest_release(&m);
 }
 
+/* Local manifests a user meant to be read are never left out quietly. */
+Test(manifest_repo, local_manifests_not_dropped)
+{
+	static const char top[] = "<manifest>\n  <remote name=\"r\" "
+	    "fetch=\"https://x.example\"/>\n  <default remote=\"r\"/>\n"
+	    "</manifest>\n";
+	struct manifest m;
+	struct diags d;
+	char *e, *at = scratch_at("real"), *lm = scratch_at("local_manifests");
+	char name[64];
+
+	scratch_dir("real");
+	scratch_put("real/a.xml", "<manifest><project name=\"a\"/></manifest>");
+	cr_assert_eq(symlink(at, lm), 0);
+	cr_assert_eq(load(&m, &d, "default.xml", top, BASE), -1);
+	e = errors(&d);
+	cr_expect(strstr(e, "local_manifests: a symbolic link") != NULL, "%s",
+	    e);
+	free(e);
+	diags_release(&d);
+	manifest_release(&m);
+
+	cr_assert_eq(unlink(lm), 0);
+	scratch_dir("local_manifests");
+	for (int i = 0; i <= 1000; i++) {
+		snprintf(name, sizeof(name), "local_manifests/%04d.xml", i);
+		scratch_put(name, "<manifest/>");
+	}
+	cr_assert_eq(load(&m, &d, "default.xml", top, BASE), -1);
+	e = errors(&d);
+	cr_expect(strstr(e, "more than 1000 local manifests") != NULL, "%s", e);
+	free(e);
+	diags_release(&d);
+	manifest_release(&m);
+	free(at);
+	free(lm);
+}
+
 Test(manifest_repo, refusals_name_line_col)
 {
 	expect_error("<manifest>\n  <submanifest name=\"x\"/>\n</manifest>",
@@ -518,6 +556,17 @@ Test(manifest_repo, copy_and_link_refusals)
 		{ "<copyfile src=\".\" dest=\"s\"/>", "'.' or '..'" },
 		{ "<copyfile dest=\"s\"/>", "<copyfile> needs src=" },
 		{ "<copyfile src=\"a\" dest=\"/tmp/x\"/>", "absolute" },
+		{ "<linkfile src=\"x\" dest=\"q/.git/hooks/pre-commit\"/>",
+		    "<linkfile> path 'q/.git/hooks/pre-commit' has a '.git' "
+		    "component" },
+		{ "<copyfile src=\"a\" dest=\"p/.GIT/objects/info/alternates"
+		    "\"/>", "has a '.GIT' component" },
+		{ "<copyfile src=\"a\" dest=\".git/config\"/>", ".git" },
+		{ "<linkfile src=\"a\" dest=\".githerd/imports\"/>",
+		    "inside githerd's own '.githerd'" },
+		{ "<linkfile src=\".git/config\" dest=\"c\"/>",
+		    "path '.git/config' has a '.git' component" },
+		{ "<copyfile src=\"a\" dest=\"x/git~1/config\"/>", "git~1" },
 	};
 
 	buf_init(&t);
