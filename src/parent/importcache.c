@@ -70,6 +70,12 @@ import_set_take(struct import_set *s, const struct msg_file *m, char *err,
 	struct import_file *f;
 	size_t n = m->data != NULL ? strlen(m->data) : 0;
 
+	/* Printed and saved: an object id in hex, or the worker is broken. */
+	if (m->commit[0] == '\0' || strspn(m->commit, "0123456789abcdef") !=
+	    strlen(m->commit)) {
+		snprintf(err, errlen, "a file read at no commit id");
+		return -1;
+	}
 	if (s->commit == NULL)
 		s->commit = xstrdup(m->commit);
 	if (s->open) {

@@ -202,3 +202,21 @@ Test(importcache, many_small_files_load_at_once, .timeout = 10)
 	import_cache_release(&back);
 	free(file);
 }
+
+Test(importcache, a_commit_that_is_not_an_id_is_refused)
+{
+	struct import_set s;
+	struct msg_file f;
+	char err[200];
+
+	memset(&s, 0, sizeof(s));
+	memset(&f, 0, sizeof(f));
+	f.commit = (char *)"\x1b[2Jdeadbeef";
+	f.path = (char *)"west.yml";
+	f.status = FILE_MISSING;
+	cr_expect_eq(import_set_take(&s, &f, err, sizeof(err)), -1);
+	f.commit = (char *)"";
+	cr_expect_eq(import_set_take(&s, &f, err, sizeof(err)), -1);
+	cr_expect_eq(s.nfiles, 0);
+	import_set_release(&s);
+}
