@@ -44,12 +44,7 @@ load(struct manifest *m, struct diags *d, const char *rel, const char *text,
 static char *
 errors(const struct diags *d)
 {
-	char *t = diags_format(d), *at;
-	size_t n = strlen(scratch_root);
-
-	while ((at = strstr(t, scratch_root)) != NULL)
-		memmove(at, at + n + 1, strlen(at + n + 1) + 1);
-	return t;
+	return scratch_unrooted(diags_format(d));
 }
 
 static void

@@ -75,12 +75,7 @@ load_text(struct manifest *m, struct diags *d, const char *text,
 static char *
 errors(const struct diags *d)
 {
-	char *s = diags_format(d), *at;
-	size_t n = strlen(scratch_root);
-
-	while ((at = strstr(s, scratch_root)) != NULL)
-		memmove(at, at + n + 1, strlen(at + n + 1) + 1);
-	return s;
+	return scratch_unrooted(diags_format(d));
 }
 
 static void

@@ -65,3 +65,14 @@ scratch_exists(const char *rel)
 	free(p);
 	return yes;
 }
+
+char *
+scratch_unrooted(char *text)
+{
+	size_t n = strlen(scratch_root);
+	char *at;
+
+	while ((at = strstr(text, scratch_root)) != NULL)
+		memmove(at, at + n + 1, strlen(at + n + 1) + 1);
+	return text;
+}

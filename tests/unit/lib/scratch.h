@@ -25,5 +25,7 @@ void	scratch_put(const char *rel, const char *text);
 /* mkdir root/rel (the parent must exist). */
 void	scratch_dir(const char *rel);
 bool	scratch_exists(const char *rel);
+/* text without the scratch directory's name and its slash, in place. */
+char   *scratch_unrooted(char *text);
 
 #endif
