@@ -16,25 +16,18 @@
 struct status_args {
 	const struct run_opts	*o;
 	struct command		*c;
+	const struct ledger	*ledger;
 };
 
 /* What the workspace holds that the manifest no longer names. */
 static void
-tell_orphans(struct command *c, struct buf *out)
+tell_orphans(struct command *c, const struct ledger *l, struct buf *out)
 {
-	struct ledger l;
 	struct orphans o;
-	char *file, warn[600];
 
-	file = xasprintf("%s/%s", c->ws.path, LEDGER_FILE);
-	if (ledger_load(&l, file, warn, sizeof(warn)) == -1)
-		fprintf(stderr, "githerd: warning: ignoring %s: %s\n", file,
-		    warn);
-	orphans_find(&o, &l, c->known, c->nknown, c->ws.path);
+	orphans_find(&o, l, c->known, c->nknown, c->ws.path);
 	orphans_note(out, &o, false);
 	orphans_release(&o);
-	ledger_release(&l);
-	free(file);
 }
 
 static void
@@ -46,7 +39,7 @@ finish_status(const struct queue *q, void *arg, struct buf *out,
 	size_t i;
 
 	summary_status(out, q, o->summary_color);
-	tell_orphans(a->c, out);
+	tell_orphans(a->c, a->ledger, out);
 	if (*code != EXIT_OK && *code != EXIT_SKIPPED)
 		return;
 	for (i = 0; i < q->njobs; i++)
@@ -61,9 +54,9 @@ cmd_status(int argc, char **argv, const struct worker_side *worker)
 {
 	struct command c;
 	struct run_opts o;
-	struct status_args a = { &o, &c };
 	enum exit_code code = EXIT_USAGE;
 	struct ledger l;
+	struct status_args a = { &o, &c, &l };
 	char note[400], warn[600], *file = NULL;
 
 	ledger_init(&l);
@@ -72,11 +65,14 @@ cmd_status(int argc, char **argv, const struct worker_side *worker)
 	    command_open_workspace(&c, &code) == -1)
 		goto out;
 	command_run_opts(&c, &o, note, sizeof(note));
-	/* Where the last sync put each checkout: an entry on another ref of
-	 * its remote (pull/104/head) is judged by it offline. */
+	/* Where the last sync put each checkout: what the manifest left
+	 * behind, and an entry on another ref of its remote (pull/104/head),
+	 * judged offline by where it was put. */
 	file = xasprintf("%s/%s", c.ws.path, LEDGER_FILE);
-	if (ledger_load(&l, file, warn, sizeof(warn)) == 0)
-		o.ledger = &l;
+	if (ledger_load(&l, file, warn, sizeof(warn)) == -1)
+		fprintf(stderr, "githerd: warning: ignoring %s: %s\n", file,
+		    warn);
+	o.ledger = &l;
 	o.finish = finish_status;
 	o.finish_arg = &a;
 	code = command_run(&c, &o);

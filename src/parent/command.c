@@ -82,7 +82,9 @@ load_manifest(struct command *c)
 	manifest_release(&c->m);
 	if (command_parse(c, &c->m, &c->saved_imports) == -1)
 		return -1;
-	for (i = 0; i < c->m.nneeds && c->cli.cmd != CMD_SYNC; i++)
+	/* A sync reads them itself, but for a dry run. */
+	for (i = 0; i < c->m.nneeds && (c->cli.cmd != CMD_SYNC ||
+	    c->cli.dry_run); i++)
 		fprintf(stderr, "githerd: warning: %s: what project %s imports "
 		    "is not known before a sync reads it: left out\n",
 		    c->cli.manifest, c->m.repos[c->m.needs[i]].path);

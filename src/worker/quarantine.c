@@ -172,7 +172,7 @@ quarantine_fetch(struct gitctx *c, struct quarantine *q,
  * leak doing so.
  */
 int
-quarantine_download(struct gitctx *c, struct quarantine *q,
+quarantine_try_download(struct gitctx *c, struct quarantine *q,
     const char *const *specs, size_t nspecs, int depth)
 {
 	int err;
@@ -182,10 +182,17 @@ quarantine_download(struct gitctx *c, struct quarantine *q,
 	q->remote = NULL;
 	if ((err = git_remote_create_anonymous(&q->remote, q->repo,
 	    c->conn_url)) < 0)
-		return gitctx_fail(c, err, "remote");
-	if ((err = gitctx_download(c, q->remote, specs, nspecs, depth)) < 0)
-		return gitctx_fail(c, err, "fetch");
-	return 0;
+		return err;
+	return gitctx_download(c, q->remote, specs, nspecs, depth);
+}
+
+int
+quarantine_download(struct gitctx *c, struct quarantine *q,
+    const char *const *specs, size_t nspecs, int depth)
+{
+	int err = quarantine_try_download(c, q, specs, nspecs, depth);
+
+	return err < 0 ? gitctx_fail(c, err, "fetch") : 0;
 }
 
 /* Let real see the fetched objects, in memory only: nothing is written. */

@@ -29,6 +29,9 @@ int	quarantine_fetch(struct gitctx *, struct quarantine *,
 	    const char *const *specs, size_t nspecs, int depth, bool prune);
 int	quarantine_download(struct gitctx *, struct quarantine *,
 	    const char *const *specs, size_t nspecs, int depth);
+/* As quarantine_download, but a failure is the caller's: libgit2's code. */
+int	quarantine_try_download(struct gitctx *, struct quarantine *,
+	    const char *const *specs, size_t nspecs, int depth);
 int	quarantine_show(struct gitctx *, struct quarantine *,
 	    git_repository *real);
 int	quarantine_lookup(struct quarantine *, const char *refname,

@@ -819,9 +819,9 @@ download_wanted(struct gitctx *c, struct quarantine *q,
     const struct tracking *t)
 {
 	struct buf pin = BUF_INIT;
-	const char **specs;
+	const char **specs, *id[1];
 	size_t n = t->n;
-	int rc;
+	int rc, err;
 
 	buf_init(&pin);
 	specs = xreallocarray(NULL, t->n + 1, sizeof(*specs));
@@ -833,18 +833,16 @@ download_wanted(struct gitctx *c, struct quarantine *q,
 	free(specs);
 	buf_release(&pin);
 	if (rc == 0 && !pinned_commit_here(c, q->repo)) {
-		/* No branch or tag reaches it (a frozen pull request's):
-		 * asked for by id, as clone.c's fetch_by_id does. */
-		specs = xreallocarray(NULL, 1, sizeof(*specs));
-		specs[0] = c->job->ref;
-		if (quarantine_download(c, q, specs, 1, 0) == -1 &&
-		    !gitctx_cancelled(c)) {
-			/* not served: find_target says the commit is missing */
-			result_release(c->res);
-			c->res->outcome = RESULT_UNCHANGED;
-		}
-		free(specs);
-		rc = gitctx_cancelled(c) ? -1 : 0;
+		/*
+		 * No branch or tag reaches it (a frozen pull request's):
+		 * asked for by id, as clone.c's fetch_by_id does; not
+		 * served, find_target says the commit is missing.
+		 */
+		id[0] = c->job->ref;
+		if ((err = quarantine_try_download(c, q, id, 1, 0)) < 0 &&
+		    gitctx_cancelled(c))
+			rc = gitctx_fail(c, err, "fetch");
+		git_error_clear();
 	}
 	return rc;
 }
